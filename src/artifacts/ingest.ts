@@ -1,0 +1,236 @@
+import { StringDecoder } from 'node:string_decoder';
+import { formatBytes, LIMIT_FLAGS, type BundleLimits } from '../bundle/limits.js';
+import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
+import type { Artifact, InventoryItem } from './artifact.js';
+import { resourcesKind } from './k8s/kinds.js';
+import { ArtifactParseError, type DocumentKind, type LineKind, type LineScanner, type SchemaViolation } from './kind.js';
+import type { Manifest } from './manifest/schema.js';
+import { recognise, type ManifestHint, type Recognition } from './recognise.js';
+import { lineAtPointer, validateValue } from './validate.js';
+
+/** Bytes looked at to sniff an entry's content. */
+const HEAD_BYTES = 16 * 1024;
+/** A "line" without a newline is cut here so one huge line cannot hold the heap. */
+const MAX_PENDING_CHARS = 1024 * 1024;
+
+/**
+ * The artifact stage as a bundle visitor: recognises each entry as it streams in, parses and
+ * validates it, and records exactly one inventory line per entry.
+ */
+export class ArtifactCollector implements BundleVisitor {
+  readonly artifacts: Artifact[] = [];
+  readonly inventory: InventoryItem[] = [];
+  readonly warnings: string[] = [];
+  manifest?: Manifest;
+  private manifestPrefix = '';
+  private hints = new Map<string, ManifestHint>();
+
+  constructor(private readonly limits: BundleLimits) {}
+
+  onSkipped(path: string, reason: string, size?: number): void {
+    this.inventory.push(size === undefined ? { path, status: 'skipped', reason } : { path, status: 'skipped', size, reason });
+  }
+
+  onEntry(info: EntryInfo): EntrySink {
+    return new EntryIngest(info, this, this.limits);
+  }
+
+  hintFor(path: string): ManifestHint | undefined {
+    if (!this.manifest || !path.startsWith(this.manifestPrefix)) return undefined;
+    return this.hints.get(path.slice(this.manifestPrefix.length));
+  }
+
+  /** Called when an entry turns out to be the bundle's manifest. */
+  adoptManifest(manifest: Manifest, path: string): void {
+    if (this.inventory.length > 0) {
+      this.warnings.push(`${path} is not the first entry of the bundle: the ${this.inventory.length} entries before it were recognised by path and content`);
+    }
+    this.manifest = manifest;
+    this.manifestPrefix = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+    for (const artifact of manifest.artifacts) {
+      const hint: ManifestHint = {};
+      if (artifact.kind) hint.kind = artifact.kind;
+      if (artifact.namespace) hint.namespace = artifact.namespace;
+      if (artifact.pod) hint.pod = artifact.pod;
+      if (artifact.container) hint.container = artifact.container;
+      this.hints.set(artifact.path, hint);
+      if (artifact.stderr) this.hints.set(artifact.stderr, { kind: 'collector.stderr' });
+    }
+  }
+}
+
+type Phase =
+  | { name: 'sniffing'; head: Buffer[]; headBytes: number }
+  | { name: 'document'; recognition: Recognition; kind: DocumentKind; chunks: Buffer[] }
+  | { name: 'lines'; recognition: Recognition; kind: LineKind; lines: LineSplitter; scanner: LineScanner<unknown> }
+  | { name: 'discard' };
+
+class EntryIngest implements EntrySink {
+  private phase: Phase = { name: 'sniffing', head: [], headBytes: 0 };
+
+  constructor(
+    private readonly info: EntryInfo,
+    private readonly collector: ArtifactCollector,
+    private readonly limits: BundleLimits,
+  ) {}
+
+  write(chunk: Buffer): void {
+    const phase = this.phase;
+    switch (phase.name) {
+      case 'sniffing':
+        phase.head.push(chunk);
+        phase.headBytes += chunk.length;
+        if (phase.headBytes >= HEAD_BYTES) this.decide(Buffer.concat(phase.head));
+        return;
+      case 'document':
+        phase.chunks.push(chunk);
+        return;
+      case 'lines':
+        phase.lines.write(chunk);
+        return;
+      case 'discard':
+        return;
+    }
+  }
+
+  end(): void {
+    if (this.phase.name === 'sniffing') this.decide(Buffer.concat(this.phase.head));
+    const phase = this.phase;
+    if (phase.name === 'document') this.finishDocument(phase.kind, phase.recognition, Buffer.concat(phase.chunks));
+    else if (phase.name === 'lines') {
+      phase.lines.end();
+      this.accept(phase.recognition, phase.scanner.finish());
+    }
+  }
+
+  /** Chooses what to do with the entry once its head is known, and replays the head into it. */
+  private decide(head: Buffer): void {
+    const { path, size } = this.info;
+    const hint = this.collector.hintFor(path);
+    const binary = head.subarray(0, 8000).includes(0);
+    const headText = binary ? undefined : head.subarray(0, HEAD_BYTES).toString('utf8');
+    const recognition = recognise(path, headText, hint);
+    if (!recognition) {
+      this.record({ status: 'not-recognised', reason: describeUnrecognised(head, binary) });
+      this.phase = { name: 'discard' };
+      return;
+    }
+    const { kind } = recognition;
+    if (kind.mode === 'document') {
+      if (size > this.limits.maxDocumentBytes) {
+        this.record({
+          status: 'skipped',
+          kind: kind.id,
+          recognisedBy: recognition.by,
+          reason: `too large to parse safely: ${formatBytes(size)} over the ${formatBytes(this.limits.maxDocumentBytes)} document cap (raise with ${LIMIT_FLAGS.maxDocumentBytes})`,
+        });
+        this.phase = { name: 'discard' };
+        return;
+      }
+      this.phase = { name: 'document', recognition, kind, chunks: [head] };
+      return;
+    }
+    const scanner = kind.createScanner(recognition.context);
+    const lines = new LineSplitter((text, number) => scanner.line(text, number));
+    lines.write(head);
+    this.phase = { name: 'lines', recognition, kind, lines, scanner };
+  }
+
+  private finishDocument(kind: DocumentKind, recognition: Recognition, bytes: Buffer): void {
+    const text = stripBom(bytes.toString('utf8'));
+    let parsed;
+    try {
+      parsed = kind.parse(text, recognition.context);
+      // A List sniffed as Pods that holds other kinds too is a general resource list.
+      if (kind.id === 'kubectl.pods' && recognition.by === 'content' && (parsed.data as Array<{ object: { kind?: unknown } }>).some((o) => o.object.kind !== 'Pod')) {
+        kind = resourcesKind as DocumentKind;
+        recognition = { ...recognition, kind };
+        parsed = kind.parse(text, recognition.context);
+      }
+    } catch (error) {
+      if (!(error instanceof ArtifactParseError)) throw error;
+      this.record({ status: 'invalid', kind: kind.id, recognisedBy: recognition.by, reason: error.message, ...(error.line ? { line: error.line } : {}) });
+      return;
+    }
+    const violation = firstViolation(kind, parsed);
+    if (violation) {
+      const at = violation.line ? ` (line ${violation.line})` : '';
+      this.record({
+        status: 'invalid',
+        kind: kind.id,
+        recognisedBy: recognition.by,
+        reason: `does not match the ${kind.id} schema: ${violation.message}${at}`,
+        pointer: violation.pointer,
+        ...(violation.line ? { line: violation.line } : {}),
+      });
+      return;
+    }
+    if (kind.id === 'bundle.manifest') this.collector.adoptManifest(parsed.data as Manifest, this.info.path);
+    this.accept(recognition, parsed.data);
+  }
+
+  private accept(recognition: Recognition, data: unknown): void {
+    this.collector.artifacts.push({ kind: recognition.kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data });
+    this.record({ status: 'used', kind: recognition.kind.id, recognisedBy: recognition.by });
+  }
+
+  private record(item: Omit<InventoryItem, 'path' | 'size'>): void {
+    this.collector.inventory.push({ path: this.info.path, size: this.info.size, ...item });
+  }
+}
+
+function firstViolation(kind: DocumentKind, parsed: ReturnType<DocumentKind['parse']>): SchemaViolation | undefined {
+  for (const target of parsed.validate) {
+    const [violation] = validateValue(target.schema ?? kind.schema, target.value, target.pointer);
+    if (violation) {
+      const relative = violation.pointer.slice(target.pointer.length);
+      const line = lineAtPointer(target.value, relative) ?? target.line;
+      return line === undefined ? violation : { ...violation, line };
+    }
+  }
+  return undefined;
+}
+
+function describeUnrecognised(head: Buffer, binary: boolean): string {
+  if (head.length === 0) return 'empty file';
+  if (binary) return 'binary content: not an output of kubectl or istioctl';
+  const first = head.toString('utf8').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  return `no artifact kind matches its path or content (first line: ${JSON.stringify(first.slice(0, 80))})`;
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Splits a UTF-8 byte stream into lines (LF or CRLF), numbering them from 1. */
+export class LineSplitter {
+  private decoder = new StringDecoder('utf8');
+  private pending = '';
+  private number = 0;
+
+  constructor(private readonly emit: (line: string, number: number) => void) {}
+
+  write(chunk: Buffer): void {
+    const text = this.pending + this.decoder.write(chunk);
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
+      this.push(text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.pending = text.slice(start);
+    if (this.pending.length > MAX_PENDING_CHARS) {
+      this.push(this.pending);
+      this.pending = '';
+    }
+  }
+
+  end(): void {
+    const rest = this.pending + this.decoder.end();
+    if (rest !== '') this.push(rest);
+    this.pending = '';
+  }
+
+  private push(line: string): void {
+    this.emit(line.endsWith('\r') ? line.slice(0, -1) : line, ++this.number);
+  }
+}

@@ -1,0 +1,135 @@
+import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
+import { ArtifactParseError } from '../kind.js';
+
+/** One Kubernetes-shaped object and where it sits in its file. */
+export interface LocatedObject {
+  object: Record<string, unknown>;
+  /** JSON pointer of the object in its document (`/items/3` inside a List). */
+  pointer: string;
+  /** 1-based line where the object starts (YAML only; JSON is addressed by pointer). */
+  line?: number;
+  /** 0-based index of the YAML document in a multi-document stream. */
+  document: number;
+}
+
+/** Flow-collection depth above which YAML is refused: the yaml package can abort the process on it. */
+const MAX_FLOW_DEPTH = 100;
+const MAX_ALIASES = 100;
+
+/**
+ * Reads `kubectl get -o json|yaml` output, a `kind: List`, a single object or a multi-document YAML
+ * stream, and flattens Lists so every object carries its own location.
+ */
+export function readKubernetesObjects(text: string): LocatedObject[] {
+  const body = stripLeadingWarnings(text);
+  const trimmed = body.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return fromJson(body);
+  return fromYaml(body);
+}
+
+/** `kubectl` prints `Warning: …` on stderr; when a collector merged the streams, skip those lines. */
+function stripLeadingWarnings(text: string): string {
+  let start = 0;
+  while (text.startsWith('Warning:', start)) {
+    const next = text.indexOf('\n', start);
+    if (next < 0) return '';
+    start = next + 1;
+  }
+  return text.slice(start);
+}
+
+function fromJson(text: string): LocatedObject[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, jsonErrorLine(text, error as Error));
+  }
+  return flatten(value, '', 0, undefined);
+}
+
+function fromYaml(text: string): LocatedObject[] {
+  const depth = maxFlowDepth(text);
+  if (depth > MAX_FLOW_DEPTH) {
+    throw new ArtifactParseError(`YAML nested ${depth} levels deep in flow style (over ${MAX_FLOW_DEPTH}): refused as unsafe to parse`);
+  }
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: true });
+  const docs: Document.Parsed[] = Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed];
+  const objects: LocatedObject[] = [];
+  docs.forEach((doc, index) => {
+    const [error] = doc.errors;
+    if (error) {
+      throw new ArtifactParseError(`malformed YAML: ${error.message.split('\n')[0]}`, error.linePos?.[0].line);
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (thrown) {
+      throw new ArtifactParseError(`malformed YAML in document ${index + 1}: ${(thrown as Error).message}`);
+    }
+    if (value === null || value === undefined) return; // empty document, e.g. a trailing `---`
+    const startLine = doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : undefined;
+    const itemLines = listItemLines(doc, lineCounter);
+    objects.push(...flatten(value, '', index, startLine, itemLines));
+  });
+  return objects;
+}
+
+function flatten(value: unknown, pointer: string, document: number, line: number | undefined, itemLines?: number[]): LocatedObject[] {
+  if (Array.isArray(value)) {
+    // `istioctl analyze -o json` style arrays are not Kubernetes objects; callers decide.
+    return value.map((item, i) => located(item, `${pointer}/${i}`, document, itemLines?.[i]));
+  }
+  if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
+    return value.items.map((item, i) => located(item, `${pointer}/items/${i}`, document, itemLines?.[i]));
+  }
+  return [located(value, pointer, document, line)];
+}
+
+function located(value: unknown, pointer: string, document: number, line: number | undefined): LocatedObject {
+  if (!isRecord(value)) {
+    throw new ArtifactParseError(`expected a Kubernetes object at ${pointer || '(root)'}, found ${value === null ? 'null' : typeof value}`, line);
+  }
+  return line === undefined ? { object: value, pointer, document } : { object: value, pointer, document, line };
+}
+
+function listItemLines(doc: Document.Parsed, lineCounter: LineCounter): number[] | undefined {
+  const contents = doc.contents;
+  if (!isMap(contents)) return undefined;
+  const items = contents.get('items', true);
+  if (!isSeq(items)) return undefined;
+  return items.items.map((node) => {
+    const range = (node as { range?: [number, number, number] }).range;
+    return range ? lineCounter.linePos(range[0]).line : 0;
+  });
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Cheap pre-scan: deepest nesting of `[`/`{`. Quotes are deliberately not tracked, so that no quoting
+ * trick can hide nesting from the scan; real Kubernetes YAML stays far below the limit either way.
+ */
+function maxFlowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return max;
+}
+
+/** V8 reports `… at position N`: turn it into a line number for the message. */
+export function jsonErrorLine(text: string, error: Error): number | undefined {
+  const m = /position (\d+)/.exec(error.message);
+  if (!m) return undefined;
+  const position = Number(m[1]);
+  let line = 1;
+  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

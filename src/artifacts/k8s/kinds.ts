@@ -1,0 +1,80 @@
+import { defineDocumentKind, type ParsedDocument } from '../kind.js';
+import { readKubernetesObjects, type LocatedObject } from './documents.js';
+import { podSchema, type Pod } from './pod-schema.js';
+import { resourceSchema, type KubernetesObject } from './resource-schema.js';
+
+export interface LocatedPod extends Omit<LocatedObject, 'object'> {
+  object: Pod;
+}
+export interface LocatedResource extends Omit<LocatedObject, 'object'> {
+  object: KubernetesObject;
+}
+
+const jsonKind = /"kind"\s*:\s*"([A-Za-z]+)"/;
+const yamlKind = /^kind:\s*([A-Za-z]+)\s*$/m;
+const yamlApiVersion = /^apiVersion:\s*\S+/m;
+
+/** The first object kind named in the head of a JSON or YAML document, List items included. */
+function kindsInHead(head: string): string[] {
+  const kinds: string[] = [];
+  for (const m of head.matchAll(new RegExp(jsonKind.source, 'g'))) kinds.push(m[1]!);
+  for (const m of head.matchAll(/^\s*-?\s*kind:\s*([A-Za-z]+)\s*$/gm)) kinds.push(m[1]!);
+  return kinds;
+}
+
+function looksLikeKubernetes(head: string): boolean {
+  const trimmed = head.trimStart();
+  if (trimmed.startsWith('{')) return jsonKind.test(head) && /"apiVersion"\s*:/.test(head);
+  return yamlKind.test(head) || (yamlApiVersion.test(head) && /^\s*-?\s*kind:/m.test(head));
+}
+
+/** Pods only: a List whose items are Pods, or a single Pod. */
+function looksLikePods(head: string): boolean {
+  if (!looksLikeKubernetes(head)) return false;
+  const kinds = kindsInHead(head).filter((k) => k !== 'List');
+  return kinds.length > 0 && kinds.every((k) => k === 'Pod');
+}
+
+export const podsKind = defineDocumentKind<LocatedPod[]>({
+  id: 'kubectl.pods',
+  title: 'Pods (kubectl get pods -o json)',
+  mode: 'document',
+  schema: podSchema,
+  collect: ['kubectl get pods -n istio-system -o json', 'kubectl get pods -A -o json'],
+  paths: [/(?:^|\/)kubernetes\/pods(?:\/(?<namespace>[^/]+))?\.(?:json|ya?ml)$/, /(?:^|\/)cluster\/pods$/],
+  sniff: looksLikePods,
+  parse(text): ParsedDocument<LocatedPod[]> {
+    const objects = readKubernetesObjects(text);
+    return {
+      data: objects as LocatedPod[],
+      validate: objects.map((o) => ({ value: o.object, pointer: o.pointer, line: o.line })),
+    };
+  },
+});
+
+export const resourcesKind = defineDocumentKind<LocatedResource[]>({
+  id: 'k8s.resources',
+  title: 'Kubernetes and Istio resources (kubectl get -o json|yaml)',
+  mode: 'document',
+  schema: resourceSchema,
+  collect: [
+    'kubectl get virtualservices,destinationrules,gateways,serviceentries,sidecars,peerauthentications,authorizationpolicies -A -o json',
+    'kubectl get namespaces,services -A -o json',
+  ],
+  paths: [
+    /(?:^|\/)(?:istio|kubernetes)\/resources\/[^/]+\.(?:json|ya?ml)$/,
+    /(?:^|\/)cluster\/(?:k8s-resources|k8s-cluster-resources|crs|nodes)$/,
+  ],
+  sniff: (head) => looksLikeKubernetes(head) && !looksLikePods(head),
+  parse(text): ParsedDocument<LocatedResource[]> {
+    const objects = readKubernetesObjects(text);
+    return {
+      data: objects as LocatedResource[],
+      validate: objects.flatMap((o) => [
+        { value: o.object, pointer: o.pointer, line: o.line },
+        // Pods inside a mixed List feed the same rules as `kubectl get pods`: hold them to its schema.
+        ...(o.object.kind === 'Pod' ? [{ value: o.object, pointer: o.pointer, line: o.line, schema: podSchema }] : []),
+      ]),
+    };
+  },
+});

@@ -1,0 +1,64 @@
+import { defineLineKind } from '../kind.js';
+import { LogScanner } from './scanner.js';
+import { logSummarySchema, type LogSummary } from './schema.js';
+
+/** Lines only an istio-proxy container writes: access logs, pilot-agent scopes, Envoy's own loggers. */
+const PROXY_MARKERS = [
+  /^\[\d{4}-\d\d-\d\dT[^\]]*\] "/m,
+  /^\{.*"(?:response_code|upstream_cluster)"/m,
+  /\s(?:xdsproxy|sds|cache|citadelclient)\s/,
+  /Envoy proxy is (?:NOT )?ready|Starting proxy agent|Pilot SAN|Readiness succeeded|Envoy command:/,
+  /\s(?:warning|error|critical|info|debug)\s+envoy \w+/,
+  /\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\]\[\d+\]\[\w+\]\[\w+\]/,
+];
+/** Lines only istiod (pilot-discovery) writes. */
+const ISTIOD_MARKERS = [
+  /\sads\s+(?:ADS:|XDS:|Push |CDS:|EDS:|LDS:|RDS:)/,
+  /Push debounce stable|XDS: (?:Incremental )?Pushing|Push Status: \{/,
+  /leader election lock|successfully acquired lease|attempting to acquire leader lease/,
+  /pilot-discovery|Starting Istiod|Discovery service started|\tmodel\t|\tserverca\t/,
+];
+
+function score(head: string, markers: RegExp[]): number {
+  return markers.filter((marker) => marker.test(head)).length;
+}
+
+export function sniffProxyLog(head: string): boolean {
+  const proxy = score(head, PROXY_MARKERS);
+  return proxy > 0 && proxy >= score(head, ISTIOD_MARKERS);
+}
+
+export function sniffIstiodLog(head: string): boolean {
+  const istiod = score(head, ISTIOD_MARKERS);
+  return istiod > 0 && istiod > score(head, PROXY_MARKERS);
+}
+
+export const proxyLogKind = defineLineKind<LogSummary>({
+  id: 'logs.proxy',
+  title: 'istio-proxy container log',
+  mode: 'lines',
+  schema: { ...logSummarySchema, $id: 'logs.proxy', title: 'Summary of an istio-proxy container log' },
+  collect: ['kubectl logs <pod> -n <namespace> -c istio-proxy --tail=2000'],
+  paths: [
+    // collector layout
+    /(?:^|\/)logs\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/(?<container>istio-proxy)(?:\.previous)?\.log$/,
+    // istioctl bug-report layout; ztunnel pods also log as istio-proxy.log but are not Envoy
+    /(?:^|\/)proxies\/(?<namespace>[^/]+)\/(?<pod>(?!ztunnel)[^/]+)\/istio-proxy\.log$/,
+  ],
+  sniff: sniffProxyLog,
+  createScanner: () => new LogScanner(),
+});
+
+export const istiodLogKind = defineLineKind<LogSummary>({
+  id: 'logs.istiod',
+  title: 'istiod (discovery) container log',
+  mode: 'lines',
+  schema: { ...logSummarySchema, $id: 'logs.istiod', title: 'Summary of an istiod discovery container log' },
+  collect: ['kubectl logs -n istio-system deploy/istiod -c discovery --tail=2000'],
+  paths: [
+    /(?:^|\/)logs\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/(?<container>discovery)(?:\.previous)?\.log$/,
+    /(?:^|\/)istio\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/discovery\.log$/,
+  ],
+  sniff: sniffIstiodLog,
+  createScanner: () => new LogScanner(),
+});

@@ -1,0 +1,154 @@
+import type { LineScanner } from '../kind.js';
+import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine, type AccessRecord } from './access-log.js';
+import type { LogSummary, SignatureHits } from './schema.js';
+import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
+
+/** Lines are cut to this length for matching and evidence; a log is never held whole. */
+export const MAX_LINE_CHARS = 8 * 1024;
+const MAX_BREAKDOWN_KEYS = 200;
+const BREAKDOWN_SHOWN = 10;
+const MAX_IP_CANDIDATES = 1000;
+
+/** `2024-07-25T20:12:59.093175Z<TAB or spaces>level` (Istio Go, Envoy ≥ 1.17 app log, ztunnel). */
+const LEVELLED = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s+(\w+)\b/;
+
+interface Hits {
+  count: number;
+  accessCount: number;
+  first: { line: number; text: string };
+  last: { line: number; text: string };
+  keys: Map<string, number>;
+}
+
+/** Scans a container log line by line: counts, timestamps, access-log outcomes and signatures. */
+export class LogScanner implements LineScanner<LogSummary> {
+  private lines = 0;
+  private longLines = 0;
+  private first?: string;
+  private last?: string;
+  private errors = 0;
+  private warns = 0;
+  private requests = 0;
+  private failed = 0;
+  private byFlag = new Map<string, number>();
+  private byStatusClass = new Map<string, number>();
+  private ipVotes = new Map<string, number>();
+  private hits = new Map<SignatureId, Hits>();
+
+  line(raw: string, lineNumber: number): void {
+    this.lines = lineNumber;
+    if (raw.length === 0) return;
+    let text = raw;
+    if (text.length > MAX_LINE_CHARS) {
+      text = text.slice(0, MAX_LINE_CHARS);
+      this.longLines++;
+    }
+    const access = isTextAccessLine(text) ? parseTextAccessLine(text) : text.charCodeAt(0) === 0x7b ? parseJsonAccessLine(text) : undefined;
+    if (access) {
+      this.countAccess(access);
+      this.stamp(access.time);
+      for (const signature of LOG_SIGNATURES) {
+        const key = signature.matchAccess(access);
+        if (key !== undefined) this.hit(signature.id, key, lineNumber, text, true);
+      }
+      return;
+    }
+    const levelled = LEVELLED.exec(text);
+    if (levelled) {
+      this.stamp(levelled[1]);
+      const level = levelled[2]!;
+      if (level === 'error' || level === 'critical' || level === 'fatal') this.errors++;
+      else if (level === 'warn' || level === 'warning') this.warns++;
+    }
+    for (const signature of LOG_SIGNATURES) {
+      const key = signature.matchText(text);
+      if (key !== undefined) this.hit(signature.id, key, lineNumber, text, false);
+    }
+  }
+
+  finish(): LogSummary {
+    const summary: LogSummary = {
+      lines: this.lines,
+      levels: { error: this.errors, warn: this.warns },
+      access: {
+        requests: this.requests,
+        failed: this.failed,
+        byFlag: sortedRecord(this.byFlag),
+        byStatusClass: sortedRecord(this.byStatusClass),
+      },
+      signatures: {},
+    };
+    if (this.longLines > 0) summary.longLines = this.longLines;
+    if (this.first) summary.firstTimestamp = this.first;
+    if (this.last) summary.lastTimestamp = this.last;
+    const ownIp = this.ownIp();
+    if (ownIp) summary.access.ownIp = ownIp;
+    for (const [id, hits] of [...this.hits].sort(([a], [b]) => a.localeCompare(b))) {
+      const entry: SignatureHits = {
+        count: hits.count,
+        accessCount: hits.accessCount,
+        first: hits.first,
+        last: hits.last,
+        breakdown: [...hits.keys]
+          .sort(([ka, a], [kb, b]) => b - a || ka.localeCompare(kb))
+          .slice(0, BREAKDOWN_SHOWN)
+          .map(([key, count]) => ({ key, count })),
+      };
+      summary.signatures[id] = entry;
+    }
+    return summary;
+  }
+
+  private countAccess(record: AccessRecord): void {
+    this.requests++;
+    const statusClass = record.code === 0 ? 'no response' : `${Math.floor(record.code / 100)}xx`;
+    increment(this.byStatusClass, statusClass);
+    for (const flag of record.flags) increment(this.byFlag, flag);
+    const deniedOrUnrouted = record.details === 'route_not_found' || (record.details ?? record.terminationDetails ?? '').startsWith('rbac_access_denied');
+    const connectionFailed = record.code === 0 && record.flags.length > 0; // TCP: no response code, only flags
+    if (record.code >= 500 || deniedOrUnrouted || connectionFailed) {
+      this.failed++;
+    }
+    // A proxy's own pod IP is the local address of inbound traffic and the remote one of outbound.
+    const own = record.upstreamCluster?.startsWith('inbound|') ? hostOf(record.downstreamLocal) : record.upstreamCluster?.startsWith('outbound|') ? hostOf(record.downstreamRemote) : undefined;
+    if (own && (this.ipVotes.has(own) || this.ipVotes.size < MAX_IP_CANDIDATES)) increment(this.ipVotes, own);
+  }
+
+  private ownIp(): string | undefined {
+    let best: string | undefined;
+    let bestVotes = 0;
+    let total = 0;
+    for (const [ip, votes] of this.ipVotes) {
+      total += votes;
+      if (votes > bestVotes || (votes === bestVotes && best !== undefined && ip < best)) [best, bestVotes] = [ip, votes];
+    }
+    return best !== undefined && bestVotes * 2 > total ? best : undefined;
+  }
+
+  private stamp(time: string | undefined): void {
+    if (!time) return;
+    if (this.first === undefined || time < this.first) this.first = time;
+    if (this.last === undefined || time > this.last) this.last = time;
+  }
+
+  private hit(id: SignatureId, key: string, line: number, text: string, isAccess: boolean): void {
+    const ref = { line, text };
+    const hits = this.hits.get(id);
+    if (!hits) {
+      this.hits.set(id, { count: 1, accessCount: isAccess ? 1 : 0, first: ref, last: ref, keys: new Map([[key, 1]]) });
+      return;
+    }
+    hits.count++;
+    if (isAccess) hits.accessCount++;
+    hits.last = ref;
+    if (hits.keys.has(key) || hits.keys.size < MAX_BREAKDOWN_KEYS) increment(hits.keys, key);
+  }
+}
+
+function increment(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+function sortedRecord(map: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)));
+}

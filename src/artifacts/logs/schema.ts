@@ -1,0 +1,69 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const lineRef = {
+  type: 'object',
+  required: ['line', 'text'],
+  additionalProperties: false,
+  properties: { line: { type: 'integer', minimum: 1 }, text: { type: 'string' } },
+} as const;
+
+const counts = { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } } as const;
+
+/** What a scan of one container log keeps: counts and a few lines, never the log itself. */
+export const logSummarySchema = {
+  $id: 'logs',
+  title: 'Summary of one container log (istio-proxy or istiod), produced by a line-by-line scan',
+  type: 'object',
+  required: ['lines', 'levels', 'access', 'signatures'],
+  additionalProperties: false,
+  properties: {
+    lines: { type: 'integer', minimum: 0 },
+    /** Lines longer than the scan keeps, cut for matching. */
+    longLines: { type: 'integer', minimum: 0 },
+    firstTimestamp: { type: 'string' },
+    lastTimestamp: { type: 'string' },
+    levels: { type: 'object', required: ['error', 'warn'], properties: { error: { type: 'integer' }, warn: { type: 'integer' } } },
+    access: {
+      type: 'object',
+      required: ['requests', 'failed', 'byFlag', 'byStatusClass'],
+      additionalProperties: false,
+      properties: {
+        /** Access-log lines (HTTP requests and TCP connections). */
+        requests: { type: 'integer', minimum: 0 },
+        /** Those that failed: 5xx, Envoy's own 403 (RBAC) and 404 (no route), TCP connections with a failure flag. */
+        failed: { type: 'integer', minimum: 0 },
+        byFlag: counts,
+        byStatusClass: counts,
+        /** The pod IP this proxy serves, inferred from its own addresses in the access log. */
+        ownIp: { type: 'string' },
+      },
+    },
+    signatures: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['count', 'accessCount', 'first', 'last', 'breakdown'],
+        additionalProperties: false,
+        properties: {
+          count: { type: 'integer', minimum: 1 },
+          /** How many of the matches are access-log lines (requests), the rest are log messages. */
+          accessCount: { type: 'integer', minimum: 0 },
+          first: lineRef,
+          last: lineRef,
+          breakdown: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'count'],
+              additionalProperties: false,
+              properties: { key: { type: 'string' }, count: { type: 'integer', minimum: 1 } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export type LogSummary = FromSchema<typeof logSummarySchema>;
+export type SignatureHits = NonNullable<LogSummary['signatures'][string]>;

@@ -1,0 +1,50 @@
+import { ArtifactParseError } from '../kind.js';
+import { isRecord, jsonErrorLine } from '../k8s/documents.js';
+import { splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';
+
+/** syncz field prefixes and the xDS type each tracks (pilot/pkg/xds/debug.go SyncStatus). */
+const TYPES: Array<[prefix: string, type: string]> = [
+  ['cluster', 'CDS'],
+  ['listener', 'LDS'],
+  ['endpoint', 'EDS'],
+  ['route', 'RDS'],
+  ['extensionconfig', 'ECDS'],
+];
+
+/**
+ * istiod `debug/syncz` (what `istioctl bug-report` captures): a JSON array of SyncStatus with the
+ * nonce sent and acknowledged per type. Status is derived as istioctl does (istio-facts.md §1.8):
+ * nothing sent → NOT SENT (IGNORED for ztunnel), sent = acked → SYNCED, otherwise STALE.
+ */
+export function parseSyncz(text: string): ProxySync {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, jsonErrorLine(text, error as Error));
+  }
+  if (!Array.isArray(value)) throw new ArtifactParseError('expected a JSON array of proxy sync statuses');
+  const proxies = value.map((entry, index): ProxySyncRow => {
+    if (!isRecord(entry) || typeof entry.proxy !== 'string') {
+      throw new ArtifactParseError(`entry /${index} has no "proxy" id`);
+    }
+    const row: ProxySyncRow = { pointer: `/${index}`, id: entry.proxy, ...splitProxyId(entry.proxy), statuses: [] };
+    if (typeof entry.cluster_id === 'string') row.cluster = entry.cluster_id;
+    if (typeof entry.istio_version === 'string') row.version = entry.istio_version;
+    else if (typeof entry.proxy_version === 'string') row.version = entry.proxy_version;
+    if (typeof entry.proxy_type === 'string') row.proxyType = entry.proxy_type;
+    for (const [prefix, type] of TYPES) {
+      row.statuses.push(deriveStatus(type, entry[`${prefix}_sent`], entry[`${prefix}_acked`], row.proxyType));
+    }
+    return row;
+  });
+  return { source: 'syncz', perTypeStatus: true, proxies };
+}
+
+function deriveStatus(type: string, sent: unknown, acked: unknown, proxyType?: string): XdsStatus {
+  const s = typeof sent === 'string' ? sent : '';
+  const a = typeof acked === 'string' ? acked : '';
+  if (s === '') return { type, status: proxyType === 'ztunnel' ? 'IGNORED' : 'NOT SENT' };
+  if (s === a) return { type, status: 'SYNCED' };
+  return a === '' ? { type, status: 'STALE', note: 'Never Acknowledged' } : { type, status: 'STALE' };
+}

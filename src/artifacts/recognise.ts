@@ -1,0 +1,50 @@
+import type { ArtifactId, ArtifactKind, EntryContext } from './kind.js';
+import type { RecognisedBy } from './artifact.js';
+import { ARTIFACT_KINDS, artifactKind } from './registry.js';
+
+export interface Recognition {
+  kind: ArtifactKind;
+  by: RecognisedBy;
+  context: EntryContext;
+}
+
+/** What the manifest says about one path. */
+export interface ManifestHint {
+  kind?: ArtifactId;
+  namespace?: string;
+  pod?: string;
+  container?: string;
+}
+
+/**
+ * Decides what an entry is: the manifest first, then path conventions, then the content. The
+ * path's named groups (namespace, pod, container) describe the entry whichever way it was recognised.
+ */
+export function recognise(path: string, head: string | undefined, hint: ManifestHint | undefined): Recognition | undefined {
+  const context: EntryContext = { path, ...pathContext(path), ...definedOnly(hint) };
+  delete (context as { kind?: unknown }).kind;
+  if (hint?.kind) return { kind: artifactKind(hint.kind), by: 'manifest', context };
+  for (const kind of ARTIFACT_KINDS) {
+    if (kind.paths.some((pattern) => pattern.test(path))) return { kind, by: 'path', context };
+  }
+  if (head === undefined) return undefined;
+  for (const kind of ARTIFACT_KINDS) {
+    if (kind.sniff(head, path)) return { kind, by: 'content', context };
+  }
+  return undefined;
+}
+
+function pathContext(path: string): Omit<EntryContext, 'path'> {
+  for (const kind of ARTIFACT_KINDS) {
+    for (const pattern of kind.paths) {
+      const groups = pattern.exec(path)?.groups;
+      if (groups) return definedOnly(groups);
+    }
+  }
+  return {};
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}

@@ -1,0 +1,32 @@
+import { analyzeKind } from './analyze/kind.js';
+import { podsKind, resourcesKind } from './k8s/kinds.js';
+import type { ArtifactId, ArtifactKind } from './kind.js';
+import { istiodLogKind, proxyLogKind } from './logs/kinds.js';
+import { manifestKind, stderrKind } from './manifest/kinds.js';
+import { proxyStatusKind, synczKind } from './proxy-status/kinds.js';
+import { topKind } from './top/kind.js';
+
+/**
+ * Every artifact kind, in sniffing order: the more specific content tests come first (pods before
+ * generic resources, the manifest before anything JSON).
+ */
+export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
+  manifestKind,
+  stderrKind,
+  proxyStatusKind,
+  synczKind,
+  analyzeKind,
+  topKind,
+  podsKind,
+  resourcesKind,
+  proxyLogKind,
+  istiodLogKind,
+] as ArtifactKind[];
+
+const BY_ID = new Map(ARTIFACT_KINDS.map((kind) => [kind.id, kind]));
+
+export function artifactKind(id: ArtifactId): ArtifactKind {
+  const kind = BY_ID.get(id);
+  if (!kind) throw new Error(`unknown artifact kind ${id}`);
+  return kind;
+}

@@ -1,0 +1,56 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EntryGate } from './entry-gate.js';
+import type { BundleLimits } from './limits.js';
+import { BundleError, type BundleReadResult, type BundleVisitor, type EntrySink } from './types.js';
+
+/**
+ * Walks a folder of command outputs in a stable (sorted) order. Links are never followed, so a
+ * folder cannot make the analyzer read outside itself.
+ */
+export async function readFolder(root: string, limits: BundleLimits, visitor: BundleVisitor): Promise<BundleReadResult> {
+  const gate = new EntryGate(limits, visitor);
+  try {
+    await walk(root, '', gate);
+  } catch (error) {
+    throw new BundleError(root, `cannot read folder: ${(error as Error).message}`);
+  }
+  return { sourceType: 'folder', warnings: [] };
+}
+
+async function walk(root: string, relative: string, gate: EntryGate): Promise<void> {
+  const entries = await readdir(join(root, relative), { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const dirent of entries) {
+    const path = relative ? `${relative}/${dirent.name}` : dirent.name;
+    if (dirent.isDirectory()) {
+      await walk(root, path, gate);
+    } else if (dirent.isFile()) {
+      const { size } = await lstat(join(root, path));
+      const sink = gate.admit(path, size);
+      if (sink) await pump(join(root, path), sink, size);
+    } else {
+      gate.skipNonFile(path, dirent.isSymbolicLink() ? 'SymbolicLink' : dirent.isFIFO() ? 'FIFO' : 'CharacterDevice');
+    }
+  }
+}
+
+/** Feeds at most `size` bytes: a file growing while we read must not exceed what the caps allowed. */
+function pump(file: string, sink: EntrySink, size: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let remaining = size;
+    const stream = createReadStream(file, { highWaterMark: 1 << 20, end: Math.max(0, size - 1) });
+    stream.on('data', (chunk) => {
+      const buffer = chunk as Buffer;
+      const slice = buffer.length > remaining ? buffer.subarray(0, remaining) : buffer;
+      remaining -= slice.length;
+      if (slice.length > 0) sink.write(slice);
+    });
+    stream.on('error', reject);
+    stream.on('end', () => {
+      sink.end();
+      resolve();
+    });
+  });
+}

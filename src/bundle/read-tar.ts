@@ -1,0 +1,76 @@
+import { createReadStream } from 'node:fs';
+import { Parser, type ReadEntry } from 'tar';
+import { EntryGate } from './entry-gate.js';
+import type { BundleLimits } from './limits.js';
+import { BundleError, type BundleReadResult, type BundleVisitor } from './types.js';
+
+/** tar entry types that carry the bytes of a regular file. */
+const REGULAR_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+/**
+ * Streams a `.tar`, `.tar.gz` or `.tgz` file entry by entry without extracting anything to disk.
+ * gzip is detected by the parser from the magic bytes, not from the file name.
+ */
+export function readTar(file: string, limits: BundleLimits, visitor: BundleVisitor): Promise<BundleReadResult> {
+  const warnings: string[] = [];
+  const gate = new EntryGate(limits, visitor);
+  let sawEntry = false;
+  let badArchive: string | undefined;
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (problem: string) => {
+      if (settled) return;
+      settled = true;
+      source.destroy();
+      reject(new BundleError(file, problem));
+    };
+
+    const parser = new Parser({
+      strict: false,
+      onwarn: (code: string, message: string | Error) => {
+        const text = typeof message === 'string' ? message : message.message;
+        // A truncated or non-tar input only produces warnings in non-strict mode: treat it as fatal.
+        if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT') badArchive ??= text;
+        else warnings.push(`${code}: ${text}`);
+      },
+      onReadEntry: (entry: ReadEntry) => {
+        sawEntry = true;
+        if (!REGULAR_FILE_TYPES.has(entry.type)) {
+          gate.skipNonFile(entry.path, entry.type, entry.linkpath);
+          entry.resume();
+          return;
+        }
+        const sink = gate.admit(entry.path, entry.size);
+        if (!sink) {
+          entry.resume(); // the parser stalls unless every entry is drained
+          return;
+        }
+        entry.on('data', (chunk: Buffer) => sink.write(chunk));
+        entry.on('end', () => sink.end());
+      },
+    });
+
+    // zlib failures (truncated or corrupt gzip) arrive as 'error' and no 'end' follows.
+    parser.on('error', (error: Error) => fail(describeTarError(error)));
+    parser.on('end', () => {
+      if (settled) return;
+      if (badArchive) return fail(`not a readable tar archive (${badArchive})`);
+      if (!sawEntry) return fail('not a tar archive, or an empty one: no entry could be read');
+      settled = true;
+      resolve({ sourceType: 'tar', warnings });
+    });
+
+    const source = createReadStream(file, { highWaterMark: 1 << 20 });
+    source.on('error', (error) => fail(`cannot read file: ${error.message}`));
+    source.pipe(parser);
+  });
+}
+
+function describeTarError(error: Error): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'Z_BUF_ERROR') return 'truncated archive: the gzip stream ends early (incomplete download or copy?)';
+  if (code === 'Z_DATA_ERROR') return `corrupt gzip data: ${error.message}`;
+  if (code === 'TAR_ABORT') return `archive rejected: ${error.message}`;
+  return `cannot read archive: ${error.message}`;
+}
