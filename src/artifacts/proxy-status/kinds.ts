@@ -29,7 +29,7 @@ export const synczKind = defineDocumentKind<ProxySync>({
   mode: 'document',
   schema: { ...proxySyncSchema, $id: 'istiod.syncz', title: 'Proxy sync status from istiod debug/syncz' },
   collect: ['kubectl exec -n istio-system deploy/istiod -c discovery -- pilot-discovery request GET /debug/syncz'],
-  paths: [/(?:^|\/)debug\/syncz(?:\.json)?$/, /(?:^|\/)syncz\.json$/],
+  paths: [/(?:^|\/)istio\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/debug\/syncz$/, /(?:^|\/)istiod\/(?<pod>[^/]+)\/syncz\.json$/, /(?:^|\/)debug\/syncz(?:\.json)?$/],
   sniff: (head) => /^\s*\[\s*\{/.test(head) && /"proxy"\s*:/.test(head) && /"(?:cluster|listener)_(?:sent|acked)"\s*:/.test(head),
   parse(text) {
     const data = parseSyncz(text);

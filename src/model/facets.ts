@@ -1,0 +1,95 @@
+import type { AnalyzeMessage } from '../artifacts/analyze/schema.js';
+import type { Pod } from '../artifacts/k8s/pod-schema.js';
+import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
+import type { LogSummary } from '../artifacts/logs/schema.js';
+import type { ProxySync } from '../artifacts/proxy-status/schema.js';
+import type { TopRow } from '../artifacts/top/schema.js';
+
+/** Where a model object came from: the file and, inside it, the line or JSON pointer. */
+export interface Source {
+  path: string;
+  line?: number;
+  pointer?: string;
+}
+
+export interface ProxySyncSource extends ProxySync {
+  path: string;
+}
+
+export interface PodRecord {
+  namespace: string;
+  name: string;
+  pod: Pod;
+  source: Source;
+}
+
+export interface TopRecord extends TopRow {
+  path: string;
+}
+
+export interface AnalyzeRecord {
+  path: string;
+  format: 'text' | 'json' | 'yaml';
+  messages: AnalyzeMessage[];
+}
+
+export interface ResourceRecord {
+  object: KubernetesObject;
+  source: Source;
+}
+
+/** How a log was tied to its pod: the bundle said so, or its own addresses matched a pod's IP. */
+export type LogIdentity = 'manifest' | 'path' | 'pod-ip' | 'file-name';
+
+export interface LogRecord {
+  path: string;
+  namespace?: string;
+  pod: string;
+  container: string;
+  identifiedBy: LogIdentity;
+  summary: LogSummary;
+}
+
+/**
+ * The model as rules see it, one facet per logical input. A rule declares which facets it reads
+ * and receives only those (see rules/run.ts); a facet with no artifact behind it is an empty list.
+ */
+export interface ModelFacets {
+  'istioctl.proxyStatus': ProxySyncSource[];
+  'istiod.syncz': ProxySyncSource[];
+  'kubectl.pods': PodRecord[];
+  'kubectl.top': TopRecord[];
+  'istioctl.analyze': AnalyzeRecord[];
+  'k8s.resources': ResourceRecord[];
+  'logs.proxy': LogRecord[];
+  'logs.istiod': LogRecord[];
+}
+
+export type InputId = keyof ModelFacets;
+
+export const INPUT_IDS: readonly InputId[] = [
+  'istioctl.proxyStatus',
+  'istiod.syncz',
+  'kubectl.pods',
+  'kubectl.top',
+  'istioctl.analyze',
+  'k8s.resources',
+  'logs.proxy',
+  'logs.istiod',
+];
+
+export type BundleLayout = 'collector' | 'istioctl-bug-report' | 'plain';
+
+export interface BundleFacts {
+  source: string;
+  layout: BundleLayout;
+  /** "Now" for time-based rules: the manifest's time, else the newest timestamp seen. */
+  collectedAt?: string;
+  collectedAtSource: 'manifest' | 'newest-timestamp' | 'unknown';
+  cluster?: string;
+}
+
+export interface MeshModel {
+  bundle: BundleFacts;
+  facets: ModelFacets;
+}

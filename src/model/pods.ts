@@ -1,0 +1,26 @@
+import type { ContainerStatus, Pod } from '../artifacts/k8s/pod-schema.js';
+
+/** Container statuses of a pod, native sidecars (`initContainerStatuses`, Istio ≥ 1.27) included. */
+export function containerStatuses(pod: Pod): Array<ContainerStatus & { pointer: string }> {
+  const regular = (pod.status?.containerStatuses ?? []).map((s, i) => ({ ...s, pointer: `/status/containerStatuses/${i}` }));
+  const init = (pod.status?.initContainerStatuses ?? []).map((s, i) => ({ ...s, pointer: `/status/initContainerStatuses/${i}` }));
+  return [...regular, ...init];
+}
+
+export function containerNames(pod: Pod): string[] {
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+}
+
+export function hasIstioProxy(pod: Pod): boolean {
+  return containerNames(pod).includes('istio-proxy');
+}
+
+/** istiod pods as the Helm charts label them (`app=istiod`, older `istio=pilot`), or by name. */
+export function isIstiod(pod: Pod): boolean {
+  const labels = pod.metadata.labels ?? {};
+  return labels.app === 'istiod' || labels.istio === 'pilot' || /^istiod(-[a-z0-9-]+)?-[a-z0-9]{5,10}-[a-z0-9]{5}$/.test(pod.metadata.name);
+}
+
+export function podCondition(pod: Pod, type: string): 'True' | 'False' | 'Unknown' | undefined {
+  return pod.status?.conditions?.find((c) => c.type === type)?.status;
+}

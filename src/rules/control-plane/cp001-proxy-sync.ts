@@ -1,0 +1,108 @@
+import type { ProxySyncRow } from '../../artifacts/proxy-status/schema.js';
+import type { ProxySyncSource } from '../../model/facets.js';
+import { evidenceAt, percent, plural } from '../evidence.js';
+import { defineRule, type Severity } from '../rule.js';
+
+/** Types whose absence leaves a proxy with no clusters or no listeners at all. */
+const ESSENTIAL_TYPES = new Set(['CDS', 'LDS']);
+/** Evidence lines listed per finding; the count says how many there are in all. */
+const MAX_LISTED = 20;
+
+export const cp001 = defineRule({
+  id: 'CP001',
+  slug: 'proxies-not-synced',
+  title: 'Proxies are STALE or were never sent their clusters/listeners',
+  severity: 'critical',
+  step: 'control-plane',
+  inputs: { required: [], anyOf: ['istioctl.proxyStatus', 'istiod.syncz'] },
+  description:
+    'Reads the per-type xDS status of every proxy from `istioctl proxy-status` (any era) or istiod `debug/syncz`. ' +
+    'Fires critical when any proxy is STALE for any type (istiod sent config the proxy has not acknowledged), and high when CDS or LDS is NOT SENT ' +
+    '(the proxy has no clusters or no listeners from istiod). NOT SENT for RDS, EDS or ECDS is normal where nothing applies (a gateway without routes, no ECDS in use) and is not reported. ' +
+    'NOT SENT for CDS/LDS is raised to critical when it affects more than half of the proxies. Findings are grouped by the istiod the proxies are connected to.',
+  rationale:
+    'A STALE proxy runs on configuration istiod has already replaced: routing, security policy and endpoints drift from what is applied, and changes "do nothing". ' +
+    'It is the first sign of control-plane connectivity trouble (istiod overloaded, network, or a proxy stuck on a rejected push).',
+  remediation:
+    'Check istiod health first (`kubectl get pods -n istio-system`, its logs and memory). If istiod is healthy, look at the proxy: its istio-proxy log for ' +
+    '`gRPC config stream … closed` and `ACK ERROR`/`rejected` lines, then restart the affected workload to force a fresh xDS connection.',
+  threshold: { value: 'any STALE; CDS/LDS NOT SENT', source: 'playbook CP001; seed step 1: "STALE/NOT READY proxies indicate control plane connectivity failure"' },
+  docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-status'],
+  check(inputs, context) {
+    const source = [...inputs['istioctl.proxyStatus'], ...inputs['istiod.syncz']].find((s) => s.perTypeStatus);
+    if (!source) {
+      context.notChecked(
+        'proxy-status was captured with the default table of istioctl ≥ 1.27 (SUBSCRIBED TYPES), which shows no per-type status; the mesh cannot be called synced from it',
+        ['istioctl proxy-status --verbosity 1', 'kubectl exec -n istio-system deploy/istiod -c discovery -- pilot-discovery request GET /debug/syncz'],
+      );
+      return;
+    }
+    const total = source.proxies.length;
+    const stale = source.proxies.filter((p) => p.statuses.some((s) => s.status === 'STALE'));
+    const notSent = source.proxies.filter((p) => p.statuses.some((s) => s.status === 'NOT SENT' && ESSENTIAL_TYPES.has(s.type)));
+
+    for (const [istiod, proxies] of byIstiod(stale)) {
+      context.report({
+        severity: 'critical',
+        subject: istiodSubject(istiod),
+        title: `${plural(proxies.length, 'proxy', 'proxies')} STALE on ${istiod ?? 'istiod'} (${percent(proxies.length, total)} of the mesh)`,
+        evidence: evidenceFor(source, proxies, 'STALE'),
+        explanation:
+          `${listProxies(proxies)} ${proxies.length === 1 ? 'has' : 'have'} configuration istiod sent but never acknowledged ` +
+          `(${describeTypes(proxies, 'STALE')}). ${proxies.length} of ${total} proxies in \`${source.path}\` are affected. ` +
+          'Those proxies run on old routes, endpoints and policies; configuration changes do not reach them.',
+        commands: [
+          'kubectl get pods -n istio-system -l app=istiod -o wide',
+          'kubectl logs -n istio-system -l app=istiod -c discovery --tail=500 | grep -E "ACK ERROR|Send failure|Timeout writing"',
+          `kubectl logs ${proxies[0]!.pod}${proxies[0]!.namespace ? ` -n ${proxies[0]!.namespace}` : ''} -c istio-proxy --tail=200 | grep -E "gRPC config|rejected"`,
+        ],
+      });
+    }
+    for (const [istiod, proxies] of byIstiod(notSent)) {
+      const severity: Severity = proxies.length * 2 > total ? 'critical' : 'high';
+      context.report({
+        severity,
+        subject: istiodSubject(istiod),
+        title: `${plural(proxies.length, 'proxy', 'proxies')} never sent CDS/LDS by ${istiod ?? 'istiod'}`,
+        evidence: evidenceFor(source, proxies, 'NOT SENT'),
+        explanation:
+          `${listProxies(proxies)} ${proxies.length === 1 ? 'is' : 'are'} connected but istiod has not sent ${describeTypes(proxies, 'NOT SENT', ESSENTIAL_TYPES)}: ` +
+          'without clusters or listeners the proxy cannot route any traffic. This usually means istiod could not build the configuration (look for errors in its log) ' +
+          'or the proxy connected moments before collection.' +
+          (severity === 'critical' ? ` More than half of the mesh (${proxies.length} of ${total}) is affected, so the severity is raised to critical.` : ''),
+      });
+    }
+  },
+});
+
+function byIstiod(proxies: ProxySyncRow[]): Array<[string | undefined, ProxySyncRow[]]> {
+  const groups = new Map<string, ProxySyncRow[]>();
+  for (const proxy of proxies) {
+    const key = proxy.istiod ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), proxy]);
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, rows]) => [key || undefined, rows]);
+}
+
+function istiodSubject(istiod: string | undefined) {
+  return istiod ? { kind: 'Pod', namespace: 'istio-system', name: istiod } : { kind: 'ControlPlane', name: 'istiod' };
+}
+
+function evidenceFor(source: ProxySyncSource, proxies: ProxySyncRow[], status: string) {
+  return proxies.slice(0, MAX_LISTED).map((p) =>
+    evidenceAt(
+      { path: source.path, ...(p.line ? { line: p.line } : {}), ...(p.pointer ? { pointer: p.pointer } : {}) },
+      `${p.id}: ${p.statuses.filter((s) => s.status === status).map((s) => `${s.type} ${s.status}${s.note ? ` (${s.note})` : ''}`).join(', ')}`,
+    ),
+  );
+}
+
+function listProxies(proxies: ProxySyncRow[]): string {
+  const names = proxies.slice(0, 5).map((p) => `\`${p.id}\``);
+  return proxies.length > 5 ? `${names.join(', ')} and ${proxies.length - 5} more` : names.join(', ');
+}
+
+function describeTypes(proxies: ProxySyncRow[], status: string, only?: Set<string>): string {
+  const types = new Set(proxies.flatMap((p) => p.statuses.filter((s) => s.status === status && (!only || only.has(s.type))).map((s) => s.type)));
+  return [...types].sort().join(', ');
+}

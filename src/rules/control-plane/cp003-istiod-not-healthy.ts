@@ -1,0 +1,91 @@
+import { containerStatuses, isIstiod, podCondition } from '../../model/pods.js';
+import { evidenceAt } from '../evidence.js';
+import { defineRule, severityRank, type Evidence, type Severity } from '../rule.js';
+
+export const cp003 = defineRule({
+  id: 'CP003',
+  slug: 'istiod-not-healthy',
+  title: 'istiod is not Running/Ready, crashlooping, OOMKilled or restarting',
+  severity: 'critical',
+  step: 'control-plane',
+  inputs: { required: ['kubectl.pods'] },
+  description:
+    'Looks at every istiod pod (label `app=istiod`, or `istio=pilot` on old installs) in the collected pods. Critical when a pod is not Running, not Ready, ' +
+    'in CrashLoopBackOff, or its container was OOMKilled (now or as its last termination). A pod that restarted but is Running and Ready now, with no OOM, is reported as medium.',
+  rationale:
+    'istiod serves configuration and certificates to every proxy. While it is down, new pods do not start (no certificate), proxies go STALE, and configuration changes stop. ' +
+    'A crashlooping istiod is usually memory: the mesh outgrew its resources.',
+  remediation:
+    'Read why it died: `kubectl describe pod` and `kubectl logs --previous -c discovery`. For OOMKilled or memory pressure, raise the discovery container memory ' +
+    '(`kubectl -n istio-system set resources deploy/istiod -c discovery --limits=memory=4Gi --requests=memory=2Gi` or the Helm value `pilot.resources`) ' +
+    'and run several replicas (`pilot.autoscaleMin`). Reduce what istiod must compute with Sidecar resources and `discoverySelectors`.',
+  threshold: { value: 'not Ready, CrashLoopBackOff, OOMKilled; restarts > 0 (medium)', source: 'playbook CP003; seed: "istiod crashlooping = immediate scaling required"' },
+  docs: ['https://istio.io/latest/docs/ops/deployment/performance-and-scalability/', 'https://istio.io/latest/docs/ops/diagnostic-tools/istioctl/'],
+  check(inputs, context) {
+    const istiods = inputs['kubectl.pods'].filter((p) => isIstiod(p.pod));
+    if (istiods.length === 0) {
+      context.notChecked(`no istiod pod among the ${inputs['kubectl.pods'].length} pods collected`, ['kubectl get pods -n istio-system -o json']);
+      return;
+    }
+    for (const record of istiods) {
+      const { pod } = record;
+      const problems: string[] = [];
+      const evidence: Evidence[] = [];
+      let severity = 'info' as Severity;
+      const raise = (to: Severity) => {
+        if (severityRank(to) < severityRank(severity)) severity = to;
+      };
+      const phase = pod.status?.phase;
+      if (phase && phase !== 'Running') {
+        raise('critical');
+        problems.push(`the pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}`);
+        evidence.push(evidenceAt(record.source, `status.phase: ${phase}`, '/status/phase'));
+      } else if (podCondition(pod, 'Ready') === 'False') {
+        raise('critical');
+        problems.push('the pod is not Ready');
+        const index = pod.status?.conditions?.findIndex((c) => c.type === 'Ready') ?? -1;
+        evidence.push(evidenceAt(record.source, 'condition Ready=False', `/status/conditions/${index}`));
+      }
+      for (const status of containerStatuses(pod)) {
+        const waiting = status.state?.waiting?.reason;
+        const oom = status.state?.terminated?.reason === 'OOMKilled' ? 'state' : status.lastState?.terminated?.reason === 'OOMKilled' ? 'lastState' : undefined;
+        const restarts = status.restartCount ?? 0;
+        if (waiting === 'CrashLoopBackOff') {
+          raise('critical');
+          problems.push(`container \`${status.name}\` is in CrashLoopBackOff after ${restarts} restarts`);
+          evidence.push(evidenceAt(record.source, `${status.name}: waiting CrashLoopBackOff, restartCount ${restarts}`, `${status.pointer}/state/waiting/reason`));
+        }
+        if (oom) {
+          raise('critical');
+          const exit = (oom === 'state' ? status.state : status.lastState)?.terminated?.exitCode;
+          problems.push(`container \`${status.name}\` was OOMKilled${exit !== undefined ? ` (exit code ${exit})` : ''}: it ran out of its memory limit`);
+          evidence.push(evidenceAt(record.source, `${status.name}: ${oom}.terminated.reason OOMKilled`, `${status.pointer}/${oom}/terminated/reason`));
+        }
+        if (restarts > 0 && waiting !== 'CrashLoopBackOff') {
+          raise('medium');
+          const last = status.lastState?.terminated;
+          problems.push(`container \`${status.name}\` restarted ${restarts} time${restarts === 1 ? '' : 's'}${last?.reason ? ` (last exit: ${last.reason}${last.finishedAt ? ` at ${last.finishedAt}` : ''})` : ''}`);
+          evidence.push(evidenceAt(record.source, `${status.name}: restartCount ${restarts}`, `${status.pointer}/restartCount`));
+        }
+      }
+      if (problems.length === 0) continue;
+      const crashing = severity === 'critical';
+      context.report({
+        severity,
+        subject: { kind: 'Pod', namespace: record.namespace, name: record.name },
+        title: crashing ? `istiod ${record.name} is down or crashlooping` : `istiod ${record.name} has restarted`,
+        evidence,
+        explanation:
+          `In \`${record.source.path}\`: ${problems.join('; ')}. ` +
+          (crashing
+            ? 'While istiod is unavailable proxies cannot receive configuration or certificates: expect STALE proxies and pods that fail to start.'
+            : 'It is Running and Ready now, so this is a warning: find out why it restarted before it happens under load.'),
+        commands: [
+          `kubectl describe pod ${record.name} -n ${record.namespace}`,
+          `kubectl logs ${record.name} -n ${record.namespace} -c discovery --previous --tail=200`,
+          `kubectl top pod ${record.name} -n ${record.namespace} --containers`,
+        ],
+      });
+    }
+  },
+});

@@ -1,0 +1,64 @@
+import { GiB, MiB, parseQuantity } from '../../artifacts/quantity.js';
+import { isIstiod } from '../../model/pods.js';
+import { evidenceAt } from '../evidence.js';
+import { defineRule } from '../rule.js';
+
+/** The seed's ">4GB"; kubectl reports MiB, so the line is drawn at 4 GiB (4096Mi). */
+export const ISTIOD_MEMORY_LIMIT_BYTES = 4 * GiB;
+const ISTIOD_NAME = /^istiod(?:-[a-z0-9-]+)?-[a-z0-9]{5,10}-[a-z0-9]{5}$/;
+
+export const cp004 = defineRule({
+  id: 'CP004',
+  slug: 'istiod-memory-over-4gb',
+  title: 'istiod uses more than 4 GB of memory',
+  severity: 'critical',
+  step: 'control-plane',
+  inputs: { required: ['kubectl.top'], optional: ['kubectl.pods'] },
+  description:
+    'Reads istiod memory from `kubectl top pod --containers` (the `discovery` container, or the pod row without `--containers`). Fires when it is above 4 GiB. ' +
+    'When the pods are in the bundle, the finding also shows the container memory limit and how close istiod is to being OOMKilled.',
+  rationale:
+    'istiod memory grows with the number of services, endpoints and configuration objects it must push. Above 4 GB the mesh is too large for the control plane\'s resources: ' +
+    'pushes slow down (proxies lag behind) and the next growth step ends in an OOMKill, which takes configuration and certificate delivery down with it.',
+  remediation:
+    'Give istiod the memory it needs now (limit at least 1.5× current use) and spread the load over several replicas. Then shrink what it computes: ' +
+    '`discoverySelectors` in MeshConfig to ignore namespaces outside the mesh, and Sidecar resources so each proxy only gets the services it uses. ' +
+    'As a rule of thumb from the playbook, istiod needs ≈ 200 MB + 200 MB per 1000 services (an estimate, not a measurement of this cluster).',
+  threshold: { value: '4 GiB (4096Mi)', source: 'playbook CP004; seed: "istiod memory usage >4GB indicates cluster too large for control plane resources"' },
+  docs: ['https://istio.io/latest/docs/ops/deployment/performance-and-scalability/', 'https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-discovery_selectors'],
+  check(inputs, context) {
+    const istiodPods = new Map(inputs['kubectl.pods'].filter((p) => isIstiod(p.pod)).map((p) => [`${p.namespace}/${p.name}`, p]));
+    const isIstiodRow = (pod: string, namespace?: string) =>
+      [...istiodPods.values()].some((p) => p.name === pod && (!namespace || p.namespace === namespace)) || ISTIOD_NAME.test(pod);
+    const rows = inputs['kubectl.top'].filter((row) => isIstiodRow(row.pod, row.namespace) && (row.container === undefined || row.container === 'discovery'));
+    if (rows.length === 0) {
+      context.notChecked('no istiod row in the `kubectl top` output collected', ['kubectl top pod -n istio-system --containers']);
+      return;
+    }
+    for (const row of rows) {
+      if (row.memoryBytes <= ISTIOD_MEMORY_LIMIT_BYTES) continue;
+      const namespace = row.namespace ?? 'istio-system';
+      const pod = istiodPods.get(`${namespace}/${row.pod}`);
+      const limit = pod?.pod.spec?.containers?.find((c) => c.name === 'discovery')?.resources?.limits?.memory;
+      const limitBytes = limit !== undefined ? parseQuantity(limit) : undefined;
+      const used = `${Math.round(row.memoryBytes / MiB)} MiB`;
+      const limitText =
+        limitBytes !== undefined ? ` Its memory limit is ${limit} (${Math.round((row.memoryBytes / limitBytes) * 100)}% used).` : pod ? ' It has no memory limit set.' : '';
+      context.report({
+        subject: { kind: 'Pod', namespace, name: row.pod },
+        title: `istiod ${row.pod} uses ${used}, above 4 GiB`,
+        evidence: [evidenceAt({ path: row.path, line: row.line }, row.text ?? `${row.pod} ${used}`)],
+        explanation: `\`kubectl top\` shows istiod \`${row.pod}\`${row.container ? ` (container ${row.container})` : ''} at ${used}, over the 4 GiB line.${limitText} The control plane is too small for this mesh.`,
+        commands: [
+          `kubectl -n ${namespace} set resources deploy/istiod -c discovery --limits=memory=${suggestedLimitGi(row.memoryBytes)}Gi --requests=memory=${Math.ceil(row.memoryBytes / GiB)}Gi`,
+          `kubectl -n ${namespace} scale deploy/istiod --replicas=3`,
+        ],
+      });
+    }
+  },
+});
+
+/** Headroom of 1.5× the observed use, rounded up to whole GiB. */
+function suggestedLimitGi(usedBytes: number): number {
+  return Math.ceil((usedBytes * 1.5) / GiB);
+}

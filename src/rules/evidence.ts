@@ -1,0 +1,25 @@
+import type { Source } from '../model/facets.js';
+import type { Evidence } from './rule.js';
+
+/** Evidence excerpts are capped here; renderers escape them. */
+export const MAX_EXCERPT_CHARS = 400;
+
+export function excerpt(text: string): string {
+  return text.length > MAX_EXCERPT_CHARS ? `${text.slice(0, MAX_EXCERPT_CHARS)}…` : text;
+}
+
+export function evidenceAt(source: Source, text?: string, pointerSuffix = ''): Evidence {
+  const evidence: Evidence = { path: source.path };
+  if (source.line !== undefined) evidence.line = source.line;
+  if (source.pointer !== undefined || pointerSuffix) evidence.pointer = (source.pointer ?? '') + pointerSuffix;
+  if (text !== undefined) evidence.excerpt = excerpt(text);
+  return evidence;
+}
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
+}

@@ -1,0 +1,98 @@
+import type { BundleFacts, InputId, ModelFacets } from '../model/facets.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The report's order: the 5-step debugging workflow, then the specialised areas. */
+export const STEPS = {
+  'control-plane': '1 · Control plane',
+  configuration: '2 · Configuration',
+  'traffic-path': '3 · Traffic path',
+  'sidecar-logs': '4 · Sidecar logs',
+  certificates: '5 · Certificates and mTLS',
+  scale: 'Memory, scale and resources',
+  ambient: 'Ambient mode',
+  'multi-cluster': 'Multi-cluster',
+} as const;
+export type Step = keyof typeof STEPS;
+
+export interface Evidence {
+  path: string;
+  line?: number;
+  pointer?: string;
+  excerpt?: string;
+}
+
+/** What a finding is about: a pod, a resource, a namespace, the mesh. */
+export interface Subject {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  step: Step;
+  title: string;
+  subject: Subject;
+  evidence: Evidence[];
+  /** What we see and why it matters, in plain sentences. */
+  explanation: string;
+  /** The fix, as an expert would write it in the ticket. */
+  remediation: string;
+  /** Commands to run (to fix or to verify), shown as a code block. */
+  commands: string[];
+  docs: string[];
+}
+
+export type FindingInput = Omit<Finding, 'ruleId' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation'> &
+  Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs'>>;
+
+export interface RuleContext {
+  bundle: BundleFacts;
+  report(finding: FindingInput): void;
+  /** The inputs exist but cannot answer the question (e.g. proxy-status without per-type status). */
+  notChecked(reason: string, collect?: string[]): void;
+}
+
+export interface RuleInputs<R extends InputId, A extends InputId, O extends InputId> {
+  required: readonly R[];
+  /** At least one of these must be present (alternative sources of the same fact). */
+  anyOf?: readonly A[];
+  optional?: readonly O[];
+}
+
+export interface Rule<R extends InputId = InputId, A extends InputId = InputId, O extends InputId = InputId> {
+  id: string;
+  /** Readable stable name, used in docs and JSON (`istiod-memory-over-4gb`). */
+  slug: string;
+  title: string;
+  /** Default severity; the rule text says when evidence raises or lowers it. */
+  severity: Severity;
+  step: Step;
+  inputs: RuleInputs<R, A, O>;
+  /** What the rule looks at and when it fires, for `istio-bundle explain`. */
+  description: string;
+  /** Why it matters. */
+  rationale: string;
+  /** The general fix (findings may refine it). */
+  remediation: string;
+  threshold?: { value: string; source: string };
+  docs: string[];
+  check(inputs: Pick<ModelFacets, R | A | O>, context: RuleContext): void;
+}
+
+export type AnyRule = Rule<InputId, InputId, InputId>;
+
+export function defineRule<R extends InputId, A extends InputId = never, O extends InputId = never>(rule: Rule<R, A, O>): AnyRule {
+  return rule as unknown as AnyRule;
+}
+
+export function declaredInputs(rule: AnyRule): InputId[] {
+  return [...rule.inputs.required, ...(rule.inputs.anyOf ?? []), ...(rule.inputs.optional ?? [])];
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}

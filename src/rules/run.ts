@@ -1,0 +1,102 @@
+import { artifactKind } from '../artifacts/registry.js';
+import type { InputId, MeshModel, ModelFacets } from '../model/facets.js';
+import { declaredInputs, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
+
+export interface NotChecked {
+  ruleId: string;
+  title: string;
+  /** The inputs that were missing (any one of them would do when the rule accepts alternatives). */
+  missing: InputId[];
+  reason: string;
+  /** The exact commands that would collect what is missing. */
+  collect: string[];
+}
+
+export interface RuleRun {
+  findings: Finding[];
+  notChecked: NotChecked[];
+  /** Rules that ran on their inputs (with or without findings). */
+  checked: string[];
+}
+
+function present(model: MeshModel, id: InputId): boolean {
+  return model.facets[id].length > 0;
+}
+
+function collectCommands(ids: InputId[]): string[] {
+  return [...new Set(ids.flatMap((id) => artifactKind(id).collect))];
+}
+
+/**
+ * Runs every rule whose inputs are present. A rule only sees the facets it declares: reading any
+ * other throws, so a rule cannot quietly depend on data its declaration does not promise.
+ */
+export function runRules(rules: readonly AnyRule[], model: MeshModel): RuleRun {
+  const findings: Finding[] = [];
+  const notChecked: NotChecked[] = [];
+  const checked: string[] = [];
+  for (const rule of rules) {
+    const missingRequired = rule.inputs.required.filter((id) => !present(model, id));
+    const anyOf = rule.inputs.anyOf ?? [];
+    const missingAnyOf = anyOf.length > 0 && !anyOf.some((id) => present(model, id)) ? [...anyOf] : [];
+    const missing = [...missingRequired, ...missingAnyOf];
+    if (missing.length > 0) {
+      const reason = missingAnyOf.length > 0 && missingRequired.length === 0 ? `none of ${anyOf.join(', ')} in the bundle` : `${missing.join(', ')} not in the bundle`;
+      notChecked.push({ ruleId: rule.id, title: rule.title, missing, reason, collect: collectCommands(missing) });
+      continue;
+    }
+    let skippedReason: NotChecked | undefined;
+    rule.check(restrictedFacets(model.facets, rule), {
+      bundle: model.bundle,
+      report(input) {
+        findings.push({
+          ruleId: rule.id,
+          step: rule.step,
+          severity: input.severity ?? rule.severity,
+          title: input.title,
+          subject: input.subject,
+          evidence: input.evidence,
+          explanation: input.explanation,
+          remediation: input.remediation ?? rule.remediation,
+          commands: input.commands ?? [],
+          docs: [...new Set([...(input.docs ?? []), ...rule.docs])],
+        });
+      },
+      notChecked(reason, collect) {
+        skippedReason = { ruleId: rule.id, title: rule.title, missing: [], reason, collect: collect ?? [] };
+      },
+    });
+    if (skippedReason) notChecked.push(skippedReason);
+    else checked.push(rule.id);
+  }
+  return { findings: findings.sort(compareFindings), notChecked, checked };
+}
+
+function restrictedFacets(facets: ModelFacets, rule: AnyRule): ModelFacets {
+  const allowed = new Set<string>(declaredInputs(rule));
+  return new Proxy(facets, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && !allowed.has(property)) {
+        throw new Error(`rule ${rule.id} read input "${property}" that it does not declare`);
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    compareText(a.ruleId, b.ruleId) ||
+    compareSubjects(a.subject, b.subject) ||
+    compareText(a.title, b.title)
+  );
+}
+
+function compareSubjects(a: Subject, b: Subject): number {
+  return compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+import { defineRule } from '../rule.js';
+import { ofKind, serviceOfHost } from './resources.js';
+import { breakdownText, parseCluster, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+
+export const log001 = defineRule({
+  id: 'LOG001',
+  slug: 'upstream-connect-error',
+  title: 'upstream connect error: the proxy cannot connect to its target',
+  severity: 'high',
+  step: 'sidecar-logs',
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'] },
+  description:
+    'Counts, per pod, `upstream connect error or disconnect/reset before headers` (the 503 body) and its access-log form: response flags UF/URX or ' +
+    '`upstream_reset_before_response_started{…}`. High; critical when most of the pod\'s requests fail this way. Failures are broken down by upstream cluster.',
+  rationale:
+    'The sidecar reached the point of connecting to the destination and failed: the target Service does not exist, has no ready endpoints, its port does not match ' +
+    'the port the container listens on, a NetworkPolicy blocks it, or TLS to it fails (see LOG003).',
+  remediation:
+    'For each upstream cluster named: check the Service and its endpoints (`kubectl get svc,endpoints <service> -n <ns> -o wide`), that the Service `targetPort` is the port ' +
+    'the container listens on, and NetworkPolicies in both namespaces. `istioctl proxy-config endpoint <pod>.<ns> --cluster "<cluster>"` shows whether the proxy has healthy endpoints.',
+  threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'playbook LOG001 and step 4 severities' },
+  docs: ['https://istio.io/latest/docs/ops/common-problems/network-issues/', 'https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#config-access-log-format-response-flags'],
+  check(inputs, context) {
+    const services = ofKind(inputs['k8s.resources'], 'Service');
+    for (const match of signatureMatches(inputs['logs.proxy'], 'upstreamConnectError')) {
+      const top = match.hits.breakdown[0]?.key ?? '';
+      const cluster = parseCluster(top);
+      const target = cluster?.host ? serviceOfHost(cluster.host) : undefined;
+      const missingService =
+        target && services.length > 0 && !services.some((s) => s.object.metadata.name === target.name && (s.object.metadata.namespace ?? 'default') === target.namespace);
+      const pod = match.log.namespace ? `${match.log.pod} -n ${match.log.namespace}` : match.log.pod;
+      context.report({
+        severity: match.severity,
+        subject: match.subject,
+        title: `upstream connect errors from ${match.log.pod}${cluster?.host ? ` to ${cluster.host}` : ''}`,
+        evidence: signatureEvidence(match),
+        explanation:
+          `${where(match)} failed to connect upstream in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +
+          (missingService ? ` No Service \`${target.namespace}/${target.name}\` is among the ${services.length} Services in the bundle: the target does not exist.` : '') +
+          severityNote(match),
+        commands: [
+          ...(target ? [`kubectl get svc,endpoints ${target.name} -n ${target.namespace} -o wide`] : []),
+          ...(cluster ? [`istioctl proxy-config endpoint ${pod.replace(' -n ', '.')} --cluster "${top}"`] : []),
+          `kubectl logs ${pod} -c istio-proxy --tail=200`,
+        ],
+      });
+    }
+  },
+});

@@ -1,0 +1,74 @@
+import type { ResourceRecord } from '../../model/facets.js';
+import { defineRule } from '../rule.js';
+import { destinationRulesFor } from './resources.js';
+import { breakdownText, parseCluster, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+
+/** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
+const AGGRESSIVE_CONSECUTIVE_ERRORS = 5;
+
+const RELAXED_POLICY = `trafficPolicy:
+  outlierDetection:
+    consecutive5xxErrors: 50
+    interval: 30s
+    baseEjectionTime: 30s`;
+
+export const log002 = defineRule({
+  id: 'LOG002',
+  slug: 'no-healthy-upstream',
+  title: 'no healthy upstream: every endpoint of the target is down or ejected',
+  severity: 'high',
+  step: 'sidecar-logs',
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'] },
+  description:
+    'Counts, per pod, `no healthy upstream` (the 503 body) and its access-log form: response flag UH or details `no_healthy_upstream`. The same words in an xDS ' +
+    '`gRPC config stream closed` line are istiod connectivity (LOG008), not this. High; critical when most of the pod\'s requests fail this way. When the bundle has ' +
+    'DestinationRules, the one for the failing host is checked for aggressive outlier detection.',
+  rationale:
+    'Envoy had no endpoint it considered healthy: the Service has no ready endpoints, or outlier detection ejected them all. An aggressive `outlierDetection` ' +
+    '(ejecting after one or two 5xx) turns a few errors into an outage: the "random 503s with healthy services" pattern.',
+  remediation:
+    `Check the endpoints first. If they are ready, relax the DestinationRule's outlier detection (deleting the client pod only resets that pod's ejection state; the DestinationRule is the fix):\n\n${RELAXED_POLICY}`,
+  threshold: { value: `any match; critical above 50% of requests; outlier detection with consecutive errors < ${AGGRESSIVE_CONSECUTIVE_ERRORS} called aggressive`, source: 'playbook LOG002; seed "Random 503 Errors with Healthy Services"' },
+  docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
+  check(inputs, context) {
+    for (const match of signatureMatches(inputs['logs.proxy'], 'noHealthyUpstream')) {
+      const top = match.hits.breakdown[0]?.key ?? '';
+      const host = parseCluster(top)?.host;
+      const aggressive = host ? destinationRulesFor(inputs['k8s.resources'], host).map(outlierSummary).find((s) => s !== undefined) : undefined;
+      const pod = match.log.namespace ? `${match.log.pod}.${match.log.namespace}` : match.log.pod;
+      context.report({
+        severity: match.severity,
+        subject: match.subject,
+        title: `no healthy upstream for ${host ?? 'its target'} seen by ${match.log.pod}`,
+        evidence: [...signatureEvidence(match), ...(aggressive ? [aggressive.evidence] : [])],
+        explanation:
+          `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +
+          (aggressive ? ` ${aggressive.text}` : '') +
+          severityNote(match),
+        ...(aggressive ? { remediation: `Relax the outlier detection of DestinationRule ${aggressive.name} (\`spec.trafficPolicy.outlierDetection\`):\n\n${RELAXED_POLICY}` } : {}),
+        commands: host ? [`istioctl proxy-config endpoint ${pod} --cluster "${top}"`, `kubectl get endpoints -A | grep ${host.split('.')[0]}`] : [`istioctl proxy-config endpoint ${pod}`],
+      });
+    }
+  },
+});
+
+function outlierSummary(record: ResourceRecord) {
+  const spec = record.object.spec as { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } | undefined;
+  const od = spec?.trafficPolicy?.outlierDetection;
+  if (!od) return undefined;
+  const consecutive = Number(od.consecutive5xxErrors ?? od.consecutiveErrors ?? od.consecutiveGatewayErrors);
+  if (!Number.isFinite(consecutive) || consecutive >= AGGRESSIVE_CONSECUTIVE_ERRORS) return undefined;
+  const name = `${record.object.metadata.namespace ?? 'default'}/${record.object.metadata.name}`;
+  const ejection = od.baseEjectionTime ? ` for ${String(od.baseEjectionTime)}` : '';
+  const maxPercent = od.maxEjectionPercent !== undefined ? `, up to ${String(od.maxEjectionPercent)}% of endpoints` : '';
+  return {
+    name,
+    text: `DestinationRule \`${name}\` ejects an endpoint after ${consecutive} consecutive 5xx${ejection}${maxPercent}: a handful of errors empties the pool.`,
+    evidence: {
+      path: record.source.path,
+      ...(record.source.line ? { line: record.source.line } : {}),
+      pointer: `${record.source.pointer ?? ''}/spec/trafficPolicy/outlierDetection`,
+      excerpt: JSON.stringify(od),
+    },
+  };
+}

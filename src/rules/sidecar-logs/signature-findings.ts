@@ -1,0 +1,77 @@
+import type { SignatureHits } from '../../artifacts/logs/schema.js';
+import type { SignatureId } from '../../artifacts/logs/signatures.js';
+import type { LogRecord } from '../../model/facets.js';
+import { evidenceAt, percent, plural } from '../evidence.js';
+import type { FindingInput, Severity, Subject } from '../rule.js';
+
+/** Below this many requests a failure share says little; the finding stays high. */
+export const MIN_REQUESTS_FOR_SHARE = 10;
+
+export interface SignatureMatch {
+  log: LogRecord;
+  hits: SignatureHits;
+  subject: Subject;
+  /** critical when most of the pod's requests fail with this signature, else high. */
+  severity: Severity;
+  /** e.g. "42 of 50 requests (84%)" or "3 log lines". */
+  volume: string;
+}
+
+/** Every log with at least one hit of the signature, with the severity the playbook gives it. */
+export function signatureMatches(logs: readonly LogRecord[], id: SignatureId): SignatureMatch[] {
+  const matches: SignatureMatch[] = [];
+  for (const log of logs) {
+    const hits = log.summary.signatures[id];
+    if (!hits) continue;
+    const requests = log.summary.access.requests;
+    const mostFail = requests >= MIN_REQUESTS_FOR_SHARE && hits.accessCount * 2 > requests;
+    const lines = hits.count - hits.accessCount;
+    const parts = [];
+    if (hits.accessCount > 0) parts.push(`${hits.accessCount} of ${plural(requests, 'request')} (${percent(hits.accessCount, requests)})`);
+    if (lines > 0) parts.push(plural(lines, 'log line'));
+    matches.push({
+      log,
+      hits,
+      subject: { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
+      severity: mostFail ? 'critical' : 'high',
+      volume: parts.join(' and '),
+    });
+  }
+  return matches;
+}
+
+/** First and last matching line, the way an engineer quotes a log in a ticket. */
+export function signatureEvidence(match: SignatureMatch) {
+  const { first, last } = match.hits;
+  const evidence = [evidenceAt({ path: match.log.path, line: first.line }, first.text)];
+  if (last.line !== first.line) evidence.push(evidenceAt({ path: match.log.path, line: last.line }, last.text));
+  return evidence;
+}
+
+export function breakdownText(match: SignatureMatch, label: string): string {
+  const rows = match.hits.breakdown;
+  if (rows.length === 0) return '';
+  const shown = rows.slice(0, 5).map((row) => `\`${row.key}\` (${row.count})`);
+  return ` By ${label}: ${shown.join(', ')}${rows.length > 5 ? ', …' : ''}.`;
+}
+
+export function where(match: SignatureMatch): string {
+  const { log } = match;
+  const pod = log.namespace ? `${log.namespace}/${log.pod}` : log.pod;
+  const identity = log.identifiedBy === 'pod-ip' ? ' (matched to the pod by the IP in its access log)' : log.identifiedBy === 'file-name' ? ' (pod named after the file: no pod matched)' : '';
+  return `\`${pod}\`${identity}`;
+}
+
+export function severityNote(match: SignatureMatch): string {
+  return match.severity === 'critical' ? ' Most of this pod\'s requests fail this way, so the severity is raised to critical.' : '';
+}
+
+/** The cluster's parts: `outbound|9080|v1|reviews.bookinfo.svc.cluster.local`. */
+export function parseCluster(cluster: string): { direction: string; port?: string; subset?: string; host?: string } | undefined {
+  const parts = cluster.split('|');
+  if (parts.length !== 4) return undefined;
+  const [direction, port, subset, host] = parts as [string, string, string, string];
+  return { direction, ...(port ? { port } : {}), ...(subset ? { subset } : {}), ...(host ? { host } : {}) };
+}
+
+export type { FindingInput };
