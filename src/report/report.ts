@@ -1,0 +1,89 @@
+import type { InventoryItem } from '../artifacts/artifact.js';
+import type { Manifest } from '../artifacts/manifest/schema.js';
+import type { InputId, MeshModel } from '../model/facets.js';
+import type { NotChecked, RuleRun } from '../rules/run.js';
+import { SEVERITIES, type Finding, type Severity } from '../rules/rule.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** The JSON report contract (schemas/report.schema.json). Fields are added, never renamed. */
+export interface Report {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  bundle: {
+    source: string;
+    layout: MeshModel['bundle']['layout'];
+    collectedAt: string | null;
+    collectedAtSource: MeshModel['bundle']['collectedAtSource'];
+    cluster?: string;
+  };
+  summary: Record<Severity, number>;
+  findings: Finding[];
+  notChecked: NotChecked[];
+  /** Commands the collector ran that failed, from the manifest. */
+  collectionFailures: Array<{ path: string; command: string; exitCode: number; stderr?: string }>;
+  inventory: Array<InventoryItem>;
+  inventorySummary: Record<InventoryItem['status'], number>;
+  rulesChecked: string[];
+  /** Facts the report header shows: proxy and pod counts, Istio versions seen. */
+  facts: { proxies: number; pods: number; istioVersions: string[] };
+  warnings: string[];
+}
+
+export interface ReportInput {
+  model: MeshModel;
+  run: RuleRun;
+  inventory: InventoryItem[];
+  warnings: string[];
+  manifest?: Manifest | undefined;
+}
+
+export function buildReport({ model, run, inventory, warnings, manifest }: ReportInput): Report {
+  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const finding of run.findings) summary[finding.severity]++;
+  const sortedInventory = [...inventory].sort((a, b) => compare(a.path, b.path));
+  const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
+  for (const item of sortedInventory) inventorySummary[item.status]++;
+  const bundle: Report['bundle'] = {
+    source: model.bundle.source,
+    layout: model.bundle.layout,
+    collectedAt: model.bundle.collectedAt ?? null,
+    collectedAtSource: model.bundle.collectedAtSource,
+  };
+  if (model.bundle.cluster) bundle.cluster = model.bundle.cluster;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    bundle,
+    summary,
+    findings: run.findings,
+    notChecked: [...run.notChecked].sort((a, b) => compare(a.ruleId, b.ruleId)),
+    collectionFailures: collectionFailures(manifest),
+    inventory: sortedInventory,
+    inventorySummary,
+    rulesChecked: run.checked,
+    facts: facts(model),
+    warnings,
+  };
+}
+
+function collectionFailures(manifest: Manifest | undefined): Report['collectionFailures'] {
+  if (!manifest) return [];
+  return manifest.artifacts
+    .filter((a) => a.exitCode !== 0)
+    .map((a) => ({ path: a.path, command: a.command, exitCode: a.exitCode, ...(a.stderr ? { stderr: a.stderr } : {}) }))
+    .sort((a, b) => compare(a.path, b.path));
+}
+
+function facts(model: MeshModel): Report['facts'] {
+  const sync = [...model.facets['istioctl.proxyStatus'], ...model.facets['istiod.syncz']][0];
+  const versions = new Set(sync?.proxies.map((p) => p.version).filter((v): v is string => !!v) ?? []);
+  return { proxies: sync?.proxies.length ?? 0, pods: model.facets['kubectl.pods'].length, istioVersions: [...versions].sort() };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export type { InputId };
