@@ -43,11 +43,13 @@ export interface Finding {
   remediation: string;
   /** Commands to run (to fix or to verify), shown as a code block. */
   commands: string[];
+  /** A configuration snippet that implements the fix, when there is one. */
+  yaml?: string;
   docs: string[];
 }
 
 export type FindingInput = Omit<Finding, 'ruleId' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation'> &
-  Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs'>>;
+  Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs' | 'yaml'>>;
 
 export interface RuleContext {
   bundle: BundleFacts;

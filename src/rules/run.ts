@@ -59,6 +59,7 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel): RuleRun {
           explanation: input.explanation,
           remediation: input.remediation ?? rule.remediation,
           commands: input.commands ?? [],
+          ...(input.yaml ? { yaml: input.yaml } : {}),
           docs: [...new Set([...(input.docs ?? []), ...rule.docs])],
         });
       },

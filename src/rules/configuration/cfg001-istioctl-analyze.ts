@@ -6,6 +6,10 @@ import { ANALYZER_MESSAGES, analyzerDocs } from './analyzer-messages.js';
 
 /** "IST0101/IST0102: Traffic routing broken - fix immediately" (seed, step 2). */
 const CRITICAL_CODES = new Set(['IST0101', 'IST0102']);
+const CRITICAL_IMPACT: Record<string, string> = {
+  IST0101: ' Traffic that uses this reference is broken until it is fixed (a missing host or subset answers 503, a missing gateway binds nothing).',
+  IST0102: ' Pods in this namespace run without a sidecar: they are outside the mesh (no mTLS, no routing rules, no telemetry), and STRICT mTLS peers refuse them.',
+};
 const BY_LEVEL: Record<AnalyzeMessage['level'], Severity> = { Error: 'high', Warning: 'medium', Info: 'low' };
 /** When the same messages were captured as text and as JSON, the richer format wins. */
 const FORMAT_PREFERENCE: Record<AnalyzeRecord['format'], number> = { json: 0, yaml: 1, text: 2 };
@@ -45,7 +49,7 @@ export const cfg001 = defineRule({
           explanation:
             `istioctl analyze reports ${message.level} ${message.code} on ${where}: ${message.message}` +
             (message.reference ? ` (${message.reference})` : '') +
-            (CRITICAL_CODES.has(message.code) ? ' Routing for this resource is broken until it is fixed.' : ''),
+            (CRITICAL_IMPACT[message.code] ?? ''),
           remediation: known?.fix ?? `See Istio's description of ${message.code} for the cause and fix.`,
           docs: [message.documentationUrl?.replace(/\?ref=istioctl-analyze$/, '') ?? analyzerDocs(message.code)],
           commands: origin?.namespace ? [`istioctl analyze -n ${origin.namespace}`] : ['istioctl analyze -A'],

@@ -27,7 +27,8 @@ export const log002 = defineRule({
     'Envoy had no endpoint it considered healthy: the Service has no ready endpoints, or outlier detection ejected them all. An aggressive `outlierDetection` ' +
     '(ejecting after one or two 5xx) turns a few errors into an outage: the "random 503s with healthy services" pattern.',
   remediation:
-    `Check the endpoints first. If they are ready, relax the DestinationRule's outlier detection (deleting the client pod only resets that pod's ejection state; the DestinationRule is the fix):\n\n${RELAXED_POLICY}`,
+    "Check the endpoints first. If they are ready, relax the DestinationRule's outlier detection, e.g. `consecutive5xxErrors: 50`, `interval: 30s`, `baseEjectionTime: 30s` " +
+    "(deleting the client pod only resets that pod's ejection state; the DestinationRule is the fix).",
   threshold: { value: `any match; critical above 50% of requests; outlier detection with consecutive errors < ${AGGRESSIVE_CONSECUTIVE_ERRORS} called aggressive`, source: 'playbook LOG002; seed "Random 503 Errors with Healthy Services"' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
   check(inputs, context) {
@@ -45,7 +46,9 @@ export const log002 = defineRule({
           `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +
           (aggressive ? ` ${aggressive.text}` : '') +
           severityNote(match),
-        ...(aggressive ? { remediation: `Relax the outlier detection of DestinationRule ${aggressive.name} (\`spec.trafficPolicy.outlierDetection\`):\n\n${RELAXED_POLICY}` } : {}),
+        ...(aggressive
+          ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.`, yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` }
+          : {}),
         commands: host ? [`istioctl proxy-config endpoint ${pod} --cluster "${top}"`, `kubectl get endpoints -A | grep ${host.split('.')[0]}`] : [`istioctl proxy-config endpoint ${pod}`],
       });
     }

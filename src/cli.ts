@@ -1,0 +1,146 @@
+import { writeFile } from 'node:fs/promises';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { DEFAULT_LIMITS, formatBytes, parseSize, type BundleLimits } from './bundle/limits.js';
+import { BundleError } from './bundle/types.js';
+import { analyzeBundle, validateBundle } from './pipeline.js';
+import { catalogueOf } from './report/catalogue.js';
+import { renderJson } from './report/json.js';
+import { renderMarkdown } from './report/markdown.js';
+import type { Report } from './report/report.js';
+import { renderInventoryTable, renderRulesTable, renderRuleText, renderTable } from './report/table.js';
+import { RULES, findRule } from './rules/registry.js';
+import { SEVERITIES, severityRank, type Severity } from './rules/rule.js';
+import { TOOL_VERSION } from './version.js';
+
+/** Exit codes, documented in README and --help. */
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+const EPILOGUE = `Exit codes:
+  0  analysis done, nothing at or above --fail-on (default: never)
+  1  a finding at or above --fail-on (validate: an entry is invalid)
+  2  usage error, or the bundle cannot be read (one-line reason on stderr)`;
+
+function limitOptions<T>(y: Argv<T>) {
+  return y
+    .option('max-entry-size', { type: 'string', describe: `largest entry read (default ${formatBytes(DEFAULT_LIMITS.maxEntryBytes)})` })
+    .option('max-document-size', { type: 'string', describe: `largest JSON/YAML/table entry parsed (default ${formatBytes(DEFAULT_LIMITS.maxDocumentBytes)})` })
+    .option('max-total-size', { type: 'string', describe: `total bytes read (default ${formatBytes(DEFAULT_LIMITS.maxTotalBytes)})` })
+    .option('max-entries', { type: 'number', describe: `entries looked at (default ${DEFAULT_LIMITS.maxEntries})` });
+}
+
+function limitsFrom(argv: Record<string, unknown>): Partial<BundleLimits> {
+  const limits: Partial<BundleLimits> = {};
+  const size = (flag: string) => {
+    const value = argv[flag];
+    if (value === undefined) return undefined;
+    try {
+      return parseSize(String(value));
+    } catch (error) {
+      throw new UsageError(`--${flag}: ${(error as Error).message}`);
+    }
+  };
+  const entry = size('max-entry-size');
+  const document = size('max-document-size');
+  const total = size('max-total-size');
+  if (entry !== undefined) limits.maxEntryBytes = entry;
+  if (document !== undefined) limits.maxDocumentBytes = document;
+  if (total !== undefined) limits.maxTotalBytes = total;
+  if (typeof argv['max-entries'] === 'number') limits.maxEntries = argv['max-entries'];
+  return limits;
+}
+
+async function emit(text: string, output: string | undefined): Promise<void> {
+  if (output) await writeFile(output, text);
+  else process.stdout.write(text);
+}
+
+function filterBySeverity(report: Report, minimum: Severity): Report {
+  const findings = report.findings.filter((f) => severityRank(f.severity) <= severityRank(minimum));
+  return { ...report, findings };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const catalogue = catalogueOf(RULES);
+  const cli = yargs(argv)
+    .scriptName('istio-bundle')
+    .usage('$0 <command> [options]\n\nOffline analyzer for Istio diagnostic bundles (collector bundles, istioctl bug-report archives, folders of command outputs).')
+    .command(
+      'analyze <bundle>',
+      'analyse a bundle (.tar.gz, .tgz, .tar or a folder) and write a report',
+      (y) =>
+        limitOptions(
+          y
+            .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle file or folder' })
+            .option('format', { choices: ['md', 'json', 'table'] as const, describe: 'report format (default: table on a terminal, md otherwise or with --output)' })
+            .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
+            .option('fail-on', { choices: [...SEVERITIES, 'never'] as const, default: 'never' as const, describe: 'exit 1 when a finding is at or above this severity' })
+            .option('min-severity', { choices: SEVERITIES, default: 'info' as const, describe: 'show findings at or above this severity (does not change --fail-on)' }),
+        ),
+      async (args) => {
+        const { report } = await analyzeBundle(args.bundle, { limits: limitsFrom(args) });
+        const format = args.format ?? (args.output || !process.stdout.isTTY ? 'md' : 'table');
+        const shown = filterBySeverity(report, args['min-severity']);
+        const text = format === 'json' ? renderJson(shown) : format === 'md' ? renderMarkdown(shown, catalogue) : renderTable(shown);
+        await emit(text, args.output);
+        const failOn = args['fail-on'];
+        if (failOn !== 'never' && report.findings.some((f) => severityRank(f.severity) <= severityRank(failOn))) exitCode = EXIT.findings;
+      },
+    )
+    .command(
+      'validate <bundle>',
+      'recognise and schema-check every entry of a bundle; print the inventory',
+      (y) => limitOptions(y.positional('bundle', { type: 'string', demandOption: true }).option('format', { choices: ['table', 'json'] as const, default: 'table' as const })),
+      async (args) => {
+        const { inventory, warnings } = await validateBundle(args.bundle, { limits: limitsFrom(args) });
+        if (args.format === 'json') process.stdout.write(`${JSON.stringify({ inventory, warnings }, null, 2)}\n`);
+        else process.stdout.write(renderInventoryTable(inventory) + warnings.map((w) => `warning: ${w}\n`).join(''));
+        if (inventory.some((i) => i.status === 'invalid')) exitCode = EXIT.findings;
+      },
+    )
+    .command(
+      'rules',
+      'list the rule catalogue',
+      (y) => y.option('format', { choices: ['table', 'json'] as const, default: 'table' as const }),
+      (args) => {
+        process.stdout.write(args.format === 'json' ? `${JSON.stringify(catalogue, null, 2)}\n` : renderRulesTable(catalogue));
+      },
+    )
+    .command(
+      'explain <ruleId>',
+      'print a rule in full: what it checks, why, its threshold and the fix',
+      (y) => y.positional('ruleId', { type: 'string', demandOption: true }),
+      (args) => {
+        const rule = findRule(args.ruleId);
+        if (!rule) throw new UsageError(`unknown rule "${args.ruleId}" (run \`istio-bundle rules\` for the list)`);
+        process.stdout.write(renderRuleText(catalogue.find((r) => r.id === rule.id)!));
+      },
+    )
+    .demandCommand(1, 'give a command: analyze, validate, rules or explain')
+    .strict()
+    .epilogue(EPILOGUE)
+    .version(TOOL_VERSION)
+    .help()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+
+  try {
+    await cli.parseAsync();
+  } catch (error) {
+    if (error instanceof BundleError || error instanceof UsageError) {
+      process.stderr.write(`istio-bundle: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if ((error as { name?: string }).name === 'YError') {
+      process.stderr.write(`istio-bundle: ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}

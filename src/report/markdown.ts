@@ -1,0 +1,140 @@
+import { STEPS, type Finding, type Severity, type Step } from '../rules/rule.js';
+import type { RulesCatalogue } from './catalogue.js';
+import { mdBlock, mdCode, mdProse, mdText } from './escape.js';
+import type { Report } from './report.js';
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** The ticket-ready report: what is broken and what to do first, evidence one click away. */
+export function renderMarkdown(report: Report, catalogue: RulesCatalogue): string {
+  const out: string[] = [];
+  out.push(`# Istio bundle analysis — ${mdCode(report.bundle.source)}${collected(report)}`, '');
+  out.push(headline(report), '');
+  if (report.findings.length > 0) out.push(...summaryTable(report.findings), '');
+  else out.push('No finding at or above the reporting threshold.', '');
+
+  for (const step of Object.keys(STEPS) as Step[]) {
+    const rules = catalogue.filter((r) => r.step === step);
+    if (rules.length === 0) continue;
+    out.push(`## ${STEPS[step]}`, '');
+    const findings = report.findings.filter((f) => f.step === step);
+    if (findings.length === 0) out.push(noFindingLine(report, rules.map((r) => r.id)), '');
+    for (const finding of findings) out.push(...renderFinding(finding, report.findings.indexOf(finding) + 1), '');
+  }
+
+  out.push(...notChecked(report), '');
+  if (report.collectionFailures.length > 0) out.push(...collectionFailures(report), '');
+  out.push(...inventory(report));
+  if (report.warnings.length > 0) out.push('', '## Reader warnings', '', ...report.warnings.map((w) => `- ${mdText(w)}`));
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+function collected(report: Report): string {
+  const at = report.bundle.collectedAt;
+  if (!at) return '';
+  const when = at.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+  return report.bundle.collectedAtSource === 'manifest' ? ` (collected ${when})` : ` (newest timestamp in the bundle: ${when})`;
+}
+
+function headline(report: Report): string {
+  const counts = SEVERITY_ORDER.filter((s) => report.summary[s] > 0).map((s) => `${report.summary[s]} ${s}`);
+  const parts = [counts.length > 0 ? `**${counts.join(' · ')}**` : '**no findings**'];
+  if (report.bundle.cluster) parts.push(`cluster ${mdCode(report.bundle.cluster)}`);
+  if (report.facts.proxies > 0) {
+    const versions = report.facts.istioVersions.length > 0 ? ` (Istio ${report.facts.istioVersions.map((v) => mdText(v)).join(', ')})` : '';
+    parts.push(`${report.facts.proxies} ${report.facts.proxies === 1 ? 'proxy' : 'proxies'}${versions}`);
+  }
+  const inv = report.inventorySummary;
+  const files = [`${inv.used} files used`];
+  if (inv.invalid) files.push(`${inv.invalid} invalid`);
+  if (inv['not-recognised']) files.push(`${inv['not-recognised']} not recognised`);
+  if (inv.skipped) files.push(`${inv.skipped} skipped`);
+  parts.push(files.join(', '));
+  parts.push(`layout: ${report.bundle.layout}`);
+  return parts.join(' · ');
+}
+
+function summaryTable(findings: Finding[]): string[] {
+  const rows = ['| # | severity | rule | what | where |', '|---|---|---|---|---|'];
+  findings.forEach((f, i) => {
+    rows.push(`| ${i + 1} | ${f.severity} | ${f.ruleId} | ${mdText(f.title)} | ${mdText(subjectText(f))} |`);
+  });
+  return rows;
+}
+
+function subjectText(f: Finding): string {
+  const { kind, namespace, name } = f.subject;
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+function noFindingLine(report: Report, ruleIds: string[]): string {
+  const checked = ruleIds.filter((id) => report.rulesChecked.includes(id));
+  const skipped = ruleIds.filter((id) => !report.rulesChecked.includes(id));
+  if (checked.length === 0) return `Not checked: ${skipped.join(', ')} lacked their inputs (see *Not checked*).`;
+  return `No finding (${checked.join(', ')} checked${skipped.length > 0 ? `; ${skipped.join(', ')} not checked` : ''}).`;
+}
+
+function renderFinding(f: Finding, index: number): string[] {
+  const out = [`### ${index}. ${f.ruleId} · ${f.severity} · ${mdText(f.title)}`, ''];
+  out.push(`**Where.** ${mdText(subjectText(f))}`, '');
+  out.push(`**What we see.** ${mdProse(f.explanation)}`, '');
+  out.push(`**Fix.** ${mdProse(f.remediation)}`);
+  if (f.yaml) out.push('', mdBlock(f.yaml, 'yaml'));
+  if (f.commands.length > 0) out.push('', mdBlock(f.commands.join('\n'), 'sh'));
+  if (f.evidence.length > 0) {
+    out.push('', `<details><summary>Evidence (${f.evidence.length})</summary>`, '');
+    for (const e of f.evidence) {
+      const place = [e.line !== undefined ? `line ${e.line}` : '', e.pointer ? `at ${mdCode(e.pointer)}` : ''].filter(Boolean).join(', ');
+      out.push(`- ${mdCode(e.path)}${place ? `, ${place}` : ''}`);
+      if (e.excerpt) out.push('', indent(mdBlock(e.excerpt)), '');
+    }
+    out.push('</details>');
+  }
+  if (f.docs.length > 0) out.push('', `Docs: ${f.docs.map((d) => `<${mdText(d)}>`).join(' · ')}`);
+  return out;
+}
+
+function indent(block: string): string {
+  return block
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+function notChecked(report: Report): string[] {
+  const out = ['## Not checked', ''];
+  if (report.notChecked.length === 0) return [...out, 'Every rule had the inputs it needs.'];
+  out.push('| rule | why | ask the customer to run |', '|---|---|---|');
+  for (const n of report.notChecked) {
+    const commands = n.collect.length > 0 ? n.collect.map((c) => mdCode(c, true)).join('<br>') : '—';
+    out.push(`| ${n.ruleId} ${mdText(n.title)} | ${mdText(n.reason)} | ${commands} |`);
+  }
+  return out;
+}
+
+function collectionFailures(report: Report): string[] {
+  const out = ['## Collection failures', '', 'Commands the collector ran that did not succeed (from `manifest.json`):', '', '| file | command | exit | stderr |', '|---|---|---|---|'];
+  for (const f of report.collectionFailures) {
+    const exit = f.exitCode === 124 ? '124 (timed out)' : String(f.exitCode);
+    out.push(`| ${mdCode(f.path, true)} | ${mdCode(f.command, true)} | ${exit} | ${f.stderr ? mdCode(f.stderr, true) : '—'} |`);
+  }
+  return out;
+}
+
+function inventory(report: Report): string[] {
+  const inv = report.inventorySummary;
+  const out = ['## Inventory', '', `${report.inventory.length} entries: ${inv.used} used · ${inv.invalid} invalid · ${inv['not-recognised']} not recognised · ${inv.skipped} skipped`, ''];
+  const problems = report.inventory.filter((i) => i.status !== 'used');
+  if (problems.length > 0) {
+    out.push('| file | status | reason |', '|---|---|---|');
+    for (const item of problems) out.push(`| ${mdCode(item.path, true)} | ${item.status}${item.kind ? ` (${item.kind})` : ''} | ${mdText(item.reason ?? '')} |`);
+    out.push('');
+  }
+  const used = report.inventory.filter((i) => i.status === 'used');
+  if (used.length > 0) {
+    out.push(`<details><summary>Files used (${used.length})</summary>`, '', '| file | kind | recognised by |', '|---|---|---|');
+    for (const item of used) out.push(`| ${mdCode(item.path, true)} | ${item.kind ?? ''} | ${item.recognisedBy ?? ''} |`);
+    out.push('', '</details>');
+  }
+  return out;
+}
