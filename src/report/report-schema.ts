@@ -91,7 +91,7 @@ export const reportSchema = {
         },
         // Every entry that is not used says why.
         if: { properties: { status: { enum: ['invalid', 'not-recognised', 'skipped'] } } },
-        then: { required: ['reason'] },
+        then: { required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } },
       },
     },
   },

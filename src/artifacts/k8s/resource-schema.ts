@@ -23,7 +23,7 @@ export const resourceSchema = {
     spec: { type: 'object' },
   },
   if: { properties: { apiVersion: { pattern: '^(networking|security|telemetry|extensions)\\.istio\\.io/' } } },
-  then: { required: ['spec'] },
+  then: { required: ['spec'], properties: { spec: { type: 'object' } } },
 } as const;
 
 export type KubernetesObject = FromSchema<typeof resourceSchema> & Record<string, unknown>;

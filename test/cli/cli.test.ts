@@ -1,0 +1,125 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.js';
+import { reportSchemaErrors } from '../helpers/report-schema.js';
+
+const BUNDLE = join(import.meta.dirname, '..', 'fixtures', 'mini-bundle');
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('istio-bundle analyze', () => {
+  it('writes exactly one JSON document that satisfies schemas/report.schema.json', async () => {
+    const { code, stdout } = await run('analyze', BUNDLE, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { findings: Array<{ ruleId: string; severity: string }>; inventory: Array<{ path: string; status: string }> };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.findings.map((f) => `${f.ruleId}:${f.severity}`)).toEqual(['CFG001:critical', 'CP001:critical', 'LOG002:high', 'CFG001:low']);
+    expect(report.inventory.find((i) => i.path === 'NOTES.txt')?.status).toBe('not-recognised');
+  });
+
+  it('exits 1 when a finding is at or above --fail-on, whatever --min-severity hides', async () => {
+    expect((await run('analyze', BUNDLE, '--format', 'json', '--fail-on', 'critical')).code).toBe(1);
+    const hidden = await run('analyze', BUNDLE, '--format', 'json', '--fail-on', 'high', '--min-severity', 'critical');
+    expect(hidden.code).toBe(1);
+    expect((JSON.parse(hidden.stdout) as { findings: unknown[] }).findings).toHaveLength(2);
+    expect((await run('analyze', BUNDLE, '--format', 'json', '--fail-on', 'never')).code).toBe(0);
+  });
+
+  it('writes Markdown to --output and nothing to stdout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ibundle-cli-'));
+    const file = join(dir, 'report.md');
+    const { code, stdout } = await run('analyze', BUNDLE, '--output', file);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    const markdown = await readFile(file, 'utf8');
+    expect(markdown).toMatch(/^# Istio bundle analysis — `mini-bundle`/);
+    expect(markdown).toContain('## Not checked');
+    expect(markdown).toContain('| `NOTES.txt` | not-recognised |');
+  });
+
+  it('gives byte-identical output for the same bundle', async () => {
+    const first = await run('analyze', BUNDLE, '--format', 'md');
+    const second = await run('analyze', BUNDLE, '--format', 'md');
+    expect(first.stdout).toBe(second.stdout);
+  });
+
+  it('exits 2 with a one-line reason for a missing, truncated or non-tar bundle', async () => {
+    const missing = await run('analyze', '/nonexistent/bundle.tgz');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^istio-bundle: \/nonexistent\/bundle\.tgz: cannot open: no such file or folder\n$/);
+
+    const dir = await mkdtemp(join(tmpdir(), 'ibundle-cli-'));
+    const garbage = join(dir, 'bundle.tar.gz');
+    await writeFile(garbage, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x01, 0x02]));
+    const truncated = await run('analyze', garbage);
+    expect(truncated.code).toBe(2);
+    expect(truncated.stderr.trim().split('\n')).toHaveLength(1);
+
+    const text = join(dir, 'notes.txt');
+    await writeFile(text, 'not an archive');
+    const notTar = await run('analyze', text);
+    expect(notTar.code).toBe(2);
+    expect(notTar.stderr).toContain('not a .tar.gz, .tgz or .tar archive');
+  });
+
+  it('exits 2 when nothing in the bundle is recognised', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ibundle-cli-'));
+    await writeFile(join(dir, 'readme.txt'), 'hello');
+    const result = await run('analyze', dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('none of its 1 entries is a recognised');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await run('analyze')).code).toBe(2);
+    expect((await run('analyze', BUNDLE, '--format', 'pdf')).code).toBe(2);
+    expect((await run('analyze', BUNDLE, '--max-document-size', 'lots')).code).toBe(2);
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('istio-bundle validate, rules, explain', () => {
+  it('validate prints every entry with its status', async () => {
+    const { code, stdout } = await run('validate', BUNDLE, '--format', 'json');
+    expect(code).toBe(0);
+    const { inventory } = JSON.parse(stdout) as { inventory: Array<{ path: string; status: string; kind?: string }> };
+    expect(inventory.map((i) => [i.path, i.status, i.kind ?? ''])).toEqual([
+      ['NOTES.txt', 'not-recognised', ''],
+      ['analyze.txt', 'used', 'istioctl.analyze'],
+      ['logs/bookinfo/productpage-v1-675fc69cf-v2kqw/istio-proxy.log', 'used', 'logs.proxy'],
+      ['proxy-status.txt', 'used', 'istioctl.proxyStatus'],
+    ]);
+  });
+
+  it('rules lists the catalogue and explain prints a rule in full', async () => {
+    const rules = await run('rules', '--format', 'json');
+    const ids = (JSON.parse(rules.stdout) as Array<{ id: string }>).map((r) => r.id);
+    expect(ids).toEqual(['CP001', 'CP003', 'CP004', 'CFG001', 'LOG001', 'LOG002', 'LOG003', 'LOG004', 'LOG005']);
+    const explain = await run('explain', 'CP004');
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toContain('Threshold: 4 GiB (4096Mi)');
+    expect((await run('explain', 'NOPE999')).code).toBe(2);
+  });
+});

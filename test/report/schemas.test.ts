@@ -1,0 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { publishedSchemas, schemaText } from '../../src/schemas.js';
+
+describe('schemas/', () => {
+  it.each(publishedSchemas().map((s) => [s.file, s] as const))('%s matches the schema the code validates with (run `npm run schemas`)', async (file, { schema }) => {
+    const onDisk = await readFile(join(import.meta.dirname, '..', '..', 'schemas', file), 'utf8');
+    expect(onDisk).toBe(schemaText(schema));
+  });
+});
