@@ -67,6 +67,7 @@ type Phase =
 
 class EntryIngest implements EntrySink {
   private phase: Phase = { name: 'sniffing', head: [], headBytes: 0 };
+  private failed = false;
 
   constructor(
     private readonly info: EntryInfo,
@@ -75,6 +76,29 @@ class EntryIngest implements EntrySink {
   ) {}
 
   write(chunk: Buffer): void {
+    this.guard(() => this.consume(chunk));
+  }
+
+  end(): void {
+    this.guard(() => this.finish());
+  }
+
+  /**
+   * A parser bug must cost one entry, not the bundle: record the entry as invalid and go on.
+   * (An exception escaping a stream handler would otherwise leave the reader waiting forever.)
+   */
+  private guard(step: () => void): void {
+    if (this.failed) return;
+    try {
+      step();
+    } catch (error) {
+      this.failed = true;
+      this.phase = { name: 'discard' };
+      this.record({ status: 'invalid', reason: `analyzer error while reading this entry (please report it): ${(error as Error).message}` });
+    }
+  }
+
+  private consume(chunk: Buffer): void {
     const phase = this.phase;
     switch (phase.name) {
       case 'sniffing':
@@ -93,7 +117,7 @@ class EntryIngest implements EntrySink {
     }
   }
 
-  end(): void {
+  private finish(): void {
     if (this.phase.name === 'sniffing') this.decide(Buffer.concat(this.phase.head));
     const phase = this.phase;
     if (phase.name === 'document') this.finishDocument(phase.kind, phase.recognition, Buffer.concat(phase.chunks));

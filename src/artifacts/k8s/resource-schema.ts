@@ -22,7 +22,7 @@ export const resourceSchema = {
     // Istio configuration kinds must have a spec object; other kinds may lack one (ConfigMap…).
     spec: { type: 'object' },
   },
-  if: { properties: { apiVersion: { pattern: '^(networking|security|telemetry|extensions)\\.istio\\.io/' } } },
+  if: { properties: { apiVersion: { type: 'string', pattern: '^(networking|security|telemetry|extensions)\\.istio\\.io/' } } },
   then: { required: ['spec'], properties: { spec: { type: 'object' } } },
 } as const;
 
