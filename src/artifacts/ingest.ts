@@ -3,6 +3,7 @@ import { formatBytes, LIMIT_FLAGS, type BundleLimits } from '../bundle/limits.js
 import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
 import type { Artifact, InventoryItem } from './artifact.js';
 import { resourcesKind } from './k8s/kinds.js';
+import { knownUnanalysed } from './known-unanalysed.js';
 import { ArtifactParseError, type DocumentKind, type LineKind, type LineScanner, type SchemaViolation } from './kind.js';
 import type { Manifest } from './manifest/schema.js';
 import { recognise, type ManifestHint, type Recognition } from './recognise.js';
@@ -135,7 +136,7 @@ class EntryIngest implements EntrySink {
     const headText = binary ? undefined : head.subarray(0, HEAD_BYTES).toString('utf8');
     const recognition = recognise(path, headText, hint);
     if (!recognition) {
-      this.record({ status: 'not-recognised', reason: describeUnrecognised(head, binary) });
+      this.record({ status: 'not-recognised', reason: knownUnanalysed(path) ?? describeUnrecognised(head, binary) });
       this.phase = { name: 'discard' };
       return;
     }

@@ -50,6 +50,8 @@ interface KindBase {
   collect: string[];
   /** Path conventions (collector layout, istioctl bug-report layout). Named groups fill EntryContext. */
   paths: RegExp[];
+  /** Exit codes that mean success besides 0 (`istioctl analyze` exits 79 when it found issues). */
+  successExitCodes?: number[];
   /** Content sniffing on the decoded first KiBs of the entry. */
   sniff(head: string, path: string): boolean;
 }

@@ -5,6 +5,8 @@ import { EntryGate } from './entry-gate.js';
 import type { BundleLimits } from './limits.js';
 import { BundleError, type BundleReadResult, type BundleVisitor, type EntrySink } from './types.js';
 
+const MANIFEST = 'manifest.json';
+
 /**
  * Walks a folder of command outputs in a stable (sorted) order. Links are never followed, so a
  * folder cannot make the analyzer read outside itself.
@@ -21,7 +23,9 @@ export async function readFolder(root: string, limits: BundleLimits, visitor: Bu
 
 async function walk(root: string, relative: string, gate: EntryGate): Promise<void> {
   const entries = await readdir(join(root, relative), { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // The manifest drives recognition of the entries after it, so it is read first (as the collector
+  // also writes it first into its tarball); everything else in byte order.
+  entries.sort((a, b) => Number(b.name === MANIFEST) - Number(a.name === MANIFEST) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const dirent of entries) {
     const path = relative ? `${relative}/${dirent.name}` : dirent.name;
     if (dirent.isDirectory()) {

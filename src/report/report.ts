@@ -1,5 +1,6 @@
 import type { InventoryItem } from '../artifacts/artifact.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
+import { artifactKind } from '../artifacts/registry.js';
 import type { InputId, MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/rule.js';
@@ -71,7 +72,7 @@ export function buildReport({ model, run, inventory, warnings, manifest }: Repor
 function collectionFailures(manifest: Manifest | undefined): Report['collectionFailures'] {
   if (!manifest) return [];
   return manifest.artifacts
-    .filter((a) => a.exitCode !== 0)
+    .filter((a) => a.exitCode !== 0 && !(a.kind && artifactKind(a.kind).successExitCodes?.includes(a.exitCode)))
     .map((a) => ({ path: a.path, command: a.command, exitCode: a.exitCode, ...(a.stderr ? { stderr: a.stderr } : {}) }))
     .sort((a, b) => compare(a.path, b.path));
 }

@@ -86,6 +86,8 @@ export const analyzeKind = defineDocumentKind<AnalyzeData>({
   mode: 'document',
   schema: analyzeSchema,
   collect: ['istioctl analyze -A -o json'],
+  // istioctl/cmd/sysexits.go: 79 = analyzers found issues at or above --failure-threshold.
+  successExitCodes: [79],
   paths: [/(?:^|\/)analyze(?:\.(?:txt|json|ya?ml|out))?$/, /(?:^|\/)analyze\/allNamespaces\/allNamespaces$/, /(?:^|\/)analyze-[^/]+\.(?:txt|json|ya?ml)$/],
   sniff(head) {
     const text = stripAnsi(head);

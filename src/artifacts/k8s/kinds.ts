@@ -28,11 +28,14 @@ function looksLikeKubernetes(head: string): boolean {
   return yamlKind.test(head) || (yamlApiVersion.test(head) && /^\s*-?\s*kind:/m.test(head));
 }
 
-/** Pods only: a List whose items are Pods, or a single Pod. */
+/**
+ * A Pod, or a List that starts with one. Other kinds appear in a pod's head too (`ownerReferences`
+ * name a ReplicaSet), so only the first object kind counts; a List that turns out to hold other kinds
+ * is re-read as resources after parsing (ingest.ts).
+ */
 function looksLikePods(head: string): boolean {
   if (!looksLikeKubernetes(head)) return false;
-  const kinds = kindsInHead(head).filter((k) => k !== 'List');
-  return kinds.length > 0 && kinds.every((k) => k === 'Pod');
+  return kindsInHead(head).find((k) => k !== 'List') === 'Pod';
 }
 
 export const podsKind = defineDocumentKind<LocatedPod[]>({

@@ -39,7 +39,8 @@ export function parseTextAccessLine(line: string): AccessRecord | undefined {
   if (!tokens || tokens.length < 4) return undefined;
   const code = Number(tokens[2]);
   if (!Number.isInteger(code)) return undefined;
-  const [method, path] = unquote(tokens[1]!)?.split(' ') ?? [];
+  // TCP connections print `"- - -"`: no method, no path.
+  const [method, path] = (unquote(tokens[1]!)?.split(' ') ?? []).map((part) => (part === '-' ? undefined : part));
   const record: AccessRecord = { time: tokens[0]!.slice(1, -1), code, flags: splitFlags(tokens[3]!) };
   if (method) record.method = method;
   if (path) record.path = path;

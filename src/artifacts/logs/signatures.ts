@@ -29,7 +29,7 @@ const upstreamConnectError: LogSignature = {
   title: 'upstream connect error or disconnect/reset before headers',
   matchText(line) {
     const at = line.indexOf('upstream connect error or disconnect/reset before headers');
-    if (at < 0) return undefined;
+    if (at < 0 || isXdsStreamLine(line)) return undefined;
     return /reset reason: ([^,]+)/.exec(line.slice(at))?.[1]?.trim() ?? 'reset reason not shown';
   },
   matchAccess(r) {

@@ -1,0 +1,20 @@
+/**
+ * Files whose origin we know (mostly `istioctl bug-report` outputs) but that no rule of this version
+ * reads. The inventory says what they are instead of a bare "not recognised", so an engineer can
+ * tell "the analyzer ignores this" from "this file is junk".
+ */
+const KNOWN: Array<[RegExp, string]> = [
+  [/(?:^|\/)config_dump\?include_eds$/, 'Envoy config dump (istioctl bug-report)'],
+  [/(?:^|\/)proxies\/[^/]+\/ztunnel[^/]*\/(?:config_dump|istio-proxy\.log)$/, 'ztunnel config dump or log (ambient mode)'],
+  [/(?:^|\/)proxies\/[^/]+\/[^/]+\/(?:certs|clusters|listeners|memory|server_info|runtime|netstat|stats\/prometheus|config_dump)$/, 'Envoy admin output (istioctl bug-report)'],
+  [/(?:^|\/)proxies\/[^/]+\/[^/]+\/cores\/[^/]+$/, 'Envoy core dump (istioctl bug-report)'],
+  [/(?:^|\/)istio\/[^/]+\/[^/]+\/(?:debug\/[^/]+|metrics)$/, 'istiod debug endpoint output (istioctl bug-report)'],
+  [/(?:^|\/)(?:versions|bug-report\.log)$/, 'istioctl bug-report metadata'],
+  [/(?:^|\/)cluster\/(?:events|secrets|cluster-context|kubectl-version)$/, 'cluster information (istioctl bug-report)'],
+  [/(?:^|\/)(?:cni\/[^/]+\/cni\.log|operator\/[^/]+\/[^/]+\/operator\.log)$/, 'istio-cni or operator log (istioctl bug-report)'],
+];
+
+export function knownUnanalysed(path: string): string | undefined {
+  const match = KNOWN.find(([pattern]) => pattern.test(path));
+  return match ? `${match[1]}: not analysed by this version` : undefined;
+}

@@ -1,0 +1,44 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create } from 'tar';
+import { describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/pipeline.js';
+import { reportSchemaErrors } from '../helpers/report-schema.js';
+
+/** A hand-built bundle in the layout `istioctl bug-report` writes (istio-facts.md §1.1). */
+const FOLDER = join(import.meta.dirname, '..', 'fixtures', 'bug-report');
+
+async function packed(): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'ibundle-bugreport-')), 'bug-report.tar.gz');
+  await create({ gzip: true, file, cwd: FOLDER, portable: true }, ['bug-report']);
+  return file;
+}
+
+const summary = (findings: Array<{ ruleId: string; severity: string; subject: { namespace?: string; name: string } }>) =>
+  findings.map((f) => `${f.ruleId} ${f.severity} ${f.subject.namespace ?? ''}/${f.subject.name}`);
+
+describe('istioctl bug-report archives', () => {
+  it.each([
+    ['folder', async () => FOLDER],
+    ['tar.gz', packed],
+  ])('are read as a %s: syncz, cluster/pods YAML, analyze and proxy logs by their bug-report paths', async (_label, source) => {
+    const { report } = await analyzeBundle(await source());
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.bundle.layout).toBe('istioctl-bug-report');
+    expect(summary(report.findings)).toEqual([
+      'CP001 critical istio-system/istiod-5d8f7c9b6-x2lqp',
+      'LOG005 high bookinfo/productpage-v1-7d9d4b7c8-qk5zn',
+      'CFG001 medium bookinfo/ratings-v1-85c74b6cb4-9xkzm',
+      'CFG001 low bookinfo/details',
+    ]);
+    expect(report.notChecked.map((n) => n.ruleId)).toEqual(['CP004']);
+    const byPath = Object.fromEntries(report.inventory.map((i) => [i.path, i]));
+    expect(byPath['bug-report/istio/istio-system/istiod-5d8f7c9b6-x2lqp/debug/syncz']).toMatchObject({ status: 'used', kind: 'istiod.syncz', recognisedBy: 'path' });
+    expect(byPath['bug-report/cluster/pods']).toMatchObject({ status: 'used', kind: 'kubectl.pods' });
+    expect(byPath['bug-report/proxies/bookinfo/productpage-v1-7d9d4b7c8-qk5zn/config_dump?include_eds']).toMatchObject({
+      status: 'not-recognised',
+      reason: 'Envoy config dump (istioctl bug-report): not analysed by this version',
+    });
+  });
+});

@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../src/rules/registry.js';
+import {
+  FIXTURE_NAME,
+  RULE_FIXTURES_ROOT,
+  analyzeFixture,
+  discoverFixtures,
+  findingKey,
+  findingKeys,
+  loadExpectation,
+  ruleFolders,
+  type RuleFixture,
+} from '../helpers/rule-fixtures.js';
+
+/**
+ * Rule fixtures discovered by convention: test/rules/<RULE_ID>/{fires,quiet}-<what>/ holds a
+ * bundle folder (`bundle/`, real command outputs) and `expect.json`: exactly the findings of that
+ * rule (subject and severity, order-insensitive, count exact), or none; `notChecked: true` when the
+ * rule must report that its inputs cannot answer.
+ */
+const fixtures = discoverFixtures();
+const ruleIds = new Set(RULES.map((rule) => rule.id));
+
+describe('rule fixture layout', () => {
+  it('finds fixtures', () => {
+    expect(fixtures.length).toBeGreaterThan(0);
+  });
+
+  it.each(RULES.map((rule) => [rule.id]))('%s has at least one fires-* and one quiet-* fixture', (id) => {
+    const own = fixtures.filter((f) => f.ruleId === id);
+    expect(own.filter((f) => f.kind === 'fires').map((f) => f.name), `no test/rules/${id}/fires-* fixture`).not.toEqual([]);
+    expect(own.filter((f) => f.kind === 'quiet').map((f) => f.name), `no test/rules/${id}/quiet-* fixture`).not.toEqual([]);
+  });
+
+  it('every rule folder names a registered rule', () => {
+    const unknown = ruleFolders().filter((folder) => !ruleIds.has(folder));
+    expect(unknown, `folders under ${RULE_FIXTURES_ROOT} that are not rule ids in RULES`).toEqual([]);
+  });
+
+  it('every fixture folder is named fires-<what> or quiet-<what> and holds bundle/ and expect.json only', () => {
+    const problems: string[] = [];
+    for (const f of fixtures) {
+      const at = `${f.ruleId}/${f.name}`;
+      if (!FIXTURE_NAME.test(f.name)) problems.push(`${at}: name must be fires-<what> or quiet-<what> (lowercase, dashes)`);
+      if (!existsSync(f.bundle) || !statSync(f.bundle).isDirectory()) problems.push(`${at}: no bundle/ folder`);
+      if (!existsSync(f.expectPath)) problems.push(`${at}: no expect.json`);
+      const extra = readdirSync(f.dir).filter((entry) => entry !== 'bundle' && entry !== 'expect.json');
+      if (extra.length > 0) problems.push(`${at}: unexpected ${extra.join(', ')} (bundle files go in bundle/)`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+function describeFixture(fixture: RuleFixture) {
+  describe(`${fixture.ruleId}/${fixture.name}`, () => {
+    const expectation = loadExpectation(fixture.expectPath);
+
+    it('expect.json agrees with the folder name', () => {
+      if (fixture.kind === 'fires') expect(expectation.findings.length, 'a fires-* fixture must expect at least one finding').toBeGreaterThan(0);
+      else expect(expectation.findings, 'a quiet-* fixture must expect no finding').toEqual([]);
+      if (expectation.notChecked) expect(expectation.findings).toEqual([]);
+    });
+
+    it('every file of the bundle is recognised and used', async () => {
+      const { report } = await analyzeFixture(fixture);
+      const notUsed = report.inventory.filter((item) => item.status !== 'used').map((item) => `${item.path}: ${item.status} (${item.reason ?? ''})`);
+      expect(notUsed).toEqual([]);
+      expect(report.inventory.length).toBeGreaterThan(0);
+    });
+
+    it(expectation.notChecked ? 'the rule reports itself not checked' : 'the rule ran on the bundle', async () => {
+      const { report } = await analyzeFixture(fixture);
+      const notChecked = report.notChecked.filter((n) => n.ruleId === fixture.ruleId);
+      if (expectation.notChecked) {
+        expect(notChecked.length, `${fixture.ruleId} should be in notChecked`).toBe(1);
+        expect(report.rulesChecked).not.toContain(fixture.ruleId);
+      } else {
+        expect(notChecked.map((n) => n.reason)).toEqual([]);
+        expect(report.rulesChecked).toContain(fixture.ruleId);
+      }
+    });
+
+    it(`reports exactly the expected ${fixture.ruleId} findings`, async () => {
+      const { report } = await analyzeFixture(fixture);
+      const actual = report.findings.filter((f) => f.ruleId === fixture.ruleId);
+      expect(findingKeys(actual)).toEqual(findingKeys(expectation.findings));
+
+      for (const wanted of expectation.findings) {
+        const found = actual.find((f) => findingKey(f) === findingKey(wanted));
+        if (!found) continue; // already reported by the comparison above
+        const label = findingKey(wanted);
+        for (const path of wanted.evidencePaths ?? []) {
+          expect(
+            found.evidence.map((e) => e.path),
+            `${label}: evidence should cite ${path}`,
+          ).toContain(path);
+        }
+        for (const text of wanted.explanationIncludes ?? []) expect(found.explanation, `${label}: explanation`).toContain(text);
+        for (const text of wanted.explanationExcludes ?? []) expect(found.explanation, `${label}: explanation`).not.toContain(text);
+      }
+    });
+
+    it('every finding cites evidence inside the bundle', async () => {
+      const { report } = await analyzeFixture(fixture);
+      const paths = new Set(report.inventory.map((item) => item.path));
+      for (const finding of report.findings.filter((f) => f.ruleId === fixture.ruleId)) {
+        expect(finding.evidence.length, findingKey(finding)).toBeGreaterThan(0);
+        for (const evidence of finding.evidence) expect(paths, `${findingKey(finding)} cites ${evidence.path}`).toContain(evidence.path);
+      }
+    });
+  });
+}
+
+describe('rule fixtures', () => {
+  for (const fixture of fixtures) describeFixture(fixture);
+});
+
+// Fixture folders are discovered relative to this file; make sure the helper looks in the same place.
+it('discovers fixtures next to this test file', () => {
+  expect(RULE_FIXTURES_ROOT).toBe(join(import.meta.dirname, ''));
+});

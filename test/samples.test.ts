@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { list } from 'tar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../src/pipeline.js';
+import type { Finding, Severity } from '../src/rules/rule.js';
+
+/**
+ * Golden tests over the three scenario bundles in samples/ (see samples/README.md): each is analysed
+ * as a folder and as the .tar.gz scripts/pack-samples.mjs builds, and must give exactly the findings
+ * listed here, identified by (rule, severity, subject).
+ */
+
+const REPO = resolve(import.meta.dirname, '..');
+const SAMPLES = join(REPO, 'samples');
+
+interface PackModule {
+  packSample(sampleDir: string, outFile: string): Promise<string[]>;
+  packSamples(options: { samplesDir?: string; outDir?: string; names?: string[] }): Promise<Record<string, string>>;
+  checkSample(sampleDir: string): Promise<{ manifest: { collectedAt: string; artifacts: Array<{ path: string; bytes?: number }> }; entries: string[] }>;
+  sampleNames(samplesDir?: string): Promise<string[]>;
+}
+// A plain-JS script: imported through a computed URL so the typed surface above is the contract.
+const PACK_URL = pathToFileURL(join(REPO, 'scripts', 'pack-samples.mjs')).href;
+const loadPacker = async () => (await import(PACK_URL)) as PackModule;
+
+type Key = `${string} ${Severity} ${string} ${string}/${string}`;
+
+const POD = {
+  istiodOk: 'istiod-7d4b9c6f8-hm2xr',
+  istiodCrash: 'istiod-7d4b9c6f8-pw7kd',
+  productpage: 'productpage-v1-54bb874995-9xq7d',
+  details: 'details-v1-65cfcf56f9-r2l8c',
+  reviewsV2: 'reviews-v2-5b667bcbf8-tz6qw',
+};
+
+/** Exactly what each sample must produce: `<rule> <severity> <kind> <namespace>/<name>`. */
+const EXPECTED: Record<string, Key[]> = {
+  healthy: ['CFG001 low Service bookinfo/ratings'],
+  'control-plane-failure': [
+    `CP001 critical Pod istio-system/${POD.istiodOk}`,
+    `CP003 critical Pod istio-system/${POD.istiodOk}`,
+    `CP003 critical Pod istio-system/${POD.istiodCrash}`,
+    `CP004 critical Pod istio-system/${POD.istiodOk}`,
+  ],
+  'data-plane-503': [
+    'CFG001 critical VirtualService bookinfo/reviews',
+    `LOG001 high Pod bookinfo/${POD.reviewsV2}`,
+    `LOG002 high Pod bookinfo/${POD.productpage}`,
+    `LOG005 critical Pod bookinfo/${POD.details}`,
+  ],
+};
+const NAMES = Object.keys(EXPECTED).sort();
+
+function keyOf(finding: Finding): Key {
+  return `${finding.ruleId} ${finding.severity} ${finding.subject.kind} ${finding.subject.namespace ?? ''}/${finding.subject.name}`;
+}
+
+function keys(findings: Finding[]): Key[] {
+  return findings.map(keyOf).sort();
+}
+
+async function filesUnder(root: string, dir = root): Promise<string[]> {
+  const out: string[] = [];
+  for (const dirent of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, dirent.name);
+    if (dirent.isDirectory()) out.push(...(await filesUnder(root, full)));
+    else out.push(relative(root, full).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+async function sha256(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+let work: string;
+let archives: Record<string, string>;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'iba-samples-'));
+  const packer = await loadPacker();
+  archives = await packer.packSamples({ outDir: join(work, 'dist') });
+});
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('samples/ bundles', () => {
+  it('are exactly the scenarios this test knows, each with a manifest that matches its files byte for byte', async () => {
+    const packer = await loadPacker();
+    expect(await packer.sampleNames()).toEqual(NAMES);
+    for (const name of NAMES) {
+      const { manifest, entries } = await packer.checkSample(join(SAMPLES, name));
+      expect(entries[0]).toBe('manifest.json');
+      expect(manifest.artifacts.length).toBe(entries.length - 1);
+      expect(manifest.artifacts.every((a) => typeof a.bytes === 'number')).toBe(true);
+    }
+  });
+
+  it('pack into archives whose first entry is manifest.json, byte-identical from one run to the next', async () => {
+    const packer = await loadPacker();
+    for (const name of NAMES) {
+      const entries: string[] = [];
+      await list({ file: archives[name]!, onReadEntry: (entry) => entries.push(entry.path) });
+      expect(entries[0]).toBe('manifest.json');
+      expect(entries.slice(1)).toEqual((await filesUnder(join(SAMPLES, name))).filter((f) => f !== 'manifest.json'));
+      const again = join(work, `${name}-again.tar.gz`);
+      await packer.packSample(join(SAMPLES, name), again);
+      expect(await sha256(again)).toBe(await sha256(archives[name]!));
+    }
+  });
+
+  for (const name of NAMES) {
+    describe(name, () => {
+      it('as a folder: exactly the expected (rule, severity, subject) findings', async () => {
+        const { report } = await analyzeBundle(join(SAMPLES, name));
+        expect(keys(report.findings)).toEqual([...EXPECTED[name]!].sort());
+        expect(report.inventorySummary).toMatchObject({ invalid: 0, 'not-recognised': 0, skipped: 0 });
+        expect(report.bundle.layout).toBe('collector');
+      });
+
+      it('as a .tar.gz: the same findings as the folder, and every entry recognised by the manifest', async () => {
+        const folder = await analyzeBundle(join(SAMPLES, name));
+        const tarball = await analyzeBundle(archives[name]!);
+        expect(keys(tarball.report.findings)).toEqual([...EXPECTED[name]!].sort());
+        expect(tarball.report.findings).toEqual(folder.report.findings);
+        expect(tarball.report.warnings).toEqual([]);
+        const recognised = tarball.report.inventory.filter((item) => item.path !== 'manifest.json');
+        expect(recognised.every((item) => item.status === 'used' && item.recognisedBy === 'manifest')).toBe(true);
+        const manifest = JSON.parse(await readFile(join(SAMPLES, name, 'manifest.json'), 'utf8')) as { collectedAt: string };
+        expect(tarball.report.bundle.collectedAt).toBe(manifest.collectedAt);
+      });
+    });
+  }
+
+  it('healthy: nothing above low', async () => {
+    const { report } = await analyzeBundle(join(SAMPLES, 'healthy'));
+    expect(report.findings.length).toBeGreaterThan(0); // the Info message is still reported, as low
+    expect(report.findings.filter((f) => !['low', 'info'].includes(f.severity)).map(keyOf)).toEqual([]);
+    expect(report.summary).toMatchObject({ critical: 0, high: 0, medium: 0 });
+    expect(report.facts).toMatchObject({ proxies: 7, pods: 8, istioVersions: ['1.24.3'] });
+  });
+
+  it('data-plane-503: LOG002 cites the aggressive outlier detection, LOG005 the ALLOW policy that matched nothing', async () => {
+    const { report } = await analyzeBundle(archives['data-plane-503']!);
+    const log002 = report.findings.find((f) => f.ruleId === 'LOG002')!;
+    expect(log002.evidence.some((e) => e.path === 'istio/resources/destinationrules.json' && e.pointer === '/items/3/spec/trafficPolicy/outlierDetection')).toBe(true);
+    expect(log002.explanation).toContain('consecutive 5xx');
+    const log005 = report.findings.find((f) => f.ruleId === 'LOG005')!;
+    expect(log005.explanation).toContain('bookinfo/details-viewer');
+    expect(log005.explanation).toContain('policy[none]');
+    const cfg001 = report.findings.filter((f) => f.ruleId === 'CFG001');
+    expect(cfg001).toHaveLength(1); // the same IST0101 captured as JSON and as text is reported once
+  });
+});
+
+describe('content sniffing: the data-plane-503 outputs under arbitrary file names, without manifest', () => {
+  const NAMES_POOL = ['a1.txt', 'dump-2', 'x.json', 'log-17.txt', 'b', 'out-5.log', 'c3.out', 'capture', 'z9.dat', 'q-8', 'paste.txt', 'n-11.json', 'part-4', 'k7', 'stuff.txt', 'w-3', 'y.out', 'r2.txt', 'm-40', 'v6'];
+
+  it('recognises every file by content, ties logs to pods by IP and finds the same (rule, severity, subject)', async () => {
+    const source = join(SAMPLES, 'data-plane-503');
+    const files = (await filesUnder(source)).filter((f) => f !== 'manifest.json');
+    expect(files.length).toBeLessThanOrEqual(NAMES_POOL.length);
+    const flat = join(work, 'sniffed');
+    await mkdir(flat, { recursive: true });
+    const renamed = new Map<string, string>();
+    for (const [i, file] of files.entries()) {
+      renamed.set(NAMES_POOL[i]!, file);
+      await cp(join(source, file), join(flat, NAMES_POOL[i]!));
+    }
+
+    const { report, model } = await analyzeBundle(flat);
+    expect(report.bundle.layout).toBe('plain');
+    expect(report.inventory.map((item) => [item.path, item.status, item.recognisedBy])).toEqual(
+      [...renamed.keys()].sort().map((path) => [path, 'used', 'content']),
+    );
+    expect(keys(report.findings)).toEqual([...EXPECTED['data-plane-503']!].sort());
+
+    // Every log with access lines was tied to its pod through the pod IPs in kubectl get pods.
+    for (const log of model.facets['logs.proxy']) {
+      const original = renamed.get(log.path)!;
+      const withAccess = log.summary.access.requests > 0;
+      if (withAccess) {
+        expect(log.identifiedBy, original).toBe('pod-ip');
+        expect(`logs/${log.namespace}/${log.pod}/istio-proxy.log`).toBe(original);
+      }
+    }
+    for (const finding of report.findings.filter((f) => f.ruleId.startsWith('LOG'))) {
+      expect(finding.explanation).toContain('matched to the pod by the IP in its access log');
+    }
+  });
+});
+
+describe('determinism', () => {
+  it('two runs over the same archive give byte-identical reports', async () => {
+    for (const name of NAMES) {
+      const first = await analyzeBundle(archives[name]!);
+      const second = await analyzeBundle(archives[name]!);
+      expect(JSON.stringify(second.report)).toBe(JSON.stringify(first.report));
+    }
+  });
+
+  it('two runs over the same folder give byte-identical reports', async () => {
+    const first = await analyzeBundle(join(SAMPLES, 'data-plane-503'));
+    const second = await analyzeBundle(join(SAMPLES, 'data-plane-503'));
+    expect(JSON.stringify(second.report)).toBe(JSON.stringify(first.report));
+  });
+});
