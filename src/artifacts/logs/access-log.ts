@@ -20,10 +20,18 @@ export interface AccessRecord {
   downstreamRemote?: string;
 }
 
-const TOKEN = /\[[^\]]*\]|"(?:[^"\\]|\\.)*"|\S+/g;
-
 /** Token positions per format era, keyed by token count (22 = Istio ≥ 1.9, 20 = 1.8, 21 = 1.3–1.7). */
-const LAYOUTS: Record<number, Partial<Record<keyof AccessRecord, number>>> = {
+interface Layout {
+  details?: number;
+  terminationDetails?: number;
+  transportFailure: number;
+  authority: number;
+  upstreamHost: number;
+  upstreamCluster: number;
+  downstreamLocal: number;
+  downstreamRemote: number;
+}
+const LAYOUTS: Record<number, Layout> = {
   22: { details: 4, terminationDetails: 5, transportFailure: 6, authority: 14, upstreamHost: 15, upstreamCluster: 16, downstreamLocal: 18, downstreamRemote: 19 },
   21: { transportFailure: 5, authority: 13, upstreamHost: 14, upstreamCluster: 15, downstreamLocal: 17, downstreamRemote: 18 },
   20: { transportFailure: 4, authority: 12, upstreamHost: 13, upstreamCluster: 14, downstreamLocal: 16, downstreamRemote: 17 },
@@ -34,26 +42,76 @@ export function isTextAccessLine(line: string): boolean {
   return line.charCodeAt(0) === 0x5b && /^\[\d{4}-\d\d-\d\dT[^\]]*\] "/.test(line);
 }
 
+/**
+ * Splits an access line into tokens: `[...]` and `"..."` (with backslash escapes) are single tokens,
+ * the rest is split on spaces. Hand-written because this runs once per request line (the hot path).
+ */
+export function tokenizeAccessLine(line: string): string[] {
+  const tokens: string[] = [];
+  const length = line.length;
+  let i = 0;
+  while (i < length) {
+    const c = line.charCodeAt(i);
+    if (c === 0x20) {
+      i++;
+      continue;
+    }
+    let end: number;
+    if (c === 0x5b && tokens.length === 0) {
+      end = line.indexOf(']', i + 1);
+      end = end < 0 ? length : end + 1;
+    } else if (c === 0x22) {
+      end = i + 1;
+      while (end < length) {
+        const d = line.charCodeAt(end);
+        if (d === 0x5c) end += 2;
+        else if (d === 0x22) break;
+        else end++;
+      }
+      end = Math.min(end + 1, length);
+    } else {
+      end = line.indexOf(' ', i);
+      if (end < 0) end = length;
+    }
+    tokens.push(line.slice(i, end));
+    i = end;
+  }
+  return tokens;
+}
+
 export function parseTextAccessLine(line: string): AccessRecord | undefined {
-  const tokens = line.match(TOKEN);
-  if (!tokens || tokens.length < 4) return undefined;
+  const tokens = tokenizeAccessLine(line);
+  if (tokens.length < 4) return undefined;
   const code = Number(tokens[2]);
   if (!Number.isInteger(code)) return undefined;
-  // TCP connections print `"- - -"`: no method, no path.
-  const [method, path] = (unquote(tokens[1]!)?.split(' ') ?? []).map((part) => (part === '-' ? undefined : part));
   const record: AccessRecord = { time: tokens[0]!.slice(1, -1), code, flags: splitFlags(tokens[3]!) };
-  if (method) record.method = method;
-  if (path) record.path = path;
+  // `"GET /path HTTP/1.1"`; TCP connections print `"- - -"`: no method, no path.
+  const request = tokens[1]!;
+  const space = request.indexOf(' ');
+  if (space > 1) {
+    const method = request.slice(1, space);
+    const pathEnd = request.indexOf(' ', space + 1);
+    const path = request.slice(space + 1, pathEnd < 0 ? request.length - 1 : pathEnd);
+    if (method !== '-') record.method = method;
+    if (path !== '-' && path !== '') record.path = path;
+  }
   // Tokens past the flags only have a known meaning in Istio's default layouts; a customised
   // accessLogFormat keeps only what is certain (time, request line, code, flags).
   const layout = LAYOUTS[tokens.length];
-  if (layout) {
-    for (const [field, index] of Object.entries(layout) as Array<[keyof AccessRecord, number]>) {
-      const value = unquote(tokens[index]!);
-      if (value !== undefined) (record as unknown as Record<string, unknown>)[field] = field === 'upstreamCluster' ? stripStatSuffix(value) : value;
-    }
-  }
+  if (layout) assignLayoutFields(record, tokens, layout);
   return record;
+}
+
+function assignLayoutFields(record: AccessRecord, tokens: string[], layout: Layout): void {
+  let value: string | undefined;
+  if (layout.details !== undefined && (value = unquote(tokens[layout.details]!)) !== undefined) record.details = value;
+  if (layout.terminationDetails !== undefined && (value = unquote(tokens[layout.terminationDetails]!)) !== undefined) record.terminationDetails = value;
+  if ((value = unquote(tokens[layout.transportFailure]!)) !== undefined) record.transportFailure = value;
+  if ((value = unquote(tokens[layout.authority]!)) !== undefined) record.authority = value;
+  if ((value = unquote(tokens[layout.upstreamHost]!)) !== undefined) record.upstreamHost = value;
+  if ((value = unquote(tokens[layout.upstreamCluster]!)) !== undefined) record.upstreamCluster = stripStatSuffix(value);
+  if ((value = unquote(tokens[layout.downstreamLocal]!)) !== undefined) record.downstreamLocal = value;
+  if ((value = unquote(tokens[layout.downstreamRemote]!)) !== undefined) record.downstreamRemote = value;
 }
 
 /** JSON-encoded access lines: key order is not stable, values may be numbers, strings, `"-"` or null. */

@@ -47,7 +47,7 @@ export const cfg001 = defineRule({
           title: `${message.code}${known ? ` ${known.name}` : ''}: ${message.message}`,
           evidence: [evidenceAt({ path: record.path, ...(message.line ? { line: message.line } : {}), ...(message.pointer ? { pointer: message.pointer } : {}) }, message.text ?? message.message)],
           explanation:
-            `istioctl analyze reports ${message.level} ${message.code} on ${where}: ${message.message}` +
+            `istioctl analyze reports ${message.level} ${message.code} on ${where}: ${sentence(message.message)}` +
             (message.reference ? ` (${message.reference})` : '') +
             (CRITICAL_IMPACT[message.code] ?? ''),
           remediation: known?.fix ?? `See Istio's description of ${message.code} for the cause and fix.`,
@@ -58,3 +58,7 @@ export const cfg001 = defineRule({
     }
   },
 });
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
