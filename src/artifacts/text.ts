@@ -42,6 +42,8 @@ export function sliceColumns(line: string, offsets: number[]): string[] {
 export function rowCells(line: string, header: string, expected: number): string[] {
   const cells = splitColumns(line);
   if (cells.length === expected) return cells;
+  // Offsets only explain an empty cell; a row with extra or shifted columns keeps its wrong count.
   const sliced = sliceColumns(line, columnOffsets(header));
-  return sliced.length === expected && sliced[0] !== '' ? sliced : cells;
+  const aligned = sliced.length === expected && sliced[0] !== '' && !/^\s/.test(line) && sliced.every((cell) => !/\s{2,}|\t/.test(cell));
+  return aligned ? sliced : cells;
 }

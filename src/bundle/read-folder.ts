@@ -45,16 +45,29 @@ function pump(file: string, sink: EntrySink, size: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let remaining = size;
     const stream = createReadStream(file, { highWaterMark: 1 << 20, end: Math.max(0, size - 1) });
-    stream.on('data', (chunk) => {
-      const buffer = chunk as Buffer;
-      const slice = buffer.length > remaining ? buffer.subarray(0, remaining) : buffer;
-      remaining -= slice.length;
-      if (slice.length > 0) sink.write(slice);
-    });
+    // A visitor that throws must reject the read, not leave it waiting forever.
+    const guarded = (step: () => void) => {
+      try {
+        step();
+      } catch (error) {
+        stream.destroy();
+        reject(error as Error);
+      }
+    };
+    stream.on('data', (chunk) =>
+      guarded(() => {
+        const buffer = chunk as Buffer;
+        const slice = buffer.length > remaining ? buffer.subarray(0, remaining) : buffer;
+        remaining -= slice.length;
+        if (slice.length > 0) sink.write(slice);
+      }),
+    );
     stream.on('error', reject);
-    stream.on('end', () => {
-      sink.end();
-      resolve();
-    });
+    stream.on('end', () =>
+      guarded(() => {
+        sink.end();
+        resolve();
+      }),
+    );
   });
 }

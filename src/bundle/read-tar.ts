@@ -46,8 +46,16 @@ export function readTar(file: string, limits: BundleLimits, visitor: BundleVisit
           entry.resume(); // the parser stalls unless every entry is drained
           return;
         }
-        entry.on('data', (chunk: Buffer) => sink.write(chunk));
-        entry.on('end', () => sink.end());
+        // A visitor that throws must reject the read, not leave it waiting for an 'end' that never comes.
+        const guarded = (step: () => void) => {
+          try {
+            step();
+          } catch (error) {
+            fail(`while reading ${entry.path}: ${(error as Error).message}`);
+          }
+        };
+        entry.on('data', (chunk: Buffer) => guarded(() => sink.write(chunk)));
+        entry.on('end', () => guarded(() => sink.end()));
       },
     });
 

@@ -21,21 +21,30 @@ const MAX_ALIASES = 100;
  * stream, and flattens Lists so every object carries its own location.
  */
 export function readKubernetesObjects(text: string): LocatedObject[] {
-  const body = stripLeadingWarnings(text);
-  const trimmed = body.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return fromJson(body);
-  return fromYaml(body);
+  const { body, skippedLines } = stripLeadingWarnings(text);
+  try {
+    const trimmed = body.trimStart();
+    const objects = trimmed.startsWith('{') || trimmed.startsWith('[') ? fromJson(body) : fromYaml(body);
+    return skippedLines === 0 ? objects : objects.map((o) => (o.line === undefined ? o : { ...o, line: o.line + skippedLines }));
+  } catch (error) {
+    if (error instanceof ArtifactParseError && error.line !== undefined && skippedLines > 0) {
+      throw new ArtifactParseError(error.message, error.line + skippedLines);
+    }
+    throw error;
+  }
 }
 
 /** `kubectl` prints `Warning: …` on stderr; when a collector merged the streams, skip those lines. */
-function stripLeadingWarnings(text: string): string {
+function stripLeadingWarnings(text: string): { body: string; skippedLines: number } {
   let start = 0;
+  let skippedLines = 0;
   while (text.startsWith('Warning:', start)) {
     const next = text.indexOf('\n', start);
-    if (next < 0) return '';
+    if (next < 0) return { body: '', skippedLines: skippedLines + 1 };
     start = next + 1;
+    skippedLines++;
   }
-  return text.slice(start);
+  return { body: text.slice(start), skippedLines };
 }
 
 function fromJson(text: string): LocatedObject[] {

@@ -66,7 +66,7 @@ const tlsError: LogSignature = {
   matchText: (line) => TLS_MARKERS.find((marker) => line.includes(marker)),
   matchAccess(r) {
     const reason = r.transportFailure ?? '';
-    if (/TLS|SSL|certificate/i.test(reason)) return reason.replace(/^TLS[_ ]error:[_|]?/, '').slice(0, 120);
+    if (/TLS|SSL|certificate/i.test(reason)) return reason.replace(/^TLS[_ ]error:[_| ]*/, '').slice(0, 120);
     return r.details && /TLS_error|CERTIFICATE_VERIFY_FAILED/.test(r.details) ? r.details.slice(0, 120) : undefined;
   },
 };

@@ -80,7 +80,8 @@ export function splitConcatenatedJson(text: string): Record<string, unknown>[] {
         try {
           documents.push(JSON.parse(slice) as Record<string, unknown>);
         } catch (error) {
-          throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, jsonErrorLine(text, error as Error));
+          const inDocument = jsonErrorLine(slice, error as Error);
+          throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, inDocument === undefined ? undefined : lineOf(text, start) + inDocument - 1);
         }
       }
     } else if (depth === 0 && c !== undefined && !/\s/.test(c)) {

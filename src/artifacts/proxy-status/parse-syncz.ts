@@ -3,18 +3,19 @@ import { isRecord, jsonErrorLine } from '../k8s/documents.js';
 import { splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';
 
 /** syncz field prefixes and the xDS type each tracks (pilot/pkg/xds/debug.go SyncStatus). */
-const TYPES: Array<[prefix: string, type: string]> = [
-  ['cluster', 'CDS'],
-  ['listener', 'LDS'],
-  ['endpoint', 'EDS'],
-  ['route', 'RDS'],
-  ['extensionconfig', 'ECDS'],
+const TYPES: Array<[prefix: string, type: string, typeUrl: string]> = [
+  ['cluster', 'CDS', 'type.googleapis.com/envoy.config.cluster.v3.Cluster'],
+  ['listener', 'LDS', 'type.googleapis.com/envoy.config.listener.v3.Listener'],
+  ['endpoint', 'EDS', 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment'],
+  ['route', 'RDS', 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration'],
+  ['extensionconfig', 'ECDS', 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig'],
 ];
 
 /**
  * istiod `debug/syncz` (what `istioctl bug-report` captures): a JSON array of SyncStatus with the
  * nonce sent and acknowledged per type. Status is derived as istioctl does (istio-facts.md §1.8):
- * nothing sent → NOT SENT (IGNORED for ztunnel), sent = acked → SYNCED, otherwise STALE.
+ * a recorded lastError → ERROR, nothing sent → NOT SENT (IGNORED for ztunnel), sent = acked → SYNCED,
+ * otherwise STALE.
  */
 export function parseSyncz(text: string): ProxySync {
   let value: unknown;
@@ -33,7 +34,14 @@ export function parseSyncz(text: string): ProxySync {
     if (typeof entry.istio_version === 'string') row.version = entry.istio_version;
     else if (typeof entry.proxy_version === 'string') row.version = entry.proxy_version;
     if (typeof entry.proxy_type === 'string') row.proxyType = entry.proxy_type;
-    for (const [prefix, type] of TYPES) {
+    const resources = isRecord(entry.resources) ? entry.resources : {};
+    for (const [prefix, type, typeUrl] of TYPES) {
+      const perType = isRecord(resources[typeUrl]) ? resources[typeUrl] : {};
+      // The last NACK istiod saw for this type: istioctl shows ERROR (statusgen.go debugSyncStatus).
+      if (typeof perType.lastError === 'string' && perType.lastError !== '') {
+        row.statuses.push({ type, status: 'ERROR', note: perType.lastError.slice(0, 200) });
+        continue;
+      }
       row.statuses.push(deriveStatus(type, entry[`${prefix}_sent`], entry[`${prefix}_acked`], row.proxyType));
     }
     return row;

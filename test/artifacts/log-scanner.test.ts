@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { parseTextAccessLine } from '../../src/artifacts/logs/access-log.js';
+import { logSummarySchema, type LogSummary } from '../../src/artifacts/logs/schema.js';
+import { LogScanner, MAX_LINE_CHARS } from '../../src/artifacts/logs/scanner.js';
+import { LOG_SIGNATURES, type SignatureId } from '../../src/artifacts/logs/signatures.js';
+import { validateValue } from '../../src/artifacts/validate.js';
+import { fixture, fixtureLines } from './helpers.js';
+
+function scan(lines: string[]): LogSummary {
+  const scanner = new LogScanner();
+  lines.forEach((line, i) => scanner.line(line, i + 1));
+  return scanner.finish();
+}
+
+/** Signature ids that fire on one line, whether it is an access line or a message. */
+function firing(line: string): SignatureId[] {
+  return Object.keys(scan([line]).signatures).sort() as SignatureId[];
+}
+
+const ACCESS = fixtureLines('istio-proxy-access-text.log');
+const HEALTHY_200 = fixtureLines('istio-proxy-access-json.log')[1]!;
+
+/** Access lines in the ≥ 1.9 default layout for flags the corpus has no line of (same fields as ACCESS[0]). */
+const UH_LINE =
+  '[2023-03-14T09:21:07.512Z] "GET /productpage HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "-" "curl/7.88.1" "2f0f9a6e-8a43-4c07-b8ef-3c2d1c0b6a11" "productpage:9080" "-" outbound|9080||productpage.default.svc.cluster.local - 10.96.114.12:9080 10.244.0.23:51320 - default';
+const HTTP_NR_LINE =
+  '[2023-03-14T09:21:08.001Z] "GET /nope HTTP/1.1" 404 NR route_not_found - "-" 0 0 0 - "-" "curl/7.88.1" "8c1d6b0e-3f4e-4b57-a2f1-0d9e8c7b6a22" "productpage:9080" "-" - - 10.96.114.12:9080 10.244.0.23:51322 - -';
+const TCP_NR_LINE =
+  '[2023-03-14T09:21:09.120Z] "- - -" 0 NR filter_chain_not_found - "-" 0 0 0 - "-" "-" "-" "-" "-" - - 10.96.0.10:5432 10.244.0.23:51330 - -';
+
+describe('LogScanner on the corpus access log', () => {
+  const summary = scan(fixture('istio-proxy-access-text.log').split('\n'));
+
+  it('counts requests, failures, flags and status classes', () => {
+    expect(summary.lines).toBe(10); // nine lines and the empty string after the final newline
+    expect(summary.access).toEqual({
+      requests: 9,
+      // L3, L4 (5xx), L5, L6 (RBAC 403), L7–L9 (TCP with failure flags); the two 418s are not failures
+      failed: 7,
+      byFlag: { UF: 5, URX: 5 },
+      byStatusClass: { '4xx': 4, '5xx': 2, 'no response': 3 },
+    });
+    expect(summary.firstTimestamp).toBe('2020-09-12T13:38:23.077Z');
+    expect(summary.lastTimestamp).toBe('2026-10-09T08:07:10.309Z');
+    expect(validateValue(logSummarySchema, summary)).toEqual([]);
+  });
+
+  it('upstreamConnectError: the five UF/URX lines, broken down by upstream cluster', () => {
+    const hits = summary.signatures.upstreamConnectError!;
+    expect(hits.count).toBe(5);
+    expect(hits.accessCount).toBe(5);
+    expect(hits.first.line).toBe(3);
+    expect(hits.last.line).toBe(9);
+    expect(hits.breakdown).toContainEqual({ key: 'outbound|9080||productpage.istio.svc.cluster.local', count: 1 });
+    expect(hits.breakdown).toContainEqual({ key: 'unknown destination', count: 1 }); // L8, custom format
+  });
+
+  it('tlsError: both TLS transport failures (old and new BoringSSL forms)', () => {
+    const hits = summary.signatures.tlsError!;
+    expect(hits.count).toBe(2);
+    expect([hits.first.line, hits.last.line]).toEqual([3, 4]);
+    expect(hits.breakdown.map((b) => b.key)).toContain('268435703:SSL_routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end');
+  });
+
+  it('rbacDenied: both 403s, keyed by policy, `[none]` spelled out', () => {
+    const hits = summary.signatures.rbacDenied!;
+    expect(hits.count).toBe(2);
+    expect(hits.breakdown).toEqual([
+      { key: 'no ALLOW policy matched (policy[none])', count: 1 },
+      { key: 'ns[starfleet]-policy[probe-deny-status]-rule[0]', count: 1 },
+    ]);
+  });
+
+  it('no ownIp when the lines come from several pods (no majority)', () => {
+    expect(summary.access.ownIp).toBeUndefined();
+    expect(Object.keys(summary.signatures).sort()).toEqual(['rbacDenied', 'tlsError', 'upstreamConnectError']);
+  });
+});
+
+describe('LogScanner on the corpus JSON access log', () => {
+  it('counts the JSON lines the same way', () => {
+    const summary = scan(fixtureLines('istio-proxy-access-json.log'));
+    expect(summary.access.requests).toBe(4);
+    expect(summary.access.failed).toBe(2); // 503 UC and the TCP UF,URX
+    expect(summary.access.byFlag).toEqual({ UC: 1, UF: 1, URX: 1 });
+    expect(summary.access.byStatusClass).toEqual({ '2xx': 2, '5xx': 1, 'no response': 1 });
+    // UF,URX (TCP, with its cluster) and the reset-before-response UC (a line without cluster or authority)
+    expect(summary.signatures.upstreamConnectError?.count).toBe(2);
+    expect(summary.signatures.upstreamConnectError?.breakdown).toEqual([
+      { key: 'outbound|7600||keycloak-headless.our_ns.svc.cluster.local', count: 1 },
+      { key: 'unknown destination', count: 1 },
+    ]);
+  });
+});
+
+describe('signatures on the Envoy local-reply bodies', () => {
+  const summary = scan(fixtureLines('envoy-local-reply-bodies.txt'));
+
+  it('upstreamConnectError fires on every "upstream connect error" body, keyed by reset reason', () => {
+    const hits = summary.signatures.upstreamConnectError!;
+    expect(hits.count).toBe(12);
+    expect(hits.accessCount).toBe(0);
+    expect(hits.breakdown).toEqual([
+      { key: 'connection failure', count: 4 },
+      { key: 'remote connection failure', count: 4 },
+      { key: 'connection termination', count: 1 },
+      { key: 'connection timeout', count: 1 },
+      { key: 'overflow', count: 1 },
+      { key: 'protocol error', count: 1 },
+    ]);
+  });
+
+  it('tlsError fires on the six TLS bodies, not on `delayed connect error`', () => {
+    const hits = summary.signatures.tlsError!;
+    expect(hits.count).toBe(6);
+    expect([hits.first.line, hits.last.line]).toEqual([1, 6]);
+    expect(hits.breakdown).toEqual([
+      { key: 'CERTIFICATE_VERIFY_FAILED', count: 3 },
+      { key: 'TLS error:', count: 2 },
+      { key: 'WRONG_VERSION_NUMBER', count: 1 },
+    ]);
+  });
+
+  it('"no healthy upstream" and "RBAC: access denied" bodies fire their signatures once each', () => {
+    expect(summary.signatures.noHealthyUpstream).toMatchObject({ count: 1, first: { line: 13, text: 'no healthy upstream' } });
+    expect(summary.signatures.rbacDenied).toMatchObject({ count: 1, first: { line: 14, text: 'RBAC: access denied' } });
+  });
+
+  it('"upstream request timeout" and "envoy overloaded" match no signature', () => {
+    expect(firing('upstream request timeout')).toEqual([]);
+    expect(firing('envoy overloaded')).toEqual([]);
+  });
+});
+
+describe('signatures on pilot-agent / Envoy log lines', () => {
+  it('tlsError fires on the sidecar that cannot get its certificate (x509 unknown authority)', () => {
+    const summary = scan(fixture('istio-proxy-startup-cert-failure.log').split('\n'));
+    expect(summary.signatures.tlsError).toMatchObject({ count: 4, accessCount: 0, first: { line: 7 }, last: { line: 11 }, breakdown: [{ key: 'x509: certificate', count: 4 }] });
+    expect(summary.levels).toEqual({ error: 0, warn: 8 });
+    expect(summary.access.requests).toBe(0);
+    expect(summary.firstTimestamp).toBe('2023-05-04T10:13:28.905589Z');
+    expect(summary.lastTimestamp).toBe('2023-05-05T00:53:44.425989Z');
+  });
+
+  it('xDS stream closes (incl. `14, no healthy upstream`) are not data-plane signatures', () => {
+    const summary = scan(fixtureLines('istio-proxy-xds-stream.log'));
+    expect(summary.signatures).toEqual({});
+    expect(summary.levels.warn).toBe(4); // levelled lines only; the `20XX-` and bracketed lines have no ISO prefix
+    expect(firing('2019-07-19T16:14:31.920000Z\twarning\tenvoy config\tgRPC config stream closed: 14, no healthy upstream')).toEqual([]);
+  });
+
+  it('counts error-level lines (LDS bind failure)', () => {
+    const summary = scan(fixtureLines('istio-proxy-lds-reject.log'));
+    expect(summary.levels.error).toBe(1);
+    expect(summary.signatures).toEqual({});
+  });
+
+  it('noRouteMatched fires on the router debug line with the URL as key', () => {
+    const line = "2023-03-14T09:21:08.001000Z\tdebug\tenvoy router external/envoy/source/common/router/router.cc:469\t[C12][S9] no route match for URL '/nope'\tthread=21";
+    expect(firing(line)).toEqual(['noRouteMatched']);
+    expect(scan([line]).signatures.noRouteMatched?.breakdown).toEqual([{ key: '/nope', count: 1 }]);
+  });
+
+  it('rbacDenied fires on the RBAC filter debug line', () => {
+    expect(firing('2023-03-14T09:21:08.001000Z\tdebug\tenvoy rbac\tenforced denied, matched policy none\tthread=21')).toEqual(['rbacDenied']);
+  });
+});
+
+describe('signatures on access lines, and where they must not fire', () => {
+  it('a healthy 200 matches nothing (TEXT and JSON)', () => {
+    expect(firing(ACCESS[0]!.replace('" 418 ', '" 200 '))).toEqual([]);
+    expect(firing(HEALTHY_200)).toEqual([]);
+    expect(scan([HEALTHY_200]).access.failed).toBe(0);
+  });
+
+  it('UH / no_healthy_upstream → noHealthyUpstream keyed by cluster', () => {
+    const summary = scan([UH_LINE]);
+    expect(Object.keys(summary.signatures)).toEqual(['noHealthyUpstream']);
+    expect(summary.signatures.noHealthyUpstream?.breakdown).toEqual([{ key: 'outbound|9080||productpage.default.svc.cluster.local', count: 1 }]);
+    expect(summary.access.failed).toBe(1);
+  });
+
+  it('HTTP NR / route_not_found → noRouteMatched keyed by method, authority and path', () => {
+    const summary = scan([HTTP_NR_LINE]);
+    expect(Object.keys(summary.signatures)).toEqual(['noRouteMatched']);
+    expect(summary.signatures.noRouteMatched?.breakdown).toEqual([{ key: 'GET productpage:9080/nope', count: 1 }]);
+    expect(summary.access.failed).toBe(1); // 404 from Envoy itself, not from the app
+  });
+
+  it('a TCP NR (no filter chain) still counts as a failed connection', () => {
+    const summary = scan([TCP_NR_LINE]);
+    expect(summary.access.failed).toBe(1);
+    expect(summary.access.byStatusClass).toEqual({ 'no response': 1 });
+    expect(summary.access.byFlag).toEqual({ NR: 1 });
+  });
+
+  it('matchAccess of each signature on a parsed UF line: only upstreamConnectError', () => {
+    const record = parseTextAccessLine(ACCESS[6]!)!;
+    expect(LOG_SIGNATURES.filter((s) => s.matchAccess(record) !== undefined).map((s) => s.id)).toEqual(['upstreamConnectError']);
+  });
+});
+
+describe('LogScanner bookkeeping', () => {
+  it('infers the pod IP from its own addresses when one IP has the majority', () => {
+    // sleep (10.44.1.23) twice outbound, httpbin's inbound line once: 10.44.1.23 has 2 of 3 votes.
+    expect(scan([ACCESS[0]!, ACCESS[0]!, ACCESS[1]!]).access.ownIp).toBe('10.44.1.23');
+    expect(scan([ACCESS[1]!]).access.ownIp).toBe('10.44.1.27');
+    // one vote each: no majority
+    expect(scan([ACCESS[0]!, ACCESS[1]!]).access.ownIp).toBeUndefined();
+  });
+
+  it('cuts over-long lines for matching and counts them', () => {
+    const long = `${'x'.repeat(MAX_LINE_CHARS + 10)} no healthy upstream`;
+    const summary = scan([long, 'no healthy upstream']);
+    expect(summary.longLines).toBe(1);
+    expect(summary.signatures.noHealthyUpstream?.count).toBe(1); // the tail beyond the cut is not seen
+    expect(summary.signatures.noHealthyUpstream?.first.line).toBe(2);
+  });
+
+  it('keeps first and last evidence lines and counts every hit', () => {
+    const summary = scan(['no healthy upstream', 'info', 'no healthy upstream', 'no healthy upstream']);
+    expect(summary.signatures.noHealthyUpstream).toMatchObject({ count: 3, first: { line: 1 }, last: { line: 4 } });
+  });
+});
