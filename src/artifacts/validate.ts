@@ -29,12 +29,12 @@ export function validateValue(schema: JSONSchema, value: unknown, basePointer = 
   if (validate(value)) return [];
   return (validate.errors ?? []).slice(0, MAX_VIOLATIONS).map((error) => ({
     pointer: basePointer + error.instancePath,
-    message: describe(error),
+    message: describe(error, basePointer),
   }));
 }
 
-function describe(error: ErrorObject): string {
-  const where = error.instancePath || '(root)';
+function describe(error: ErrorObject, basePointer: string): string {
+  const where = basePointer + error.instancePath || '(root)';
   switch (error.keyword) {
     case 'required':
       return `${where}: missing required property "${(error.params as { missingProperty: string }).missingProperty}"`;

@@ -86,7 +86,7 @@ function expectInventory(inventory: InventoryItem[], prefix: string): void {
 
   const schemaInvalid = at('kubernetes/pods/default.json');
   expect(schemaInvalid).toMatchObject({ status: 'invalid', kind: 'kubectl.pods', recognisedBy: 'path', pointer: '/items/0/status/containerStatuses/0/restartCount' });
-  expect(schemaInvalid.reason).toBe('does not match the kubectl.pods schema: /status/containerStatuses/0/restartCount: must be integer');
+  expect(schemaInvalid.reason).toBe('does not match the kubectl.pods schema: /items/0/status/containerStatuses/0/restartCount: must be integer');
 
   const badJson = at('kubernetes/pods/istio-system.json');
   expect(badJson).toMatchObject({ status: 'invalid', kind: 'kubectl.pods', line: 5 });

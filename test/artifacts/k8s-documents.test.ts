@@ -174,6 +174,6 @@ describe('kubectl.pods and k8s.resources kinds', () => {
   it('the pod schema names the JSON pointer of a wrongly typed field', () => {
     const bad = pod('a', { status: { containerStatuses: [{ name: 'istio-proxy', restartCount: 'three' }] } });
     const [violation] = validateValue(podSchema, bad, '/items/0');
-    expect(violation).toEqual({ pointer: '/items/0/status/containerStatuses/0/restartCount', message: '/status/containerStatuses/0/restartCount: must be integer' });
+    expect(violation).toEqual({ pointer: '/items/0/status/containerStatuses/0/restartCount', message: '/items/0/status/containerStatuses/0/restartCount: must be integer' });
   });
 });

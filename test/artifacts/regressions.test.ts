@@ -68,3 +68,18 @@ describe('fixes found while writing the parser tests', () => {
     expect(statuses.find((s) => s.type === 'CDS')?.status).toBe('SYNCED');
   });
 });
+
+describe('JSON error lines', () => {
+  it.each([
+    ['{\n "apiVersion": "v1",\n "kind": }\n', 3],
+    ['{\n "apiVersion": "v1",\n "items": [,]\n}\n', 3],
+    ['{\n "apiVersion": "v1",\n "kind" "List"\n}\n', 3],
+  ])('names the line of the error in %j', (text, line) => {
+    try {
+      readKubernetesObjects(text);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ArtifactParseError).line).toBe(line);
+    }
+  });
+});

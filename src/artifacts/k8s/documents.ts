@@ -133,12 +133,27 @@ function maxFlowDepth(text: string): number {
   return max;
 }
 
-/** V8 reports `… at position N`: turn it into a line number for the message. */
+/**
+ * The line of a JSON.parse error. V8 says `… at position N`, or for an unexpected token quotes up to
+ * 10 characters of context around it (`Unexpected token '}', ..."kind": }" is not valid JSON`).
+ */
 export function jsonErrorLine(text: string, error: Error): number | undefined {
-  const m = /position (\d+)/.exec(error.message);
-  if (!m) return undefined;
-  const position = Number(m[1]);
+  const position = jsonErrorPosition(text, error.message);
+  if (position === undefined) return undefined;
   let line = 1;
   for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+const CONTEXT_CHARS = 10; // V8 JsonParser kMaxContextCharacters
+
+function jsonErrorPosition(text: string, message: string): number | undefined {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  const context = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  if (!context) return undefined;
+  const [, token, cut, snippet] = context as unknown as [string, string, string | undefined, string];
+  const start = text.indexOf(snippet);
+  if (start < 0) return undefined;
+  return start + (cut ? CONTEXT_CHARS : Math.max(0, snippet.lastIndexOf(token, CONTEXT_CHARS)));
 }
