@@ -1,7 +1,7 @@
 import type { InventoryItem } from '../artifacts/artifact.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import { artifactKind } from '../artifacts/registry.js';
-import type { InputId, MeshModel } from '../model/facets.js';
+import type { MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/rule.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -87,4 +87,3 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export type { InputId };

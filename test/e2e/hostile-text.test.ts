@@ -1,0 +1,38 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/pipeline.js';
+import { catalogueOf } from '../../src/report/catalogue.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderTable } from '../../src/report/table.js';
+import { RULES } from '../../src/rules/registry.js';
+import { tempDir } from '../bundle/helpers.js';
+
+/** An access line whose quoted fields carry what a hostile client can put in a request. */
+const HOSTILE =
+  '[2024-05-14T09:21:07.123Z] "GET /a|b`c`<script>alert(1)</script> HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "-" "\x1b[2J\x1b]0;owned\x07curl|x" "0c3bd4f1-7a34-4bd1-9a0f-6c2f0d8f7a11" "reviews:9080" "-" outbound|9080||reviews.bookinfo.svc.cluster.local - 10.110.231.110:9080 10.1.0.223:42990 - default';
+
+describe('text quoted from a bundle', () => {
+  it('reaches the Markdown and the terminal table inert', async () => {
+    const dir = await tempDir();
+    const logDir = join(dir, 'logs', 'bookinfo', 'productpage-v1-675fc69cf-v2kqw');
+    await mkdir(logDir, { recursive: true });
+    await writeFile(join(logDir, 'istio-proxy.log'), `${HOSTILE}\n`);
+    const { report } = await analyzeBundle(dir);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['LOG002']);
+
+    const markdown = renderMarkdown(report, catalogueOf(RULES));
+    expect(markdown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    // Raw HTML only inside code (fenced blocks and code spans render literally), never in the prose.
+    const outsideCode = markdown.replace(/^ *(`{3,})[^\n]*\n[\s\S]*?\n *\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
+    expect(outsideCode).not.toContain('<script>');
+    const excerptBlock = markdown.split('\n').filter((l) => l.includes('/a|b'));
+    expect(excerptBlock.length).toBeGreaterThan(0);
+    // The evidence sits in a fenced block whose fence outgrows the backticks inside it.
+    expect(markdown).toMatch(/ {2}```\n {2}\[2024-05-14T09:21:07\.123Z\] "GET \/a\|b`c`<script>/);
+    for (const row of markdown.split('\n').filter((l) => l.startsWith('| 1 |'))) {
+      expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
+    }
+    expect(renderTable(report)).not.toMatch(/\x1b/);
+  });
+});
