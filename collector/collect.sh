@@ -1,0 +1,549 @@
+#!/bin/sh
+# collect.sh: gather what an Istio support engineer needs into one .tar.gz, read-only.
+#
+# Read this before you run it. It only runs `kubectl get|logs|top|exec` (exec only for
+# read-only admin requests: Envoy/istiod debug pages and a file-descriptor count) and
+# `istioctl version|proxy-status|analyze|proxy-config`. It never applies, labels, restarts,
+# deletes or changes log levels. It never reads Secret values: only Secret names and types,
+# and the public certificates of `cacerts`/`istio-ca-secret`, selected field by field.
+# Everything it writes goes through a redaction pass first (see redact below), and the
+# bundle carries a redaction report saying what was removed from which file.
+#
+# Needs: a POSIX sh, kubectl, tar, gzip, date, sed, awk (istioctl is used when on PATH).
+# Usage: sh collect.sh --help
+set -u
+
+VERSION=0.1.0
+NAMESPACES=""
+ALL_NAMESPACES=0
+OUTPUT=""
+SINCE=""
+TAIL=2000
+MAX_PROXIES=50
+ISTIO_NS=istio-system
+CONTEXT=""
+TIMEOUT=60
+
+usage() {
+  cat <<'EOF'
+Usage: sh collect.sh [options]
+
+Collects Istio diagnostics from the current kubectl context into one .tar.gz for offline
+analysis (istio-bundle analyze). Read-only: nothing in the cluster is changed.
+
+Options:
+  -n, --namespace NS[,NS...]   application namespaces to collect (default: the namespaces
+                               labelled for the mesh: istio-injection=enabled, istio.io/rev,
+                               or istio.io/dataplane-mode=ambient)
+  -A, --all-namespaces         collect every namespace
+  -o, --output FILE.tar.gz     where to write the bundle
+                               (default: ./istio-bundle-<cluster>-<UTC time>.tar.gz)
+      --since DURATION         only logs newer than this (e.g. 1h, 30m); default: no limit
+      --tail LINES             newest log lines kept per container (default 2000)
+      --max-proxies N          proxies whose config dump, stats and logs are collected
+                               (default 50; gateways and waypoints are always included)
+      --istio-namespace NS     control-plane namespace (default istio-system)
+      --context CTX            kubectl context to use (default: the current one)
+      --timeout SECONDS        per-command time limit (default 60); a command that takes
+                               longer is stopped and recorded with exit code 124
+  -h, --help                   this text
+      --version                print the collector version
+
+Exit codes: 0 bundle written (some commands may have failed: see the summary and
+manifest.json); 2 usage error, or kubectl/tar/gzip missing, or the bundle could not be written.
+EOF
+}
+
+die() {
+  printf 'collect.sh: %s\n' "$1" >&2
+  exit 2
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n|--namespace) [ $# -ge 2 ] || die "$1 needs a value"; NAMESPACES=$2; shift 2 ;;
+    --namespace=*) NAMESPACES=${1#*=}; shift ;;
+    -A|--all-namespaces) ALL_NAMESPACES=1; shift ;;
+    -o|--output) [ $# -ge 2 ] || die "$1 needs a value"; OUTPUT=$2; shift 2 ;;
+    --output=*) OUTPUT=${1#*=}; shift ;;
+    --since) [ $# -ge 2 ] || die "$1 needs a value"; SINCE=$2; shift 2 ;;
+    --since=*) SINCE=${1#*=}; shift ;;
+    --tail) [ $# -ge 2 ] || die "$1 needs a value"; TAIL=$2; shift 2 ;;
+    --tail=*) TAIL=${1#*=}; shift ;;
+    --max-proxies) [ $# -ge 2 ] || die "$1 needs a value"; MAX_PROXIES=$2; shift 2 ;;
+    --max-proxies=*) MAX_PROXIES=${1#*=}; shift ;;
+    --istio-namespace) [ $# -ge 2 ] || die "$1 needs a value"; ISTIO_NS=$2; shift 2 ;;
+    --istio-namespace=*) ISTIO_NS=${1#*=}; shift ;;
+    --context) [ $# -ge 2 ] || die "$1 needs a value"; CONTEXT=$2; shift 2 ;;
+    --context=*) CONTEXT=${1#*=}; shift ;;
+    --timeout) [ $# -ge 2 ] || die "$1 needs a value"; TIMEOUT=$2; shift 2 ;;
+    --timeout=*) TIMEOUT=${1#*=}; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --version) printf 'collect.sh %s\n' "$VERSION"; exit 0 ;;
+    *) die "unknown option: $1 (see --help)" ;;
+  esac
+done
+
+is_number() { case "$1" in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+is_number "$TAIL" || die "--tail must be a number of lines"
+is_number "$MAX_PROXIES" || die "--max-proxies must be a number"
+if ! is_number "$TIMEOUT" || [ "$TIMEOUT" -eq 0 ]; then die "--timeout must be a positive number of seconds"; fi
+case "$SINCE" in ''|*[0-9]s|*[0-9]m|*[0-9]h) ;; *) die "--since takes a duration such as 30m or 1h" ;; esac
+[ "$ALL_NAMESPACES" -eq 1 ] && [ -n "$NAMESPACES" ] && die "-n and -A exclude each other"
+
+for tool in kubectl tar gzip date sed awk; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is required and was not found on PATH"
+done
+HAVE_ISTIOCTL=0
+command -v istioctl >/dev/null 2>&1 && HAVE_ISTIOCTL=1
+
+# In commands below, `k` and `ic` stand for kubectl and istioctl with the chosen context.
+KCTX=""
+[ -n "$CONTEXT" ] && KCTX="--context=$CONTEXT"
+
+# ---------------------------------------------------------------------------------------------
+# Work area: raw outputs wait in a private folder until redacted into the bundle folder.
+umask 077
+WORK=$(mktemp -d 2>/dev/null || mktemp -d -t istio-bundle) || die "cannot create a temporary folder"
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+ROOT=$WORK/bundle
+RAW=$WORK/raw
+mkdir -p "$ROOT" "$RAW" || die "cannot write to $WORK"
+ENTRIES=$WORK/manifest.entries
+REDACTIONS=$WORK/redactions.entries
+SUMMARY=$WORK/summary
+SKIPS=$WORK/skips.entries
+: >"$SKIPS"
+: >"$ENTRIES"
+: >"$REDACTIONS"
+: >"$SUMMARY"
+COUNT_OK=0
+COUNT_FAILED=0
+RUN_SEQ=0
+
+COLLECTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+
+# Milliseconds where date supports %N (GNU, busybox), whole seconds elsewhere.
+now_ms() {
+  ms=$(date +%s%N 2>/dev/null)
+  case "$ms" in
+    *N*|'') echo $(( $(date +%s) * 1000 )) ;;
+    *) echo $(( ms / 1000000 )) ;;
+  esac
+}
+
+json_string() {
+  # JSON-escape one value (backslash, quote, tab, CR; newlines become \n).
+  printf '%s' "$1" | awk 'BEGIN { ORS = "" } {
+    gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r")
+    if (NR > 1) print "\\n"; print
+  }' | sed 's/^/"/; s/$/"/'
+  # An empty value still yields "".
+  [ -n "$1" ] || printf '""'
+}
+
+# ---------------------------------------------------------------------------------------------
+# Redaction: every output passes through here before it is written into the bundle.
+# Layers (each counted per file in redaction-report.json):
+#   private-key       PEM private key blocks, also inside JSON strings with \n escapes
+#   base64-pem-key    base64-encoded PEM that is not a certificate (LS0tLS1CRUdJTi...)
+#   envoy-inline      Envoy inline_bytes/inline_string values that are not certificates
+#   jwt               JSON Web Tokens (eyJ...eyJ...)
+#   bearer            Authorization: Bearer/Basic credentials
+#   key-value         password=, token:, secret=, api_key... values (plain, JSON, escaped JSON)
+#   env-secret        container env {name, value} pairs whose name says password/secret/token/key
+redact() {
+  # $1 input, $2 output, $3 bundle path (for the report)
+  awk -v report="$REDACTIONS" -v file="$3" -v sq="'" '
+    function count(kind, n) { if (n > 0) counts[kind] += n }
+    # Replaces every match of re in s by rep; returns the new string, adds to counts[kind].
+    function replace_all(s, re, rep, kind,    out, n) {
+      out = ""; n = 0
+      while (match(s, re)) {
+        out = out substr(s, 1, RSTART - 1) rep
+        s = substr(s, RSTART + RLENGTH)
+        n++
+      }
+      count(kind, n)
+      return out s
+    }
+    # Replaces the value after each key match (key and separator kept) when the value is secret.
+    function redact_values(s, re, kind,    out, n, head, rest, value, q, i, c) {
+      out = ""; n = 0
+      while (match(s, re)) {
+        head = substr(s, 1, RSTART + RLENGTH - 1)
+        rest = substr(s, RSTART + RLENGTH)
+        q = ""
+        if (substr(rest, 1, 2) == "\\\"") q = "\\\""
+        else if (substr(rest, 1, 1) == "\"" || substr(rest, 1, 1) == sq) q = substr(rest, 1, 1)
+        rest = substr(rest, length(q) + 1)
+        value = ""
+        for (i = 1; i <= length(rest); i++) {
+          c = substr(rest, i, 1)
+          if (q != "" && substr(rest, i, length(q)) == q) break
+          if (q == "" && (c == " " || c == "," || c == "&" || c == ";" || c == "}" || c == "\"" || c == "\t")) break
+          if (q == "\\\"" && c == "\\") break
+          value = value c
+        }
+        if (value == "" || value ~ /^(true|false|null|-?[0-9]+|\[REDACTED[^]]*\]|\{|\[)/ || (q == "" && value ~ /^[{[]/)) {
+          out = out head q value
+        } else {
+          out = out head q "[REDACTED]"
+          n++
+        }
+        s = substr(rest, length(value) + 1)
+      }
+      count(kind, n)
+      return out s
+    }
+    BEGIN {
+      in_key = 0; pending_env = 0
+      kv_re = "([Pp][Aa][Ss][Ss]([Ww][Oo][Rr][Dd]|[Ww][Dd])?|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|[Aa][Cc][Cc][Ee][Ss][Ss][_-]?[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll][Ss]?)(\\\\?[\"" sq "])?[ \t]*[:=][ \t]*"
+    }
+    {
+      line = $0
+      # Multi-line PEM private key blocks.
+      if (in_key) {
+        if (line ~ /-----END [A-Z ]*PRIVATE KEY-----/) { in_key = 0; sub(/^.*-----END [A-Z ]*PRIVATE KEY-----/, "[REDACTED private key]", line) }
+        else next
+      }
+      line = replace_all(line, "-----BEGIN [A-Z ]*PRIVATE KEY-----[^\"]*-----END [A-Z ]*PRIVATE KEY-----", "[REDACTED private key]", "private-key")
+      if (line ~ /-----BEGIN [A-Z ]*PRIVATE KEY-----/) {
+        count("private-key", 1); in_key = 1
+        sub(/-----BEGIN [A-Z ]*PRIVATE KEY-----.*$/, "", line)
+        if (line != "") print line
+        next
+      }
+      # base64 PEM: certificates (LS0tLS1CRUdJTiBDRVJU = "-----BEGIN CERT") are public and kept.
+      line = protect_certs(line)
+      line = replace_all(line, "LS0tLS1CRUdJTi[A-Za-z0-9+/=]*", "[REDACTED base64 PEM]", "base64-pem-key")
+      line = unprotect_certs(line)
+      # Envoy inline key material that is not a certificate or already redacted by Envoy.
+      line = redact_inline(line)
+      line = replace_all(line, "eyJ[A-Za-z0-9_-]+[.]eyJ[A-Za-z0-9_-]+[.][A-Za-z0-9_-]*", "[REDACTED jwt]", "jwt")
+      line = replace_all(line, "[Bb][Ee][Aa][Rr][Ee][Rr] [A-Za-z0-9._~+/=-]+", "Bearer [REDACTED]", "bearer")
+      line = replace_all(line, "[Bb][Aa][Ss][Ii][Cc] [A-Za-z0-9+/]+=*", "Basic [REDACTED]", "bearer")
+      line = redact_values(line, kv_re, "key-value")
+      # env entries: {"name": "DB_PASSWORD", "value": "..."}, on one line or on consecutive lines.
+      if (line ~ /"name"[ \t]*:[ \t]*"[^"]*([Pp][Aa][Ss][Ss]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd])[^"]*"/) pending_env = 3
+      if (pending_env > 0 && line ~ /"value"[ \t]*:[ \t]*"/) {
+        line = redact_values(line, "\"value\"[ \t]*:[ \t]*", "env-secret")
+        pending_env = 0
+      } else if (pending_env > 0) pending_env--
+      print line
+    }
+    function protect_certs(s) { gsub(/LS0tLS1CRUdJTiBDRVJU/, "%%ISTIO_BUNDLE_CERT%%", s); return s }
+    function unprotect_certs(s) { gsub(/%%ISTIO_BUNDLE_CERT%%/, "LS0tLS1CRUdJTiBDRVJU", s); return s }
+    function redact_inline(s,    out, n, head, rest, q, value, end_at) {
+      out = ""; n = 0
+      while (match(s, "\"(inline_bytes|inline_string|inlineBytes|inlineString)\"[ \t]*:[ \t]*\"")) {
+        head = substr(s, 1, RSTART + RLENGTH - 1)
+        rest = substr(s, RSTART + RLENGTH)
+        end_at = index(rest, "\"")
+        if (end_at == 0) { out = out head; s = rest; break }
+        value = substr(rest, 1, end_at - 1)
+        if (value ~ /^(LS0tLS1CRUdJTiBDRVJU|-----BEGIN CERTIFICATE|W3JlZGFjdGVkXQ==|\[REDACTED)/ || value == "") out = out head value
+        else { out = out head "[REDACTED]"; n++ }
+        s = substr(rest, end_at)
+      }
+      count("envoy-inline", n)
+      return out s
+    }
+    END {
+      for (kind in counts) printf "%s\t%s\t%d\n", file, kind, counts[kind] >> report
+    }
+  ' "$1" >"$2"
+}
+
+# ---------------------------------------------------------------------------------------------
+# run KIND PATH META -- command...
+#   Runs the command with a time limit, redacts its stdout into PATH and its stderr into
+#   PATH.stderr (only when not empty), and records both in the manifest. META is a JSON
+#   fragment (',"namespace":"x",...') or empty. Never fails the script.
+run() {
+  kind=$1 path=$2 meta=$3
+  shift 4
+  # `k`/`ic` stand for kubectl/istioctl with the chosen context; run the real executable so the
+  # watchdog's signal reaches it, and so the manifest records the exact command line.
+  # shellcheck disable=SC2086 # KCTX is empty or one word
+  case "$1" in
+    k) shift; set -- kubectl $KCTX "$@" ;;
+    ic) shift; set -- istioctl $KCTX "$@" ;;
+  esac
+  out="$ROOT/$path"
+  mkdir -p "$(dirname "$out")"
+  RUN_SEQ=$((RUN_SEQ + 1))
+  raw="$RAW/out" rawerr="$RAW/err" running="$RAW/running.$RUN_SEQ" marker="$RAW/timedout.$RUN_SEQ"
+  : >"$running"
+  start=$(now_ms)
+  "$@" >"$raw" 2>"$rawerr" </dev/null &
+  pid=$!
+  # Portable time limit (no GNU timeout): a watchdog polls once a second while the command runs,
+  # and stops it when the limit is reached. It ends by itself within a second of the command, so
+  # it is never signalled (no race with its own start-up) and never waited for.
+  (
+    trap - INT TERM
+    waited=0
+    while [ -f "$running" ] && [ "$waited" -lt "$TIMEOUT" ]; do
+      sleep 1
+      waited=$((waited + 1))
+    done
+    if [ -f "$running" ]; then
+      : >"$marker"
+      kill -TERM "$pid" 2>/dev/null
+      sleep 2
+      [ -f "$running" ] && kill -KILL "$pid" 2>/dev/null
+    fi
+  ) >/dev/null 2>&1 </dev/null &
+  wait "$pid" 2>/dev/null # (the shell's own "Terminated" notice is not the command's output)
+  rc=$?
+  rm -f "$running"
+  [ -f "$marker" ] && rc=124 && rm -f "$marker"
+  duration=$(( $(now_ms) - start ))
+
+  redact "$raw" "$out" "$path"
+  bytes=$(wc -c <"$out" | tr -d ' ')
+  truncated=false
+  case "$kind" in
+    logs.*) lines=$(wc -l <"$out" | tr -d ' '); [ "$TAIL" -gt 0 ] && [ "$lines" -ge "$TAIL" ] && truncated=true ;;
+  esac
+  stderr_field=""
+  if [ -s "$rawerr" ]; then
+    redact "$rawerr" "$out.stderr" "$path.stderr"
+    stderr_field=",\"stderr\":$(json_string "$path.stderr")"
+  fi
+  forbidden=false
+  grep -q -e '(Forbidden)' -e 'is forbidden: User' "$rawerr" 2>/dev/null && forbidden=true
+  rm -f "$raw" "$rawerr"
+
+  printf '{"path":%s,"kind":%s,"command":%s,"exitCode":%d,"durationMs":%d,"bytes":%d,"truncated":%s,"forbidden":%s%s%s}\n' \
+    "$(json_string "$path")" "$(json_string "$kind")" "$(json_string "$*")" "$rc" "$duration" "$bytes" "$truncated" "$forbidden" "$stderr_field" "$meta" >>"$ENTRIES"
+
+  if [ "$rc" -eq 0 ]; then
+    COUNT_OK=$((COUNT_OK + 1))
+  elif [ "$kind" = istioctl.analyze ] && [ "$rc" -eq 79 ]; then
+    COUNT_OK=$((COUNT_OK + 1)) # istioctl analyze: 79 = issues found, the output is complete
+  else
+    COUNT_FAILED=$((COUNT_FAILED + 1))
+    reason="exit $rc"
+    [ "$rc" -eq 124 ] && reason="timed out after ${TIMEOUT}s"
+    [ "$forbidden" = true ] && reason="forbidden (RBAC)"
+    first=""
+    [ -s "$out.stderr" ] && first=$(sed -n '1p' "$out.stderr" | cut -c1-110)
+    printf '  %-44s %s%s\n' "$path" "$reason" "${first:+: $first}" >>"$SUMMARY"
+  fi
+  return 0
+}
+
+# Records a step that was not run, so the manifest says why a file is missing.
+skip() {
+  printf '  %-44s skipped: %s\n' "$1" "$2" >>"$SUMMARY"
+  printf '{"path":%s,"reason":%s}\n' "$(json_string "$1")" "$(json_string "$2")" >>"$SKIPS"
+}
+
+meta_pod() { printf ',"namespace":%s,"pod":%s,"container":%s' "$(json_string "$1")" "$(json_string "$2")" "$(json_string "$3")"; }
+meta_ns() { printf ',"namespace":%s' "$(json_string "$1")"; }
+
+# Outputs of small listing commands used to decide what to collect (not part of the bundle).
+list() {
+  # shellcheck disable=SC2086 # KCTX is empty or one word
+  case "$1" in
+    k) shift; set -- kubectl $KCTX "$@" ;;
+    ic) shift; set -- istioctl $KCTX "$@" ;;
+  esac
+  "$@" 2>/dev/null </dev/null
+}
+
+since_flag=""
+[ -n "$SINCE" ] && since_flag="--since=$SINCE"
+
+# ---------------------------------------------------------------------------------------------
+printf 'collect.sh %s: collecting from context %s into a bundle...\n' "$VERSION" "${CONTEXT:-$(list k config current-context || echo '(current)')}" >&2
+
+CLUSTER=${CONTEXT:-$(list k config current-context)}
+[ -n "$CLUSTER" ] || CLUSTER=cluster
+SAFE_CLUSTER=$(printf '%s' "$CLUSTER" | sed 's/[^A-Za-z0-9._-]/_/g')
+[ -n "$OUTPUT" ] || OUTPUT="istio-bundle-$SAFE_CLUSTER-$STAMP.tar.gz"
+
+# Versions
+run kubectl.version kubernetes/version.json "" -- k version -o json
+if [ "$HAVE_ISTIOCTL" -eq 1 ]; then
+  run istioctl.version istio/version.json "" -- ic version -o json
+else
+  skip istio/version.json "istioctl not on PATH (the image tags in the pods JSON give the versions)"
+fi
+
+# Namespaces to collect: -A, -n, or those enrolled in the mesh.
+run k8s.resources kubernetes/namespaces.json "" -- k get namespaces -o json
+if [ "$ALL_NAMESPACES" -eq 1 ]; then
+  APP_NAMESPACES=$(list k get namespaces -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}')
+elif [ -n "$NAMESPACES" ]; then
+  APP_NAMESPACES=$(printf '%s\n' "$NAMESPACES" | tr ',' '\n')
+else
+  APP_NAMESPACES=$(list k get namespaces -o 'jsonpath={range .items[*]}{.metadata.name}{"\t"}{.metadata.labels.istio-injection}{"\t"}{.metadata.labels.istio\.io/rev}{"\t"}{.metadata.labels.istio\.io/dataplane-mode}{"\n"}{end}' |
+    awk -F '\t' '$2 == "enabled" || $3 != "" || $4 == "ambient" { print $1 }')
+fi
+APP_NAMESPACES=$(printf '%s\n' "$APP_NAMESPACES" | grep -v "^$ISTIO_NS\$" | grep -v '^$' | sort -u)
+ALL_COLLECTED_NS=$(printf '%s\n%s\n' "$ISTIO_NS" "$APP_NAMESPACES" | grep -v '^$')
+
+# Control plane
+run kubectl.pods "kubernetes/pods/$ISTIO_NS.json" "$(meta_ns "$ISTIO_NS")" -- k get pods -n "$ISTIO_NS" -o json
+run kubectl.top "kubernetes/top/$ISTIO_NS.txt" "$(meta_ns "$ISTIO_NS")" -- k top pod -n "$ISTIO_NS" --containers
+run k8s.resources "kubernetes/configmaps/$ISTIO_NS-istio.json" "" -- k get configmap istio -n "$ISTIO_NS" -o json
+run k8s.resources "kubernetes/configmaps/$ISTIO_NS-istio-ca-root-cert.json" "" -- k get configmap istio-ca-root-cert -n "$ISTIO_NS" -o json
+# Secret names and types only (the table has no values), and the multi-cluster remote secrets' names.
+run kubectl.secretNames "kubernetes/secrets/$ISTIO_NS.txt" "$(meta_ns "$ISTIO_NS")" -- k get secrets -n "$ISTIO_NS"
+run kubectl.secretNames kubernetes/secrets/remote-secrets.txt "" -- k get secrets -A -l istio/multiCluster=true -o 'jsonpath={range .items[*]}{.metadata.namespace}{"/"}{.metadata.name}{"\n"}{end}'
+# Public CA certificates, field by field (never ca-key.pem).
+for secret in cacerts istio-ca-secret; do
+  for field in ca-cert.pem root-cert.pem cert-chain.pem; do
+    [ "$secret" = istio-ca-secret ] && [ "$field" != ca-cert.pem ] && continue
+    if list k get secret "$secret" -n "$ISTIO_NS" -o name >/dev/null; then
+      run certs.public "certs/$secret/$field" "$(meta_ns "$ISTIO_NS")" -- k get secret "$secret" -n "$ISTIO_NS" -o "go-template={{index .data \"$field\" | base64decode}}"
+    fi
+  done
+done
+
+ISTIOD_PODS=$(list k get pods -n "$ISTIO_NS" -l app=istiod -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}' | sort)
+for pod in $ISTIOD_PODS; do
+  run logs.istiod "logs/$ISTIO_NS/$pod/discovery.log" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k logs "$pod" -n "$ISTIO_NS" -c discovery "--tail=$TAIL" ${since_flag:+"$since_flag"}
+  restarts=$(list k get pod "$pod" -n "$ISTIO_NS" -o 'jsonpath={.status.containerStatuses[?(@.name=="discovery")].restartCount}')
+  if is_number "$restarts" && [ "$restarts" -gt 0 ]; then
+    run logs.istiod "logs/$ISTIO_NS/$pod/discovery.previous.log" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k logs "$pod" -n "$ISTIO_NS" -c discovery --previous "--tail=$TAIL"
+  fi
+  run istiod.syncz "istiod/$pod/syncz.json" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k exec "$pod" -n "$ISTIO_NS" -c discovery -- pilot-discovery request GET /debug/syncz
+  run istiod.configz "istiod/$pod/configz.json" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k exec "$pod" -n "$ISTIO_NS" -c discovery -- pilot-discovery request GET /debug/configz
+done
+[ -n "$ISTIOD_PODS" ] || skip "logs/$ISTIO_NS/<istiod>/discovery.log" "no pod labelled app=istiod in $ISTIO_NS"
+
+if [ "$HAVE_ISTIOCTL" -eq 1 ]; then
+  # istioctl >= 1.27 shows per-type status only with --verbosity 1; older ones reject the flag.
+  if list ic proxy-status --help | grep -q -e '--verbosity'; then
+    run istioctl.proxyStatus istio/proxy-status.txt "" -- ic proxy-status --verbosity 1
+  else
+    run istioctl.proxyStatus istio/proxy-status.txt "" -- ic proxy-status
+  fi
+  if [ "$ALL_NAMESPACES" -eq 1 ] || [ -z "$NAMESPACES" ]; then
+    run istioctl.analyze istio/analyze.json "" -- ic analyze -A -o json
+    run istioctl.analyze istio/analyze.txt "" -- ic analyze -A
+  else
+    for ns in $ALL_COLLECTED_NS; do
+      run istioctl.analyze "istio/analyze/$ns.json" "$(meta_ns "$ns")" -- ic analyze -n "$ns" -o json
+    done
+  fi
+else
+  skip istio/proxy-status.txt "istioctl not on PATH (istiod debug/syncz collected instead)"
+  skip istio/analyze.json "istioctl not on PATH (no kubectl-only equivalent)"
+fi
+
+# Istio and Gateway API configuration, cluster-wide (policies in the root namespace apply everywhere).
+for resource in virtualservices.networking.istio.io destinationrules.networking.istio.io gateways.networking.istio.io \
+  serviceentries.networking.istio.io sidecars.networking.istio.io workloadentries.networking.istio.io \
+  workloadgroups.networking.istio.io envoyfilters.networking.istio.io peerauthentications.security.istio.io \
+  authorizationpolicies.security.istio.io requestauthentications.security.istio.io telemetries.telemetry.istio.io \
+  wasmplugins.extensions.istio.io gateways.gateway.networking.k8s.io httproutes.gateway.networking.k8s.io \
+  grpcroutes.gateway.networking.k8s.io referencegrants.gateway.networking.k8s.io; do
+  run k8s.resources "istio/resources/${resource%%.*}.${resource#*.}.json" "" -- k get "$resource" -A -o json
+done
+
+run k8s.resources kubernetes/nodes.json "" -- k get nodes -o json
+
+# Application namespaces
+for ns in $APP_NAMESPACES; do
+  run kubectl.pods "kubernetes/pods/$ns.json" "$(meta_ns "$ns")" -- k get pods -n "$ns" -o json
+  run kubectl.top "kubernetes/top/$ns.txt" "$(meta_ns "$ns")" -- k top pod -n "$ns" --containers
+  run k8s.resources "kubernetes/resources/$ns.json" "$(meta_ns "$ns")" -- k get services,endpointslices.discovery.k8s.io,deployments -n "$ns" -o json
+done
+
+# Proxies: gateways and waypoints always, then sidecars in name order up to --max-proxies.
+PROXY_LIST=$WORK/proxies
+for ns in $ALL_COLLECTED_NS; do
+  list k get pods -n "$ns" -o 'jsonpath={range .items[*]}{.metadata.namespace}{"\t"}{.metadata.name}{"\t"}{.metadata.labels.istio}{"\t"}{.metadata.labels.gateway\.istio\.io/managed}{"\t"}{.metadata.labels.app}{"\t"}{.spec.containers[*].name}{" "}{.spec.initContainers[*].name}{"\n"}{end}'
+done | awk -F '\t' '
+  $5 == "ztunnel" { next }
+  { containers = " " $6 " " }
+  containers !~ / istio-proxy / { next }
+  { always = ($3 ~ /gateway/ || $4 != "") ? 0 : 1; print always "\t" $1 "\t" $2 }
+' | sort >"$PROXY_LIST"
+always=$(awk -F '\t' '$1 == 0' "$PROXY_LIST" | wc -l | tr -d ' ')
+awk -F '\t' -v max="$MAX_PROXIES" -v always="$always" '$1 == 0 || n++ < max - always { print $2 "\t" $3 }' "$PROXY_LIST" >"$PROXY_LIST.chosen"
+total=$(wc -l <"$PROXY_LIST" | tr -d ' ')
+chosen=$(wc -l <"$PROXY_LIST.chosen" | tr -d ' ')
+[ "$chosen" -lt "$total" ] && skip "proxies/..." "$((total - chosen)) of $total proxies not collected (--max-proxies $MAX_PROXIES)"
+
+while IFS="$(printf '\t')" read -r ns pod; do
+  [ -n "$pod" ] || continue
+  meta=$(meta_pod "$ns" "$pod" istio-proxy)
+  run logs.proxy "logs/$ns/$pod/istio-proxy.log" "$meta" -- k logs "$pod" -n "$ns" -c istio-proxy "--tail=$TAIL" ${since_flag:+"$since_flag"}
+  if [ "$HAVE_ISTIOCTL" -eq 1 ]; then
+    run envoy.configDump "proxies/$ns/$pod/config_dump.json" "$meta" -- ic proxy-config all "$pod" -n "$ns" -o json
+  else
+    run envoy.configDump "proxies/$ns/$pod/config_dump.json" "$meta" -- k exec "$pod" -n "$ns" -c istio-proxy -- pilot-agent request GET config_dump
+  fi
+  run envoy.stats "proxies/$ns/$pod/stats.txt" "$meta" -- k exec "$pod" -n "$ns" -c istio-proxy -- pilot-agent request GET stats
+  run proxy.fileDescriptors "proxies/$ns/$pod/fd-count.txt" "$meta" -- k exec "$pod" -n "$ns" -c istio-proxy -- sh -c 'ls -1 /proc/[0-9]*/fd 2>/dev/null | grep -c "^[0-9]"; ulimit -n'
+done <"$PROXY_LIST.chosen"
+
+# Ambient: ztunnel logs per node.
+list k get pods -n "$ISTIO_NS" -l app=ztunnel -o 'jsonpath={range .items[*]}{.metadata.name}{"\t"}{.spec.nodeName}{"\n"}{end}' | sort >"$WORK/ztunnels"
+while IFS="$(printf '\t')" read -r pod node; do
+  [ -n "$pod" ] || continue
+  run logs.ztunnel "logs/$ISTIO_NS/$pod/ztunnel.log" "$(meta_pod "$ISTIO_NS" "$pod" istio-proxy),\"node\":$(json_string "$node")" -- k logs "$pod" -n "$ISTIO_NS" -c istio-proxy "--tail=$TAIL" ${since_flag:+"$since_flag"}
+done <"$WORK/ztunnels"
+
+# ---------------------------------------------------------------------------------------------
+# Redaction report and manifest, then the tarball (manifest first).
+{
+  printf '{\n  "schemaVersion": 1,\n  "description": "Values removed from each file before it was written into this bundle, by kind and count.",\n  "files": ['
+  sort "$REDACTIONS" | awk -F '\t' '
+    $1 != file { if (file != "") printf "}}"; printf "%s\n    {\"path\": \"%s\", \"redactions\": {", (file != "" ? "," : ""), $1; file = $1; sep = "" }
+    { printf "%s\"%s\": %d", sep, $2, $3; sep = ", " }
+    END { if (file != "") printf "}}"; printf "\n  ]\n}\n" }'
+} >"$ROOT/redaction-report.json"
+
+options=$(printf '{"namespaces":%s,"allNamespaces":%s,"since":%s,"tail":%d,"maxProxies":%d,"istioNamespace":%s,"timeoutSeconds":%d,"istioctl":%s}' \
+  "$(json_string "$(printf '%s' "$APP_NAMESPACES" | tr '\n' ',')")" "$([ "$ALL_NAMESPACES" -eq 1 ] && echo true || echo false)" \
+  "$(json_string "$SINCE")" "$TAIL" "$MAX_PROXIES" "$(json_string "$ISTIO_NS")" "$TIMEOUT" "$([ "$HAVE_ISTIOCTL" -eq 1 ] && echo true || echo false)")
+{
+  printf '{\n  "schemaVersion": 1,\n  "collector": {"name": "istio-bundle-collector", "version": %s},\n' "$(json_string "$VERSION")"
+  printf '  "collectedAt": %s,\n  "cluster": {"name": %s, "context": %s},\n  "options": %s,\n  "artifacts": [\n' \
+    "$(json_string "$COLLECTED_AT")" "$(json_string "$CLUSTER")" "$(json_string "${CONTEXT:-$CLUSTER}")" "$options"
+  printf '    {"path":"redaction-report.json","kind":"collector.redactionReport","command":"collect.sh redaction pass","exitCode":0}'
+  while IFS= read -r entry; do printf ',\n    %s' "$entry"; done <"$ENTRIES"
+  printf '\n  ],\n  "skipped": ['
+  sep=''
+  while IFS= read -r entry; do printf '%s\n    %s' "$sep" "$entry"; sep=','; done <"$SKIPS"
+  printf '\n  ]\n}\n'
+} >"$ROOT/manifest.json"
+
+OUT_TMP="$WORK/bundle.tar.gz"
+(
+  cd "$ROOT" || exit 2
+  # manifest.json first: the analyzer reads it before everything else it describes.
+  set -- manifest.json redaction-report.json
+  for entry in *; do
+    case "$entry" in manifest.json|redaction-report.json) ;; *) set -- "$@" "$entry" ;; esac
+  done
+  tar -cf - "$@" | gzip -9
+) >"$OUT_TMP" || die "could not write the bundle"
+umask 022
+cp "$OUT_TMP" "$OUTPUT" 2>/dev/null || die "could not write $OUTPUT"
+chmod 644 "$OUTPUT" 2>/dev/null
+
+# One screen of summary.
+{
+  printf '\nBundle: %s (%s bytes)\n' "$OUTPUT" "$(wc -c <"$OUTPUT" | tr -d ' ')"
+  printf 'Collected: %d outputs; failed or incomplete: %d\n' "$COUNT_OK" "$COUNT_FAILED"
+  if [ -s "$SUMMARY" ]; then
+    printf 'Not collected (details in manifest.json and the .stderr files):\n'
+    head -n 30 "$SUMMARY"
+    extra=$(( $(wc -l <"$SUMMARY") - 30 ))
+    [ "$extra" -gt 0 ] && printf '  ... and %d more\n' "$extra"
+  fi
+  redacted=$(awk -F '\t' '{ n += $3 } END { print n + 0 }' "$REDACTIONS")
+  printf 'Redacted: %d values (see redaction-report.json in the bundle)\n' "$redacted"
+  printf 'Send this file to your support engineer: %s\n' "$OUTPUT"
+} >&2
+exit 0
