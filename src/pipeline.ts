@@ -31,7 +31,14 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
   }
   const model = buildModel({ source, artifacts: collector.artifacts, inventory: collector.inventory, ...(collector.manifest ? { manifest: collector.manifest } : {}) });
   const run = runRules(options.rules ?? RULES, model);
-  const report = buildReport({ model, run, inventory: collector.inventory, warnings: [...read.warnings, ...collector.warnings], manifest: collector.manifest });
+  const report = buildReport({
+    model,
+    run,
+    inventory: collector.inventory,
+    warnings: [...read.warnings, ...collector.warnings],
+    manifest: collector.manifest,
+    stderrByPath: collector.stderrTexts(),
+  });
   return { model, report };
 }
 

@@ -5,8 +5,9 @@ import type { Artifact, InventoryItem } from './artifact.js';
 import { resourcesKind } from './k8s/kinds.js';
 import { knownUnanalysed } from './known-unanalysed.js';
 import { ArtifactParseError, type DocumentKind, type LineKind, type LineScanner, type SchemaViolation } from './kind.js';
+import type { StderrText } from './manifest/kinds.js';
 import type { Manifest } from './manifest/schema.js';
-import { recognise, type ManifestHint, type Recognition } from './recognise.js';
+import { isArtifactId, recognise, type ManifestHint, type Recognition } from './recognise.js';
 import { lineAtPointer, validateValue } from './validate.js';
 
 /** Bytes looked at to sniff an entry's content. */
@@ -36,6 +37,16 @@ export class ArtifactCollector implements BundleVisitor {
     return new EntryIngest(info, this, this.limits);
   }
 
+  /** The collector's stderr files by their path relative to the manifest (as the manifest names them). */
+  stderrTexts(): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const artifact of this.artifacts) {
+      if (artifact.kind !== 'collector.stderr' || !artifact.path.startsWith(this.manifestPrefix)) continue;
+      texts.set(artifact.path.slice(this.manifestPrefix.length), (artifact.data as StderrText).text);
+    }
+    return texts;
+  }
+
   hintFor(path: string): ManifestHint | undefined {
     if (!this.manifest || !path.startsWith(this.manifestPrefix)) return undefined;
     return this.hints.get(path.slice(this.manifestPrefix.length));
@@ -49,8 +60,9 @@ export class ArtifactCollector implements BundleVisitor {
     this.manifest = manifest;
     this.manifestPrefix = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
     for (const artifact of manifest.artifacts) {
-      const hint: ManifestHint = {};
+      const hint: ManifestHint = { exitCode: artifact.exitCode };
       if (artifact.kind) hint.kind = artifact.kind;
+      if (artifact.forbidden) hint.forbidden = true;
       if (artifact.namespace) hint.namespace = artifact.namespace;
       if (artifact.pod) hint.pod = artifact.pod;
       if (artifact.container) hint.container = artifact.container;
@@ -134,6 +146,19 @@ class EntryIngest implements EntrySink {
     const hint = this.collector.hintFor(path);
     const binary = head.subarray(0, 8000).includes(0);
     const headText = binary ? undefined : head.subarray(0, HEAD_BYTES).toString('utf8');
+    if (head.length === 0 && hint?.exitCode !== undefined && hint.exitCode !== 0) {
+      // A command that failed and printed nothing: its empty output is not an (empty) artifact.
+      const how = hint.forbidden ? 'was forbidden by RBAC' : hint.exitCode === 124 ? 'timed out' : `failed with exit code ${hint.exitCode}`;
+      this.record({ status: 'skipped', ...(hint.kind && isArtifactId(hint.kind) ? { kind: hint.kind } : {}), reason: `no output: the collector's command ${how} (see Collection failures)` });
+      this.phase = { name: 'discard' };
+      return;
+    }
+    if (hint?.kind && !isArtifactId(hint.kind)) {
+      // The collector knows more kinds than this version analyses: say so rather than guess.
+      this.record({ status: 'not-recognised', reason: `collector artifact "${hint.kind}": not analysed by this version` });
+      this.phase = { name: 'discard' };
+      return;
+    }
     const recognition = recognise(path, headText, hint);
     if (!recognition) {
       this.record({ status: 'not-recognised', reason: knownUnanalysed(path) ?? describeUnrecognised(head, binary) });

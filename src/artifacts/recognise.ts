@@ -1,4 +1,4 @@
-import type { ArtifactId, ArtifactKind, EntryContext } from './kind.js';
+import { ARTIFACT_IDS, type ArtifactId, type ArtifactKind, type EntryContext } from './kind.js';
 import type { RecognisedBy } from './artifact.js';
 import { ARTIFACT_KINDS, artifactKind } from './registry.js';
 
@@ -10,7 +10,11 @@ export interface Recognition {
 
 /** What the manifest says about one path. */
 export interface ManifestHint {
-  kind?: ArtifactId;
+  /** A logical artifact id; possibly one this analyzer version does not know. */
+  kind?: string;
+  /** How the collector's command ended (absent for files the manifest does not describe). */
+  exitCode?: number;
+  forbidden?: boolean;
   namespace?: string;
   pod?: string;
   container?: string;
@@ -21,9 +25,8 @@ export interface ManifestHint {
  * path's named groups (namespace, pod, container) describe the entry whichever way it was recognised.
  */
 export function recognise(path: string, head: string | undefined, hint: ManifestHint | undefined): Recognition | undefined {
-  const context: EntryContext = { path, ...pathContext(path), ...definedOnly(hint) };
-  delete (context as { kind?: unknown }).kind;
-  if (hint?.kind) return { kind: artifactKind(hint.kind), by: 'manifest', context };
+  const context: EntryContext = { path, ...pathContext(path), ...definedOnly({ namespace: hint?.namespace, pod: hint?.pod, container: hint?.container }) };
+  if (hint?.kind && isArtifactId(hint.kind)) return { kind: artifactKind(hint.kind), by: 'manifest', context };
   for (const kind of ARTIFACT_KINDS) {
     if (kind.paths.some((pattern) => pattern.test(path))) return { kind, by: 'path', context };
   }
@@ -47,4 +50,8 @@ function pathContext(path: string): Omit<EntryContext, 'path'> {
 function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   if (!value) return {};
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}
+
+export function isArtifactId(kind: string): kind is ArtifactId {
+  return (ARTIFACT_IDS as readonly string[]).includes(kind);
 }

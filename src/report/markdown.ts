@@ -23,7 +23,7 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
   }
 
   out.push(...notChecked(report), '');
-  if (report.collectionFailures.length > 0) out.push(...collectionFailures(report), '');
+  if (report.collectionFailures.length > 0 || report.collectionSkipped.length > 0) out.push(...collectionFailures(report), '');
   out.push(...inventory(report));
   if (report.warnings.length > 0) out.push('', '## Reader warnings', '', ...report.warnings.map((w) => `- ${mdText(w)}`));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
@@ -113,10 +113,18 @@ function notChecked(report: Report): string[] {
 }
 
 function collectionFailures(report: Report): string[] {
-  const out = ['## Collection failures', '', 'Commands the collector ran that did not succeed (from `manifest.json`):', '', '| file | command | exit | stderr |', '|---|---|---|---|'];
-  for (const f of report.collectionFailures) {
-    const exit = f.exitCode === 124 ? '124 (timed out)' : String(f.exitCode);
-    out.push(`| ${mdCode(f.path, true)} | ${mdCode(f.command, true)} | ${exit} | ${f.stderr ? mdCode(f.stderr, true) : '—'} |`);
+  const out = ['## Collection failures', ''];
+  if (report.collectionFailures.length > 0) {
+    out.push('Commands the collector ran that did not succeed (from `manifest.json`):', '', '| file | command | exit | stderr |', '|---|---|---|---|');
+    for (const f of report.collectionFailures) {
+      const exit = f.forbidden ? `${f.exitCode} (forbidden by RBAC)` : f.exitCode === 124 ? '124 (timed out)' : String(f.exitCode);
+      const stderr = f.stderrFirstLine ? mdText(f.stderrFirstLine) : f.stderr ? mdCode(f.stderr, true) : '—';
+      out.push(`| ${mdCode(f.path, true)} | ${mdCode(f.command, true)} | ${exit} | ${stderr} |`);
+    }
+  }
+  if (report.collectionSkipped.length > 0) {
+    out.push('', 'Steps the collector skipped:', '', '| file | why |', '|---|---|');
+    for (const s of report.collectionSkipped) out.push(`| ${mdCode(s.path, true)} | ${mdText(s.reason)} |`);
   }
   return out;
 }

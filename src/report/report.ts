@@ -1,5 +1,6 @@
 import type { InventoryItem } from '../artifacts/artifact.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
+import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
 import type { MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
@@ -23,7 +24,9 @@ export interface Report {
   findings: Finding[];
   notChecked: NotChecked[];
   /** Commands the collector ran that failed, from the manifest. */
-  collectionFailures: Array<{ path: string; command: string; exitCode: number; stderr?: string }>;
+  collectionFailures: Array<{ path: string; command: string; exitCode: number; forbidden?: boolean; stderr?: string; stderrFirstLine?: string }>;
+  /** Steps the collector did not run, and why. */
+  collectionSkipped: Array<{ path: string; reason: string }>;
   inventory: Array<InventoryItem>;
   inventorySummary: Record<InventoryItem['status'], number>;
   rulesChecked: string[];
@@ -38,9 +41,11 @@ export interface ReportInput {
   inventory: InventoryItem[];
   warnings: string[];
   manifest?: Manifest | undefined;
+  /** Text of the collector's .stderr files, by bundle path (relative to the manifest). */
+  stderrByPath?: Map<string, string>;
 }
 
-export function buildReport({ model, run, inventory, warnings, manifest }: ReportInput): Report {
+export function buildReport({ model, run, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const finding of run.findings) summary[finding.severity]++;
   const sortedInventory = [...inventory].sort((a, b) => compare(a.path, b.path));
@@ -59,8 +64,9 @@ export function buildReport({ model, run, inventory, warnings, manifest }: Repor
     bundle,
     summary,
     findings: run.findings,
-    notChecked: [...run.notChecked].sort((a, b) => compare(a.ruleId, b.ruleId)),
-    collectionFailures: collectionFailures(manifest),
+    notChecked: explainNotChecked(run.notChecked, manifest).sort((a, b) => compare(a.ruleId, b.ruleId)),
+    collectionFailures: collectionFailures(manifest, stderrByPath),
+    collectionSkipped: [...(manifest?.skipped ?? [])].sort((a, b) => compare(a.path, b.path)),
     inventory: sortedInventory,
     inventorySummary,
     rulesChecked: run.checked,
@@ -69,12 +75,45 @@ export function buildReport({ model, run, inventory, warnings, manifest }: Repor
   };
 }
 
-function collectionFailures(manifest: Manifest | undefined): Report['collectionFailures'] {
+type ManifestArtifact = Manifest['artifacts'][number];
+
+function failed(artifact: ManifestArtifact): boolean {
+  if (artifact.exitCode === 0) return false;
+  const kind = artifact.kind && isArtifactId(artifact.kind) ? artifactKind(artifact.kind) : undefined;
+  return !kind?.successExitCodes?.includes(artifact.exitCode);
+}
+
+const STDERR_LINE_CHARS = 200;
+
+function collectionFailures(manifest: Manifest | undefined, stderrByPath: Map<string, string>): Report['collectionFailures'] {
   if (!manifest) return [];
   return manifest.artifacts
-    .filter((a) => a.exitCode !== 0 && !(a.kind && artifactKind(a.kind).successExitCodes?.includes(a.exitCode)))
-    .map((a) => ({ path: a.path, command: a.command, exitCode: a.exitCode, ...(a.stderr ? { stderr: a.stderr } : {}) }))
+    .filter(failed)
+    .map((a) => {
+      const firstLine = a.stderr ? stderrByPath.get(a.stderr)?.split('\n').find((l) => l.trim() !== '')?.slice(0, STDERR_LINE_CHARS) : undefined;
+      return {
+        path: a.path,
+        command: a.command,
+        exitCode: a.exitCode,
+        ...(a.forbidden ? { forbidden: true } : {}),
+        ...(a.stderr ? { stderr: a.stderr } : {}),
+        ...(firstLine ? { stderrFirstLine: firstLine } : {}),
+      };
+    })
     .sort((a, b) => compare(a.path, b.path));
+}
+
+/** When the collector tried to collect a missing input and failed, the reason says how. */
+function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefined): NotChecked[] {
+  if (!manifest) return [...notChecked];
+  return notChecked.map((entry) => {
+    const attempts = manifest.artifacts.filter((a) => a.kind !== undefined && (entry.missing as string[]).includes(a.kind) && failed(a));
+    if (attempts.length === 0) return entry;
+    const first = attempts[0]!;
+    const how = first.forbidden ? 'was forbidden by RBAC' : first.exitCode === 124 ? 'timed out' : `failed (exit ${first.exitCode})`;
+    const more = attempts.length > 1 ? ` (and ${attempts.length - 1} more attempts)` : '';
+    return { ...entry, reason: `${entry.reason}: the collector ran \`${first.command}\`, which ${how}${more}` };
+  });
 }
 
 function facts(model: MeshModel): Report['facts'] {

@@ -1,5 +1,4 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { ARTIFACT_IDS } from '../kind.js';
 
 /**
  * `manifest.json` at the root of a collector bundle: when it was collected, from which cluster, and
@@ -32,19 +31,35 @@ export const manifestSchema = {
         properties: {
           /** Bundle-relative path of the output file (relative to the manifest's folder). */
           path: { type: 'string', minLength: 1 },
-          kind: { enum: ARTIFACT_IDS },
+          /**
+           * Logical artifact id. Kinds this analyzer version does not read (the collector captures
+           * more than today's rules use) are listed in the inventory as not analysed.
+           */
+          kind: { type: 'string', pattern: '^[a-z0-9]+(?:\\.[A-Za-z0-9]+)+$' },
           command: { type: 'string', minLength: 1 },
           /** 0 success, 124 timed out, anything else the command's own failure. */
           exitCode: { type: 'integer' },
           durationMs: { type: 'integer', minimum: 0 },
           bytes: { type: 'integer', minimum: 0 },
           truncated: { type: 'boolean' },
+          /** The command failed because RBAC forbids it (stderr said Forbidden). */
+          forbidden: { type: 'boolean' },
           /** Path of the file holding the command's stderr, when it wrote any. */
           stderr: { type: 'string' },
           namespace: { type: 'string' },
           pod: { type: 'string' },
           container: { type: 'string' },
+          node: { type: 'string' },
         },
+      },
+    },
+    /** Steps the collector did not run, and why (istioctl missing, --max-proxies reached…). */
+    skipped: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'reason'],
+        properties: { path: { type: 'string' }, reason: { type: 'string' } },
       },
     },
   },
