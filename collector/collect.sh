@@ -135,13 +135,12 @@ now_ms() {
 }
 
 json_string() {
-  # JSON-escape one value (backslash, quote, tab, CR; newlines become \n).
-  printf '%s' "$1" | awk 'BEGIN { ORS = "" } {
-    gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r")
-    if (NR > 1) print "\\n"; print
-  }' | sed 's/^/"/; s/$/"/'
-  # An empty value still yields "".
-  [ -n "$1" ] || printf '""'
+  # JSON-escape one value: backslash, quote, tab and CR escaped, newlines as \n, other control
+  # characters dropped.
+  printf '%s' "$1" |
+    tr -d '\000-\010\013\014\016-\037' |
+    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/$(printf '\t')/\\\\t/g" -e "s/$(printf '\r')/\\\\r/g" |
+    awk 'BEGIN { ORS = ""; printf "\"" } { if (NR > 1) print "\\n"; print } END { printf "\"" }'
 }
 
 # ---------------------------------------------------------------------------------------------
