@@ -7,6 +7,7 @@ import type { Manifest } from '../artifacts/manifest/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
 import type { TopData } from '../artifacts/top/schema.js';
 import type { BundleFacts, BundleLayout, LogRecord, MeshModel, ModelFacets, PodRecord } from './facets.js';
+import { compareText } from '../order.js';
 
 export interface ModelInput {
   source: string;
@@ -27,7 +28,7 @@ export function buildModel(input: ModelInput): MeshModel {
     'logs.proxy': [],
     'logs.istiod': [],
   };
-  const artifacts = [...input.artifacts].sort((a, b) => compare(a.path, b.path));
+  const artifacts = [...input.artifacts].sort((a, b) => compareText(a.path, b.path));
   const seenPods = new Set<string>();
   const addPod = (located: LocatedPod, path: string) => {
     const name = located.object.metadata.name;
@@ -171,8 +172,4 @@ function newestTimestamp(facets: ModelFacets): string | undefined {
     }
   }
   return newest;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,14 +11,13 @@ export function containerNames(pod: Pod): string[] {
   return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
 }
 
-export function hasIstioProxy(pod: Pod): boolean {
-  return containerNames(pod).includes('istio-proxy');
-}
+/** `istiod-<replicaset hash>-<pod suffix>`, revisions included (`istiod-1-22-3-…`). */
+export const ISTIOD_POD_NAME = /^istiod(?:-[a-z0-9-]+)?-[a-z0-9]{5,10}-[a-z0-9]{5}$/;
 
 /** istiod pods as the Helm charts label them (`app=istiod`, older `istio=pilot`), or by name. */
 export function isIstiod(pod: Pod): boolean {
   const labels = pod.metadata.labels ?? {};
-  return labels.app === 'istiod' || labels.istio === 'pilot' || /^istiod(-[a-z0-9-]+)?-[a-z0-9]{5,10}-[a-z0-9]{5}$/.test(pod.metadata.name);
+  return labels.app === 'istiod' || labels.istio === 'pilot' || ISTIOD_POD_NAME.test(pod.metadata.name);
 }
 
 export function podCondition(pod: Pod, type: string): 'True' | 'False' | 'Unknown' | undefined {

@@ -1,9 +1,8 @@
-import { STEPS, type Finding, type Severity, type Step } from '../rules/rule.js';
+import { SEVERITIES, STEPS, type Finding, type Step } from '../rules/rule.js';
 import type { RulesCatalogue } from './catalogue.js';
 import { mdBlock, mdCode, mdProse, mdText } from './escape.js';
 import type { Report } from './report.js';
 
-const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** The ticket-ready report: what is broken and what to do first, evidence one click away. */
 export function renderMarkdown(report: Report, catalogue: RulesCatalogue): string {
@@ -37,7 +36,7 @@ function collected(report: Report): string {
 }
 
 function headline(report: Report): string {
-  const counts = SEVERITY_ORDER.filter((s) => report.summary[s] > 0).map((s) => `${report.summary[s]} ${s}`);
+  const counts = SEVERITIES.filter((s) => report.summary[s] > 0).map((s) => `${report.summary[s]} ${s}`);
   const parts = [counts.length > 0 ? `**${counts.join(' · ')}**` : '**no findings**'];
   if (report.bundle.cluster) parts.push(`cluster ${mdCode(report.bundle.cluster)}`);
   if (report.facts.proxies > 0) {

@@ -6,6 +6,7 @@ import type { MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/rule.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { compareText } from '../order.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -48,7 +49,7 @@ export interface ReportInput {
 export function buildReport({ model, run, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const finding of run.findings) summary[finding.severity]++;
-  const sortedInventory = [...inventory].sort((a, b) => compare(a.path, b.path));
+  const sortedInventory = [...inventory].sort((a, b) => compareText(a.path, b.path));
   const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
   for (const item of sortedInventory) inventorySummary[item.status]++;
   const bundle: Report['bundle'] = {
@@ -64,9 +65,9 @@ export function buildReport({ model, run, inventory, warnings, manifest, stderrB
     bundle,
     summary,
     findings: run.findings,
-    notChecked: explainNotChecked(run.notChecked, manifest).sort((a, b) => compare(a.ruleId, b.ruleId)),
+    notChecked: explainNotChecked(run.notChecked, manifest).sort((a, b) => compareText(a.ruleId, b.ruleId)),
     collectionFailures: collectionFailures(manifest, stderrByPath),
-    collectionSkipped: [...(manifest?.skipped ?? [])].sort((a, b) => compare(a.path, b.path)),
+    collectionSkipped: [...(manifest?.skipped ?? [])].sort((a, b) => compareText(a.path, b.path)),
     inventory: sortedInventory,
     inventorySummary,
     rulesChecked: run.checked,
@@ -100,7 +101,7 @@ function collectionFailures(manifest: Manifest | undefined, stderrByPath: Map<st
         ...(firstLine ? { stderrFirstLine: firstLine } : {}),
       };
     })
-    .sort((a, b) => compare(a.path, b.path));
+    .sort((a, b) => compareText(a.path, b.path));
 }
 
 /** When the collector tried to collect a missing input and failed, the reason says how. */
@@ -120,9 +121,5 @@ function facts(model: MeshModel): Report['facts'] {
   const sync = [...model.facets['istioctl.proxyStatus'], ...model.facets['istiod.syncz']][0];
   const versions = new Set(sync?.proxies.map((p) => p.version).filter((v): v is string => !!v) ?? []);
   return { proxies: sync?.proxies.length ?? 0, pods: model.facets['kubectl.pods'].length, istioVersions: [...versions].sort() };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 

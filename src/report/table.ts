@@ -3,6 +3,7 @@ import type { InventoryItem } from '../artifacts/artifact.js';
 import type { RulesCatalogue } from './catalogue.js';
 import { stripControl } from './escape.js';
 import type { Report } from './report.js';
+import { SEVERITIES } from '../rules/rule.js';
 
 /** No colours: output may be piped, and cli-table3 ignores NO_COLOR (docs/stack.md). */
 const PLAIN = { head: [], border: [] };
@@ -17,7 +18,7 @@ function cell(text: string): string {
 
 export function renderTable(report: Report): string {
   const lines: string[] = [];
-  const counts = (['critical', 'high', 'medium', 'low', 'info'] as const).map((s) => `${report.summary[s]} ${s}`).join(', ');
+  const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
   lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}`);
   if (report.findings.length > 0) {
     const t = table(['#', 'severity', 'rule', 'subject', 'finding'], [4, 10, 8, 36, 70]);

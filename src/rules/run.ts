@@ -1,6 +1,7 @@
 import { artifactKind } from '../artifacts/registry.js';
 import type { InputId, MeshModel, ModelFacets } from '../model/facets.js';
 import { declaredInputs, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
+import { compareText } from '../order.js';
 
 export interface NotChecked {
   ruleId: string;
@@ -96,8 +97,4 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 function compareSubjects(a: Subject, b: Subject): number {
   return compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

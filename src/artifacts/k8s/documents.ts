@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { ArtifactParseError } from '../kind.js';
+import { lineAtOffset } from '../../order.js';
 
 /** One Kubernetes-shaped object and where it sits in its file. */
 export interface LocatedObject {
@@ -139,10 +140,7 @@ function maxFlowDepth(text: string): number {
  */
 export function jsonErrorLine(text: string, error: Error): number | undefined {
   const position = jsonErrorPosition(text, error.message);
-  if (position === undefined) return undefined;
-  let line = 1;
-  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return position === undefined ? undefined : lineAtOffset(text, position);
 }
 
 const CONTEXT_CHARS = 10; // V8 JsonParser kMaxContextCharacters

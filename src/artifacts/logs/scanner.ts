@@ -2,6 +2,7 @@ import type { LineScanner } from '../kind.js';
 import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine, type AccessRecord } from './access-log.js';
 import type { LogSummary, SignatureHits } from './schema.js';
 import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
+import { compareText } from '../../order.js';
 
 /** Lines are cut to this length for matching and evidence; a log is never held whole. */
 export const MAX_LINE_CHARS = 8 * 1024;
@@ -83,14 +84,14 @@ export class LogScanner implements LineScanner<LogSummary> {
     if (this.last) summary.lastTimestamp = this.last;
     const ownIp = this.ownIp();
     if (ownIp) summary.access.ownIp = ownIp;
-    for (const [id, hits] of [...this.hits].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [id, hits] of [...this.hits].sort(([a], [b]) => compareText(a, b))) {
       const entry: SignatureHits = {
         count: hits.count,
         accessCount: hits.accessCount,
         first: hits.first,
         last: hits.last,
         breakdown: [...hits.keys]
-          .sort(([ka, a], [kb, b]) => b - a || ka.localeCompare(kb))
+          .sort(([ka, a], [kb, b]) => b - a || compareText(ka, kb))
           .slice(0, BREAKDOWN_SHOWN)
           .map(([key, count]) => ({ key, count })),
       };
@@ -150,5 +151,5 @@ function increment(map: Map<string, number>, key: string): void {
 }
 
 function sortedRecord(map: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries([...map].sort(([a], [b]) => compareText(a, b)));
 }

@@ -1,6 +1,7 @@
 import { ArtifactParseError } from '../kind.js';
 import { jsonErrorLine, isRecord } from '../k8s/documents.js';
 import { shortXdsType, splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';
+import { lineAtOffset } from '../../order.js';
 
 /**
  * `istioctl proxy-status -o json` (≥ 1.30): one DiscoveryResponse of ClientConfig per istiod, printed
@@ -81,19 +82,13 @@ export function splitConcatenatedJson(text: string): Record<string, unknown>[] {
           documents.push(JSON.parse(slice) as Record<string, unknown>);
         } catch (error) {
           const inDocument = jsonErrorLine(slice, error as Error);
-          throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, inDocument === undefined ? undefined : lineOf(text, start) + inDocument - 1);
+          throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, inDocument === undefined ? undefined : lineAtOffset(text, start) + inDocument - 1);
         }
       }
     } else if (depth === 0 && c !== undefined && !/\s/.test(c)) {
-      throw new ArtifactParseError(`unexpected "${c}" between JSON documents`, lineOf(text, i));
+      throw new ArtifactParseError(`unexpected "${c}" between JSON documents`, lineAtOffset(text, i));
     }
   }
   if (depth !== 0) throw new ArtifactParseError('malformed JSON: the last document is not closed (truncated file?)');
   return documents;
-}
-
-function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }

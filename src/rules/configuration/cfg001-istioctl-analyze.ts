@@ -3,6 +3,7 @@ import type { AnalyzeRecord } from '../../model/facets.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
 import { ANALYZER_MESSAGES, analyzerDocs } from './analyzer-messages.js';
+import { compareText } from '../../order.js';
 
 /** "IST0101/IST0102: Traffic routing broken - fix immediately" (seed, step 2). */
 const CRITICAL_CODES = new Set(['IST0101', 'IST0102']);
@@ -31,7 +32,7 @@ export const cfg001 = defineRule({
   threshold: { value: 'IST0101/IST0102 critical; Error high; Warning medium; Info low', source: 'playbook CFG001; seed step 2 "IST0101/IST0102: Traffic routing broken - fix immediately"' },
   docs: ['https://istio.io/latest/docs/reference/config/analysis/'],
   check(inputs, context) {
-    const records = [...inputs['istioctl.analyze']].sort((a, b) => FORMAT_PREFERENCE[a.format] - FORMAT_PREFERENCE[b.format] || a.path.localeCompare(b.path));
+    const records = [...inputs['istioctl.analyze']].sort((a, b) => FORMAT_PREFERENCE[a.format] - FORMAT_PREFERENCE[b.format] || compareText(a.path, b.path));
     const seen = new Set<string>();
     for (const record of records) {
       for (const message of record.messages) {

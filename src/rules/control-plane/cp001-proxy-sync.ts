@@ -2,6 +2,7 @@ import type { ProxySyncRow } from '../../artifacts/proxy-status/schema.js';
 import type { ProxySyncSource } from '../../model/facets.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
+import { compareText } from '../../order.js';
 
 /** Types whose absence leaves a proxy with no clusters or no listeners at all. */
 const ESSENTIAL_TYPES = new Set(['CDS', 'LDS']);
@@ -81,7 +82,7 @@ function byIstiod(proxies: ProxySyncRow[]): Array<[string | undefined, ProxySync
     const key = proxy.istiod ?? '';
     groups.set(key, [...(groups.get(key) ?? []), proxy]);
   }
-  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, rows]) => [key || undefined, rows]);
+  return [...groups].sort(([a], [b]) => compareText(a, b)).map(([key, rows]) => [key || undefined, rows]);
 }
 
 function istiodSubject(istiod: string | undefined) {

@@ -1,11 +1,10 @@
 import { GiB, MiB, parseQuantity } from '../../artifacts/quantity.js';
-import { isIstiod } from '../../model/pods.js';
+import { ISTIOD_POD_NAME, isIstiod } from '../../model/pods.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule } from '../rule.js';
 
 /** The seed's ">4GB"; kubectl reports MiB, so the line is drawn at 4 GiB (4096Mi). */
 export const ISTIOD_MEMORY_LIMIT_BYTES = 4 * GiB;
-const ISTIOD_NAME = /^istiod(?:-[a-z0-9-]+)?-[a-z0-9]{5,10}-[a-z0-9]{5}$/;
 
 export const cp004 = defineRule({
   id: 'CP004',
@@ -29,7 +28,7 @@ export const cp004 = defineRule({
   check(inputs, context) {
     const istiodPods = new Map(inputs['kubectl.pods'].filter((p) => isIstiod(p.pod)).map((p) => [`${p.namespace}/${p.name}`, p]));
     const isIstiodRow = (pod: string, namespace?: string) =>
-      [...istiodPods.values()].some((p) => p.name === pod && (!namespace || p.namespace === namespace)) || ISTIOD_NAME.test(pod);
+      [...istiodPods.values()].some((p) => p.name === pod && (!namespace || p.namespace === namespace)) || ISTIOD_POD_NAME.test(pod);
     const rows = inputs['kubectl.top'].filter((row) => isIstiodRow(row.pod, row.namespace) && (row.container === undefined || row.container === 'discovery'));
     if (rows.length === 0) {
       context.notChecked('no istiod row in the `kubectl top` output collected', ['kubectl top pod -n istio-system --containers']);
