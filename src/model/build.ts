@@ -48,8 +48,10 @@ export function buildModel(input: ModelInput): MeshModel {
       case 'istiod.syncz': {
         // syncz is one istiod's view: the istiod is the pod the file was fetched from.
         const data = artifact.data as ProxySync;
-        const istiod = artifact.context.pod;
-        const proxies = data.proxies.map((row) => (row.istiod || !istiod ? row : { ...row, istiod }));
+        const { pod: istiod, namespace: istiodNamespace } = artifact.context;
+        const proxies = data.proxies.map((row) =>
+          row.istiod || !istiod ? row : { ...row, istiod, ...(istiodNamespace ? { istiodNamespace } : {}) },
+        );
         facets[artifact.kind].push({ ...data, proxies, path: artifact.path });
         break;
       }

@@ -118,8 +118,11 @@ function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefi
 }
 
 function facts(model: MeshModel): Report['facts'] {
-  const sync = [...model.facets['istioctl.proxyStatus'], ...model.facets['istiod.syncz']][0];
-  const versions = new Set(sync?.proxies.map((p) => p.version).filter((v): v is string => !!v) ?? []);
-  return { proxies: sync?.proxies.length ?? 0, pods: model.facets['kubectl.pods'].length, istioVersions: [...versions].sort() };
+  const proxies = new Map<string, string | undefined>();
+  for (const source of [...model.facets['istioctl.proxyStatus'], ...model.facets['istiod.syncz']]) {
+    for (const row of source.proxies) if (!proxies.has(row.id)) proxies.set(row.id, row.version);
+  }
+  const versions = new Set([...proxies.values()].filter((v): v is string => !!v));
+  return { proxies: proxies.size, pods: model.facets['kubectl.pods'].length, istioVersions: [...versions].sort(compareText) };
 }
 

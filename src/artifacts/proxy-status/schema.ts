@@ -41,6 +41,8 @@ export const proxySyncSchema = {
           namespace: { type: 'string' },
           cluster: { type: 'string' },
           istiod: { type: 'string' },
+          /** Namespace of that istiod, when the bundle says (syncz fetched from a known pod). */
+          istiodNamespace: { type: 'string' },
           version: { type: 'string' },
           proxyType: { type: 'string' },
           statuses: { type: 'array', items: status },

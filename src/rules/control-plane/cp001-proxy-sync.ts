@@ -30,32 +30,33 @@ export const cp001 = defineRule({
   threshold: { value: 'any STALE; CDS/LDS NOT SENT', source: 'playbook CP001; seed step 1: "STALE/NOT READY proxies indicate control plane connectivity failure"' },
   docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-status'],
   check(inputs, context) {
-    const source = [...inputs['istioctl.proxyStatus'], ...inputs['istiod.syncz']].find((s) => s.perTypeStatus);
-    if (!source) {
+    const rows = syncRows(inputs['istioctl.proxyStatus'], inputs['istiod.syncz']);
+    if (!rows) {
       context.notChecked(
         'proxy-status was captured with the default table of istioctl ≥ 1.27 (SUBSCRIBED TYPES), which shows no per-type status; the mesh cannot be called synced from it',
         ['istioctl proxy-status --verbosity 1', 'kubectl exec -n istio-system deploy/istiod -c discovery -- pilot-discovery request GET /debug/syncz'],
       );
       return;
     }
-    const total = source.proxies.length;
-    const stale = source.proxies.filter((p) => p.statuses.some((s) => s.status === 'STALE'));
-    const notSent = source.proxies.filter((p) => p.statuses.some((s) => s.status === 'NOT SENT' && ESSENTIAL_TYPES.has(s.type)));
+    const total = rows.length;
+    const stale = rows.filter(({ row }) => row.statuses.some((s) => s.status === 'STALE'));
+    const notSent = rows.filter(({ row }) => row.statuses.some((s) => s.status === 'NOT SENT' && ESSENTIAL_TYPES.has(s.type)));
+    const files = [...new Set(rows.map((r) => r.path))].map((p) => `\`${p}\``).join(', ');
 
     for (const [istiod, proxies] of byIstiod(stale)) {
       context.report({
         severity: 'critical',
-        subject: istiodSubject(istiod),
+        subject: istiodSubject(istiod, proxies),
         title: `${plural(proxies.length, 'proxy', 'proxies')} STALE on ${istiod ?? 'istiod'} (${percent(proxies.length, total)} of the mesh)`,
-        evidence: evidenceFor(source, proxies, 'STALE'),
+        evidence: evidenceFor(proxies, 'STALE'),
         explanation:
           `${listProxies(proxies)} ${proxies.length === 1 ? 'has' : 'have'} configuration istiod sent but never acknowledged ` +
-          `(${describeTypes(proxies, 'STALE')}). ${proxies.length} of ${total} proxies in \`${source.path}\` are affected. ` +
+          `(${describeTypes(proxies, 'STALE')}). ${proxies.length} of the ${total} proxies in ${files} are affected. ` +
           'Those proxies run on old routes, endpoints and policies; configuration changes do not reach them.',
         commands: [
           'kubectl get pods -n istio-system -l app=istiod -o wide',
           'kubectl logs -n istio-system -l app=istiod -c discovery --tail=500 | grep -E "ACK ERROR|Send failure|Timeout writing"',
-          `kubectl logs ${proxies[0]!.pod}${proxies[0]!.namespace ? ` -n ${proxies[0]!.namespace}` : ''} -c istio-proxy --tail=200 | grep -E "gRPC config|rejected"`,
+          `kubectl logs ${proxies[0]!.row.pod}${proxies[0]!.row.namespace ? ` -n ${proxies[0]!.row.namespace}` : ''} -c istio-proxy --tail=200 | grep -E "gRPC config|rejected"`,
         ],
       });
     }
@@ -63,9 +64,9 @@ export const cp001 = defineRule({
       const severity: Severity = proxies.length * 2 > total ? 'critical' : 'high';
       context.report({
         severity,
-        subject: istiodSubject(istiod),
+        subject: istiodSubject(istiod, proxies),
         title: `${plural(proxies.length, 'proxy', 'proxies')} never sent CDS/LDS by ${istiod ?? 'istiod'}`,
-        evidence: evidenceFor(source, proxies, 'NOT SENT'),
+        evidence: evidenceFor(proxies, 'NOT SENT'),
         explanation:
           `${listProxies(proxies)} ${proxies.length === 1 ? 'is' : 'are'} connected but istiod has not sent ${describeTypes(proxies, 'NOT SENT', ESSENTIAL_TYPES)}: ` +
           'without clusters or listeners the proxy cannot route any traffic. This usually means istiod could not build the configuration (look for errors in its log) ' +
@@ -76,34 +77,62 @@ export const cp001 = defineRule({
   },
 });
 
-function byIstiod(proxies: ProxySyncRow[]): Array<[string | undefined, ProxySyncRow[]]> {
-  const groups = new Map<string, ProxySyncRow[]>();
-  for (const proxy of proxies) {
-    const key = proxy.istiod ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), proxy]);
+interface SyncRow {
+  row: ProxySyncRow;
+  path: string;
+}
+
+/**
+ * Every proxy's status, from all files: proxy-status tables with per-type status first; istiod
+ * `debug/syncz` otherwise (bug-report writes one per istiod replica, each listing only the proxies
+ * connected to it). A proxy listed twice (same id and istiod) counts once.
+ */
+function syncRows(tables: ProxySyncSource[], syncz: ProxySyncSource[]): SyncRow[] | undefined {
+  const withStatus = tables.filter((s) => s.perTypeStatus);
+  const sources = withStatus.length > 0 ? withStatus : syncz.filter((s) => s.perTypeStatus);
+  if (sources.length === 0) return undefined;
+  const seen = new Set<string>();
+  const rows: SyncRow[] = [];
+  for (const source of sources) {
+    for (const row of source.proxies) {
+      const key = `${row.id}\u0000${row.istiod ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push({ row, path: source.path });
+    }
   }
-  return [...groups].sort(([a], [b]) => compareText(a, b)).map(([key, rows]) => [key || undefined, rows]);
+  return rows;
 }
 
-function istiodSubject(istiod: string | undefined) {
-  return istiod ? { kind: 'Pod', namespace: 'istio-system', name: istiod } : { kind: 'ControlPlane', name: 'istiod' };
+function byIstiod(rows: SyncRow[]): Array<[string | undefined, SyncRow[]]> {
+  const groups = new Map<string, SyncRow[]>();
+  for (const entry of rows) {
+    const key = entry.row.istiod ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  return [...groups].sort(([a], [b]) => compareText(a, b)).map(([key, entries]) => [key || undefined, entries]);
 }
 
-function evidenceFor(source: ProxySyncSource, proxies: ProxySyncRow[], status: string) {
-  return proxies.slice(0, MAX_LISTED).map((p) =>
+function istiodSubject(istiod: string | undefined, rows: SyncRow[]) {
+  const namespace = rows.find((r) => r.row.istiodNamespace)?.row.istiodNamespace ?? 'istio-system';
+  return istiod ? { kind: 'Pod', namespace, name: istiod } : { kind: 'ControlPlane', name: 'istiod' };
+}
+
+function evidenceFor(rows: SyncRow[], status: string) {
+  return rows.slice(0, MAX_LISTED).map(({ row, path }) =>
     evidenceAt(
-      { path: source.path, ...(p.line ? { line: p.line } : {}), ...(p.pointer ? { pointer: p.pointer } : {}) },
-      `${p.id}: ${p.statuses.filter((s) => s.status === status).map((s) => `${s.type} ${s.status}${s.note ? ` (${s.note})` : ''}`).join(', ')}`,
+      { path, ...(row.line ? { line: row.line } : {}), ...(row.pointer ? { pointer: row.pointer } : {}) },
+      `${row.id}: ${row.statuses.filter((s) => s.status === status).map((s) => `${s.type} ${s.status}${s.note ? ` (${s.note})` : ''}`).join(', ')}`,
     ),
   );
 }
 
-function listProxies(proxies: ProxySyncRow[]): string {
-  const names = proxies.slice(0, 5).map((p) => `\`${p.id}\``);
-  return proxies.length > 5 ? `${names.join(', ')} and ${proxies.length - 5} more` : names.join(', ');
+function listProxies(rows: SyncRow[]): string {
+  const names = rows.slice(0, 5).map(({ row }) => `\`${row.id}\``);
+  return rows.length > 5 ? `${names.join(', ')} and ${rows.length - 5} more` : names.join(', ');
 }
 
-function describeTypes(proxies: ProxySyncRow[], status: string, only?: Set<string>): string {
-  const types = new Set(proxies.flatMap((p) => p.statuses.filter((s) => s.status === status && (!only || only.has(s.type))).map((s) => s.type)));
-  return [...types].sort().join(', ');
+function describeTypes(rows: SyncRow[], status: string, only?: Set<string>): string {
+  const types = new Set(rows.flatMap(({ row }) => row.statuses.filter((s) => s.status === status && (!only || only.has(s.type))).map((s) => s.type)));
+  return [...types].sort(compareText).join(', ');
 }
