@@ -27,6 +27,7 @@ function limitOptions<T>(y: Argv<T>) {
   return y
     .option('max-entry-size', { type: 'string', describe: `largest entry read (default ${formatBytes(DEFAULT_LIMITS.maxEntryBytes)})` })
     .option('max-document-size', { type: 'string', describe: `largest JSON/YAML/table entry parsed (default ${formatBytes(DEFAULT_LIMITS.maxDocumentBytes)})` })
+    .option('max-parsed-size', { type: 'string', describe: `total size of the documents parsed (default ${formatBytes(DEFAULT_LIMITS.maxParsedBytes)})` })
     .option('max-total-size', { type: 'string', describe: `total bytes read (default ${formatBytes(DEFAULT_LIMITS.maxTotalBytes)})` })
     .option('max-entries', { type: 'number', describe: `entries looked at (default ${DEFAULT_LIMITS.maxEntries})` });
 }
@@ -45,10 +46,16 @@ function limitsFrom(argv: Record<string, unknown>): Partial<BundleLimits> {
   const entry = size('max-entry-size');
   const document = size('max-document-size');
   const total = size('max-total-size');
+  const parsed = size('max-parsed-size');
+  if (parsed !== undefined) limits.maxParsedBytes = parsed;
   if (entry !== undefined) limits.maxEntryBytes = entry;
   if (document !== undefined) limits.maxDocumentBytes = document;
   if (total !== undefined) limits.maxTotalBytes = total;
-  if (typeof argv['max-entries'] === 'number') limits.maxEntries = argv['max-entries'];
+  const entries = argv['max-entries'];
+  if (entries !== undefined) {
+    if (typeof entries !== 'number' || !Number.isInteger(entries) || entries < 1) throw new UsageError('--max-entries must be a whole number of at least 1');
+    limits.maxEntries = entries;
+  }
   return limits;
 }
 

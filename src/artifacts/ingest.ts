@@ -25,6 +25,8 @@ export class ArtifactCollector implements BundleVisitor {
   readonly warnings: string[] = [];
   manifest?: Manifest;
   private manifestPrefix = '';
+  /** Bytes of documents buffered for parsing so far (capped by maxParsedBytes). */
+  parsedBytes = 0;
   private hints = new Map<string, ManifestHint>();
 
   constructor(private readonly limits: BundleLimits) {}
@@ -177,6 +179,17 @@ class EntryIngest implements EntrySink {
         this.phase = { name: 'discard' };
         return;
       }
+      if (this.collector.parsedBytes + size > this.limits.maxParsedBytes) {
+        this.record({
+          status: 'skipped',
+          kind: kind.id,
+          recognisedBy: recognition.by,
+          reason: `not parsed: the ${formatBytes(this.limits.maxParsedBytes)} budget for parsed documents is used up (raise with ${LIMIT_FLAGS.maxParsedBytes})`,
+        });
+        this.phase = { name: 'discard' };
+        return;
+      }
+      this.collector.parsedBytes += size;
       this.phase = { name: 'document', recognition, kind, chunks: [head] };
       return;
     }

@@ -7,6 +7,8 @@ export interface BundleLimits {
   maxEntryBytes: number;
   /** Largest entry that is buffered and parsed as a document (JSON, YAML, tables). */
   maxDocumentBytes: number;
+  /** Sum of the sizes of all documents parsed: parsed JSON/YAML takes several times its text in memory. */
+  maxParsedBytes: number;
   /** Sum of the sizes of all entries read. */
   maxTotalBytes: number;
   /** Number of entries looked at (files, links, directories alike). */
@@ -21,6 +23,8 @@ export const DEFAULT_LIMITS: BundleLimits = {
   // JSON.parse of pathological input grows super-linearly and can exhaust the heap uncatchably
   // (docs/stack.md measured 59 s at 100 MB of `[{},{}…]`); 64 MiB keeps real config dumps readable.
   maxDocumentBytes: 64 * MiB,
+  // Dense JSON can take ~8x its size once parsed; 256 MiB of documents stays well inside a 4 GB heap.
+  maxParsedBytes: 256 * MiB,
   maxTotalBytes: 16 * GiB,
   maxEntries: 100_000,
 };
@@ -29,6 +33,7 @@ export const DEFAULT_LIMITS: BundleLimits = {
 export const LIMIT_FLAGS: Record<keyof BundleLimits, string> = {
   maxEntryBytes: '--max-entry-size',
   maxDocumentBytes: '--max-document-size',
+  maxParsedBytes: '--max-parsed-size',
   maxTotalBytes: '--max-total-size',
   maxEntries: '--max-entries',
 };

@@ -83,3 +83,31 @@ describe('JSON error lines', () => {
     }
   });
 });
+
+describe('parse budget', () => {
+  it('skips documents once the parsed-size budget is used up, naming the flag', async () => {
+    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
+    const collector = new ArtifactCollector({ ...DEFAULT_LIMITS, maxParsedBytes: 100 });
+    const doc = Buffer.from('{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}}]}');
+    for (const path of ['istio/resources/a.json', 'istio/resources/b.json']) {
+      const sink = collector.onEntry({ path, size: doc.length });
+      sink.write(doc);
+      sink.end();
+    }
+    expect(collector.inventory.map((i) => i.status)).toEqual(['skipped', 'skipped']);
+    expect(collector.inventory[0]!.reason).toMatch(/budget for parsed documents is used up \(raise with --max-parsed-size\)/);
+    const roomy = new ArtifactCollector({ ...DEFAULT_LIMITS, maxParsedBytes: 150 });
+    for (const path of ['istio/resources/a.json', 'istio/resources/b.json']) {
+      const sink = roomy.onEntry({ path, size: doc.length });
+      sink.write(doc);
+      sink.end();
+    }
+    expect(roomy.inventory.map((i) => i.status)).toEqual(['used', 'skipped']);
+  });
+
+  it('refuses a document with more objects than any real listing holds', () => {
+    const items = Array.from({ length: 200_001 }, () => ({}));
+    expect(() => readKubernetesObjects(JSON.stringify({ kind: 'List', items }))).toThrow(/200001 objects in one document/);
+  });
+});

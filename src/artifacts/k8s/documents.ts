@@ -86,7 +86,12 @@ function fromYaml(text: string): LocatedObject[] {
   return objects;
 }
 
+/** More objects than any real listing holds: refuse rather than hold millions of them. */
+const MAX_OBJECTS = 200_000;
+
 function flatten(value: unknown, pointer: string, document: number, line: number | undefined, itemLines?: number[]): LocatedObject[] {
+  const count = Array.isArray(value) ? value.length : isRecord(value) && Array.isArray(value.items) ? value.items.length : 1;
+  if (count > MAX_OBJECTS) throw new ArtifactParseError(`${count} objects in one document, over the ${MAX_OBJECTS} this analyzer reads`);
   if (Array.isArray(value)) {
     // `istioctl analyze -o json` style arrays are not Kubernetes objects; callers decide.
     return value.map((item, i) => located(item, `${pointer}/${i}`, document, itemLines?.[i]));
