@@ -13,26 +13,41 @@ export function stripControl(text: string): string {
   return text.replace(ANSI_SEQUENCE, '').replace(CONTROL, '\uFFFD');
 }
 
-/** Inline Markdown (table cells, sentences): one line, no HTML, pipes and backticks escaped. */
-export function mdText(text: string): string {
-  return stripControl(text)
-    .replace(/\r?\n|\t/g, ' ')
+// Bidirectional overrides can make displayed text differ from what it is (Trojan Source).
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Characters that start Markdown syntax: emphasis, links and images (`[`), code spans, escapes. */
+const MARKDOWN_SPECIALS = /[\\`*_[\]]/g;
+
+function escapeOutsideCode(text: string): string {
+  return text
+    .replace(BIDI, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|');
+    .replace(MARKDOWN_SPECIALS, (c) => `\\${c}`);
+}
+
+/** Inline Markdown (table cells, headings): one line, every Markdown and HTML character inert. */
+export function mdText(text: string): string {
+  return escapeOutsideCode(stripControl(text).replace(/\r?\n|\t/g, ' ')).replace(/\|/g, '\\|');
 }
 
 /**
- * Prose written by rules: it may contain `code spans` on purpose, but any value quoted from the
- * bundle inside it is escaped. Keeps backticks, escapes HTML and table pipes.
+ * Prose written by rules: its `code spans` are kept (they render literally), everything between
+ * them is escaped. Spans are matched as CommonMark does: a run of N backticks closes only with a
+ * run of exactly N, so a value cannot open a span the renderer would not close.
  */
 export function mdProse(text: string): string {
-  // Code spans render literally (entities would show as `&lt;`), so only the text between them is escaped.
-  return stripControl(text)
-    .split(/(`+[^`]*?`+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
-    .join('');
+  const clean = stripControl(text);
+  const span = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
+  let out = '';
+  let last = 0;
+  for (const m of clean.matchAll(span)) {
+    out += escapeOutsideCode(clean.slice(last, m.index)) + m[0].replace(BIDI, '');
+    last = m.index + m[0].length;
+  }
+  return out + escapeOutsideCode(clean.slice(last));
 }
 
 /** A code span that survives any content: the fence is longer than the longest backtick run. */

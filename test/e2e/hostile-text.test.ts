@@ -36,3 +36,20 @@ describe('text quoted from a bundle', () => {
     expect(renderTable(report)).not.toMatch(/\x1b/);
   });
 });
+
+describe('names taken from the bundle in suggested commands', () => {
+  it('are shell-quoted, so a pasted command cannot run what a file name smuggles in', async () => {
+    const dir = await tempDir();
+    const logDir = join(dir, 'logs', 'bookinfo', 'pp$(touch pwned)');
+    await mkdir(logDir, { recursive: true });
+    await writeFile(join(logDir, 'istio-proxy.log'), `${HOSTILE}\n`);
+    const { report } = await analyzeBundle(dir);
+    const commands = report.findings.flatMap((f) => f.commands);
+    expect(commands).toContain("istioctl proxy-config endpoint 'pp$(touch pwned)' -n bookinfo --cluster 'outbound|9080||reviews.bookinfo.svc.cluster.local'");
+    for (const command of commands) {
+      const raw = command.split('pp$(touch pwned)').length - 1;
+      const quoted = command.split("'pp$(touch pwned)'").length - 1;
+      expect(quoted, command).toBe(raw);
+    }
+  });
+});

@@ -23,3 +23,22 @@ describe('escaping text quoted from a bundle', () => {
     expect(block.endsWith('\n````')).toBe(true);
   });
 });
+
+describe('Markdown injection from bundle values', () => {
+  it('mdText neutralises links, images, emphasis and code spans', () => {
+    expect(mdText('![pixel](https://evil/p.png) [click](https://evil/fix) *x* `y`')).toBe(
+      '!\\[pixel\\](https://evil/p.png) \\[click\\](https://evil/fix) \\*x\\* \\`y\\`',
+    );
+  });
+
+  it('mdText drops bidirectional overrides', () => {
+    expect(mdText('abc\u202edcba')).toBe('abcdcba');
+  });
+
+  it('mdProse only keeps code spans CommonMark would close, and escapes the rest', () => {
+    // A single backtick does not close a double-backtick run: the HTML is outside any span.
+    expect(mdProse('x ``<img src=x onerror=alert(1)>` y')).toBe('x \\`\\`&lt;img src=x onerror=alert(1)&gt;\\` y');
+    expect(mdProse('path `GET /a`b[x](https://evil.example/)`c`')).toBe('path `GET /a`b\\[x\\](https://evil.example/)`c`');
+    expect(mdProse('keep `a <b> c` and ``d ` e``')).toBe('keep `a <b> c` and ``d ` e``');
+  });
+});

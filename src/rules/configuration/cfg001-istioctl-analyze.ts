@@ -4,6 +4,7 @@ import { evidenceAt } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
 import { ANALYZER_MESSAGES, analyzerDocs } from './analyzer-messages.js';
 import { compareText } from '../../order.js';
+import { shell } from '../shell.js';
 
 /** "IST0101/IST0102: Traffic routing broken - fix immediately" (seed, step 2). */
 const CRITICAL_CODES = new Set(['IST0101', 'IST0102']);
@@ -52,8 +53,8 @@ export const cfg001 = defineRule({
             (message.reference ? ` (${message.reference})` : '') +
             (CRITICAL_IMPACT[message.code] ?? ''),
           remediation: known?.fix ?? `See Istio's description of ${message.code} for the cause and fix.`,
-          docs: [message.documentationUrl?.replace(/\?ref=istioctl-analyze$/, '') ?? analyzerDocs(message.code)],
-          commands: origin?.namespace ? [`istioctl analyze -n ${origin.namespace}`] : ['istioctl analyze -A'],
+          docs: [trustedDocsUrl(message.documentationUrl) ?? analyzerDocs(message.code)],
+          commands: origin?.namespace ? [shell`istioctl analyze -n ${origin.namespace}`] : ['istioctl analyze -A'],
         });
       }
     }
@@ -62,4 +63,9 @@ export const cfg001 = defineRule({
 
 function sentence(text: string): string {
   return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+
+/** The bundle's own documentation link is used only when it points at istio.io. */
+function trustedDocsUrl(url: string | undefined): string | undefined {
+  return url && /^https:\/\/istio\.io\/[\w./-]*(?:\?ref=istioctl-analyze)?$/.test(url) ? url.replace(/\?ref=istioctl-analyze$/, '') : undefined;
 }

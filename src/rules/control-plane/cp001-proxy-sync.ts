@@ -3,6 +3,7 @@ import type { ProxySyncSource } from '../../model/facets.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
 import { compareText } from '../../order.js';
+import { shell } from '../shell.js';
 
 /** Types whose absence leaves a proxy with no clusters or no listeners at all. */
 const ESSENTIAL_TYPES = new Set(['CDS', 'LDS']);
@@ -56,7 +57,7 @@ export const cp001 = defineRule({
         commands: [
           'kubectl get pods -n istio-system -l app=istiod -o wide',
           'kubectl logs -n istio-system -l app=istiod -c discovery --tail=500 | grep -E "ACK ERROR|Send failure|Timeout writing"',
-          `kubectl logs ${proxies[0]!.row.pod}${proxies[0]!.row.namespace ? ` -n ${proxies[0]!.row.namespace}` : ''} -c istio-proxy --tail=200 | grep -E "gRPC config|rejected"`,
+          `${proxies[0]!.row.namespace ? shell`kubectl logs ${proxies[0]!.row.pod} -n ${proxies[0]!.row.namespace}` : shell`kubectl logs ${proxies[0]!.row.pod}`} -c istio-proxy --tail=200 | grep -E "gRPC config|rejected"`,
         ],
       });
     }

@@ -1,6 +1,7 @@
 import { containerStatuses, isIstiod, podCondition } from '../../model/pods.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule, severityRank, type Evidence, type Severity } from '../rule.js';
+import { shell } from '../shell.js';
 
 export const cp003 = defineRule({
   id: 'CP003',
@@ -81,9 +82,9 @@ export const cp003 = defineRule({
             ? 'While istiod is unavailable proxies cannot receive configuration or certificates: expect STALE proxies and pods that fail to start.'
             : 'It is Running and Ready now, so this is a warning: find out why it restarted before it happens under load.'),
         commands: [
-          `kubectl describe pod ${record.name} -n ${record.namespace}`,
-          `kubectl logs ${record.name} -n ${record.namespace} -c discovery --previous --tail=200`,
-          `kubectl top pod ${record.name} -n ${record.namespace} --containers`,
+          shell`kubectl describe pod ${record.name} -n ${record.namespace}`,
+          shell`kubectl logs ${record.name} -n ${record.namespace} -c discovery --previous --tail=200`,
+          shell`kubectl top pod ${record.name} -n ${record.namespace} --containers`,
         ],
       });
     }

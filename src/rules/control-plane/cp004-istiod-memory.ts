@@ -2,6 +2,7 @@ import { GiB, MiB, parseQuantity } from '../../artifacts/quantity.js';
 import { ISTIOD_POD_NAME, isIstiod } from '../../model/pods.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule } from '../rule.js';
+import { shell } from '../shell.js';
 
 /** The seed's ">4GB"; kubectl reports MiB, so the line is drawn at 4 GiB (4096Mi). */
 export const ISTIOD_MEMORY_LIMIT_BYTES = 4 * GiB;
@@ -49,8 +50,8 @@ export const cp004 = defineRule({
         evidence: [evidenceAt({ path: row.path, line: row.line }, row.text ?? `${row.pod} ${used}`)],
         explanation: `\`kubectl top\` shows istiod \`${row.pod}\`${row.container ? ` (container ${row.container})` : ''} at ${used}, over the 4 GiB line.${limitText} The control plane is too small for this mesh.`,
         commands: [
-          `kubectl -n ${namespace} set resources deploy/istiod -c discovery --limits=memory=${suggestedLimitGi(row.memoryBytes)}Gi --requests=memory=${Math.ceil(row.memoryBytes / GiB)}Gi`,
-          `kubectl -n ${namespace} scale deploy/istiod --replicas=3`,
+          shell`kubectl -n ${namespace} set resources deploy/istiod -c discovery --limits=memory=${suggestedLimitGi(row.memoryBytes)}Gi --requests=memory=${Math.ceil(row.memoryBytes / GiB)}Gi`,
+          shell`kubectl -n ${namespace} scale deploy/istiod --replicas=3`,
         ],
       });
     }

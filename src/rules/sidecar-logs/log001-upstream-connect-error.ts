@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { ofKind, serviceOfHost } from './resources.js';
-import { breakdownText, parseCluster, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { shell, shellQuote } from '../shell.js';
 
 export const log001 = defineRule({
   id: 'LOG001',
@@ -28,7 +29,6 @@ export const log001 = defineRule({
       const target = cluster?.host ? serviceOfHost(cluster.host) : undefined;
       const missingService =
         target && services.length > 0 && !services.some((s) => s.object.metadata.name === target.name && (s.object.metadata.namespace ?? 'default') === target.namespace);
-      const pod = match.log.namespace ? `${match.log.pod} -n ${match.log.namespace}` : match.log.pod;
       context.report({
         severity: match.severity,
         subject: match.subject,
@@ -39,9 +39,9 @@ export const log001 = defineRule({
           (missingService ? ` No Service \`${target.namespace}/${target.name}\` is among the ${services.length} Services in the bundle: the target does not exist.` : '') +
           severityNote(match),
         commands: [
-          ...(target ? [`kubectl get svc,endpoints ${target.name} -n ${target.namespace} -o wide`] : []),
-          ...(cluster ? [`istioctl proxy-config endpoint ${pod.replace(' -n ', '.')} --cluster "${top}"`] : []),
-          `kubectl logs ${pod} -c istio-proxy --tail=200`,
+          ...(target ? [shell`kubectl get svc,endpoints ${target.name} -n ${target.namespace} -o wide`] : []),
+          ...(cluster ? [`istioctl proxy-config endpoint ${podArgs(match.log)} --cluster ${shellQuote(top)}`] : []),
+          `kubectl logs ${podArgs(match.log)} -c istio-proxy --tail=200`,
         ],
       });
     }

@@ -1,7 +1,8 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { destinationRulesFor } from './resources.js';
-import { breakdownText, parseCluster, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { shellQuote } from '../shell.js';
 
 /** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
 const AGGRESSIVE_CONSECUTIVE_ERRORS = 5;
@@ -36,7 +37,6 @@ export const log002 = defineRule({
       const top = match.hits.breakdown[0]?.key ?? '';
       const host = parseCluster(top)?.host;
       const aggressive = host ? destinationRulesFor(inputs['k8s.resources'], host).map(outlierSummary).find((s) => s !== undefined) : undefined;
-      const pod = match.log.namespace ? `${match.log.pod}.${match.log.namespace}` : match.log.pod;
       context.report({
         severity: match.severity,
         subject: match.subject,
@@ -49,7 +49,9 @@ export const log002 = defineRule({
         ...(aggressive
           ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.`, yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` }
           : {}),
-        commands: host ? [`istioctl proxy-config endpoint ${pod} --cluster "${top}"`, `kubectl get endpoints -A | grep ${host.split('.')[0]}`] : [`istioctl proxy-config endpoint ${pod}`],
+        commands: host
+          ? [`istioctl proxy-config endpoint ${podArgs(match.log)} --cluster ${shellQuote(top)}`, `kubectl get endpointslices -A -l ${shellQuote(`kubernetes.io/service-name=${host.split('.')[0]!}`)}`]
+          : [`istioctl proxy-config endpoint ${podArgs(match.log)}`],
       });
     }
   },

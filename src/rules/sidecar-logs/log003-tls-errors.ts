@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { breakdownText, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 
 export const log003 = defineRule({
   id: 'LOG003',
@@ -24,14 +24,13 @@ export const log003 = defineRule({
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-config-secret'],
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'tlsError')) {
-      const pod = match.log.namespace ? `${match.log.pod} -n ${match.log.namespace}` : match.log.pod;
       context.report({
         severity: match.severity,
         subject: match.subject,
         title: `TLS/certificate errors in ${match.log.pod}`,
         evidence: signatureEvidence(match),
         explanation: `${where(match)} logged TLS or certificate failures in ${match.volume}.${breakdownText(match, 'reason')}${severityNote(match)}`,
-        commands: [`istioctl x describe pod ${pod}`, `istioctl proxy-config secret ${pod}`, 'kubectl get configmap istio-ca-root-cert -n istio-system -o yaml'],
+        commands: [`istioctl x describe pod ${podArgs(match.log)}`, `istioctl proxy-config secret ${podArgs(match.log)}`, 'kubectl get configmap istio-ca-root-cert -n istio-system -o yaml'],
       });
     }
   },

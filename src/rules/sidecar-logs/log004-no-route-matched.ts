@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { breakdownText, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 
 export const log004 = defineRule({
   id: 'LOG004',
@@ -21,14 +21,13 @@ export const log004 = defineRule({
   docs: ['https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'noRouteMatched')) {
-      const pod = match.log.namespace ? `${match.log.pod} -n ${match.log.namespace}` : match.log.pod;
       context.report({
         severity: match.severity,
         subject: match.subject,
         title: `requests with no matching route at ${match.log.pod}`,
         evidence: signatureEvidence(match),
         explanation: `${where(match)} answered 404 "no route" to ${match.volume}.${breakdownText(match, 'request')} Check these against the VirtualService matches: they are case-sensitive and exact unless \`prefix\` or \`regex\` is used.${severityNote(match)}`,
-        commands: [`istioctl proxy-config routes ${pod} -o json`, `kubectl get virtualservices -A -o yaml`],
+        commands: [`istioctl proxy-config routes ${podArgs(match.log)} -o json`, 'kubectl get virtualservices -A -o yaml'],
       });
     }
   },

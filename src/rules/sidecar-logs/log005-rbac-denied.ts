@@ -1,7 +1,8 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { ofKind } from './resources.js';
-import { breakdownText, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { shell } from '../shell.js';
 
 /** Policies in the root namespace apply mesh-wide. */
 const ROOT_NAMESPACE = 'istio-system';
@@ -43,9 +44,9 @@ export const log005 = defineRule({
           (applicable.length > 0 ? ` AuthorizationPolicies that can apply: ${describePolicies(applicable)}.` : policies.length > 0 ? ' None of the AuthorizationPolicies in the bundle is in this namespace or the root namespace.' : '') +
           severityNote(match),
         commands: [
-          `kubectl get authorizationpolicies -n ${match.log.namespace ?? '<namespace>'} -o yaml`,
+          match.log.namespace ? shell`kubectl get authorizationpolicies -n ${match.log.namespace} -o yaml` : 'kubectl get authorizationpolicies -A -o yaml',
           `kubectl get authorizationpolicies -n ${ROOT_NAMESPACE} -o yaml`,
-          `istioctl x describe pod ${match.log.pod}${match.log.namespace ? ` -n ${match.log.namespace}` : ''}`,
+          `istioctl x describe pod ${podArgs(match.log)}`,
         ],
       });
     }

@@ -3,6 +3,7 @@ import type { SignatureId } from '../../artifacts/logs/signatures.js';
 import type { LogRecord } from '../../model/facets.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import type { FindingInput, Severity, Subject } from '../rule.js';
+import { shell } from '../shell.js';
 
 /** Below this many requests a failure share says little; the finding stays high. */
 export const MIN_REQUESTS_FOR_SHARE = 10;
@@ -72,6 +73,11 @@ export function parseCluster(cluster: string): { direction: string; port?: strin
   if (parts.length !== 4) return undefined;
   const [direction, port, subset, host] = parts as [string, string, string, string];
   return { direction, ...(port ? { port } : {}), ...(subset ? { subset } : {}), ...(host ? { host } : {}) };
+}
+
+/** `<pod> -n <namespace>`, shell-quoted, for kubectl/istioctl arguments. */
+export function podArgs(log: LogRecord): string {
+  return log.namespace ? shell`${log.pod} -n ${log.namespace}` : shell`${log.pod}`;
 }
 
 export type { FindingInput };
