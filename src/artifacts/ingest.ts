@@ -76,7 +76,7 @@ export class ArtifactCollector implements BundleVisitor {
 
 type Phase =
   | { name: 'sniffing'; head: Buffer[]; headBytes: number }
-  | { name: 'document'; recognition: Recognition; kind: DocumentKind; chunks: Buffer[] }
+  | { name: 'document'; recognition: Recognition; kind: DocumentKind; chunks: Buffer[]; encoding: TextEncoding }
   | { name: 'lines'; recognition: Recognition; kind: LineKind; lines: LineSplitter; scanner: LineScanner<unknown> }
   | { name: 'discard' };
 
@@ -135,7 +135,7 @@ class EntryIngest implements EntrySink {
   private finish(): void {
     if (this.phase.name === 'sniffing') this.decide(Buffer.concat(this.phase.head));
     const phase = this.phase;
-    if (phase.name === 'document') this.finishDocument(phase.kind, phase.recognition, Buffer.concat(phase.chunks));
+    if (phase.name === 'document') this.finishDocument(phase.kind, phase.recognition, Buffer.concat(phase.chunks), phase.encoding);
     else if (phase.name === 'lines') {
       phase.lines.end();
       this.accept(phase.recognition, phase.scanner.finish());
@@ -146,8 +146,14 @@ class EntryIngest implements EntrySink {
   private decide(head: Buffer): void {
     const { path, size } = this.info;
     const hint = this.collector.hintFor(path);
-    const binary = head.subarray(0, 8000).includes(0);
-    const headText = binary ? undefined : head.subarray(0, HEAD_BYTES).toString('utf8');
+    const encoding = detectEncoding(head);
+    if (encoding === 'utf16be') {
+      this.record({ status: 'invalid', reason: 'UTF-16 big-endian text: save the output as UTF-8 (or UTF-16LE) and send it again' });
+      this.phase = { name: 'discard' };
+      return;
+    }
+    const binary = encoding === 'utf8' && head.subarray(0, 8000).includes(0);
+    const headText = binary ? undefined : stripBom(head.subarray(0, HEAD_BYTES).toString(encoding));
     if (head.length === 0 && hint?.exitCode !== undefined && hint.exitCode !== 0) {
       // A command that failed and printed nothing: its empty output is not an (empty) artifact.
       const how = hint.forbidden ? 'was forbidden by RBAC' : hint.exitCode === 124 ? 'timed out' : `failed with exit code ${hint.exitCode}`;
@@ -190,17 +196,17 @@ class EntryIngest implements EntrySink {
         return;
       }
       this.collector.parsedBytes += size;
-      this.phase = { name: 'document', recognition, kind, chunks: [head] };
+      this.phase = { name: 'document', recognition, kind, chunks: [head], encoding };
       return;
     }
     const scanner = kind.createScanner(recognition.context);
-    const lines = new LineSplitter((text, number) => scanner.line(text, number));
+    const lines = new LineSplitter((text, number) => scanner.line(text, number), encoding);
     lines.write(head);
     this.phase = { name: 'lines', recognition, kind, lines, scanner };
   }
 
-  private finishDocument(kind: DocumentKind, recognition: Recognition, bytes: Buffer): void {
-    const text = stripBom(bytes.toString('utf8'));
+  private finishDocument(kind: DocumentKind, recognition: Recognition, bytes: Buffer, encoding: TextEncoding): void {
+    const text = stripBom(bytes.toString(encoding));
     let parsed;
     try {
       parsed = kind.parse(text, recognition.context);
@@ -261,39 +267,78 @@ function describeUnrecognised(head: Buffer, binary: boolean): string {
   return `no artifact kind matches its path or content (first line: ${JSON.stringify(first.slice(0, 80))})`;
 }
 
+type TextEncoding = 'utf8' | 'utf16le';
+
+/**
+ * Windows PowerShell 5 redirects command output as UTF-16LE: recognise it by its byte-order mark,
+ * or by NUL in every other byte of ASCII text.
+ */
+function detectEncoding(head: Buffer): TextEncoding | 'utf16be' {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
+  const sample = head.subarray(0, 512);
+  if (sample.length >= 8) {
+    let oddZeros = 0;
+    let evenZeros = 0;
+    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 1 ? oddZeros++ : evenZeros++;
+    if (oddZeros * 2 > sample.length / 2 && evenZeros === 0) return 'utf16le';
+  }
+  return 'utf8';
+}
+
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Splits a UTF-8 byte stream into lines (LF or CRLF), numbering them from 1. */
+/**
+ * Splits a text byte stream into lines (LF or CRLF), numbering them from 1. A line longer than the
+ * pending cap is emitted cut, and the rest of it is dropped up to its newline, so one huge line
+ * costs neither memory nor the numbering of the lines after it.
+ */
 export class LineSplitter {
-  private decoder = new StringDecoder('utf8');
+  private decoder: StringDecoder;
   private pending = '';
   private number = 0;
+  private skippingRestOfLine = false;
 
-  constructor(private readonly emit: (line: string, number: number) => void) {}
+  constructor(
+    private readonly emit: (line: string, number: number) => void,
+    encoding: 'utf8' | 'utf16le' = 'utf8',
+  ) {
+    this.decoder = new StringDecoder(encoding);
+  }
 
   write(chunk: Buffer): void {
-    const text = this.pending + this.decoder.write(chunk);
+    let text = this.pending + this.decoder.write(chunk);
+    this.pending = '';
+    if (this.skippingRestOfLine) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) return;
+      text = text.slice(nl + 1);
+      this.skippingRestOfLine = false;
+    }
     let start = 0;
     for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
       this.push(text.slice(start, nl));
       start = nl + 1;
     }
-    this.pending = text.slice(start);
-    if (this.pending.length > MAX_PENDING_CHARS) {
-      this.push(this.pending);
-      this.pending = '';
+    const rest = text.slice(start);
+    if (rest.length > MAX_PENDING_CHARS) {
+      this.push(rest.slice(0, MAX_PENDING_CHARS));
+      this.skippingRestOfLine = true;
+    } else {
+      this.pending = rest;
     }
   }
 
   end(): void {
     const rest = this.pending + this.decoder.end();
-    if (rest !== '') this.push(rest);
+    if (rest !== '' && !this.skippingRestOfLine) this.push(rest);
     this.pending = '';
   }
 
   private push(line: string): void {
-    this.emit(line.endsWith('\r') ? line.slice(0, -1) : line, ++this.number);
+    const text = this.number === 0 ? stripBom(line) : line;
+    this.emit(text.endsWith('\r') ? text.slice(0, -1) : text, ++this.number);
   }
 }

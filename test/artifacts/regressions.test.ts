@@ -111,3 +111,51 @@ describe('parse budget', () => {
     expect(() => readKubernetesObjects(JSON.stringify({ kind: 'List', items }))).toThrow(/200001 objects in one document/);
   });
 });
+
+describe('LineSplitter', () => {
+  it('cuts an overlong line once and keeps the numbering of the lines after it', async () => {
+    const { LineSplitter } = await import('../../src/artifacts/ingest.js');
+    const lines: Array<[number, number]> = [];
+    const splitter = new LineSplitter((line, n) => lines.push([n, line.length]));
+    const huge = 'x'.repeat(3 * 1024 * 1024);
+    for (let i = 0; i < huge.length; i += 65536) splitter.write(Buffer.from(huge.slice(i, i + 65536)));
+    splitter.write(Buffer.from('\nsecond\nthird'));
+    splitter.end();
+    expect(lines).toEqual([
+      [1, 1024 * 1024],
+      [2, 6],
+      [3, 5],
+    ]);
+  });
+});
+
+describe('UTF-16 files (PowerShell 5 redirection)', () => {
+  const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+
+  it('reads a UTF-16LE proxy log like its UTF-8 twin', async () => {
+    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
+    const line =
+      '[2024-05-14T09:21:07.123Z] "GET /reviews/0 HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "-" "Mozilla/5.0" "0c3bd4f1-7a34-4bd1-9a0f-6c2f0d8f7a11" "reviews:9080" "-" outbound|9080||reviews.bookinfo.svc.cluster.local - 10.110.231.110:9080 10.1.0.223:42990 - default\r\n';
+    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const bytes = utf16(line.repeat(3));
+    const sink = collector.onEntry({ path: 'pasted-log.txt', size: bytes.length });
+    sink.write(bytes.subarray(0, 101)); // an odd split inside a UTF-16 code unit
+    sink.write(bytes.subarray(101));
+    sink.end();
+    expect(collector.inventory[0]).toMatchObject({ status: 'used', kind: 'logs.proxy', recognisedBy: 'content' });
+    const summary = collector.artifacts[0]!.data as import('../../src/artifacts/logs/schema.js').LogSummary;
+    expect(summary.signatures.noHealthyUpstream?.count).toBe(3);
+  });
+
+  it('says what to do with UTF-16 big-endian', async () => {
+    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
+    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const bytes = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('NAME  CDS', 'utf16le').swap16()]);
+    const sink = collector.onEntry({ path: 'ps.txt', size: bytes.length });
+    sink.write(bytes);
+    sink.end();
+    expect(collector.inventory[0]).toMatchObject({ status: 'invalid', reason: 'UTF-16 big-endian text: save the output as UTF-8 (or UTF-16LE) and send it again' });
+  });
+});
