@@ -7,10 +7,10 @@ import { analyzeBundle, validateBundle } from './pipeline.js';
 import { catalogueOf } from './report/catalogue.js';
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
-import type { Report } from './report/report.js';
+import { withMinimumSeverity } from './report/report.js';
 import { renderInventoryTable, renderRulesTable, renderRuleText, renderTable } from './report/table.js';
 import { RULES, findRule } from './rules/registry.js';
-import { SEVERITIES, severityRank, type Severity } from './rules/rule.js';
+import { SEVERITIES, severityRank } from './rules/rule.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Exit codes, documented in README and --help. */
@@ -64,11 +64,6 @@ async function emit(text: string, output: string | undefined): Promise<void> {
   else process.stdout.write(text);
 }
 
-function filterBySeverity(report: Report, minimum: Severity): Report {
-  const findings = report.findings.filter((f) => severityRank(f.severity) <= severityRank(minimum));
-  return { ...report, findings };
-}
-
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const catalogue = catalogueOf(RULES);
@@ -90,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       async (args) => {
         const { report } = await analyzeBundle(args.bundle, { limits: limitsFrom(args) });
         const format = args.format ?? (args.output || !process.stdout.isTTY ? 'md' : 'table');
-        const shown = filterBySeverity(report, args['min-severity']);
+        const shown = withMinimumSeverity(report, args['min-severity']);
         const text = format === 'json' ? renderJson(shown) : format === 'md' ? renderMarkdown(shown, catalogue) : renderTable(shown);
         await emit(text, args.output);
         const failOn = args['fail-on'];

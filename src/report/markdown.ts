@@ -38,6 +38,7 @@ function collected(report: Report): string {
 function headline(report: Report): string {
   const counts = SEVERITIES.filter((s) => report.summary[s] > 0).map((s) => `${report.summary[s]} ${s}`);
   const parts = [counts.length > 0 ? `**${counts.join(' · ')}**` : '**no findings**'];
+  if (report.hidden) parts.push(`${report.hidden.count} below ${report.hidden.belowSeverity} not shown`);
   if (report.bundle.cluster) parts.push(`cluster ${mdCode(report.bundle.cluster)}`);
   if (report.facts.proxies > 0) {
     const versions = report.facts.istioVersions.length > 0 ? ` (Istio ${report.facts.istioVersions.map((v) => mdText(v)).join(', ')})` : '';
@@ -70,7 +71,8 @@ function noFindingLine(report: Report, ruleIds: string[]): string {
   const checked = ruleIds.filter((id) => report.rulesChecked.includes(id));
   const skipped = ruleIds.filter((id) => !report.rulesChecked.includes(id));
   if (checked.length === 0) return `Not checked: ${skipped.join(', ')} lacked their inputs (see *Not checked*).`;
-  return `No finding (${checked.join(', ')} checked${skipped.length > 0 ? `; ${skipped.join(', ')} not checked` : ''}).`;
+  const hidden = report.hidden ? ` Findings below ${report.hidden.belowSeverity} are not shown (--min-severity).` : '';
+  return `No finding shown (${checked.join(', ')} checked${skipped.length > 0 ? `; ${skipped.join(', ')} not checked` : ''}).${hidden}`;
 }
 
 function renderFinding(f: Finding, index: number): string[] {

@@ -4,7 +4,7 @@ import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
 import type { MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
-import { SEVERITIES, type Finding, type Severity } from '../rules/rule.js';
+import { SEVERITIES, severityRank, type Finding, type Severity } from '../rules/rule.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { compareText } from '../order.js';
 
@@ -21,8 +21,11 @@ export interface Report {
     collectedAtSource: MeshModel['bundle']['collectedAtSource'];
     cluster?: string;
   };
+  /** Findings per severity, counting those in `findings`. */
   summary: Record<Severity, number>;
   findings: Finding[];
+  /** Present when `--min-severity` hid findings: how many, and the threshold. */
+  hidden?: { belowSeverity: Severity; count: number };
   notChecked: NotChecked[];
   /** Commands the collector ran that failed, from the manifest. */
   collectionFailures: Array<{ path: string; command: string; exitCode: number; forbidden?: boolean; stderr?: string; stderrFirstLine?: string }>;
@@ -46,9 +49,22 @@ export interface ReportInput {
   stderrByPath?: Map<string, string>;
 }
 
-export function buildReport({ model, run, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
+/** Keeps the findings at or above `minimum`; the summary counts what is shown and says what was hidden. */
+export function withMinimumSeverity(report: Report, minimum: Severity): Report {
+  const findings = report.findings.filter((f) => severityRank(f.severity) <= severityRank(minimum));
+  const hiddenCount = report.findings.length - findings.length;
+  if (hiddenCount === 0) return report;
+  return { ...report, summary: countBySeverity(findings), findings, hidden: { belowSeverity: minimum, count: hiddenCount } };
+}
+
+function countBySeverity(findings: Finding[]): Record<Severity, number> {
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const finding of run.findings) summary[finding.severity]++;
+  for (const finding of findings) summary[finding.severity]++;
+  return summary;
+}
+
+export function buildReport({ model, run, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
+  const summary = countBySeverity(run.findings);
   const sortedInventory = [...inventory].sort((a, b) => compareText(a.path, b.path));
   const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
   for (const item of sortedInventory) inventorySummary[item.status]++;

@@ -47,6 +47,17 @@ describe('istio-bundle analyze', () => {
     expect((await run('analyze', BUNDLE, '--format', 'json', '--fail-on', 'never')).code).toBe(0);
   });
 
+  it('--min-severity keeps the summary consistent with the findings shown and says what it hid', async () => {
+    const { stdout } = await run('analyze', BUNDLE, '--format', 'json', '--min-severity', 'high');
+    const report = JSON.parse(stdout) as { summary: Record<string, number>; findings: unknown[]; hidden?: unknown };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.summary).toEqual({ critical: 2, high: 1, medium: 0, low: 0, info: 0 });
+    expect(report.findings).toHaveLength(3);
+    expect(report.hidden).toEqual({ belowSeverity: 'high', count: 1 });
+    const markdown = (await run('analyze', BUNDLE, '--format', 'md', '--min-severity', 'high')).stdout;
+    expect(markdown).toContain('**2 critical · 1 high** · 1 below high not shown');
+  });
+
   it('writes Markdown to --output and nothing to stdout', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ibundle-cli-'));
     const file = join(dir, 'report.md');
