@@ -27,7 +27,7 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
   const usable = collector.artifacts.filter((a) => a.kind !== 'bundle.manifest' && a.kind !== 'collector.stderr');
   if (usable.length === 0) {
     const counts = collector.inventory.length;
-    throw new BundleError(source, counts === 0 ? 'the bundle is empty' : `none of its ${counts} entries is a recognised Istio or Kubernetes artifact (run \`istio-bundle validate\` to see why)`);
+    throw new BundleError(source, counts === 0 ? 'the bundle is empty' : `none of its ${counts} entries is a usable Istio or Kubernetes artifact (run \`istio-bundle validate\` to see why)`);
   }
   const model = buildModel({ source, artifacts: collector.artifacts, inventory: collector.inventory, ...(collector.manifest ? { manifest: collector.manifest } : {}) });
   const run = runRules(options.rules ?? RULES, model);

@@ -110,12 +110,14 @@ function logRecord(artifact: Artifact, pods: PodRecord[]): LogRecord {
   const summary = artifact.data as LogSummary;
   const { namespace, pod, container } = artifact.context;
   const defaultContainer = artifact.kind === 'logs.istiod' ? 'discovery' : 'istio-proxy';
+  const previous = artifact.path.endsWith('.previous.log');
   if (pod) {
     return {
       path: artifact.path,
       ...(namespace ? { namespace } : {}),
       pod,
       container: container ?? defaultContainer,
+      previous,
       identifiedBy: artifact.recognisedBy === 'manifest' ? 'manifest' : 'path',
       summary,
     };
@@ -124,9 +126,9 @@ function logRecord(artifact: Artifact, pods: PodRecord[]): LogRecord {
   const ownIp = summary.access.ownIp;
   const match = ownIp ? pods.filter((p) => p.pod.status?.podIP === ownIp) : [];
   if (match.length === 1) {
-    return { path: artifact.path, namespace: match[0]!.namespace, pod: match[0]!.name, container: defaultContainer, identifiedBy: 'pod-ip', summary };
+    return { path: artifact.path, namespace: match[0]!.namespace, pod: match[0]!.name, container: defaultContainer, previous, identifiedBy: 'pod-ip', summary };
   }
-  return { path: artifact.path, pod: basename(artifact.path).replace(/\.(?:log|txt)$/, ''), container: defaultContainer, identifiedBy: 'file-name', summary };
+  return { path: artifact.path, pod: basename(artifact.path).replace(/\.(?:log|txt)$/, ''), container: defaultContainer, previous, identifiedBy: 'file-name', summary };
 }
 
 function bundleFacts(input: ModelInput, facets: ModelFacets): BundleFacts {

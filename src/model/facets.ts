@@ -46,6 +46,8 @@ export interface LogRecord {
   namespace?: string;
   pod: string;
   container: string;
+  /** The log of the container's previous instance (`kubectl logs --previous`). */
+  previous: boolean;
   identifiedBy: LogIdentity;
   summary: LogSummary;
 }

@@ -30,8 +30,9 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
 
 function collected(report: Report): string {
   const at = report.bundle.collectedAt;
-  if (!at) return '';
-  const when = at.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+  const time = at ? new Date(at) : undefined;
+  if (!time || Number.isNaN(time.getTime())) return '';
+  const when = time.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   return report.bundle.collectedAtSource === 'manifest' ? ` (collected ${when})` : ` (newest timestamp in the bundle: ${when})`;
 }
 

@@ -100,7 +100,7 @@ describe('istio-bundle analyze', () => {
     await writeFile(join(dir, 'readme.txt'), 'hello');
     const result = await run('analyze', dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('none of its 1 entries is a recognised');
+    expect(result.stderr).toContain('none of its 1 entries is a usable');
   });
 
   it('exits 2 on usage errors', async () => {

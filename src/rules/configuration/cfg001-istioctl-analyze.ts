@@ -37,7 +37,7 @@ export const cfg001 = defineRule({
     const seen = new Set<string>();
     for (const record of records) {
       for (const message of record.messages) {
-        const key = [message.code, message.origin?.kind, message.origin?.namespace, message.origin?.name, message.message].join('|');
+        const key = [message.cluster, message.code, message.origin?.kind, message.origin?.namespace, message.origin?.name, message.message].join('|');
         if (seen.has(key)) continue;
         seen.add(key);
         const known = ANALYZER_MESSAGES[message.code];

@@ -12,7 +12,8 @@ export const cp003 = defineRule({
   inputs: { required: ['kubectl.pods'] },
   description:
     'Looks at every istiod pod (label `app=istiod`, or `istio=pilot` on old installs) in the collected pods. Critical when a pod is not Running, not Ready, ' +
-    'in CrashLoopBackOff, or its container was OOMKilled (now or as its last termination). A pod that restarted but is Running and Ready now, with no OOM, is reported as medium.',
+    'in CrashLoopBackOff, or its container was OOMKilled (now or as its last termination). A pod that restarted but is Running and Ready now, with no OOM, is reported as medium, ' +
+    'and so is a Failed (evicted) replica left behind while another replica is Running and Ready.',
   rationale:
     'istiod serves configuration and certificates to every proxy. While it is down, new pods do not start (no certificate), proxies go STALE, and configuration changes stop. ' +
     'A crashlooping istiod is usually memory: the mesh outgrew its resources.',
@@ -37,7 +38,13 @@ export const cp003 = defineRule({
         if (severityRank(to) < severityRank(severity)) severity = to;
       };
       const phase = pod.status?.phase;
-      if (phase && phase !== 'Running') {
+      const readySibling = istiods.some((other) => other !== record && other.pod.status?.phase === 'Running' && podCondition(other.pod, 'Ready') === 'True');
+      if ((phase === 'Failed' || phase === 'Succeeded') && readySibling) {
+        // An evicted or finished replica stays listed until cleaned up; the control plane runs on.
+        raise('medium');
+        problems.push(`the pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}, a replica left behind while another istiod replica is Running and Ready`);
+        evidence.push(evidenceAt(record.source, `status.phase: ${phase}`, '/status/phase'));
+      } else if (phase && phase !== 'Running') {
         raise('critical');
         problems.push(`the pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}`);
         evidence.push(evidenceAt(record.source, `status.phase: ${phase}`, '/status/phase'));
@@ -71,16 +78,19 @@ export const cp003 = defineRule({
       }
       if (problems.length === 0) continue;
       const crashing = severity === 'critical';
+      const leftBehind = !crashing && (phase === 'Failed' || phase === 'Succeeded');
       context.report({
         severity,
         subject: { kind: 'Pod', namespace: record.namespace, name: record.name },
-        title: crashing ? `istiod ${record.name} is down or crashlooping` : `istiod ${record.name} has restarted`,
+        title: crashing ? `istiod ${record.name} is down or crashlooping` : leftBehind ? `istiod replica ${record.name} was ${pod.status?.reason === 'Evicted' ? 'evicted' : phase}` : `istiod ${record.name} has restarted`,
         evidence,
         explanation:
           `In \`${record.source.path}\`: ${problems.join('; ')}. ` +
           (crashing
             ? 'While istiod is unavailable proxies cannot receive configuration or certificates: expect STALE proxies and pods that fail to start.'
-            : 'It is Running and Ready now, so this is a warning: find out why it restarted before it happens under load.'),
+            : leftBehind
+              ? 'Another replica serves the mesh, so this is a warning: find out why this one was evicted (node memory or disk pressure?) before it happens to all of them.'
+              : 'It is Running and Ready now, so this is a warning: find out why it restarted before it happens under load.'),
         commands: [
           shell`kubectl describe pod ${record.name} -n ${record.namespace}`,
           shell`kubectl logs ${record.name} -n ${record.namespace} -c discovery --previous --tail=200`,

@@ -37,21 +37,22 @@ export const cp004 = defineRule({
     }
     for (const row of rows) {
       if (row.memoryBytes <= ISTIOD_MEMORY_LIMIT_BYTES) continue;
-      const namespace = row.namespace ?? 'istio-system';
-      const pod = istiodPods.get(`${namespace}/${row.pod}`);
+      // `kubectl top` without -A prints no namespace; build.ts fills it in only when the pod name is unambiguous.
+      const namespace = row.namespace;
+      const pod = namespace ? istiodPods.get(`${namespace}/${row.pod}`) : undefined;
       const limit = pod?.pod.spec?.containers?.find((c) => c.name === 'discovery')?.resources?.limits?.memory;
       const limitBytes = limit !== undefined ? parseQuantity(limit) : undefined;
       const used = `${Math.round(row.memoryBytes / MiB)} MiB`;
       const limitText =
         limitBytes !== undefined ? ` Its memory limit is ${limit} (${Math.round((row.memoryBytes / limitBytes) * 100)}% used).` : pod ? ' It has no memory limit set.' : '';
       context.report({
-        subject: { kind: 'Pod', namespace, name: row.pod },
+        subject: { kind: 'Pod', ...(namespace ? { namespace } : {}), name: row.pod },
         title: `istiod ${row.pod} uses ${used}, above 4 GiB`,
         evidence: [evidenceAt({ path: row.path, line: row.line }, row.text ?? `${row.pod} ${used}`)],
         explanation: `\`kubectl top\` shows istiod \`${row.pod}\`${row.container ? ` (container ${row.container})` : ''} at ${used}, over the 4 GiB line.${limitText} The control plane is too small for this mesh.`,
         commands: [
-          shell`kubectl -n ${namespace} set resources deploy/istiod -c discovery --limits=memory=${suggestedLimitGi(row.memoryBytes)}Gi --requests=memory=${Math.ceil(row.memoryBytes / GiB)}Gi`,
-          shell`kubectl -n ${namespace} scale deploy/istiod --replicas=3`,
+          shell`kubectl -n ${namespace ?? 'istio-system'} set resources deploy/istiod -c discovery --limits=memory=${suggestedLimitGi(row.memoryBytes)}Gi --requests=memory=${Math.ceil(row.memoryBytes / GiB)}Gi`,
+          shell`kubectl -n ${namespace ?? 'istio-system'} scale deploy/istiod --replicas=3`,
         ],
       });
     }

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { ofKind, serviceOfHost } from './resources.js';
-import { breakdownText, parseCluster, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shell, shellQuote } from '../shell.js';
 
 export const log001 = defineRule({
@@ -27,16 +27,17 @@ export const log001 = defineRule({
       const top = match.hits.breakdown[0]?.key ?? '';
       const cluster = parseCluster(top);
       const target = cluster?.host ? serviceOfHost(cluster.host) : undefined;
-      const missingService =
-        target && services.length > 0 && !services.some((s) => s.object.metadata.name === target.name && (s.object.metadata.namespace ?? 'default') === target.namespace);
+      // Only a bundle with Services of the target's namespace can tell that the target is missing.
+      const servicesThere = target ? services.filter((s) => (s.object.metadata.namespace ?? 'default') === target.namespace) : [];
+      const missingService = target && servicesThere.length > 0 && !servicesThere.some((s) => s.object.metadata.name === target.name);
       context.report({
         severity: match.severity,
         subject: match.subject,
-        title: `upstream connect errors from ${match.log.pod}${cluster?.host ? ` to ${cluster.host}` : ''}`,
+        title: `upstream connect errors from ${podLabel(match.log)}${cluster?.host ? ` to ${cluster.host}` : ''}`,
         evidence: signatureEvidence(match),
         explanation:
           `${where(match)} failed to connect upstream in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +
-          (missingService ? ` No Service \`${target.namespace}/${target.name}\` is among the ${services.length} Services in the bundle: the target does not exist.` : '') +
+          (missingService ? ` No Service \`${target.namespace}/${target.name}\` is among the ${servicesThere.length} Services of namespace \`${target.namespace}\` in the bundle: the target does not exist.` : '') +
           severityNote(match),
         commands: [
           ...(target ? [shell`kubectl get svc,endpoints ${target.name} -n ${target.namespace} -o wide`] : []),

@@ -1,7 +1,7 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { destinationRulesFor } from './resources.js';
-import { breakdownText, parseCluster, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shellQuote } from '../shell.js';
 
 /** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
@@ -40,7 +40,7 @@ export const log002 = defineRule({
       context.report({
         severity: match.severity,
         subject: match.subject,
-        title: `no healthy upstream for ${host ?? 'its target'} seen by ${match.log.pod}`,
+        title: `no healthy upstream for ${host ?? 'its target'} seen by ${podLabel(match.log)}`,
         evidence: [...signatureEvidence(match), ...(aggressive ? [aggressive.evidence] : [])],
         explanation:
           `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +

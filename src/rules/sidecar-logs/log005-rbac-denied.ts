@@ -1,7 +1,7 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { ofKind } from './resources.js';
-import { breakdownText, podArgs, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shell } from '../shell.js';
 
 /** Policies in the root namespace apply mesh-wide. */
@@ -37,7 +37,7 @@ export const log005 = defineRule({
       context.report({
         severity: match.severity,
         subject: match.subject,
-        title: `requests denied by authorization policy at ${match.log.pod}`,
+        title: `requests denied by authorization policy at ${podLabel(match.log)}`,
         evidence: signatureEvidence(match),
         explanation:
           `${where(match)} denied ${match.volume} with \`RBAC: access denied\`.${breakdownText(match, 'matched policy')}` +

@@ -56,9 +56,14 @@ export function breakdownText(match: SignatureMatch, label: string): string {
   return ` By ${label}: ${shown.join(', ')}${rows.length > 5 ? ', …' : ''}.`;
 }
 
+/** The pod as a title names it; a previous container's log says so, so its finding is told apart. */
+export function podLabel(log: LogRecord): string {
+  return log.previous ? `${log.pod} (previous container)` : log.pod;
+}
+
 export function where(match: SignatureMatch): string {
   const { log } = match;
-  const pod = log.namespace ? `${log.namespace}/${log.pod}` : log.pod;
+  const pod = `${log.namespace ? `${log.namespace}/${log.pod}` : log.pod}${log.previous ? ' (log of the previous container)' : ''}`;
   const identity = log.identifiedBy === 'pod-ip' ? ' (matched to the pod by the IP in its access log)' : log.identifiedBy === 'file-name' ? ' (pod named after the file: no pod matched)' : '';
   return `\`${pod}\`${identity}`;
 }
