@@ -12,6 +12,9 @@
 # Needs: a POSIX sh, kubectl, tar, gzip, date, sed, awk (istioctl is used when on PATH).
 # Usage: sh collect.sh --help
 set -u
+# Byte order for every sort (the proxy choice must not depend on the customer's locale).
+LC_ALL=C
+export LC_ALL
 
 VERSION=0.1.0
 NAMESPACES=""
@@ -98,8 +101,6 @@ HAVE_ISTIOCTL=0
 command -v istioctl >/dev/null 2>&1 && HAVE_ISTIOCTL=1
 
 # In commands below, `k` and `ic` stand for kubectl and istioctl with the chosen context.
-KCTX=""
-[ -n "$CONTEXT" ] && KCTX="--context=$CONTEXT"
 
 # ---------------------------------------------------------------------------------------------
 # Work area: raw outputs wait in a private folder until redacted into the bundle folder.
@@ -169,24 +170,35 @@ redact() {
       return out s
     }
     # Replaces the value after each key match (key and separator kept) when the value is secret.
-    function redact_values(s, re, kind,    out, n, head, rest, value, q, i, c) {
+    function redact_values(s, re, kind,    out, n, head, rest, value, q, i, c, end_at) {
       out = ""; n = 0
       while (match(s, re)) {
         head = substr(s, 1, RSTART + RLENGTH - 1)
         rest = substr(s, RSTART + RLENGTH)
+        # The opening quote, possibly escaped once or more (JSON inside a JSON string inside a log line).
         q = ""
-        if (substr(rest, 1, 2) == "\\\"") q = "\\\""
-        else if (substr(rest, 1, 1) == "\"" || substr(rest, 1, 1) == sq) q = substr(rest, 1, 1)
+        if (match(rest, /^\\*["]/) || match(rest, "^[\\\\]*" sq)) q = substr(rest, 1, RLENGTH)
         rest = substr(rest, length(q) + 1)
         value = ""
-        for (i = 1; i <= length(rest); i++) {
-          c = substr(rest, i, 1)
-          if (q != "" && substr(rest, i, length(q)) == q) break
-          if (q == "" && (c == " " || c == "," || c == "&" || c == ";" || c == "}" || c == "\"" || c == "\t")) break
-          if (q == "\\\"" && c == "\\") break
-          value = value c
+        if (q == "\"") {
+          # Plain JSON string: ends at the first quote that is not escaped.
+          for (i = 1; i <= length(rest); i++) {
+            c = substr(rest, i, 1)
+            if (c == "\\") { value = value c substr(rest, i + 1, 1); i++; continue }
+            if (c == "\"") break
+            value = value c
+          }
+        } else if (q != "") {
+          end_at = index(rest, q)
+          value = end_at ? substr(rest, 1, end_at - 1) : rest
+        } else {
+          for (i = 1; i <= length(rest); i++) {
+            c = substr(rest, i, 1)
+            if (c == " " || c == "," || c == "&" || c == ";" || c == "}" || c == "\"" || c == sq || c == "\t" || c == "\\") break
+            value = value c
+          }
         }
-        if (value == "" || value ~ /^(true|false|null|-?[0-9]+|\[REDACTED[^]]*\]|\{|\[)/ || (q == "" && value ~ /^[{[]/)) {
+        if (value == "" || value ~ /^(true|false|null|-?[0-9]+|\[REDACTED[^]]*\])$/ || (q == "" && value ~ /^[{[]/)) {
           out = out head q value
         } else {
           out = out head q "[REDACTED]"
@@ -199,7 +211,7 @@ redact() {
     }
     BEGIN {
       in_key = 0; pending_env = 0
-      kv_re = "([Pp][Aa][Ss][Ss]([Ww][Oo][Rr][Dd]|[Ww][Dd])?|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|[Aa][Cc][Cc][Ee][Ss][Ss][_-]?[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll][Ss]?)(\\\\?[\"" sq "])?[ \t]*[:=][ \t]*"
+      kv_re = "([Pp][Aa][Ss][Ss]([Ww][Oo][Rr][Dd]|[Ww][Dd])?|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|[Aa][Cc][Cc][Ee][Ss][Ss][_-]?[Kk][Ee][Yy]|[Pp][Rr][Ii][Vv][Aa][Tt][Ee][_-]?[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll][Ss]?|[Cc][Oo][Oo][Kk][Ii][Ee])(\\\\*[\"" sq "])?[ \t]*[:=][ \t]*"
     }
     {
       line = $0
@@ -222,8 +234,11 @@ redact() {
       # Envoy inline key material that is not a certificate or already redacted by Envoy.
       line = redact_inline(line)
       line = replace_all(line, "eyJ[A-Za-z0-9_-]+[.]eyJ[A-Za-z0-9_-]+[.][A-Za-z0-9_-]*", "[REDACTED jwt]", "jwt")
-      line = replace_all(line, "[Bb][Ee][Aa][Rr][Ee][Rr] [A-Za-z0-9._~+/=-]+", "Bearer [REDACTED]", "bearer")
-      line = replace_all(line, "[Bb][Aa][Ss][Ii][Cc] [A-Za-z0-9+/]+=*", "Basic [REDACTED]", "bearer")
+      # A bearer token has a digit or punctuation; "bearer of bad news" is prose.
+      line = replace_all(line, "[Bb][Ee][Aa][Rr][Ee][Rr] [A-Za-z0-9._~+/=-]*[0-9._~+/=-][A-Za-z0-9._~+/=-]*", "Bearer [REDACTED]", "bearer")
+      # Basic credentials only where an Authorization header is named ("basic health check" is prose).
+      if (tolower(line) ~ /authorization/) line = replace_all(line, "[Bb][Aa][Ss][Ii][Cc] [A-Za-z0-9+/]+=*", "Basic [REDACTED]", "bearer")
+      line = replace_all(line, "://[^/@ \t\"" sq "]+:[^/@ \t\"" sq "]+@", "://[REDACTED]@", "url-credentials")
       line = redact_values(line, kv_re, "key-value")
       # env entries: {"name": "DB_PASSWORD", "value": "..."}, on one line or on consecutive lines.
       if (line ~ /"name"[ \t]*:[ \t]*"[^"]*([Pp][Aa][Ss][Ss]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd])[^"]*"/) pending_env = 3
@@ -266,10 +281,9 @@ run() {
   shift 4
   # `k`/`ic` stand for kubectl/istioctl with the chosen context; run the real executable so the
   # watchdog's signal reaches it, and so the manifest records the exact command line.
-  # shellcheck disable=SC2086 # KCTX is empty or one word
   case "$1" in
-    k) shift; set -- kubectl $KCTX "$@" ;;
-    ic) shift; set -- istioctl $KCTX "$@" ;;
+    k) shift; set -- kubectl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
+    ic) shift; set -- istioctl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
   esac
   out="$ROOT/$path"
   mkdir -p "$(dirname "$out")"
@@ -347,16 +361,18 @@ meta_ns() { printf ',"namespace":%s' "$(json_string "$1")"; }
 
 # Outputs of small listing commands used to decide what to collect (not part of the bundle).
 list() {
-  # shellcheck disable=SC2086 # KCTX is empty or one word
   case "$1" in
-    k) shift; set -- kubectl $KCTX "$@" ;;
-    ic) shift; set -- istioctl $KCTX "$@" ;;
+    k) shift; set -- kubectl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
+    ic) shift; set -- istioctl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
   esac
   "$@" 2>/dev/null </dev/null
 }
 
 since_flag=""
 [ -n "$SINCE" ] && since_flag="--since=$SINCE"
+# --tail 0 means every line (kubectl's own "no limit" is -1).
+tail_flag="--tail=$TAIL"
+[ "$TAIL" -eq 0 ] && tail_flag="--tail=-1"
 
 # ---------------------------------------------------------------------------------------------
 printf 'collect.sh %s: collecting from context %s into a bundle...\n' "$VERSION" "${CONTEXT:-$(list k config current-context || echo '(current)')}" >&2
@@ -365,6 +381,8 @@ CLUSTER=${CONTEXT:-$(list k config current-context)}
 [ -n "$CLUSTER" ] || CLUSTER=cluster
 SAFE_CLUSTER=$(printf '%s' "$CLUSTER" | sed 's/[^A-Za-z0-9._-]/_/g')
 [ -n "$OUTPUT" ] || OUTPUT="istio-bundle-$SAFE_CLUSTER-$STAMP.tar.gz"
+OUTPUT_DIR=$(dirname "$OUTPUT")
+{ [ -d "$OUTPUT_DIR" ] && [ -w "$OUTPUT_DIR" ]; } || die "cannot write the bundle into $OUTPUT_DIR (no such folder, or not writable)"
 
 # Versions
 run kubectl.version kubernetes/version.json "" -- k version -o json
@@ -407,10 +425,10 @@ done
 
 ISTIOD_PODS=$(list k get pods -n "$ISTIO_NS" -l app=istiod -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}' | sort)
 for pod in $ISTIOD_PODS; do
-  run logs.istiod "logs/$ISTIO_NS/$pod/discovery.log" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k logs "$pod" -n "$ISTIO_NS" -c discovery "--tail=$TAIL" ${since_flag:+"$since_flag"}
+  run logs.istiod "logs/$ISTIO_NS/$pod/discovery.log" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k logs "$pod" -n "$ISTIO_NS" -c discovery "$tail_flag" ${since_flag:+"$since_flag"}
   restarts=$(list k get pod "$pod" -n "$ISTIO_NS" -o 'jsonpath={.status.containerStatuses[?(@.name=="discovery")].restartCount}')
   if is_number "$restarts" && [ "$restarts" -gt 0 ]; then
-    run logs.istiod "logs/$ISTIO_NS/$pod/discovery.previous.log" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k logs "$pod" -n "$ISTIO_NS" -c discovery --previous "--tail=$TAIL"
+    run logs.istiod "logs/$ISTIO_NS/$pod/discovery.previous.log" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k logs "$pod" -n "$ISTIO_NS" -c discovery --previous "$tail_flag"
   fi
   run istiod.syncz "istiod/$pod/syncz.json" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k exec "$pod" -n "$ISTIO_NS" -c discovery -- pilot-discovery request GET /debug/syncz
   run istiod.configz "istiod/$pod/configz.json" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k exec "$pod" -n "$ISTIO_NS" -c discovery -- pilot-discovery request GET /debug/configz
@@ -475,7 +493,7 @@ chosen=$(wc -l <"$PROXY_LIST.chosen" | tr -d ' ')
 while IFS="$(printf '\t')" read -r ns pod; do
   [ -n "$pod" ] || continue
   meta=$(meta_pod "$ns" "$pod" istio-proxy)
-  run logs.proxy "logs/$ns/$pod/istio-proxy.log" "$meta" -- k logs "$pod" -n "$ns" -c istio-proxy "--tail=$TAIL" ${since_flag:+"$since_flag"}
+  run logs.proxy "logs/$ns/$pod/istio-proxy.log" "$meta" -- k logs "$pod" -n "$ns" -c istio-proxy "$tail_flag" ${since_flag:+"$since_flag"}
   if [ "$HAVE_ISTIOCTL" -eq 1 ]; then
     run envoy.configDump "proxies/$ns/$pod/config_dump.json" "$meta" -- ic proxy-config all "$pod" -n "$ns" -o json
   else
@@ -489,7 +507,7 @@ done <"$PROXY_LIST.chosen"
 list k get pods -n "$ISTIO_NS" -l app=ztunnel -o 'jsonpath={range .items[*]}{.metadata.name}{"\t"}{.spec.nodeName}{"\n"}{end}' | sort >"$WORK/ztunnels"
 while IFS="$(printf '\t')" read -r pod node; do
   [ -n "$pod" ] || continue
-  run logs.ztunnel "logs/$ISTIO_NS/$pod/ztunnel.log" "$(meta_pod "$ISTIO_NS" "$pod" istio-proxy),\"node\":$(json_string "$node")" -- k logs "$pod" -n "$ISTIO_NS" -c istio-proxy "--tail=$TAIL" ${since_flag:+"$since_flag"}
+  run logs.ztunnel "logs/$ISTIO_NS/$pod/ztunnel.log" "$(meta_pod "$ISTIO_NS" "$pod" istio-proxy),\"node\":$(json_string "$node")" -- k logs "$pod" -n "$ISTIO_NS" -c istio-proxy "$tail_flag" ${since_flag:+"$since_flag"}
 done <"$WORK/ztunnels"
 
 # ---------------------------------------------------------------------------------------------
@@ -502,8 +520,10 @@ done <"$WORK/ztunnels"
     END { if (file != "") printf "}}"; printf "\n  ]\n}\n" }'
 } >"$ROOT/redaction-report.json"
 
+namespaces_json=$(printf '%s\n' "$APP_NAMESPACES" | awk 'NF { printf "%s\"%s\"", (n++ ? "," : ""), $0 } END { }' | sed 's/^/[/; s/$/]/')
+[ -n "$namespaces_json" ] || namespaces_json='[]'
 options=$(printf '{"namespaces":%s,"allNamespaces":%s,"since":%s,"tail":%d,"maxProxies":%d,"istioNamespace":%s,"timeoutSeconds":%d,"istioctl":%s}' \
-  "$(json_string "$(printf '%s' "$APP_NAMESPACES" | tr '\n' ',')")" "$([ "$ALL_NAMESPACES" -eq 1 ] && echo true || echo false)" \
+  "$namespaces_json" "$([ "$ALL_NAMESPACES" -eq 1 ] && echo true || echo false)" \
   "$(json_string "$SINCE")" "$TAIL" "$MAX_PROXIES" "$(json_string "$ISTIO_NS")" "$TIMEOUT" "$([ "$HAVE_ISTIOCTL" -eq 1 ] && echo true || echo false)")
 {
   printf '{\n  "schemaVersion": 1,\n  "collector": {"name": "istio-bundle-collector", "version": %s},\n' "$(json_string "$VERSION")"

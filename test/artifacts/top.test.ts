@@ -119,3 +119,10 @@ describe('parseTop (kubectl top pod)', () => {
     expect(topKind.paths.some((p) => p.exec('kubernetes/top/istio-system.txt')?.groups?.namespace === 'istio-system')).toBe(true);
   });
 });
+
+describe('kubectl top of a namespace without pods', () => {
+  it('is an empty table, not an invalid one (kubectl says "No resources found" on stderr)', () => {
+    expect(parseTop('')).toEqual({ perContainer: false, rows: [] });
+    expect(parseTop('\n')).toEqual({ perContainer: false, rows: [] });
+  });
+});

@@ -12,6 +12,8 @@ const NO_DATA = /^(?:No resources found|error: Metrics API not available|error: 
  * in MiB (`275Mi`); `--containers` adds a POD column, `-A` a NAMESPACE column.
  */
 export function parseTop(text: string, namespace?: string): TopData {
+  // A namespace without pods: kubectl prints nothing on stdout (the "No resources found" goes to stderr).
+  if (text.trim() === '') return { perContainer: false, rows: [] };
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => HEADER.test(l.trim()));
   if (headerIndex < 0) {
