@@ -35,7 +35,7 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
     model,
     run,
     inventory: collector.inventory,
-    warnings: [...read.warnings, ...collector.warnings],
+    warnings: [...read.warnings, ...collector.warnings, ...collector.missingFromBundle().map((p) => `manifest.json lists ${p} with output, but the bundle has no such file`)],
     manifest: collector.manifest,
     stderrByPath: collector.stderrTexts(),
   });

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { normaliseEntryPath } from '../bundle/entry-path.js';
 import { formatBytes, LIMIT_FLAGS, type BundleLimits } from '../bundle/limits.js';
 import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
 import type { Artifact, InventoryItem } from './artifact.js';
@@ -25,6 +26,7 @@ export class ArtifactCollector implements BundleVisitor {
   readonly warnings: string[] = [];
   manifest?: Manifest;
   private manifestPrefix = '';
+  private manifestPath = '';
   /** Bytes of documents buffered for parsing so far (capped by maxParsedBytes). */
   parsedBytes = 0;
   private hints = new Map<string, ManifestHint>();
@@ -54,8 +56,13 @@ export class ArtifactCollector implements BundleVisitor {
     return this.hints.get(path.slice(this.manifestPrefix.length));
   }
 
-  /** Called when an entry turns out to be the bundle's manifest. */
-  adoptManifest(manifest: Manifest, path: string): void {
+  /**
+   * Called when an entry turns out to be a manifest. The first one wins: a second manifest (a bundle
+   * inside a bundle, or a forgery) must not redefine the collection time or the kinds of files.
+   */
+  adoptManifest(manifest: Manifest, path: string): string | undefined {
+    if (this.manifest) return `a second manifest: ${this.manifestPath} already describes this bundle`;
+    this.manifestPath = path;
     if (this.inventory.length > 0) {
       this.warnings.push(`${path} is not the first entry of the bundle: the ${this.inventory.length} entries before it were recognised by path and content`);
     }
@@ -63,14 +70,28 @@ export class ArtifactCollector implements BundleVisitor {
     this.manifestPrefix = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
     for (const artifact of manifest.artifacts) {
       const hint: ManifestHint = { exitCode: artifact.exitCode };
+      const path = normalisedManifestPath(artifact.path);
+      if (!path) continue;
       if (artifact.kind) hint.kind = artifact.kind;
       if (artifact.forbidden) hint.forbidden = true;
       if (artifact.namespace) hint.namespace = artifact.namespace;
       if (artifact.pod) hint.pod = artifact.pod;
       if (artifact.container) hint.container = artifact.container;
-      this.hints.set(artifact.path, hint);
-      if (artifact.stderr) this.hints.set(artifact.stderr, { kind: 'collector.stderr' });
+      this.hints.set(path, hint);
+      const stderr = artifact.stderr ? normalisedManifestPath(artifact.stderr) : undefined;
+      if (stderr) this.hints.set(stderr, { kind: 'collector.stderr' });
     }
+    return undefined;
+  }
+
+  /** Files the manifest lists with output that the bundle does not contain (lost in transfer?). */
+  missingFromBundle(): string[] {
+    if (!this.manifest) return [];
+    const present = new Set(this.inventory.map((i) => i.path));
+    return this.manifest.artifacts
+      .filter((a) => a.exitCode === 0 && (a.bytes ?? 1) > 0)
+      .map((a) => normalisedManifestPath(a.path))
+      .filter((p): p is string => p !== undefined && !present.has(this.manifestPrefix + p));
   }
 }
 
@@ -234,7 +255,13 @@ class EntryIngest implements EntrySink {
       });
       return;
     }
-    if (kind.id === 'bundle.manifest') this.collector.adoptManifest(parsed.data as Manifest, this.info.path);
+    if (kind.id === 'bundle.manifest') {
+      const refused = this.collector.adoptManifest(parsed.data as Manifest, this.info.path);
+      if (refused) {
+        this.record({ status: 'invalid', kind: kind.id, recognisedBy: recognition.by, reason: refused });
+        return;
+      }
+    }
     this.accept(recognition, parsed.data);
   }
 
@@ -265,6 +292,12 @@ function describeUnrecognised(head: Buffer, binary: boolean): string {
   if (binary) return 'binary content: not an output of kubectl or istioctl';
   const first = head.toString('utf8').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   return `no artifact kind matches its path or content (first line: ${JSON.stringify(first.slice(0, 80))})`;
+}
+
+/** Manifest paths are compared with normalised entry paths (`./a//b` is `a/b`); unsafe ones are ignored. */
+function normalisedManifestPath(path: string): string | undefined {
+  const normalised = normaliseEntryPath(path);
+  return normalised.ok ? normalised.path : undefined;
 }
 
 type TextEncoding = 'utf8' | 'utf16le';

@@ -1,4 +1,5 @@
 import type { InventoryItem } from '../artifacts/artifact.js';
+import { normaliseEntryPath } from '../bundle/entry-path.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
@@ -107,7 +108,9 @@ function collectionFailures(manifest: Manifest | undefined, stderrByPath: Map<st
   return manifest.artifacts
     .filter(failed)
     .map((a) => {
-      const firstLine = a.stderr ? stderrByPath.get(a.stderr)?.split('\n').find((l) => l.trim() !== '')?.slice(0, STDERR_LINE_CHARS) : undefined;
+      const stderrPath = a.stderr ? normaliseEntryPath(a.stderr) : undefined;
+      const stderrText = stderrPath?.ok ? stderrByPath.get(stderrPath.path) : undefined;
+      const firstLine = stderrText?.split('\n').find((l) => l.trim() !== '')?.slice(0, STDERR_LINE_CHARS);
       return {
         path: a.path,
         command: a.command,

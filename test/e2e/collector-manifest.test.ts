@@ -29,9 +29,10 @@ async function collectorBundle(): Promise<string> {
         bytes: 0,
         truncated: false,
         forbidden: true,
-        stderr: 'kubernetes/pods/istio-system.json.stderr',
+        stderr: './kubernetes/pods/istio-system.json.stderr',
         namespace: 'istio-system',
       },
+      { path: 'istio/version.json', kind: 'istioctl.version', command: 'istioctl version -o json', exitCode: 0, bytes: 312 },
       { path: 'proxies/bookinfo/productpage-v1-675fc69cf-v2kqw/stats.txt', kind: 'envoy.stats', command: 'kubectl exec productpage-v1-675fc69cf-v2kqw -n bookinfo -c istio-proxy -- pilot-agent request GET stats', exitCode: 0 },
     ],
     skipped: [{ path: 'istio/proxy-status.txt', reason: 'istioctl not on PATH (istiod debug/syncz collected instead)' }],
@@ -42,6 +43,8 @@ async function collectorBundle(): Promise<string> {
     'kubernetes/pods/istio-system.json': '',
     'kubernetes/pods/istio-system.json.stderr': FORBIDDEN,
     'proxies/bookinfo/productpage-v1-675fc69cf-v2kqw/stats.txt': 'cluster_manager.cds.update_success: 12\n',
+    // A manifest inside the bundle must not redefine it.
+    'nested/manifest.json': JSON.stringify({ schemaVersion: 1, collectedAt: '2099-01-01T00:00:00Z', cluster: { name: 'evil' }, artifacts: [] }),
   };
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
@@ -65,7 +68,7 @@ describe('a collector bundle whose manifest records failures', () => {
         command: 'kubectl get pods -n istio-system -o json',
         exitCode: 1,
         forbidden: true,
-        stderr: 'kubernetes/pods/istio-system.json.stderr',
+        stderr: './kubernetes/pods/istio-system.json.stderr',
         stderrFirstLine: FORBIDDEN.trim(),
       },
     ]);
@@ -83,6 +86,9 @@ describe('a collector bundle whose manifest records failures', () => {
     });
     expect(inventory['kubernetes/pods/istio-system.json.stderr']).toMatchObject({ status: 'used', kind: 'collector.stderr', recognisedBy: 'manifest' });
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['CFG001 critical']);
+
+    expect(inventory['nested/manifest.json']).toMatchObject({ status: 'invalid', reason: 'a second manifest: manifest.json already describes this bundle' });
+    expect(report.warnings).toEqual(['manifest.json lists istio/version.json with output, but the bundle has no such file']);
 
     const markdown = renderMarkdown(report, catalogueOf(RULES));
     expect(markdown).toContain('| `kubernetes/pods/istio-system.json` | `kubectl get pods -n istio-system -o json` | 1 (forbidden by RBAC) | Error from server (Forbidden): pods is forbidden');
