@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS, formatBytes, parseSize, type BundleLimits } from './bun
 import { BundleError } from './bundle/types.js';
 import { analyzeBundle, validateBundle } from './pipeline.js';
 import { catalogueOf } from './report/catalogue.js';
+import { stripControl } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { withMinimumSeverity } from './report/report.js';
@@ -60,8 +61,15 @@ function limitsFrom(argv: Record<string, unknown>): Partial<BundleLimits> {
 }
 
 async function emit(text: string, output: string | undefined): Promise<void> {
-  if (output) await writeFile(output, text);
-  else process.stdout.write(text);
+  if (!output) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    await writeFile(output, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -99,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       async (args) => {
         const { inventory, warnings } = await validateBundle(args.bundle, { limits: limitsFrom(args) });
         if (args.format === 'json') process.stdout.write(`${JSON.stringify({ inventory, warnings }, null, 2)}\n`);
-        else process.stdout.write(renderInventoryTable(inventory) + warnings.map((w) => `warning: ${w}\n`).join(''));
+        else process.stdout.write(renderInventoryTable(inventory) + warnings.map((w) => `warning: ${stripControl(w)}\n`).join(''));
         if (inventory.some((i) => i.status === 'invalid')) exitCode = EXIT.findings;
       },
     )

@@ -80,6 +80,8 @@ function describeType(type: string): string {
       return 'device file';
     case 'FIFO':
       return 'named pipe';
+    case 'Socket':
+      return 'socket';
     default:
       return `${type} entry`;
   }

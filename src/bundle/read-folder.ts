@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EntryGate } from './entry-gate.js';
 import type { BundleLimits } from './limits.js';
@@ -14,28 +14,42 @@ const MANIFEST = 'manifest.json';
 export async function readFolder(root: string, limits: BundleLimits, visitor: BundleVisitor): Promise<BundleReadResult> {
   const gate = new EntryGate(limits, visitor);
   try {
-    await walk(root, '', gate);
+    await walk(root, '', gate, visitor);
   } catch (error) {
     throw new BundleError(root, `cannot read folder: ${(error as Error).message}`);
   }
   return { sourceType: 'folder', warnings: [] };
 }
 
-async function walk(root: string, relative: string, gate: EntryGate): Promise<void> {
-  const entries = await readdir(join(root, relative), { withFileTypes: true });
+async function walk(root: string, relative: string, gate: EntryGate, visitor: BundleVisitor): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(join(root, relative), { withFileTypes: true });
+  } catch (error) {
+    if (relative === '') throw error; // the bundle folder itself: nothing to analyse
+    visitor.onSkipped(relative, `cannot read this folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return;
+  }
   // The manifest drives recognition of the entries after it, so it is read first (as the collector
   // also writes it first into its tarball); everything else in byte order.
   entries.sort((a, b) => Number(b.name === MANIFEST) - Number(a.name === MANIFEST) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const dirent of entries) {
     const path = relative ? `${relative}/${dirent.name}` : dirent.name;
     if (dirent.isDirectory()) {
-      await walk(root, path, gate);
+      await walk(root, path, gate, visitor);
     } else if (dirent.isFile()) {
-      const { size } = await lstat(join(root, path));
+      let size: number;
+      try {
+        size = (await lstat(join(root, path))).size;
+        await (await open(join(root, path), 'r')).close(); // unreadable files are skipped, not fatal
+      } catch (error) {
+        visitor.onSkipped(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        continue;
+      }
       const sink = gate.admit(path, size);
       if (sink) await pump(join(root, path), sink, size);
     } else {
-      gate.skipNonFile(path, dirent.isSymbolicLink() ? 'SymbolicLink' : dirent.isFIFO() ? 'FIFO' : 'CharacterDevice');
+      gate.skipNonFile(path, dirent.isSymbolicLink() ? 'SymbolicLink' : dirent.isFIFO() ? 'FIFO' : dirent.isSocket() ? 'Socket' : 'CharacterDevice');
     }
   }
 }

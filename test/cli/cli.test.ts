@@ -134,3 +134,17 @@ describe('istio-bundle validate, rules, explain', () => {
     expect((await run('explain', 'NOPE999')).code).toBe(2);
   });
 });
+
+describe('istio-bundle analyze output errors', () => {
+  it('exits 2 with a one-line reason when --output cannot be written', async () => {
+    const result = await run('analyze', BUNDLE, '--output', '/nonexistent-folder/report.md');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('istio-bundle: cannot write /nonexistent-folder/report.md: ENOENT\n');
+  });
+
+  it('rejects a --max-entries that is not a whole number of at least 1', async () => {
+    const result = await run('analyze', BUNDLE, '--max-entries', '-5');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--max-entries must be a whole number of at least 1');
+  });
+});
