@@ -6,7 +6,7 @@ import type { LogSummary } from '../artifacts/logs/schema.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
 import type { TopData } from '../artifacts/top/schema.js';
-import type { BundleFacts, BundleLayout, LogRecord, MeshModel, ModelFacets, PodRecord } from './facets.js';
+import { INPUT_IDS, type BundleFacts, type BundleLayout, type InputId, type LogRecord, type MeshModel, type ModelFacets, type PodRecord } from './facets.js';
 import { compareText } from '../order.js';
 
 export interface ModelInput {
@@ -84,7 +84,21 @@ export function buildModel(input: ModelInput): MeshModel {
   resolveTopNamespaces(facets);
   for (const { artifact, target } of logs) facets[target].push(logRecord(artifact, facets['kubectl.pods']));
 
-  return { bundle: bundleFacts(input, facets), facets };
+  return { bundle: bundleFacts(input, facets), facets, provided: providedInputs(artifacts, facets) };
+}
+
+function providedInputs(artifacts: Artifact[], facets: ModelFacets): Set<InputId> {
+  const provided = new Set<InputId>();
+  for (const artifact of artifacts) {
+    // A resource listing provides pods only when it holds some; an empty pod listing still provides them.
+    if (artifact.kind === 'k8s.resources') {
+      provided.add('k8s.resources');
+      if (facets['kubectl.pods'].length > 0) provided.add('kubectl.pods');
+    } else if ((INPUT_IDS as readonly string[]).includes(artifact.kind)) {
+      provided.add(artifact.kind as InputId);
+    }
+  }
+  return provided;
 }
 
 function source(path: string, pointer?: string, line?: number) {

@@ -94,4 +94,9 @@ export interface BundleFacts {
 export interface MeshModel {
   bundle: BundleFacts;
   facets: ModelFacets;
+  /**
+   * Inputs the bundle provides, even when empty: a pod listing with no pods is an answer ("no
+   * istiod is running"), not a missing input.
+   */
+  provided: ReadonlySet<InputId>;
 }

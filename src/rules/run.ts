@@ -21,7 +21,7 @@ export interface RuleRun {
 }
 
 function present(model: MeshModel, id: InputId): boolean {
-  return model.facets[id].length > 0;
+  return model.provided.has(id);
 }
 
 function collectCommands(ids: InputId[]): string[] {

@@ -69,7 +69,7 @@ const fixtures = discoverFixtures();
 /** Every facet of every fixture model at once: each rule then runs with all of its inputs present. */
 function unionModel(models: MeshModel[]): MeshModel {
   const facets = Object.fromEntries(INPUT_IDS.map((id) => [id, models.flatMap((m) => m.facets[id] as unknown[])])) as unknown as ModelFacets;
-  return { bundle: models[0]!.bundle, facets };
+  return { bundle: models[0]!.bundle, facets, provided: new Set(models.flatMap((m) => [...m.provided])) };
 }
 
 describe('a rule reads only the inputs it declares', () => {

@@ -21,7 +21,8 @@ export const cp001 = defineRule({
     'Reads the per-type xDS status of every proxy from `istioctl proxy-status` (any era) or istiod `debug/syncz`. ' +
     'Fires critical when any proxy is STALE for any type (istiod sent config the proxy has not acknowledged), and high when CDS or LDS is NOT SENT ' +
     '(the proxy has no clusters or no listeners from istiod). NOT SENT for RDS, EDS or ECDS is normal where nothing applies (a gateway without routes, no ECDS in use) and is not reported. ' +
-    'NOT SENT for CDS/LDS is raised to critical when it affects more than half of the proxies. Findings are grouped by the istiod the proxies are connected to.',
+    'NOT SENT for CDS/LDS is raised to critical when it affects more than half of the proxies. Findings are grouped by the istiod the proxies are connected to. ' +
+    'ERROR (the proxy rejected a push) belongs to CP008, which this version does not implement yet.',
   rationale:
     'A STALE proxy runs on configuration istiod has already replaced: routing, security policy and endpoints drift from what is applied, and changes "do nothing". ' +
     'It is the first sign of control-plane connectivity trouble (istiod overloaded, network, or a proxy stuck on a rejected push).',

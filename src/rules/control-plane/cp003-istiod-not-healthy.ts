@@ -26,7 +26,11 @@ export const cp003 = defineRule({
   check(inputs, context) {
     const istiods = inputs['kubectl.pods'].filter((p) => isIstiod(p.pod));
     if (istiods.length === 0) {
-      context.notChecked(`no istiod pod among the ${inputs['kubectl.pods'].length} pods collected`, ['kubectl get pods -n istio-system -o json']);
+      const count = inputs['kubectl.pods'].length;
+      context.notChecked(
+        count === 0 ? 'the pod listings in the bundle are empty' : `no istiod pod among the ${count} pods collected (pods of other namespaces only?)`,
+        ['kubectl get pods -n istio-system -o json'],
+      );
       return;
     }
     for (const record of istiods) {
