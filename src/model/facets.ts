@@ -1,4 +1,5 @@
 import type { AnalyzeMessage } from '../artifacts/analyze/schema.js';
+import { ARTIFACT_IDS, type ArtifactId } from '../artifacts/kind.js';
 import type { Pod } from '../artifacts/k8s/pod-schema.js';
 import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
 import type { LogSummary } from '../artifacts/logs/schema.js';
@@ -69,16 +70,14 @@ export interface ModelFacets {
 
 export type InputId = keyof ModelFacets;
 
-export const INPUT_IDS: readonly InputId[] = [
-  'istioctl.proxyStatus',
-  'istiod.syncz',
-  'kubectl.pods',
-  'kubectl.top',
-  'istioctl.analyze',
-  'k8s.resources',
-  'logs.proxy',
-  'logs.istiod',
-];
+/** Every artifact kind the rules can read: all of them but the bundle's own bookkeeping. */
+const BOOKKEEPING = new Set<ArtifactId>(['bundle.manifest', 'collector.stderr']);
+export const INPUT_IDS: readonly InputId[] = ARTIFACT_IDS.filter((id): id is InputId => !BOOKKEEPING.has(id));
+
+// Compile-time check that the facets and the artifact ids stay one vocabulary.
+type Bookkeeping = 'bundle.manifest' | 'collector.stderr';
+const inputsAreArtifacts: Exclude<ArtifactId, Bookkeeping> extends InputId ? (InputId extends ArtifactId ? true : never) : never = true;
+void inputsAreArtifacts;
 
 export type BundleLayout = 'collector' | 'istioctl-bug-report' | 'plain';
 
