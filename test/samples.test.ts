@@ -7,6 +7,7 @@ import { list } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../src/pipeline.js';
 import type { Finding, Severity } from '../src/rules/rule.js';
+import { reportSchemaErrors } from './helpers/report-schema.js';
 
 /**
  * Golden tests over the three scenario bundles in samples/ (see samples/README.md): each is analysed
@@ -119,6 +120,7 @@ describe('samples/ bundles', () => {
     describe(name, () => {
       it('as a folder: exactly the expected (rule, severity, subject) findings', async () => {
         const { report } = await analyzeBundle(join(SAMPLES, name));
+        expect(reportSchemaErrors(JSON.parse(JSON.stringify(report)))).toEqual([]);
         expect(keys(report.findings)).toEqual([...EXPECTED[name]!].sort());
         expect(report.inventorySummary).toMatchObject({ invalid: 0, 'not-recognised': 0, skipped: 0 });
         expect(report.bundle.layout).toBe('collector');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../src/artifacts/manifest/schema.js';
 import { validateValue } from '../../src/artifacts/validate.js';
 import { analyzeBundle, type Analysis } from '../../src/pipeline.js';
+import { reportSchemaErrors } from '../helpers/report-schema.js';
 import {
   bundleIn,
   exists,
@@ -319,6 +320,10 @@ describe('round trip: the analyzer on the collector output', () => {
 
   const find = (ruleId: string, name?: string) =>
     analysis.report.findings.filter((f) => f.ruleId === ruleId && (name === undefined || f.subject.name === name));
+
+  it('writes a JSON report that satisfies schemas/report.schema.json', () => {
+    expect(reportSchemaErrors(JSON.parse(JSON.stringify(analysis.report)))).toEqual([]);
+  });
 
   it('reads the bundle as a collector bundle, with the manifest time', () => {
     expect(analysis.report.bundle.layout).toBe('collector');

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/rules/registry.js';
+import { reportSchemaErrors } from '../helpers/report-schema.js';
 import {
   FIXTURE_NAME,
   RULE_FIXTURES_ROOT,
@@ -100,6 +101,11 @@ function describeFixture(fixture: RuleFixture) {
         for (const text of wanted.explanationIncludes ?? []) expect(found.explanation, `${label}: explanation`).toContain(text);
         for (const text of wanted.explanationExcludes ?? []) expect(found.explanation, `${label}: explanation`).not.toContain(text);
       }
+    });
+
+    it('its JSON report satisfies schemas/report.schema.json', async () => {
+      const { report } = await analyzeFixture(fixture);
+      expect(reportSchemaErrors(JSON.parse(JSON.stringify(report)))).toEqual([]);
     });
 
     it('every finding cites evidence inside the bundle', async () => {
