@@ -309,12 +309,13 @@ type TextEncoding = 'utf8' | 'utf16le';
 function detectEncoding(head: Buffer): TextEncoding | 'utf16be' {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
+  // Without a BOM: ASCII text in UTF-16LE has a NUL in (nearly) every odd byte and none in the even ones.
   const sample = head.subarray(0, 512);
-  if (sample.length >= 8) {
+  if (sample.length >= 16) {
     let oddZeros = 0;
     let evenZeros = 0;
     for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 1 ? oddZeros++ : evenZeros++;
-    if (oddZeros * 2 > sample.length / 2 && evenZeros === 0) return 'utf16le';
+    if (evenZeros === 0 && oddZeros >= 0.9 * Math.floor(sample.length / 2)) return 'utf16le';
   }
   return 'utf8';
 }

@@ -159,3 +159,27 @@ describe('UTF-16 files (PowerShell 5 redirection)', () => {
     expect(collector.inventory[0]).toMatchObject({ status: 'invalid', reason: 'UTF-16 big-endian text: save the output as UTF-8 (or UTF-16LE) and send it again' });
   });
 });
+
+describe('binary content is not mistaken for UTF-16', () => {
+  it('a zip header with NULs in odd positions stays binary', async () => {
+    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
+    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0xdf, 0xa4, 0xd2, 0x6c]);
+    const sink = collector.onEntry({ path: 'notes.docx', size: bytes.length });
+    sink.write(bytes);
+    sink.end();
+    expect(collector.inventory[0]).toMatchObject({ status: 'not-recognised', reason: 'binary content: not an output of kubectl or istioctl' });
+  });
+
+  it('UTF-16LE text without a byte-order mark is still read', async () => {
+    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
+    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const bytes = Buffer.from('POD                       NAME        CPU(cores)   MEMORY(bytes)\nistiod-7c4d8d6d7b-9mzt4   discovery   12m          4700Mi\n', 'utf16le');
+    const sink = collector.onEntry({ path: 'top-output.txt', size: bytes.length });
+    sink.write(bytes);
+    sink.end();
+    expect(collector.inventory[0]).toMatchObject({ status: 'used', kind: 'kubectl.top' });
+  });
+});
