@@ -3,7 +3,6 @@ import { normaliseEntryPath } from '../bundle/entry-path.js';
 import { formatBytes, LIMIT_FLAGS, type BundleLimits } from '../bundle/limits.js';
 import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
 import type { Artifact, InventoryItem } from './artifact.js';
-import { resourcesKind } from './k8s/kinds.js';
 import { knownUnanalysed } from './known-unanalysed.js';
 import { ArtifactParseError, type DocumentKind, type LineKind, type LineScanner, type SchemaViolation } from './kind.js';
 import type { StderrText } from './manifest/kinds.js';
@@ -231,11 +230,12 @@ class EntryIngest implements EntrySink {
     let parsed;
     try {
       parsed = kind.parse(text, recognition.context);
-      // A List sniffed as Pods that holds other kinds too is a general resource list.
-      if (kind.id === 'kubectl.pods' && recognition.by === 'content' && (parsed.data as Array<{ object: { kind?: unknown } }>).some((o) => o.object.kind !== 'Pod')) {
-        kind = resourcesKind as DocumentKind;
+      // Only a content guess may be corrected; a kind the manifest or the path declared is held to.
+      const other = recognition.by === 'content' ? kind.reclassify?.(parsed.data) : undefined;
+      if (other) {
+        kind = other.kind;
         recognition = { ...recognition, kind };
-        parsed = kind.parse(text, recognition.context);
+        parsed = other.parsed;
       }
     } catch (error) {
       if (!(error instanceof ArtifactParseError)) throw error;

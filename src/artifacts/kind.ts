@@ -60,6 +60,11 @@ interface KindBase {
 export interface DocumentKind<T = unknown> extends KindBase {
   mode: 'document';
   parse(text: string, context: EntryContext): ParsedDocument<T>;
+  /**
+   * When content sniffing chose this kind from the file's head, the whole parse may show it is
+   * another kind (a List that starts with Pods and holds Services too): that kind and its parse.
+   */
+  reclassify?(data: T): { kind: DocumentKind; parsed: ParsedDocument<unknown> } | undefined;
 }
 
 export interface ParsedDocument<T> {

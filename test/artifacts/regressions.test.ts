@@ -183,3 +183,27 @@ describe('binary content is not mistaken for UTF-16', () => {
     expect(collector.inventory[0]).toMatchObject({ status: 'used', kind: 'kubectl.top' });
   });
 });
+
+describe('a content guess corrected by the whole parse', () => {
+  const list = (kinds: string[]) =>
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: kinds.map((kind, i) => ({ apiVersion: 'v1', kind, metadata: { name: `o${i}`, namespace: 'bookinfo' } })) }, null, 4);
+
+  async function ingestOne(path: string, text: string) {
+    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
+    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const sink = collector.onEntry({ path, size: Buffer.byteLength(text) });
+    sink.write(Buffer.from(text));
+    sink.end();
+    return collector.inventory[0];
+  }
+
+  it('a sniffed List that starts with a Pod but holds a Service is read as resources', async () => {
+    expect(await ingestOne('dump-1.json', list(['Pod', 'Service']))).toMatchObject({ status: 'used', kind: 'k8s.resources', recognisedBy: 'content' });
+    expect(await ingestOne('dump-2.json', list(['Pod', 'Pod']))).toMatchObject({ status: 'used', kind: 'kubectl.pods', recognisedBy: 'content' });
+  });
+
+  it('a listing the path declares as pods is held to it', async () => {
+    expect(await ingestOne('kubernetes/pods/bookinfo.json', list(['Pod', 'Service']))).toMatchObject({ status: 'invalid', kind: 'kubectl.pods', pointer: '/items/1/kind' });
+  });
+});

@@ -1,4 +1,4 @@
-import { defineDocumentKind, type ParsedDocument } from '../kind.js';
+import { defineDocumentKind, type DocumentKind, type ParsedDocument } from '../kind.js';
 import { readKubernetesObjects, type LocatedObject } from './documents.js';
 import { podSchema, type Pod } from './pod-schema.js';
 import { resourceSchema, type KubernetesObject } from './resource-schema.js';
@@ -38,6 +38,17 @@ function looksLikePods(head: string): boolean {
   return kindsInHead(head).find((k) => k !== 'List') === 'Pod';
 }
 
+function resourcesDocument(objects: LocatedObject[]): ParsedDocument<LocatedResource[]> {
+  return {
+    data: objects as LocatedResource[],
+    validate: objects.flatMap((o) => [
+      { value: o.object, pointer: o.pointer, line: o.line },
+      // Pods inside a mixed List feed the same rules as `kubectl get pods`: hold them to its schema.
+      ...(o.object.kind === 'Pod' ? [{ value: o.object, pointer: o.pointer, line: o.line, schema: podSchema }] : []),
+    ]),
+  };
+}
+
 export const podsKind = defineDocumentKind<LocatedPod[]>({
   id: 'kubectl.pods',
   title: 'Pods (kubectl get pods -o json)',
@@ -52,6 +63,10 @@ export const podsKind = defineDocumentKind<LocatedPod[]>({
       data: objects as LocatedPod[],
       validate: objects.map((o) => ({ value: o.object, pointer: o.pointer, line: o.line })),
     };
+  },
+  reclassify(objects) {
+    if (objects.every((o) => o.object.kind === 'Pod')) return undefined;
+    return { kind: resourcesKind as DocumentKind, parsed: resourcesDocument(objects as unknown as LocatedObject[]) };
   },
 });
 
@@ -69,15 +84,5 @@ export const resourcesKind = defineDocumentKind<LocatedResource[]>({
     /(?:^|\/)cluster\/(?:k8s-resources|k8s-cluster-resources|crs|nodes)$/,
   ],
   sniff: (head) => looksLikeKubernetes(head) && !looksLikePods(head),
-  parse(text): ParsedDocument<LocatedResource[]> {
-    const objects = readKubernetesObjects(text);
-    return {
-      data: objects as LocatedResource[],
-      validate: objects.flatMap((o) => [
-        { value: o.object, pointer: o.pointer, line: o.line },
-        // Pods inside a mixed List feed the same rules as `kubectl get pods`: hold them to its schema.
-        ...(o.object.kind === 'Pod' ? [{ value: o.object, pointer: o.pointer, line: o.line, schema: podSchema }] : []),
-      ]),
-    };
-  },
+  parse: (text) => resourcesDocument(readKubernetesObjects(text)),
 });
