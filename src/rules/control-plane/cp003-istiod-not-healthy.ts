@@ -1,3 +1,5 @@
+import type { Pod } from '../../artifacts/k8s/pod-schema.js';
+import { GiB, parseQuantity } from '../../artifacts/quantity.js';
 import { containerStatuses, isIstiod, podCondition } from '../../model/pods.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule, severityRank, type Evidence, type Severity } from '../rule.js';
@@ -19,7 +21,7 @@ export const cp003 = defineRule({
     'A crashlooping istiod is usually memory: the mesh outgrew its resources.',
   remediation:
     'Read why it died: `kubectl describe pod` and `kubectl logs --previous -c discovery`. For OOMKilled or memory pressure, raise the discovery container memory ' +
-    '(`kubectl -n istio-system set resources deploy/istiod -c discovery --limits=memory=4Gi --requests=memory=2Gi` or the Helm value `pilot.resources`) ' +
+    '(`kubectl -n istio-system set resources deploy/istiod -c discovery --limits=memory=<2× the current limit>` or the Helm value `pilot.resources`) ' +
     'and run several replicas (`pilot.autoscaleMin`). Reduce what istiod must compute with Sidecar resources and `discoverySelectors`.',
   threshold: { value: 'not Ready, CrashLoopBackOff, OOMKilled; restarts > 0 (medium)', source: 'playbook CP003; seed: "istiod crashlooping = immediate scaling required"' },
   docs: ['https://istio.io/latest/docs/ops/deployment/performance-and-scalability/', 'https://istio.io/latest/docs/ops/diagnostic-tools/istioctl/'],
@@ -38,6 +40,11 @@ export const cp003 = defineRule({
       const problems: string[] = [];
       const evidence: Evidence[] = [];
       let severity = 'info' as Severity;
+      /** The most telling problem, for the title: crashlooping, then down, then OOMKilled. */
+      let headline: string | undefined;
+      const headlineIf = (text: string) => {
+        headline ??= text;
+      };
       const raise = (to: Severity) => {
         if (severityRank(to) < severityRank(severity)) severity = to;
       };
@@ -50,10 +57,12 @@ export const cp003 = defineRule({
         evidence.push(evidenceAt(record.source, `status.phase: ${phase}`, '/status/phase'));
       } else if (phase && phase !== 'Running') {
         raise('critical');
+        headlineIf(`is ${phase}`);
         problems.push(`the pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}`);
         evidence.push(evidenceAt(record.source, `status.phase: ${phase}`, '/status/phase'));
       } else if (podCondition(pod, 'Ready') === 'False') {
         raise('critical');
+        headlineIf('is not Ready');
         problems.push('the pod is not Ready');
         const index = pod.status?.conditions?.findIndex((c) => c.type === 'Ready') ?? -1;
         evidence.push(evidenceAt(record.source, 'condition Ready=False', `/status/conditions/${index}`));
@@ -64,11 +73,13 @@ export const cp003 = defineRule({
         const restarts = status.restartCount ?? 0;
         if (waiting === 'CrashLoopBackOff') {
           raise('critical');
+          headline = `is crashlooping (${restarts} restarts)`;
           problems.push(`container \`${status.name}\` is in CrashLoopBackOff after ${restarts} restarts`);
           evidence.push(evidenceAt(record.source, `${status.name}: waiting CrashLoopBackOff, restartCount ${restarts}`, `${status.pointer}/state/waiting/reason`));
         }
         if (oom) {
           raise('critical');
+          headlineIf(`was OOMKilled${restarts > 0 ? ` (${restarts} restarts)` : ''}`);
           const exit = (oom === 'state' ? status.state : status.lastState)?.terminated?.exitCode;
           problems.push(`container \`${status.name}\` was OOMKilled${exit !== undefined ? ` (exit code ${exit})` : ''}: it ran out of its memory limit`);
           evidence.push(evidenceAt(record.source, `${status.name}: ${oom}.terminated.reason OOMKilled`, `${status.pointer}/${oom}/terminated/reason`));
@@ -82,11 +93,12 @@ export const cp003 = defineRule({
       }
       if (problems.length === 0) continue;
       const crashing = severity === 'critical';
+      const oomKilled = containerStatuses(pod).some((st) => st.state?.terminated?.reason === 'OOMKilled' || st.lastState?.terminated?.reason === 'OOMKilled');
       const leftBehind = !crashing && (phase === 'Failed' || phase === 'Succeeded');
       context.report({
         severity,
         subject: { kind: 'Pod', namespace: record.namespace, name: record.name },
-        title: crashing ? `istiod ${record.name} is down or crashlooping` : leftBehind ? `istiod replica ${record.name} was ${pod.status?.reason === 'Evicted' ? 'evicted' : phase}` : `istiod ${record.name} has restarted`,
+        title: crashing ? `istiod ${record.name} ${headline ?? 'is down'}` : leftBehind ? `istiod replica ${record.name} was ${pod.status?.reason === 'Evicted' ? 'evicted' : phase}` : `istiod ${record.name} has restarted`,
         evidence,
         explanation:
           `In \`${record.source.path}\`: ${problems.join('; ')}. ` +
@@ -99,8 +111,17 @@ export const cp003 = defineRule({
           shell`kubectl describe pod ${record.name} -n ${record.namespace}`,
           shell`kubectl logs ${record.name} -n ${record.namespace} -c discovery --previous --tail=200`,
           shell`kubectl top pod ${record.name} -n ${record.namespace} --containers`,
+          ...(oomKilled ? [shell`kubectl -n ${record.namespace} set resources deploy/istiod -c discovery --limits=memory=${doubledLimit(pod)}`] : []),
         ],
       });
     }
   },
 });
+
+/** Twice the discovery container's memory limit (at least 4Gi), for an OOMKilled istiod. */
+function doubledLimit(pod: Pod): string {
+  const limit = pod.spec?.containers?.find((c) => c.name === 'discovery')?.resources?.limits?.memory;
+  const bytes = limit !== undefined ? parseQuantity(limit) : undefined;
+  const gi = Math.max(4, bytes ? Math.ceil((2 * bytes) / GiB) : 4);
+  return `${gi}Gi`;
+}
