@@ -84,34 +84,39 @@ export function parseTextAccessLine(line: string): AccessRecord | undefined {
   if (tokens.length < 4) return undefined;
   const code = Number(tokens[2]);
   if (!Number.isInteger(code)) return undefined;
-  const record: AccessRecord = { time: tokens[0]!.slice(1, -1), code, flags: splitFlags(tokens[3]!) };
   // `"GET /path HTTP/1.1"`; TCP connections print `"- - -"`: no method, no path.
   const request = tokens[1]!;
   const space = request.indexOf(' ');
+  let method: string | undefined;
+  let path: string | undefined;
   if (space > 1) {
-    const method = request.slice(1, space);
     const pathEnd = request.indexOf(' ', space + 1);
-    const path = request.slice(space + 1, pathEnd < 0 ? request.length - 1 : pathEnd);
-    if (method !== '-') record.method = method;
-    if (path !== '-' && path !== '') record.path = path;
+    method = request.slice(1, space);
+    path = request.slice(space + 1, pathEnd < 0 ? request.length - 1 : pathEnd);
+    if (method === '-') method = undefined;
+    if (path === '-' || path === '') path = undefined;
   }
   // Tokens past the flags only have a known meaning in Istio's default layouts; a customised
   // accessLogFormat keeps only what is certain (time, request line, code, flags).
   const layout = LAYOUTS[tokens.length];
-  if (layout) assignLayoutFields(record, tokens, layout);
-  return record;
-}
-
-function assignLayoutFields(record: AccessRecord, tokens: string[], layout: Layout): void {
-  let value: string | undefined;
-  if (layout.details !== undefined && (value = unquote(tokens[layout.details]!)) !== undefined) record.details = value;
-  if (layout.terminationDetails !== undefined && (value = unquote(tokens[layout.terminationDetails]!)) !== undefined) record.terminationDetails = value;
-  if ((value = unquote(tokens[layout.transportFailure]!)) !== undefined) record.transportFailure = value;
-  if ((value = unquote(tokens[layout.authority]!)) !== undefined) record.authority = value;
-  if ((value = unquote(tokens[layout.upstreamHost]!)) !== undefined) record.upstreamHost = value;
-  if ((value = unquote(tokens[layout.upstreamCluster]!)) !== undefined) record.upstreamCluster = stripStatSuffix(value);
-  if ((value = unquote(tokens[layout.downstreamLocal]!)) !== undefined) record.downstreamLocal = value;
-  if ((value = unquote(tokens[layout.downstreamRemote]!)) !== undefined) record.downstreamRemote = value;
+  const field = (index: number | undefined) => (layout && index !== undefined ? unquote(tokens[index]!) : undefined);
+  const cluster = field(layout?.upstreamCluster);
+  // Every field is set, even to undefined: one object shape keeps this hot path monomorphic.
+  return {
+    time: tokens[0]!.slice(1, -1),
+    method,
+    path,
+    code,
+    flags: splitFlags(tokens[3]!),
+    details: field(layout?.details),
+    terminationDetails: field(layout?.terminationDetails),
+    transportFailure: field(layout?.transportFailure),
+    authority: field(layout?.authority),
+    upstreamHost: field(layout?.upstreamHost),
+    upstreamCluster: cluster === undefined ? undefined : stripStatSuffix(cluster),
+    downstreamLocal: field(layout?.downstreamLocal),
+    downstreamRemote: field(layout?.downstreamRemote),
+  };
 }
 
 /** JSON-encoded access lines: key order is not stable, values may be numbers, strings, `"-"` or null. */
