@@ -1,3 +1,4 @@
+import { compareText } from '../order.js';
 import type { ArtifactId, EntryContext } from './kind.js';
 
 export type RecognisedBy = 'manifest' | 'path' | 'content';
@@ -23,4 +24,9 @@ export interface InventoryItem {
   reason?: string;
   line?: number;
   pointer?: string;
+}
+
+/** The inventory in path order (byte-wise), as every report lists it. */
+export function sortInventory<T extends { path: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => compareText(a.path, b.path));
 }

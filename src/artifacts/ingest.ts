@@ -128,8 +128,7 @@ class EntryIngest implements EntrySink {
       step();
     } catch (error) {
       this.failed = true;
-      this.phase = { name: 'discard' };
-      this.record({ status: 'invalid', reason: `analyzer error while reading this entry (please report it): ${(error as Error).message}` });
+      this.discard({ status: 'invalid', reason: `analyzer error while reading this entry (please report it): ${(error as Error).message}` });
     }
   }
 
@@ -168,52 +167,40 @@ class EntryIngest implements EntrySink {
     const hint = this.collector.hintFor(path);
     const encoding = detectEncoding(head);
     if (encoding === 'utf16be') {
-      this.record({ status: 'invalid', reason: 'UTF-16 big-endian text: save the output as UTF-8 (or UTF-16LE) and send it again' });
-      this.phase = { name: 'discard' };
-      return;
+      return this.discard({ status: 'invalid', reason: 'UTF-16 big-endian text: save the output as UTF-8 (or UTF-16LE) and send it again' });
     }
     const binary = encoding === 'utf8' && head.subarray(0, 8000).includes(0);
     const headText = binary ? undefined : stripBom(head.subarray(0, HEAD_BYTES).toString(encoding));
     if (head.length === 0 && hint?.exitCode !== undefined && hint.exitCode !== 0) {
       // A command that failed and printed nothing: its empty output is not an (empty) artifact.
       const how = hint.forbidden ? 'was forbidden by RBAC' : hint.exitCode === 124 ? 'timed out' : `failed with exit code ${hint.exitCode}`;
-      this.record({ status: 'skipped', ...(hint.kind && isArtifactId(hint.kind) ? { kind: hint.kind } : {}), reason: `no output: the collector's command ${how} (see Collection failures)` });
-      this.phase = { name: 'discard' };
-      return;
+      return this.discard({ status: 'skipped', ...(hint.kind && isArtifactId(hint.kind) ? { kind: hint.kind } : {}), reason: `no output: the collector's command ${how} (see Collection failures)` });
     }
     if (hint?.kind && !isArtifactId(hint.kind)) {
       // The collector knows more kinds than this version analyses: say so rather than guess.
-      this.record({ status: 'not-recognised', reason: `collector artifact "${hint.kind}": not analysed by this version` });
-      this.phase = { name: 'discard' };
-      return;
+      return this.discard({ status: 'not-recognised', reason: `collector artifact "${hint.kind}": not analysed by this version` });
     }
     const recognition = recognise(path, headText, hint);
     if (!recognition) {
-      this.record({ status: 'not-recognised', reason: knownUnanalysed(path) ?? describeUnrecognised(head, binary) });
-      this.phase = { name: 'discard' };
-      return;
+      return this.discard({ status: 'not-recognised', reason: knownUnanalysed(path) ?? describeUnrecognised(headText, head.length) });
     }
     const { kind } = recognition;
     if (kind.mode === 'document') {
       if (size > this.limits.maxDocumentBytes) {
-        this.record({
+        return this.discard({
           status: 'skipped',
           kind: kind.id,
           recognisedBy: recognition.by,
           reason: `too large to parse safely: ${formatBytes(size)} over the ${formatBytes(this.limits.maxDocumentBytes)} document cap (raise with ${LIMIT_FLAGS.maxDocumentBytes})`,
         });
-        this.phase = { name: 'discard' };
-        return;
       }
       if (this.collector.parsedBytes + size > this.limits.maxParsedBytes) {
-        this.record({
+        return this.discard({
           status: 'skipped',
           kind: kind.id,
           recognisedBy: recognition.by,
           reason: `not parsed: the ${formatBytes(this.limits.maxParsedBytes)} budget for parsed documents is used up (raise with ${LIMIT_FLAGS.maxParsedBytes})`,
         });
-        this.phase = { name: 'discard' };
-        return;
       }
       this.collector.parsedBytes += size;
       this.phase = { name: 'document', recognition, kind, chunks: [head], encoding };
@@ -265,6 +252,12 @@ class EntryIngest implements EntrySink {
     this.accept(recognition, parsed.data);
   }
 
+  /** Records why the entry is not used, and drops the rest of its bytes. */
+  private discard(item: Omit<InventoryItem, 'path' | 'size'>): void {
+    this.record(item);
+    this.phase = { name: 'discard' };
+  }
+
   private accept(recognition: Recognition, data: unknown): void {
     this.collector.artifacts.push({ kind: recognition.kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data });
     this.record({ status: 'used', kind: recognition.kind.id, recognisedBy: recognition.by });
@@ -287,10 +280,11 @@ function firstViolation(kind: DocumentKind, parsed: ReturnType<DocumentKind['par
   return undefined;
 }
 
-function describeUnrecognised(head: Buffer, binary: boolean): string {
-  if (head.length === 0) return 'empty file';
-  if (binary) return 'binary content: not an output of kubectl or istioctl';
-  const first = head.toString('utf8').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+/** `headText` is undefined for binary content; it is the decoded head otherwise (UTF-16 included). */
+function describeUnrecognised(headText: string | undefined, bytes: number): string {
+  if (bytes === 0) return 'empty file';
+  if (headText === undefined) return 'binary content: not an output of kubectl or istioctl';
+  const first = headText.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   return `no artifact kind matches its path or content (first line: ${JSON.stringify(first.slice(0, 80))})`;
 }
 

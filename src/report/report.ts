@@ -1,4 +1,4 @@
-import type { InventoryItem } from '../artifacts/artifact.js';
+import { sortInventory, type InventoryItem } from '../artifacts/artifact.js';
 import { normaliseEntryPath } from '../bundle/entry-path.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import { isArtifactId } from '../artifacts/recognise.js';
@@ -66,7 +66,7 @@ function countBySeverity(findings: Finding[]): Record<Severity, number> {
 
 export function buildReport({ model, run, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
   const summary = countBySeverity(run.findings);
-  const sortedInventory = [...inventory].sort((a, b) => compareText(a.path, b.path));
+  const sortedInventory = sortInventory(inventory);
   const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
   for (const item of sortedInventory) inventorySummary[item.status]++;
   const bundle: Report['bundle'] = {
