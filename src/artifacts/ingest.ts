@@ -157,7 +157,15 @@ class EntryIngest implements EntrySink {
     if (phase.name === 'document') this.finishDocument(phase.kind, phase.recognition, Buffer.concat(phase.chunks), phase.encoding);
     else if (phase.name === 'lines') {
       phase.lines.end();
-      this.accept(phase.recognition, phase.scanner.finish());
+      let summary;
+      try {
+        summary = phase.scanner.finish();
+      } catch (error) {
+        if (!(error instanceof ArtifactParseError)) throw error;
+        this.record({ status: 'invalid', kind: phase.kind.id, recognisedBy: phase.recognition.by, reason: error.message });
+        return;
+      }
+      this.accept(phase.recognition, summary);
     }
   }
 

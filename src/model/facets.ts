@@ -2,7 +2,7 @@ import type { AnalyzeMessage } from '../artifacts/analyze/schema.js';
 import { ARTIFACT_IDS, type ArtifactId } from '../artifacts/kind.js';
 import type { Pod } from '../artifacts/k8s/pod-schema.js';
 import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
-import type { LogSummary } from '../artifacts/logs/schema.js';
+import type { LogPart } from '../artifacts/logs/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
 import type { TopRow } from '../artifacts/top/schema.js';
 
@@ -39,18 +39,23 @@ export interface ResourceRecord {
   source: Source;
 }
 
-/** How a log was tied to its pod: the bundle said so, or its own addresses matched a pod's IP. */
-export type LogIdentity = 'manifest' | 'path' | 'pod-ip' | 'file-name';
+/**
+ * How a log was tied to its pod: the bundle said so (manifest, path layout, `kubectl logs --prefix`),
+ * the log names its proxy (`Proxy role … id=`), its own addresses matched a pod's IP, or the file
+ * is named after the pod. `unknown`: nothing ties it to a pod, and findings name the file.
+ */
+export type LogIdentity = 'manifest' | 'path' | 'prefix' | 'proxy-id' | 'pod-ip' | 'file-name' | 'unknown';
 
 export interface LogRecord {
   path: string;
   namespace?: string;
-  pod: string;
+  /** Absent when nothing in the bundle ties the log to a pod. */
+  pod?: string;
   container: string;
   /** The log of the container's previous instance (`kubectl logs --previous`). */
   previous: boolean;
   identifiedBy: LogIdentity;
-  summary: LogSummary;
+  summary: LogPart;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { defineLineKind } from '../kind.js';
+import { withoutKubectlPrefixes } from './kubectl-prefix.js';
 import { LogScanner } from './scanner.js';
 import { logSummarySchema, type LogSummary } from './schema.js';
 
@@ -16,21 +17,25 @@ const ISTIOD_MARKERS = [
   /\sads\s+(?:ADS:|XDS:|Push |CDS:|EDS:|LDS:|RDS:)/,
   /Push debounce stable|XDS: (?:Incremental )?Pushing|Push Status: \{/,
   /leader election lock|successfully acquired lease|attempting to acquire leader lease/,
-  /pilot-discovery|Starting Istiod|Discovery service started|\tmodel\t|\tserverca\t/,
+  // Tab-separated scopes; a pasted log may have its tabs turned into runs of spaces.
+  /pilot-discovery|Starting Istiod|Discovery service started|(?:\t| {2,})(?:model|serverca)(?:\t| {2,})/,
 ];
 
 function score(head: string, markers: RegExp[]): number {
   return markers.filter((marker) => marker.test(head)).length;
 }
 
+/** Markers are looked for in the container's own lines, without `kubectl logs --timestamps/--prefix`. */
 export function sniffProxyLog(head: string): boolean {
-  const proxy = score(head, PROXY_MARKERS);
-  return proxy > 0 && proxy >= score(head, ISTIOD_MARKERS);
+  const lines = withoutKubectlPrefixes(head);
+  const proxy = score(lines, PROXY_MARKERS);
+  return proxy > 0 && proxy >= score(lines, ISTIOD_MARKERS);
 }
 
 export function sniffIstiodLog(head: string): boolean {
-  const istiod = score(head, ISTIOD_MARKERS);
-  return istiod > 0 && istiod > score(head, PROXY_MARKERS);
+  const lines = withoutKubectlPrefixes(head);
+  const istiod = score(lines, ISTIOD_MARKERS);
+  return istiod > 0 && istiod > score(lines, PROXY_MARKERS);
 }
 
 export const proxyLogKind = defineLineKind<LogSummary>({

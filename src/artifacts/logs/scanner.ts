@@ -1,6 +1,8 @@
-import type { LineScanner } from '../kind.js';
+import { ArtifactParseError, type LineScanner } from '../kind.js';
 import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine, type AccessRecord } from './access-log.js';
-import type { LogSummary, SignatureHits } from './schema.js';
+import { splitKubectlPrefix } from './kubectl-prefix.js';
+import { proxyIdentity, istioVersion } from './proxy-identity.js';
+import type { LogPart, LogSummary, SignatureHits } from './schema.js';
 import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
 import { compareText } from '../../order.js';
 
@@ -10,8 +12,13 @@ const MAX_BREAKDOWN_KEYS = 200;
 const BREAKDOWN_SHOWN = 10;
 const MAX_IP_CANDIDATES = 1000;
 
+/** Sources a `kubectl logs -l … --prefix` file is split into; lines of further pods stay in the file's own part. */
+const MAX_SOURCES = 100;
+
 /** `2024-07-25T20:12:59.093175Z<TAB or spaces>level` (Istio Go, Envoy ≥ 1.17 app log, ztunnel). */
 const LEVELLED = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s+(\w+)\b/;
+/** Envoy's own log format before Istio 1.17 / in `--log-format` defaults: `[2020-11-25 21:26:18.409][14][warning][config] …`. */
+const ENVOY_BRACKETED = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\]\[\d+\]\[\w+\]/;
 
 interface Hits {
   count: number;
@@ -21,9 +28,57 @@ interface Hits {
   keys: Map<string, number>;
 }
 
-/** Scans a container log line by line: counts, timestamps, access-log outcomes and signatures. */
+/**
+ * Scans a container log line by line. `kubectl logs` prefixes are taken off first: the
+ * `--timestamps` time stands in where the line has none, and a `--prefix` file mixing several
+ * pods is split into one part per pod and container. A log with lines but not one an Envoy or
+ * Istio component writes is refused: it could not be read, so it cannot say "nothing found".
+ */
 export class LogScanner implements LineScanner<LogSummary> {
   private lines = 0;
+  private readonly own = new LogTally();
+  private readonly sources = new Map<string, { pod: string; container: string; tally: LogTally }>();
+
+  line(raw: string, lineNumber: number): void {
+    this.lines = lineNumber;
+    const split = splitKubectlPrefix(raw);
+    let tally = this.own;
+    if (split.pod !== undefined) {
+      const key = `${split.pod}/${split.container}`;
+      let source = this.sources.get(key);
+      if (!source && this.sources.size < MAX_SOURCES) {
+        source = { pod: split.pod, container: split.container!, tally: new LogTally() };
+        this.sources.set(key, source);
+      }
+      if (source) tally = source.tally;
+    }
+    tally.line(split.text, lineNumber, split.time);
+  }
+
+  finish(): LogSummary {
+    const parts = [...this.sources.values()].sort((a, b) => compareText(a.pod, b.pod) || compareText(a.container, b.container));
+    const recognised = parts.reduce((sum, part) => sum + part.tally.recognised, this.own.recognised);
+    if (recognised === 0 && this.own.nonEmpty + parts.reduce((sum, p) => sum + p.tally.nonEmpty, 0) > 0) {
+      const first = this.own.firstText ?? parts[0]?.tally.firstText ?? '';
+      throw new ArtifactParseError(
+        `none of its ${this.lines} lines is an Envoy access-log line or an Istio/Envoy log line, so it could not be analysed (first line: ${JSON.stringify(first.slice(0, 80))})`,
+      );
+    }
+    const summary: LogSummary = { ...this.own.finish(), lines: this.lines };
+    if (parts.length > 0) summary.sources = parts.map(({ pod, container, tally }) => ({ pod, container, summary: tally.finish() }));
+    return summary;
+  }
+}
+
+/** Counts of one log (or of one pod's lines in a `--prefix` file). */
+class LogTally {
+  /** Lines an Envoy or Istio component wrote (access, levelled, Envoy's bracketed format, a signature). */
+  recognised = 0;
+  nonEmpty = 0;
+  firstText?: string;
+  private lines = 0;
+  private identity?: LogPart['proxy'];
+  private version?: string;
   private longLines = 0;
   private first?: string;
   private last?: string;
@@ -36,9 +91,11 @@ export class LogScanner implements LineScanner<LogSummary> {
   private ipVotes = new Map<string, number>();
   private hits = new Map<SignatureId, Hits>();
 
-  line(raw: string, lineNumber: number): void {
-    this.lines = lineNumber;
+  line(raw: string, lineNumber: number, prefixTime?: string): void {
+    this.lines++;
     if (raw.length === 0) return;
+    this.nonEmpty++;
+    this.firstText ??= raw;
     let text = raw;
     if (text.length > MAX_LINE_CHARS) {
       text = text.slice(0, MAX_LINE_CHARS);
@@ -46,8 +103,9 @@ export class LogScanner implements LineScanner<LogSummary> {
     }
     const access = isTextAccessLine(text) ? parseTextAccessLine(text) : text.charCodeAt(0) === 0x7b ? parseJsonAccessLine(text) : undefined;
     if (access) {
+      this.recognised++;
       this.countAccess(access);
-      this.stamp(access.time);
+      this.stamp(access.time ?? prefixTime);
       for (const signature of LOG_SIGNATURES) {
         const key = signature.matchAccess(access);
         if (key !== undefined) this.hit(signature.id, key, lineNumber, text, true);
@@ -56,19 +114,33 @@ export class LogScanner implements LineScanner<LogSummary> {
     }
     const levelled = LEVELLED.exec(text);
     if (levelled) {
+      this.recognised++;
       this.stamp(levelled[1]);
       const level = levelled[2]!;
       if (level === 'error' || level === 'critical' || level === 'fatal') this.errors++;
       else if (level === 'warn' || level === 'warning') this.warns++;
+      if (level === 'info') this.startupFacts(text);
+    } else {
+      if (ENVOY_BRACKETED.test(text)) this.recognised++;
+      this.stamp(prefixTime);
     }
     for (const signature of LOG_SIGNATURES) {
       const key = signature.matchText(text);
-      if (key !== undefined) this.hit(signature.id, key, lineNumber, text, false);
+      if (key !== undefined) {
+        if (!levelled) this.recognised++;
+        this.hit(signature.id, key, lineNumber, text, false);
+      }
     }
   }
 
-  finish(): LogSummary {
-    const summary: LogSummary = {
+  /** pilot-agent prints its version and the proxy id (`<pod>.<namespace>`) at start-up. */
+  private startupFacts(text: string): void {
+    if (this.identity === undefined) this.identity = proxyIdentity(text);
+    if (this.version === undefined) this.version = istioVersion(text);
+  }
+
+  finish(): LogPart {
+    const summary: LogPart = {
       lines: this.lines,
       levels: { error: this.errors, warn: this.warns },
       access: {
@@ -80,6 +152,8 @@ export class LogScanner implements LineScanner<LogSummary> {
       signatures: {},
     };
     if (this.longLines > 0) summary.longLines = this.longLines;
+    if (this.identity) summary.proxy = this.identity;
+    if (this.version) summary.istioVersion = this.version;
     if (this.first) summary.firstTimestamp = this.first;
     if (this.last) summary.lastTimestamp = this.last;
     const ownIp = this.ownIp();

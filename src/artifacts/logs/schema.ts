@@ -9,55 +9,56 @@ const lineRef = {
 
 const counts = { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } } as const;
 
-/** What a scan of one container log keeps: counts and a few lines, never the log itself. */
-export const logSummarySchema = {
-  $id: 'logs',
-  title: 'Summary of one container log (istio-proxy or istiod), produced by a line-by-line scan',
-  type: 'object',
-  required: ['lines', 'levels', 'access', 'signatures'],
-  additionalProperties: false,
-  properties: {
-    lines: { type: 'integer', minimum: 0 },
-    /** Lines longer than the scan keeps, cut for matching. */
-    longLines: { type: 'integer', minimum: 0 },
-    firstTimestamp: { type: 'string' },
-    lastTimestamp: { type: 'string' },
-    levels: { type: 'object', required: ['error', 'warn'], properties: { error: { type: 'integer' }, warn: { type: 'integer' } } },
-    access: {
+const partProperties = {
+  lines: { type: 'integer', minimum: 0 },
+  /** The proxy as pilot-agent names itself at start-up (`Proxy role … id=<pod>.<namespace>`). */
+  proxy: {
+    type: 'object',
+    required: ['pod', 'namespace'],
+    additionalProperties: false,
+    properties: { pod: { type: 'string' }, namespace: { type: 'string' } },
+  },
+  /** The Istio version pilot-agent prints at start-up (`Version 1.22.3-…`). */
+  istioVersion: { type: 'string' },
+  /** Lines longer than the scan keeps, cut for matching. */
+  longLines: { type: 'integer', minimum: 0 },
+  firstTimestamp: { type: 'string' },
+  lastTimestamp: { type: 'string' },
+  levels: { type: 'object', required: ['error', 'warn'], properties: { error: { type: 'integer' }, warn: { type: 'integer' } } },
+  access: {
+    type: 'object',
+    required: ['requests', 'failed', 'byFlag', 'byStatusClass'],
+    additionalProperties: false,
+    properties: {
+      /** Access-log lines (HTTP requests and TCP connections). */
+      requests: { type: 'integer', minimum: 0 },
+      /** Those that failed: 5xx, Envoy's own 403 (RBAC) and 404 (no route), TCP connections with a failure flag. */
+      failed: { type: 'integer', minimum: 0 },
+      byFlag: counts,
+      byStatusClass: counts,
+      /** The pod IP this proxy serves, inferred from its own addresses in the access log. */
+      ownIp: { type: 'string' },
+    },
+  },
+  signatures: {
+    type: 'object',
+    additionalProperties: {
       type: 'object',
-      required: ['requests', 'failed', 'byFlag', 'byStatusClass'],
+      required: ['count', 'accessCount', 'first', 'last', 'breakdown'],
       additionalProperties: false,
       properties: {
-        /** Access-log lines (HTTP requests and TCP connections). */
-        requests: { type: 'integer', minimum: 0 },
-        /** Those that failed: 5xx, Envoy's own 403 (RBAC) and 404 (no route), TCP connections with a failure flag. */
-        failed: { type: 'integer', minimum: 0 },
-        byFlag: counts,
-        byStatusClass: counts,
-        /** The pod IP this proxy serves, inferred from its own addresses in the access log. */
-        ownIp: { type: 'string' },
-      },
-    },
-    signatures: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        required: ['count', 'accessCount', 'first', 'last', 'breakdown'],
-        additionalProperties: false,
-        properties: {
-          count: { type: 'integer', minimum: 1 },
-          /** How many of the matches are access-log lines (requests), the rest are log messages. */
-          accessCount: { type: 'integer', minimum: 0 },
-          first: lineRef,
-          last: lineRef,
-          breakdown: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['key', 'count'],
-              additionalProperties: false,
-              properties: { key: { type: 'string' }, count: { type: 'integer', minimum: 1 } },
-            },
+        count: { type: 'integer', minimum: 1 },
+        /** How many of the matches are access-log lines (requests), the rest are log messages. */
+        accessCount: { type: 'integer', minimum: 0 },
+        first: lineRef,
+        last: lineRef,
+        breakdown: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['key', 'count'],
+            additionalProperties: false,
+            properties: { key: { type: 'string' }, count: { type: 'integer', minimum: 1 } },
           },
         },
       },
@@ -65,5 +66,35 @@ export const logSummarySchema = {
   },
 } as const;
 
+/** What a scan of one container log keeps: counts and a few lines, never the log itself. */
+export const logPartSchema = {
+  type: 'object',
+  required: ['lines', 'levels', 'access', 'signatures'],
+  additionalProperties: false,
+  properties: partProperties,
+} as const;
+
+export const logSummarySchema = {
+  $id: 'logs',
+  title: 'Summary of one container log (istio-proxy or istiod), produced by a line-by-line scan',
+  type: 'object',
+  required: ['lines', 'levels', 'access', 'signatures'],
+  additionalProperties: false,
+  properties: {
+    ...partProperties,
+    /** `kubectl logs --prefix`: the lines of each `[pod/<pod>/<container>]` source, counted apart. */
+    sources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['pod', 'container', 'summary'],
+        additionalProperties: false,
+        properties: { pod: { type: 'string' }, container: { type: 'string' }, summary: logPartSchema },
+      },
+    },
+  },
+} as const;
+
+export type LogPart = FromSchema<typeof logPartSchema>;
 export type LogSummary = FromSchema<typeof logSummarySchema>;
 export type SignatureHits = NonNullable<LogSummary['signatures'][string]>;

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { ofKind, serviceOfHost } from './resources.js';
-import { breakdownText, parseCluster, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shell, shellQuote } from '../shell.js';
 
 export const log001 = defineRule({
@@ -41,8 +41,10 @@ export const log001 = defineRule({
           severityNote(match),
         commands: [
           ...(target ? [shell`kubectl get svc,endpoints ${target.name} -n ${target.namespace} -o wide`] : []),
-          ...(cluster ? [`istioctl proxy-config endpoint ${podArgs(match.log)} --cluster ${shellQuote(top)}`] : []),
-          `kubectl logs ${podArgs(match.log)} -c istio-proxy --tail=200`,
+          ...podCommands(match.log, (pod) => [
+            ...(cluster ? [`istioctl proxy-config endpoint ${pod} --cluster ${shellQuote(top)}`] : []),
+            `kubectl logs ${pod} -c istio-proxy --tail=200`,
+          ]),
         ],
       });
     }

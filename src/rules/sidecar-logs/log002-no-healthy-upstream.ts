@@ -1,7 +1,7 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { destinationRulesFor } from './resources.js';
-import { breakdownText, parseCluster, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shellQuote } from '../shell.js';
 
 /** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
@@ -49,9 +49,10 @@ export const log002 = defineRule({
         ...(aggressive
           ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.`, yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` }
           : {}),
-        commands: host
-          ? [`istioctl proxy-config endpoint ${podArgs(match.log)} --cluster ${shellQuote(top)}`, `kubectl get endpointslices -A -l ${shellQuote(`kubernetes.io/service-name=${host.split('.')[0]!}`)}`]
-          : [`istioctl proxy-config endpoint ${podArgs(match.log)}`],
+        commands: [
+          ...podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}${host ? ` --cluster ${shellQuote(top)}` : ''}`]),
+          ...(host ? [`kubectl get endpointslices -A -l ${shellQuote(`kubernetes.io/service-name=${host.split('.')[0]!}`)}`] : []),
+        ],
       });
     }
   },

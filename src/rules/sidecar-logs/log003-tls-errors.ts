@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { breakdownText, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 
 export const log003 = defineRule({
   id: 'LOG003',
@@ -30,7 +30,10 @@ export const log003 = defineRule({
         title: `TLS/certificate errors in ${podLabel(match.log)}`,
         evidence: signatureEvidence(match),
         explanation: `${where(match)} logged TLS or certificate failures in ${match.volume}.${breakdownText(match, 'reason')}${severityNote(match)}`,
-        commands: [`istioctl x describe pod ${podArgs(match.log)}`, `istioctl proxy-config secret ${podArgs(match.log)}`, 'kubectl get configmap istio-ca-root-cert -n istio-system -o yaml'],
+        commands: [
+          ...podCommands(match.log, (pod) => [`istioctl x describe pod ${pod}`, `istioctl proxy-config secret ${pod}`]),
+          'kubectl get configmap istio-ca-root-cert -n istio-system -o yaml',
+        ],
       });
     }
   },

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { breakdownText, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 
 export const log004 = defineRule({
   id: 'LOG004',
@@ -27,7 +27,7 @@ export const log004 = defineRule({
         title: `requests with no matching route at ${podLabel(match.log)}`,
         evidence: signatureEvidence(match),
         explanation: `${where(match)} answered 404 "no route" to ${match.volume}.${breakdownText(match, 'request')} Check these against the VirtualService matches: they are case-sensitive and exact unless \`prefix\` or \`regex\` is used.${severityNote(match)}`,
-        commands: [`istioctl proxy-config routes ${podArgs(match.log)} -o json`, 'kubectl get virtualservices -A -o yaml'],
+        commands: [...podCommands(match.log, (pod) => [`istioctl proxy-config routes ${pod} -o json`]), 'kubectl get virtualservices -A -o yaml'],
       });
     }
   },

@@ -1,7 +1,7 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { ofKind } from './resources.js';
-import { breakdownText, podArgs, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shell } from '../shell.js';
 
 /** Policies in the root namespace apply mesh-wide. */
@@ -46,7 +46,7 @@ export const log005 = defineRule({
         commands: [
           match.log.namespace ? shell`kubectl get authorizationpolicies -n ${match.log.namespace} -o yaml` : 'kubectl get authorizationpolicies -A -o yaml',
           `kubectl get authorizationpolicies -n ${ROOT_NAMESPACE} -o yaml`,
-          `istioctl x describe pod ${podArgs(match.log)}`,
+          ...podCommands(match.log, (pod) => [`istioctl x describe pod ${pod}`]),
         ],
       });
     }

@@ -33,7 +33,7 @@ export function signatureMatches(logs: readonly LogRecord[], id: SignatureId): S
     matches.push({
       log,
       hits,
-      subject: { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
+      subject: log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
       severity: mostFail ? 'critical' : 'high',
       volume: parts.join(' and '),
     });
@@ -58,14 +58,22 @@ export function breakdownText(match: SignatureMatch, label: string): string {
 
 /** The pod as a title names it; a previous container's log says so, so its finding is told apart. */
 export function podLabel(log: LogRecord): string {
+  if (log.pod === undefined) return `the log ${log.path}`;
   return log.previous ? `${log.pod} (previous container)` : log.pod;
 }
 
+const IDENTIFIED_BY: Partial<Record<LogRecord['identifiedBy'], string>> = {
+  'proxy-id': ' (named by the proxy id pilot-agent logged at start-up)',
+  'pod-ip': ' (matched to the pod by the IP in its access log)',
+  'file-name': ' (pod named after the file: the bundle does not confirm it)',
+  prefix: ' (from the `kubectl logs --prefix` source of its lines)',
+};
+
 export function where(match: SignatureMatch): string {
   const { log } = match;
+  if (log.pod === undefined) return `The log \`${log.path}\` (no pod in the bundle matches it; its pod is not known)`;
   const pod = `${log.namespace ? `${log.namespace}/${log.pod}` : log.pod}${log.previous ? ' (log of the previous container)' : ''}`;
-  const identity = log.identifiedBy === 'pod-ip' ? ' (matched to the pod by the IP in its access log)' : log.identifiedBy === 'file-name' ? ' (pod named after the file: no pod matched)' : '';
-  return `\`${pod}\`${identity}`;
+  return `\`${pod}\`${IDENTIFIED_BY[log.identifiedBy] ?? ''}`;
 }
 
 export function severityNote(match: SignatureMatch): string {
@@ -80,9 +88,16 @@ export function parseCluster(cluster: string): { direction: string; port?: strin
   return { direction, ...(port ? { port } : {}), ...(subset ? { subset } : {}), ...(host ? { host } : {}) };
 }
 
-/** `<pod> -n <namespace>`, shell-quoted, for kubectl/istioctl arguments. */
-export function podArgs(log: LogRecord): string {
-  return log.namespace ? shell`${log.pod} -n ${log.namespace}` : shell`${log.pod}`;
+/**
+ * Commands about the log's pod, given `<pod> -n <namespace>` shell-quoted. A log that no pod is
+ * tied to gets the command that finds its pod instead: a file name is never passed on as a pod.
+ */
+export function podCommands(log: LogRecord, commands: (podArgs: string) => string[]): string[] {
+  if (log.pod === undefined) {
+    const ip = log.summary.access.ownIp;
+    return [ip ? shell`kubectl get pods -A -o wide --field-selector status.podIP=${ip}` : 'kubectl get pods -A -o wide'];
+  }
+  return commands(log.namespace ? shell`${log.pod} -n ${log.namespace}` : shell`${log.pod}`);
 }
 
 export type { FindingInput };

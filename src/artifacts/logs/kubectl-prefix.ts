@@ -1,0 +1,63 @@
+/**
+ * What `kubectl logs` itself puts in front of each line, before the container's own text:
+ * `--prefix` writes `[pod/<pod>/<container>] ` and `--timestamps` writes the kubelet's receive
+ * time (RFC 3339, nanoseconds) and one space. With both flags the source comes first. Customers
+ * very often send logs taken this way; the container's line must be classified without them.
+ */
+export interface KubectlLine {
+  /** The container's own line. */
+  text: string;
+  /** The `--timestamps` time, when the line carried one. */
+  time?: string;
+  pod?: string;
+  container?: string;
+}
+
+const SOURCE = /^\[pod\/([a-z0-9][a-z0-9.-]*)\/([a-z0-9][a-z0-9-]*)\] /;
+const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) /;
+
+/**
+ * A leading timestamp is kubectl's only when the container's line follows it: an access log `[`,
+ * a JSON `{`, or the container's own timestamp. Istio's own lines start with a timestamp too, but
+ * a level follows it (`…Z\tinfo\t…`, or `…Z info` where tabs were pasted as spaces).
+ */
+function startsContainerLine(code: number): boolean {
+  return code === 0x5b /* [ */ || code === 0x7b /* { */ || (code >= 0x30 && code <= 0x39);
+}
+
+export function splitKubectlPrefix(line: string): KubectlLine {
+  const first = line.charCodeAt(0);
+  // Hot path: most lines start with `[20`, `{` or `20` and carry no kubectl prefix at all.
+  if (first !== 0x5b && (first < 0x30 || first > 0x39)) return { text: line };
+  let text = line;
+  let pod: string | undefined;
+  let container: string | undefined;
+  if (first === 0x5b && text.startsWith('[pod/')) {
+    const source = SOURCE.exec(text);
+    if (source) {
+      pod = source[1];
+      container = source[2];
+      text = text.slice(source[0].length);
+    }
+  }
+  let time: string | undefined;
+  const code = text.charCodeAt(0);
+  if (code >= 0x30 && code <= 0x39) {
+    const stamp = TIMESTAMP.exec(text);
+    if (stamp && startsContainerLine(text.charCodeAt(stamp[0].length))) {
+      time = stamp[1];
+      text = text.slice(stamp[0].length);
+    }
+  }
+  if (text === line) return { text };
+  return { text, ...(time ? { time } : {}), ...(pod ? { pod, container } : {}) };
+}
+
+/** The same, over a whole head of text (for content sniffing): the container's lines only. */
+export function withoutKubectlPrefixes(head: string): string {
+  if (!/^(?:\[pod\/|\d{4}-\d\d-\d\dT[^\s]* [[{\d])/m.test(head)) return head;
+  return head
+    .split('\n')
+    .map((line) => splitKubectlPrefix(line).text)
+    .join('\n');
+}
