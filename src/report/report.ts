@@ -7,6 +7,7 @@ import type { MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../rules/rule.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { plural } from '../rules/evidence.js';
 import { compareText } from '../order.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -82,7 +83,7 @@ export function buildReport({ model, run, inventory, warnings, manifest, stderrB
     bundle,
     summary,
     findings: run.findings,
-    notChecked: explainNotChecked(run.notChecked, manifest).sort((a, b) => compareText(a.ruleId, b.ruleId)),
+    notChecked: explainNotChecked(run.notChecked, manifest, sortedInventory).sort((a, b) => compareText(a.ruleId, b.ruleId)),
     collectionFailures: collectionFailures(manifest, stderrByPath),
     collectionSkipped: [...(manifest?.skipped ?? [])].sort((a, b) => compareText(a.path, b.path)),
     inventory: sortedInventory,
@@ -123,11 +124,20 @@ function collectionFailures(manifest: Manifest | undefined, stderrByPath: Map<st
     .sort((a, b) => compareText(a.path, b.path));
 }
 
-/** When the collector tried to collect a missing input and failed, the reason says how. */
-function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefined): NotChecked[] {
-  if (!manifest) return [...notChecked];
+/**
+ * A missing input is explained where the bundle can explain it: its files were there but could
+ * not be read (the inventory says why), or the collector tried to collect it and failed.
+ */
+function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefined, inventory: InventoryItem[]): NotChecked[] {
   return notChecked.map((entry) => {
-    const attempts = manifest.artifacts.filter((a) => a.kind !== undefined && (entry.missing as string[]).includes(a.kind) && failed(a));
+    const missing = entry.missing as string[];
+    const unreadable = inventory.filter((i) => i.status === 'invalid' && i.kind !== undefined && missing.includes(i.kind));
+    if (unreadable.length > 0) {
+      const first = unreadable[0]!;
+      const more = unreadable.length > 1 ? ` (and ${plural(unreadable.length - 1, 'more file')} of that kind)` : '';
+      return { ...entry, reason: `${entry.reason}: ${first.path} could not be read: ${first.reason ?? 'invalid'}${more}` };
+    }
+    const attempts = manifest?.artifacts.filter((a) => a.kind !== undefined && missing.includes(a.kind) && failed(a)) ?? [];
     if (attempts.length === 0) return entry;
     const first = attempts[0]!;
     const how = first.forbidden ? 'was forbidden by RBAC' : first.exitCode === 124 ? 'timed out' : `failed (exit ${first.exitCode})`;
