@@ -195,7 +195,7 @@ function podFromFileName(file: string, pods: PodRecord[]): { pod: string; contai
 }
 
 function bundleFacts(input: ModelInput, facets: ModelFacets): BundleFacts {
-  const facts: BundleFacts = { source: basename(input.source), layout: detectLayout(input), collectedAtSource: 'unknown' };
+  const facts: BundleFacts = { source: basename(input.source), layout: detectLayout(input), collectedAtSource: 'unknown', istioNamespace: istioNamespace(input.manifest) };
   if (input.manifest) {
     facts.collectedAt = input.manifest.collectedAt;
     facts.collectedAtSource = 'manifest';
@@ -209,6 +209,13 @@ function bundleFacts(input: ModelInput, facets: ModelFacets): BundleFacts {
     facts.collectedAtSource = 'newest-timestamp';
   }
   return facts;
+}
+
+export const DEFAULT_ISTIO_NAMESPACE = 'istio-system';
+
+function istioNamespace(manifest: Manifest | undefined): string {
+  const option = manifest?.options?.istioNamespace;
+  return typeof option === 'string' && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(option) ? option : DEFAULT_ISTIO_NAMESPACE;
 }
 
 function detectLayout(input: ModelInput): BundleLayout {

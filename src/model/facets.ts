@@ -93,6 +93,11 @@ export interface BundleFacts {
   collectedAt?: string;
   collectedAtSource: 'manifest' | 'newest-timestamp' | 'unknown';
   cluster?: string;
+  /**
+   * The control plane's namespace, which is also Istio's default root namespace (mesh-wide
+   * policies live there): the collector's `--istio-namespace`, else `istio-system`.
+   */
+  istioNamespace: string;
 }
 
 export interface MeshModel {

@@ -48,6 +48,8 @@ describe('LogScanner on the corpus access log', () => {
       failed: 7,
       byFlag: { UF: 5, URX: 5 },
       byStatusClass: { '4xx': 4, '5xx': 2, 'no response': 3 },
+      // outbound clusters to `<svc>.<ns>.svc.…` (L1, L3, L9); httpbin.org and mymongodb.somedomain name no namespace
+      byUpstreamNamespace: { default: 1, foo: 1, istio: 1 },
     });
     expect(summary.firstTimestamp).toBe('2020-09-12T13:38:23.077Z');
     expect(summary.lastTimestamp).toBe('2026-10-09T08:07:10.309Z');

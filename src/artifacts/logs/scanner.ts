@@ -88,6 +88,7 @@ class LogTally {
   private failed = 0;
   private byFlag = new Map<string, number>();
   private byStatusClass = new Map<string, number>();
+  private byUpstreamNamespace = new Map<string, number>();
   private ipVotes = new Map<string, number>();
   private hits = new Map<SignatureId, Hits>();
 
@@ -158,6 +159,7 @@ class LogTally {
     if (this.last) summary.lastTimestamp = this.last;
     const ownIp = this.ownIp();
     if (ownIp) summary.access.ownIp = ownIp;
+    if (this.byUpstreamNamespace.size > 0) summary.access.byUpstreamNamespace = sortedRecord(this.byUpstreamNamespace);
     for (const [id, hits] of [...this.hits].sort(([a], [b]) => compareText(a, b))) {
       const entry: SignatureHits = {
         count: hits.count,
@@ -184,6 +186,8 @@ class LogTally {
     if (record.code >= 500 || deniedOrUnrouted || connectionFailed) {
       this.failed++;
     }
+    const namespace = upstreamNamespace(record.upstreamCluster);
+    if (namespace && (this.byUpstreamNamespace.has(namespace) || this.byUpstreamNamespace.size < MAX_BREAKDOWN_KEYS)) increment(this.byUpstreamNamespace, namespace);
     // A proxy's own pod IP is the local address of inbound traffic and the remote one of outbound.
     const own = record.upstreamCluster?.startsWith('inbound|') ? hostOf(record.downstreamLocal) : record.upstreamCluster?.startsWith('outbound|') ? hostOf(record.downstreamRemote) : undefined;
     if (own && (this.ipVotes.has(own) || this.ipVotes.size < MAX_IP_CANDIDATES)) increment(this.ipVotes, own);
@@ -218,6 +222,15 @@ class LogTally {
     hits.last = ref;
     if (hits.keys.has(key) || hits.keys.size < MAX_BREAKDOWN_KEYS) increment(hits.keys, key);
   }
+}
+
+/** `outbound|9080|v1|reviews.bookinfo.svc.cluster.local` → `bookinfo`. */
+function upstreamNamespace(cluster: string | undefined): string | undefined {
+  if (!cluster?.startsWith('outbound|')) return undefined;
+  const host = cluster.slice(cluster.lastIndexOf('|') + 1);
+  const dot = host.indexOf('.');
+  const svc = host.indexOf('.svc.', dot + 1);
+  return dot > 0 && svc > dot + 1 ? host.slice(dot + 1, svc) : undefined;
 }
 
 function increment(map: Map<string, number>, key: string): void {

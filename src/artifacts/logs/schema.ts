@@ -36,6 +36,8 @@ const partProperties = {
       failed: { type: 'integer', minimum: 0 },
       byFlag: counts,
       byStatusClass: counts,
+      /** Outbound requests per destination namespace (`outbound|…|<svc>.<namespace>.svc.…`): who this proxy calls. */
+      byUpstreamNamespace: counts,
       /** The pod IP this proxy serves, inferred from its own addresses in the access log. */
       ownIp: { type: 'string' },
     },

@@ -4,8 +4,6 @@ import { ofKind } from './resources.js';
 import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shell } from '../shell.js';
 
-/** Policies in the root namespace apply mesh-wide. */
-const ROOT_NAMESPACE = 'istio-system';
 const MAX_POLICIES_LISTED = 8;
 
 export const log005 = defineRule({
@@ -29,10 +27,12 @@ export const log005 = defineRule({
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/#authorization-is-too-restrictive', 'https://istio.io/latest/docs/reference/config/security/authorization-policy/'],
   check(inputs, context) {
     const policies = ofKind(inputs['k8s.resources'], 'AuthorizationPolicy');
+    // Policies in the root namespace apply mesh-wide.
+    const root = context.bundle.istioNamespace;
     for (const match of signatureMatches(inputs['logs.proxy'], 'rbacDenied')) {
       const applicable = policies.filter((p) => {
         const namespace = p.object.metadata.namespace ?? 'default';
-        return namespace === ROOT_NAMESPACE || namespace === match.log.namespace;
+        return namespace === root || namespace === match.log.namespace;
       });
       context.report({
         severity: match.severity,
@@ -45,7 +45,7 @@ export const log005 = defineRule({
           severityNote(match),
         commands: [
           match.log.namespace ? shell`kubectl get authorizationpolicies -n ${match.log.namespace} -o yaml` : 'kubectl get authorizationpolicies -A -o yaml',
-          `kubectl get authorizationpolicies -n ${ROOT_NAMESPACE} -o yaml`,
+          shell`kubectl get authorizationpolicies -n ${root} -o yaml`,
           ...podCommands(match.log, (pod) => [`istioctl x describe pod ${pod}`]),
         ],
       });

@@ -1,0 +1,70 @@
+import type { LogRecord, ResourceRecord } from '../../model/facets.js';
+import { evidenceAt, plural } from '../evidence.js';
+import type { Evidence } from '../rule.js';
+
+/**
+ * Whether the bundle shows that a namespace without sidecar injection matters to the mesh: it is
+ * what turns istioctl's Info-level IST0102 (NamespaceNotInjected) into something to act on. The
+ * signs: mesh proxies call its services (their access logs), mesh-wide STRICT mTLS (its pods,
+ * having no sidecar, cannot call mesh services), or Istio configuration aimed at its hosts.
+ */
+export interface NamespaceRelevance {
+  reasons: string[];
+  evidence: Evidence[];
+}
+
+const MAX_CALLERS_NAMED = 3;
+
+export function namespaceRelevance(namespace: string, resources: readonly ResourceRecord[], logs: readonly LogRecord[], rootNamespace: string): NamespaceRelevance {
+  const reasons: string[] = [];
+  const evidence: Evidence[] = [];
+
+  const callers = logs.filter((log) => (log.summary.access.byUpstreamNamespace?.[namespace] ?? 0) > 0 && log.namespace !== namespace);
+  if (callers.length > 0) {
+    const requests = callers.reduce((sum, log) => sum + log.summary.access.byUpstreamNamespace![namespace]!, 0);
+    const named = callers.slice(0, MAX_CALLERS_NAMED).map((log) => `\`${log.namespace ? `${log.namespace}/` : ''}${log.pod ?? log.path}\``);
+    const more = callers.length > MAX_CALLERS_NAMED ? ` and ${callers.length - MAX_CALLERS_NAMED} more` : '';
+    reasons.push(`mesh proxies call its services: ${plural(requests, 'request')} from ${named.join(', ')}${more} in the access logs`);
+    for (const log of callers.slice(0, MAX_CALLERS_NAMED)) evidence.push({ path: log.path, excerpt: `${log.summary.access.byUpstreamNamespace![namespace]} outbound requests to *.${namespace}.svc` });
+  }
+
+  const strict = resources.find((r) => r.object.kind === 'PeerAuthentication' && (r.object.metadata.namespace ?? 'default') === rootNamespace && !hasSelector(r) && mtlsMode(r) === 'STRICT');
+  if (strict) {
+    reasons.push(`mesh-wide STRICT mTLS (PeerAuthentication \`${rootNamespace}/${strict.object.metadata.name}\`): its pods, without a sidecar, cannot call mesh services at all`);
+    evidence.push(evidenceAt(strict.source, 'mtls.mode: STRICT', '/spec/mtls/mode'));
+  }
+
+  const aimed = resources.filter((r) => (r.object.kind === 'VirtualService' || r.object.kind === 'DestinationRule') && hostsOf(r).some((host) => hostInNamespace(host, namespace)));
+  if (aimed.length > 0) {
+    const names = aimed.slice(0, MAX_CALLERS_NAMED).map((r) => `${r.object.kind} \`${r.object.metadata.namespace ?? 'default'}/${r.object.metadata.name}\``);
+    reasons.push(`Istio configuration routes to its hosts (${names.join(', ')}${aimed.length > MAX_CALLERS_NAMED ? ` and ${aimed.length - MAX_CALLERS_NAMED} more` : ''})`);
+    evidence.push(evidenceAt(aimed[0]!.source, undefined, '/spec'));
+  }
+  return { reasons, evidence };
+}
+
+function spec(record: ResourceRecord): Record<string, unknown> {
+  const value = record.object.spec;
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+function hasSelector(record: ResourceRecord): boolean {
+  const selector = spec(record).selector as { matchLabels?: Record<string, unknown> } | undefined;
+  return selector?.matchLabels !== undefined && Object.keys(selector.matchLabels).length > 0;
+}
+
+function mtlsMode(record: ResourceRecord): unknown {
+  return (spec(record).mtls as { mode?: unknown } | undefined)?.mode;
+}
+
+function hostsOf(record: ResourceRecord): string[] {
+  const s = spec(record);
+  const hosts = record.object.kind === 'DestinationRule' ? [s.host] : Array.isArray(s.hosts) ? s.hosts : [];
+  return hosts.filter((h): h is string => typeof h === 'string');
+}
+
+/** `svc.<ns>`, `svc.<ns>.svc`, `svc.<ns>.svc.cluster.local` (short names resolve in the resource's own namespace). */
+function hostInNamespace(host: string, namespace: string): boolean {
+  const parts = host.split('.');
+  return parts.length >= 2 && parts[1] === namespace && (parts.length === 2 || parts[2] === 'svc');
+}
