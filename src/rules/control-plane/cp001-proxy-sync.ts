@@ -1,5 +1,7 @@
 import type { ProxySyncRow } from '../../artifacts/proxy-status/schema.js';
-import type { ProxySyncSource } from '../../model/facets.js';
+import type { PodRecord, ProxySyncSource } from '../../model/facets.js';
+import { isIstiod } from '../../model/pods.js';
+import { istiodHealth } from './istiod-health.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
 import { compareText } from '../../order.js';
@@ -16,7 +18,7 @@ export const cp001 = defineRule({
   title: 'Proxies are STALE or were never sent their clusters/listeners',
   severity: 'critical',
   step: 'control-plane',
-  inputs: { required: [], anyOf: ['istioctl.proxyStatus', 'istiod.syncz'] },
+  inputs: { required: [], anyOf: ['istioctl.proxyStatus', 'istiod.syncz'], optional: ['kubectl.pods'] },
   description:
     'Reads the per-type xDS status of every proxy from `istioctl proxy-status` (any era) or istiod `debug/syncz`. ' +
     'Fires critical when any proxy is STALE for any type (istiod sent config the proxy has not acknowledged), and high when CDS or LDS is NOT SENT ' +
@@ -44,6 +46,7 @@ export const cp001 = defineRule({
     const stale = rows.filter(({ row }) => row.statuses.some((s) => s.status === 'STALE'));
     const notSent = rows.filter(({ row }) => row.statuses.some((s) => s.status === 'NOT SENT' && ESSENTIAL_TYPES.has(s.type)));
     const files = [...new Set(rows.map((r) => r.path))].map((p) => `\`${p}\``).join(', ');
+    const remediation = fixGivenControlPlane(inputs['kubectl.pods']);
 
     for (const [istiod, proxies] of byIstiod(stale)) {
       context.report({
@@ -55,6 +58,7 @@ export const cp001 = defineRule({
           `${listProxies(proxies)} ${proxies.length === 1 ? 'has' : 'have'} configuration istiod sent but never acknowledged ` +
           `(${describeTypes(proxies, 'STALE')}). ${proxies.length} of the ${total} proxies in ${files} are affected. ` +
           'Those proxies run on old routes, endpoints and policies; configuration changes do not reach them.',
+        ...(remediation ? { remediation } : {}),
         commands: [
           'kubectl get pods -n istio-system -l app=istiod -o wide',
           'kubectl logs -n istio-system -l app=istiod -c discovery --tail=500 | grep -E "ACK ERROR|Send failure|Timeout writing"',
@@ -74,10 +78,35 @@ export const cp001 = defineRule({
           'without clusters or listeners the proxy cannot route any traffic. This usually means istiod could not build the configuration (look for errors in its log) ' +
           'or the proxy connected moments before collection.' +
           (severity === 'critical' ? ` More than half of the mesh (${proxies.length} of ${total}) is affected, so the severity is raised to critical.` : ''),
+        ...(remediation ? { remediation } : {}),
       });
     }
   },
 });
+
+const PROXY_SIDE_FIX =
+  'look at the proxy: its istio-proxy log for `gRPC config stream … closed` and `ACK ERROR`/`rejected` lines, then restart the affected workload to force a fresh xDS connection.';
+
+/**
+ * The fix depends on what the bundle shows of istiod: a control plane that is down explains the
+ * stale proxies (CP003 reports it), and restarting workloads would not help; a healthy one points
+ * at the proxies. Without istiod pods in the bundle the rule's general fix stands.
+ */
+function fixGivenControlPlane(pods: readonly PodRecord[]): string | undefined {
+  const istiods = pods.filter((p) => isIstiod(p.pod));
+  if (istiods.length === 0) return undefined;
+  const down = istiods.flatMap((record) => {
+    const health = istiodHealth(record, istiods);
+    return health?.severity === 'critical' ? [`\`${record.name}\` ${health.headline ?? 'is down'}`] : [];
+  });
+  if (down.length > 0) {
+    return (
+      `The control plane is failing in this bundle: istiod ${down.join(', ')} (see the CP003 finding). That explains the stale proxies: fix istiod first; ` +
+      `proxies resync on their own once it serves again. If some stay STALE after istiod is Running and Ready, ${PROXY_SIDE_FIX}`
+    );
+  }
+  return `istiod is Running and Ready in the bundle (${plural(istiods.length, 'replica')}), so ${PROXY_SIDE_FIX}`;
+}
 
 interface SyncRow {
   row: ProxySyncRow;

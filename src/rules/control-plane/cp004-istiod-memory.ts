@@ -1,4 +1,5 @@
-import { GiB, MiB, parseQuantity } from '../../artifacts/quantity.js';
+import { GiB, MiB } from '../../artifacts/quantity.js';
+import { istiodMemory, memoryAdvice } from './istiod-sizing.js';
 import { ISTIOD_POD_NAME, isIstiod } from '../../model/pods.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule } from '../rule.js';
@@ -10,7 +11,7 @@ export const ISTIOD_MEMORY_LIMIT_BYTES = 4 * GiB;
 export const cp004 = defineRule({
   id: 'CP004',
   slug: 'istiod-memory-over-4gb',
-  title: 'istiod uses more than 4 GB of memory',
+  title: 'istiod uses more than 4 GiB of memory',
   severity: 'critical',
   step: 'control-plane',
   inputs: { required: ['kubectl.top'], optional: ['kubectl.pods'] },
@@ -18,10 +19,10 @@ export const cp004 = defineRule({
     'Reads istiod memory from `kubectl top pod --containers` (the `discovery` container, or the pod row without `--containers`). Fires when it is above 4 GiB. ' +
     'When the pods are in the bundle, the finding also shows the container memory limit and how close istiod is to being OOMKilled.',
   rationale:
-    'istiod memory grows with the number of services, endpoints and configuration objects it must push. Above 4 GB the mesh is too large for the control plane\'s resources: ' +
+    'istiod memory grows with the number of services, endpoints and configuration objects it must push. Above 4 GiB the mesh is too large for the control plane\'s resources: ' +
     'pushes slow down (proxies lag behind) and the next growth step ends in an OOMKill, which takes configuration and certificate delivery down with it.',
   remediation:
-    'Give istiod the memory it needs now (limit at least 1.5× current use) and spread the load over several replicas. Then shrink what it computes: ' +
+    'Give istiod the memory it needs now (a limit of at least 1.5× current use, never lower than the limit it has; twice the limit after an OOMKill) and spread the load over several replicas. Then shrink what it computes: ' +
     '`discoverySelectors` in MeshConfig to ignore namespaces outside the mesh, and Sidecar resources so each proxy only gets the services it uses. ' +
     'As a rule of thumb from the playbook, istiod needs ≈ 200 MB + 200 MB per 1000 services (an estimate, not a measurement of this cluster).',
   threshold: { value: '4 GiB (4096Mi)', source: 'playbook CP004; seed: "istiod memory usage >4GB indicates cluster too large for control plane resources"' },
@@ -40,26 +41,25 @@ export const cp004 = defineRule({
       // `kubectl top` without -A prints no namespace; build.ts fills it in only when the pod name is unambiguous.
       const namespace = row.namespace;
       const pod = namespace ? istiodPods.get(`${namespace}/${row.pod}`) : undefined;
-      const limit = pod?.pod.spec?.containers?.find((c) => c.name === 'discovery')?.resources?.limits?.memory;
-      const limitBytes = limit !== undefined ? parseQuantity(limit) : undefined;
+      const memory = istiodMemory(namespace ?? context.bundle.istioNamespace, row.pod, inputs['kubectl.pods'], [row]);
+      const advice = memoryAdvice(memory);
       const used = `${Math.round(row.memoryBytes / MiB)} MiB`;
       const limitText =
-        limitBytes !== undefined ? ` Its memory limit is ${limit} (${Math.round((row.memoryBytes / limitBytes) * 100)}% used).` : pod ? ' It has no memory limit set.' : '';
+        memory.limitBytes !== undefined
+          ? ` Its memory limit is ${memory.limit} (${Math.round((row.memoryBytes / memory.limitBytes) * 100)}% used)${advice.limitGi === undefined ? ', which leaves the headroom it needs: keep it, and set the request to what it uses' : ''}.`
+          : pod
+            ? ' It has no memory limit set.'
+            : '';
       context.report({
         subject: { kind: 'Pod', ...(namespace ? { namespace } : {}), name: row.pod },
         title: `istiod ${row.pod} uses ${used}, above 4 GiB`,
         evidence: [evidenceAt({ path: row.path, line: row.line }, row.text ?? `${row.pod} ${used}`)],
         explanation: `\`kubectl top\` shows istiod \`${row.pod}\`${row.container ? ` (container ${row.container})` : ''} at ${used}, over the 4 GiB line.${limitText} The control plane is too small for this mesh.`,
         commands: [
-          shell`kubectl -n ${namespace ?? 'istio-system'} set resources deploy/istiod -c discovery --limits=memory=${suggestedLimitGi(row.memoryBytes)}Gi --requests=memory=${Math.ceil(row.memoryBytes / GiB)}Gi`,
-          shell`kubectl -n ${namespace ?? 'istio-system'} scale deploy/istiod --replicas=3`,
+          ...(advice.command ? [advice.command] : []),
+          shell`kubectl -n ${memory.namespace} scale ${`deploy/${memory.deployment}`} --replicas=3`,
         ],
       });
     }
   },
 });
-
-/** Headroom of 1.5× the observed use, rounded up to whole GiB. */
-function suggestedLimitGi(usedBytes: number): number {
-  return Math.ceil((usedBytes * 1.5) / GiB);
-}
