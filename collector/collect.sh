@@ -52,14 +52,25 @@ Options:
   -h, --help                   this text
       --version                print the collector version
 
+Before collecting, it checks that kubectl can reach the cluster (current context,
+`kubectl version`, `kubectl auth can-i`) and stops without writing a bundle if not.
+
 Exit codes: 0 bundle written (some commands may have failed: see the summary and
-manifest.json); 2 usage error, or kubectl/tar/gzip missing, or the bundle could not be written.
+manifest.json); 2 usage error, or kubectl/tar/gzip missing, or the bundle could not be written;
+3 the cluster cannot be reached: no current context, API server unreachable, or credentials
+refused (nothing was collected).
 EOF
 }
 
 die() {
   printf 'collect.sh: %s\n' "$1" >&2
   exit 2
+}
+
+# The cluster cannot be reached: nothing is collected, no bundle is written.
+unreachable() {
+  printf 'collect.sh: %s\nNo bundle was written.\n' "$1" >&2
+  exit 3
 }
 
 while [ $# -gt 0 ]; do
@@ -272,26 +283,16 @@ redact() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# run KIND PATH META -- command...
-#   Runs the command with a time limit, redacts its stdout into PATH and its stderr into
-#   PATH.stderr (only when not empty), and records both in the manifest. META is a JSON
-#   fragment (',"namespace":"x",...') or empty. Never fails the script.
-run() {
-  kind=$1 path=$2 meta=$3
-  shift 4
-  # `k`/`ic` stand for kubectl/istioctl with the chosen context; run the real executable so the
-  # watchdog's signal reaches it, and so the manifest records the exact command line.
-  case "$1" in
-    k) shift; set -- kubectl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
-    ic) shift; set -- istioctl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
-  esac
-  out="$ROOT/$path"
-  mkdir -p "$(dirname "$out")"
+# timed OUT ERR command...
+#   Runs the command with stdout in OUT and stderr in ERR, stopped after $TIMEOUT seconds; sets rc
+#   (124 when it was stopped).
+timed() {
+  t_out=$1 t_err=$2
+  shift 2
   RUN_SEQ=$((RUN_SEQ + 1))
-  raw="$RAW/out" rawerr="$RAW/err" running="$RAW/running.$RUN_SEQ" marker="$RAW/timedout.$RUN_SEQ"
+  running="$RAW/running.$RUN_SEQ" marker="$RAW/timedout.$RUN_SEQ"
   : >"$running"
-  start=$(now_ms)
-  "$@" >"$raw" 2>"$rawerr" </dev/null &
+  "$@" >"$t_out" 2>"$t_err" </dev/null &
   pid=$!
   # Portable time limit (no GNU timeout): a watchdog polls once a second while the command runs,
   # and stops it when the limit is reached. It ends by itself within a second of the command, so
@@ -314,6 +315,40 @@ run() {
   rc=$?
   rm -f "$running"
   [ -f "$marker" ] && rc=124 && rm -f "$marker"
+  return 0
+}
+
+# The line of a command's stderr that says what went wrong. client-go logs retries as klog lines
+# (`E1201 08:54:06.123456   12345 memcache.go:265] "Unhandled Error" err=...`) before kubectl's own
+# message (`The connection to the server ... was refused`, `error: You must be logged in to the
+# server (Unauthorized)`): the first line that is not klog noise, else the message of the first.
+meaningful_line() {
+  awk '
+    /^[EWIF][0-9][0-9][0-9][0-9] [0-9:.]+ +[0-9]+ [^ ]+:[0-9]+\] / { if (klog == "") { klog = $0; sub(/^[^]]*\] /, "", klog) } next }
+    NF > 0 { print; found = 1; exit }
+    END { if (!found && klog != "") print klog }
+  ' "$1" | cut -c1-160
+}
+
+# ---------------------------------------------------------------------------------------------
+# run KIND PATH META -- command...
+#   Runs the command with a time limit, redacts its stdout into PATH and its stderr into
+#   PATH.stderr (only when not empty), and records both in the manifest. META is a JSON
+#   fragment (',"namespace":"x",...') or empty. Never fails the script.
+run() {
+  kind=$1 path=$2 meta=$3
+  shift 4
+  # `k`/`ic` stand for kubectl/istioctl with the chosen context; run the real executable so the
+  # watchdog's signal reaches it, and so the manifest records the exact command line.
+  case "$1" in
+    k) shift; set -- kubectl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
+    ic) shift; set -- istioctl ${CONTEXT:+"--context=$CONTEXT"} "$@" ;;
+  esac
+  out="$ROOT/$path"
+  mkdir -p "$(dirname "$out")"
+  raw="$RAW/out" rawerr="$RAW/err"
+  start=$(now_ms)
+  timed "$raw" "$rawerr" "$@"
   duration=$(( $(now_ms) - start ))
 
   redact "$raw" "$out" "$path"
@@ -344,7 +379,7 @@ run() {
     [ "$rc" -eq 124 ] && reason="timed out after ${TIMEOUT}s"
     [ "$forbidden" = true ] && reason="forbidden (RBAC)"
     first=""
-    [ -s "$out.stderr" ] && first=$(sed -n '1p' "$out.stderr" | cut -c1-110)
+    [ -s "$out.stderr" ] && first=$(meaningful_line "$out.stderr" | cut -c1-110)
     printf '  %-44s %s%s\n' "$path" "$reason" "${first:+: $first}" >>"$SUMMARY"
   fi
   return 0
@@ -375,10 +410,37 @@ tail_flag="--tail=$TAIL"
 [ "$TAIL" -eq 0 ] && tail_flag="--tail=-1"
 
 # ---------------------------------------------------------------------------------------------
-printf 'collect.sh %s: collecting from context %s into a bundle...\n' "$VERSION" "${CONTEXT:-$(list k config current-context || echo '(current)')}" >&2
 
-CLUSTER=${CONTEXT:-$(list k config current-context)}
-[ -n "$CLUSTER" ] || CLUSTER=cluster
+# Preflight: a workstation whose kubectl cannot reach the cluster must not produce an empty
+# bundle that looks like a success. Checked before anything is collected.
+PF_OUT=$RAW/preflight.out PF_ERR=$RAW/preflight.err
+TARGET=$CONTEXT
+if [ -z "$CONTEXT" ]; then
+  timed "$PF_OUT" "$PF_ERR" kubectl config current-context
+  if [ "$rc" -ne 0 ] || [ ! -s "$PF_OUT" ]; then
+    unreachable "kubectl has no current context ($(meaningful_line "$PF_ERR")). Choose the cluster with 'kubectl config use-context NAME', or pass --context NAME."
+  fi
+  TARGET=$(sed -n '1p' "$PF_OUT")
+fi
+timed "$PF_OUT" "$PF_ERR" kubectl ${CONTEXT:+"--context=$CONTEXT"} version -o json
+if [ "$rc" -ne 0 ]; then
+  why=$(meaningful_line "$PF_ERR")
+  [ "$rc" -eq 124 ] && why="no answer within ${TIMEOUT}s"
+  case "$why" in
+    *Unauthorized*|*"must be logged in"*|*"credentials"*) unreachable "the API server refused the credentials of context $TARGET: $why. Log in again (renew the kubeconfig token or certificate) and run collect.sh again." ;;
+    *) unreachable "cannot reach the Kubernetes API server of context $TARGET: ${why:-kubectl version failed with exit code $rc}. Check that 'kubectl get pods -n $ISTIO_NS' works from this machine (VPN, kubeconfig, context), then run collect.sh again." ;;
+  esac
+fi
+timed "$PF_OUT" "$PF_ERR" kubectl ${CONTEXT:+"--context=$CONTEXT"} auth can-i get pods -n "$ISTIO_NS"
+case "$(cat "$PF_OUT" 2>/dev/null)" in
+  no*) printf 'collect.sh: warning: these credentials may not read pods in %s; expect outputs marked forbidden.\n' "$ISTIO_NS" >&2 ;;
+esac
+if [ "$rc" -ne 0 ] && grep -q -e Unauthorized -e 'must be logged in' "$PF_ERR" 2>/dev/null; then
+  unreachable "the API server refused the credentials: $(meaningful_line "$PF_ERR")."
+fi
+
+printf 'collect.sh %s: collecting from context %s into a bundle...\n' "$VERSION" "$TARGET" >&2
+CLUSTER=${TARGET:-cluster}
 SAFE_CLUSTER=$(printf '%s' "$CLUSTER" | sed 's/[^A-Za-z0-9._-]/_/g')
 [ -n "$OUTPUT" ] || OUTPUT="istio-bundle-$SAFE_CLUSTER-$STAMP.tar.gz"
 OUTPUT_DIR=$(dirname "$OUTPUT")

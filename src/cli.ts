@@ -105,10 +105,11 @@ export async function main(argv: string[]): Promise<number> {
       'recognise and schema-check every entry of a bundle; print the inventory',
       (y) => limitOptions(y.positional('bundle', { type: 'string', demandOption: true }).option('format', { choices: ['table', 'json'] as const, default: 'table' as const })),
       async (args) => {
-        const { inventory, warnings } = await validateBundle(args.bundle, { limits: limitsFrom(args) });
+        const { inventory, warnings, usable } = await validateBundle(args.bundle, { limits: limitsFrom(args) });
         if (args.format === 'json') process.stdout.write(`${JSON.stringify({ inventory, warnings }, null, 2)}\n`);
         else process.stdout.write(renderInventoryTable(inventory) + warnings.map((w) => `warning: ${stripControl(w)}\n`).join(''));
-        if (inventory.some((i) => i.status === 'invalid')) exitCode = EXIT.findings;
+        if (!usable) process.stderr.write('istio-bundle: nothing in this bundle is a usable Istio or Kubernetes artifact\n');
+        if (!usable || inventory.some((i) => i.status === 'invalid')) exitCode = EXIT.findings;
       },
     )
     .command(

@@ -1,4 +1,4 @@
-import { sortInventory } from './artifacts/artifact.js';
+import { sortInventory, type InventoryItem } from './artifacts/artifact.js';
 import { ArtifactCollector } from './artifacts/ingest.js';
 import { readBundle } from './bundle/read-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './bundle/limits.js';
@@ -32,7 +32,8 @@ async function collect(source: string, options: AnalyzeOptions): Promise<{ colle
 /** bundle → artifacts → model → rules → report: the whole analyzer, without I/O beyond reading the bundle. */
 export async function analyzeBundle(source: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const { collector, warnings } = await collect(source, options);
-  if (!collector.artifacts.some((a) => (INPUT_IDS as readonly string[]).includes(a.kind))) {
+  // A collector bundle whose commands all failed is still an answer: the report leads with why.
+  if (!collector.manifest && !hasUsableInput(collector.inventory)) {
     const counts = collector.inventory.length;
     throw new BundleError(source, counts === 0 ? 'the bundle is empty' : `none of its ${counts} entries is a usable Istio or Kubernetes artifact (run \`istio-bundle validate\` to see why)`);
   }
@@ -45,5 +46,10 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
 /** Recognise and schema-check every entry, without building a model or running rules. */
 export async function validateBundle(source: string, options: AnalyzeOptions = {}) {
   const { collector, warnings } = await collect(source, options);
-  return { inventory: sortInventory(collector.inventory), warnings };
+  return { inventory: sortInventory(collector.inventory), warnings, usable: hasUsableInput(collector.inventory) };
+}
+
+/** An entry a rule can read (not only the manifest and the collector's stderr files). */
+export function hasUsableInput(inventory: readonly InventoryItem[]): boolean {
+  return inventory.some((item) => item.status === 'used' && item.kind !== undefined && (INPUT_IDS as readonly string[]).includes(item.kind));
 }

@@ -9,6 +9,12 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
   const out: string[] = [];
   out.push(`# Istio bundle analysis — ${mdCode(report.bundle.source)}${collected(report)}`, '');
   out.push(headline(report), '');
+  // Nothing could be analysed: why is the news, not the empty sections.
+  const leadWithFailures = report.facts.inputsUsed === 0 && report.collectionFailures.length > 0;
+  if (leadWithFailures) {
+    out.push(`Nothing in this bundle could be analysed: ${report.collectionFailures.length} of the collector's commands failed and none produced a usable output. Fix what the first failures say (below), then collect again.`, '');
+    out.push(...collectionFailures(report), '');
+  }
   if (report.findings.length > 0) out.push(...summaryTable(report.findings), '');
   else out.push('No finding at or above the reporting threshold.', '');
 
@@ -22,7 +28,7 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
   }
 
   out.push(...notChecked(report), '');
-  if (report.collectionFailures.length > 0 || report.collectionSkipped.length > 0) out.push(...collectionFailures(report), '');
+  if (!leadWithFailures && (report.collectionFailures.length > 0 || report.collectionSkipped.length > 0)) out.push(...collectionFailures(report), '');
   out.push(...inventory(report));
   if (report.warnings.length > 0) out.push('', '## Reader warnings', '', ...report.warnings.map((w) => `- ${mdText(w)}`));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

@@ -3,7 +3,7 @@ import { normaliseEntryPath } from '../bundle/entry-path.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
-import type { MeshModel } from '../model/facets.js';
+import { INPUT_IDS, type InputId, type MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../rules/rule.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -37,7 +37,7 @@ export interface Report {
   inventorySummary: Record<InventoryItem['status'], number>;
   rulesChecked: string[];
   /** Facts the report header shows: proxy and pod counts, Istio versions seen. */
-  facts: { proxies: number; pods: number; istioVersions: string[] };
+  facts: { proxies: number; pods: number; istioVersions: string[]; /** Entries a rule could read (not the manifest or stderr files). */ inputsUsed: number };
   warnings: string[];
 }
 
@@ -89,7 +89,7 @@ export function buildReport({ model, run, inventory, warnings, manifest, stderrB
     inventory: sortedInventory,
     inventorySummary,
     rulesChecked: run.checked,
-    facts: facts(model),
+    facts: { ...facts(model), inputsUsed: sortedInventory.filter((i) => i.status === 'used' && i.kind !== undefined && isInputId(i.kind)).length },
     warnings,
   };
 }
@@ -102,7 +102,23 @@ function failed(artifact: ManifestArtifact): boolean {
   return !kind?.successExitCodes?.includes(artifact.exitCode);
 }
 
+function isInputId(kind: string): kind is InputId {
+  return (INPUT_IDS as readonly string[]).includes(kind);
+}
+
 const STDERR_LINE_CHARS = 200;
+
+/** klog's header, as client-go prints its retries before kubectl's own message. */
+const KLOG_LINE = /^[EWIF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] /;
+
+/**
+ * The stderr line that says what went wrong (`connection refused`, `Unauthorized`, `forbidden`):
+ * the first line that is not client-go's klog noise, else the message of the first klog line.
+ */
+export function meaningfulLine(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  return lines.find((l) => !KLOG_LINE.test(l)) ?? lines[0]?.replace(KLOG_LINE, '');
+}
 
 function collectionFailures(manifest: Manifest | undefined, stderrByPath: Map<string, string>): Report['collectionFailures'] {
   if (!manifest) return [];
@@ -111,7 +127,7 @@ function collectionFailures(manifest: Manifest | undefined, stderrByPath: Map<st
     .map((a) => {
       const stderrPath = a.stderr ? normaliseEntryPath(a.stderr) : undefined;
       const stderrText = stderrPath?.ok ? stderrByPath.get(stderrPath.path) : undefined;
-      const firstLine = stderrText?.split('\n').find((l) => l.trim() !== '')?.slice(0, STDERR_LINE_CHARS);
+      const firstLine = stderrText === undefined ? undefined : meaningfulLine(stderrText)?.slice(0, STDERR_LINE_CHARS);
       return {
         path: a.path,
         command: a.command,
@@ -146,7 +162,7 @@ function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefi
   });
 }
 
-function facts(model: MeshModel): Report['facts'] {
+function facts(model: MeshModel): Omit<Report['facts'], 'inputsUsed'> {
   const proxies = new Map<string, string | undefined>();
   for (const source of [...model.facets['istioctl.proxyStatus'], ...model.facets['istiod.syncz']]) {
     for (const row of source.proxies) if (!proxies.has(row.id)) proxies.set(row.id, row.version);

@@ -213,7 +213,9 @@ describe('read-only and secret-safe', () => {
     );
     expect(bad).toEqual([]);
     const verbs = new Set(run.calls.filter((c) => c.tool === 'kubectl').map((c) => joined(c).split(' ')[0]));
-    expect([...verbs].sort()).toEqual(['config', 'exec', 'get', 'logs', 'top', 'version']);
+    expect([...verbs].sort()).toEqual(['auth', 'config', 'exec', 'get', 'logs', 'top', 'version']);
+    // `auth` only as the preflight's question, which changes nothing
+    expect(run.calls.filter((c) => joined(c).startsWith('auth ')).map(joined)).toEqual(['auth can-i get pods -n istio-system']);
     const istioctlVerbs = new Set(run.calls.filter((c) => c.tool === 'istioctl').map((c) => joined(c).split(' ')[0]));
     expect([...istioctlVerbs].sort()).toEqual(['analyze', 'proxy-config', 'proxy-status', 'version']);
   });
