@@ -5,7 +5,7 @@ import { stripControl } from './escape.js';
 import type { Report } from './report.js';
 import { SEVERITIES } from '../rules/rule.js';
 
-/** No colours: output may be piped, and cli-table3 ignores NO_COLOR (docs/stack.md). */
+/** cli-table3's own colours are off (it ignores NO_COLOR); severity colour is added by colour.ts. */
 const PLAIN = { head: [], border: [] };
 
 function table(head: string[], widths?: number[]): Table.Table {

@@ -145,3 +145,11 @@ describe('the input guard of runRules', () => {
     expect(() => runRules([testRule(['logs.istiod'])], model)).toThrow(/TEST999 read input "logs.istiod"/);
   });
 });
+
+describe('user-facing rule text cites sources a reader can open', () => {
+  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s: no internal documents, no "seed"', (_id, rule) => {
+    const text = [rule.title, rule.description, rule.rationale, rule.remediation, rule.threshold?.value ?? '', rule.threshold?.source ?? '', ...rule.docs].join('\n');
+    expect(text).not.toMatch(/\bseed\b|playbook|\.\.\/shared|formats\.md|istio-facts|stack\.md/i);
+    for (const url of rule.docs) expect(url).toMatch(/^https:\/\/(istio\.io|www\.envoyproxy\.io)\//);
+  });
+});

@@ -4,7 +4,7 @@ import { ArtifactParseError, defineDocumentKind } from '../kind.js';
 import { stripAnsi } from '../text.js';
 import { analyzeSchema, type AnalyzeData, type AnalyzeMessage } from './schema.js';
 
-/** `<Level> [<Code>][ [cluster-<id>]][ (<Kind> <ns>/<name>[ <reference>])] <message>` (istio-facts.md §2.4). */
+/** `<Level> [<Code>][ [cluster-<id>]][ (<Kind> <ns>/<name>[ <reference>])] <message>` (istioctl's `analyze` text writer). */
 const TEXT_LINE = /^(Error|Warning|Info) \[(IST\d{4})\](?: \[cluster-([^\]]+)\])?(?: \(([A-Za-z]+) ([^ )]+)(?: ([^)]*))?\))? (.*)$/;
 /** What istioctl prints besides messages (mostly on stderr, but collected together in practice). */
 const SIDE_CHANNEL = /^(?:✔ No validation issues found|Error: Analyzers found issues|See https:\/\/istio\.io|Skipping file|Warning: )/;

@@ -1,5 +1,5 @@
 /**
- * Envoy access-log lines as Istio writes them (formats.md §1): the default TEXT format of every era
+ * Envoy access-log lines as Istio writes them (Istio's default `accessLogFormat` and Envoy's access-log docs): the default TEXT format of every era
  * and the JSON encoding. Only the fields the rules use are extracted.
  */
 export interface AccessRecord {

@@ -1,9 +1,9 @@
 import type { AccessRecord } from './access-log.js';
 
 /**
- * Log signatures of the playbook's step 4. Each matches the literal text (Envoy's local-reply body,
+ * Log signatures of step 4 (sidecar logs). Each matches the literal text (Envoy's local-reply body,
  * Envoy and pilot-agent log messages) *and* the access-log form (response flags and
- * %RESPONSE_CODE_DETAILS%), per formats.md §1.5–§2.5. A match returns a breakdown key (the upstream
+ * %RESPONSE_CODE_DETAILS%, Envoy's access-log documentation). A match returns a breakdown key (the upstream
  * cluster, the policy, the URL) so a finding can say where the failures concentrate.
  */
 export interface LogSignature {

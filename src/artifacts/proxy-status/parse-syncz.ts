@@ -13,7 +13,7 @@ const TYPES: Array<[prefix: string, type: string, typeUrl: string]> = [
 
 /**
  * istiod `debug/syncz` (what `istioctl bug-report` captures): a JSON array of SyncStatus with the
- * nonce sent and acknowledged per type. Status is derived as istioctl does (istio-facts.md §1.8):
+ * nonce sent and acknowledged per type. Status is derived as istioctl does (istioctl's `pkg/writer/pilot` status writer):
  * a recorded lastError → ERROR, nothing sent → NOT SENT (IGNORED for ztunnel), sent = acked → SYNCED,
  * otherwise STALE.
  */

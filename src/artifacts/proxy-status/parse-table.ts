@@ -7,7 +7,7 @@ const FIXED_COLUMNS = new Set(['NAME', 'CLUSTER', 'ISTIOD', 'PILOT', 'VERSION', 
 const STATUS = /^(SYNCED|NOT SENT|STALE|ERROR|IGNORED)(?:\s*\((.*)\))?$/;
 
 /**
- * Parses the `istioctl proxy-status` table of every era (istio-facts.md §3.1): one column per xDS
+ * Parses the `istioctl proxy-status` table of every era (istioctl's status writer, every header it has printed): one column per xDS
  * type up to 1.26 and with `--verbosity 1` since 1.27, `SUBSCRIBED TYPES` without status by default
  * since 1.27, statuses with an age suffix since istiod 1.24.
  */

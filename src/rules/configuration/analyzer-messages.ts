@@ -1,6 +1,6 @@
 /**
  * Names and fixes of the istioctl analyze codes support engineers meet most (messages.yaml in
- * istio/istio, istio-facts.md §2.1). Codes not listed still become findings, with Istio's own text.
+ * istio/istio, `pkg/config/analysis/msg/messages.yaml`). Codes not listed still become findings, with Istio's own text.
  */
 export const ANALYZER_MESSAGES: Record<string, { name: string; fix: string }> = {
   IST0101: {

@@ -31,7 +31,7 @@ export const cp001 = defineRule({
   remediation:
     'Check istiod health first (`kubectl get pods -n istio-system`, its logs and memory). If istiod is healthy, look at the proxy: its istio-proxy log for ' +
     '`gRPC config stream … closed` and `ACK ERROR`/`rejected` lines, then restart the affected workload to force a fresh xDS connection.',
-  threshold: { value: 'any STALE; CDS/LDS NOT SENT', source: 'playbook CP001; seed step 1: "STALE/NOT READY proxies indicate control plane connectivity failure"' },
+  threshold: { value: 'any STALE; CDS/LDS NOT SENT', source: 'rule catalogue (`istio-bundle explain CP001`); Istio docs: Debugging Envoy and Istiod (istioctl proxy-status)' },
   docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-status'],
   check(inputs, context) {
     const rows = syncRows(inputs['istioctl.proxyStatus'], inputs['istiod.syncz']);

@@ -22,7 +22,7 @@ export const cp003 = defineRule({
     'Read why it died: `kubectl describe pod` and `kubectl logs --previous -c discovery`. For OOMKilled or memory pressure, raise the discovery container memory ' +
     '(`kubectl -n istio-system set resources deploy/istiod -c discovery --limits=memory=<2× the current limit, never less than 1.5× measured use>` or the Helm value `pilot.resources`) ' +
     'and run several replicas (`pilot.autoscaleMin`). Reduce what istiod must compute with Sidecar resources and `discoverySelectors`.',
-  threshold: { value: 'not Ready, CrashLoopBackOff, OOMKilled; restarts > 0 (medium)', source: 'playbook CP003; seed: "istiod crashlooping = immediate scaling required"' },
+  threshold: { value: 'not Ready, CrashLoopBackOff, OOMKilled; restarts > 0 (medium)', source: 'rule catalogue (`istio-bundle explain CP003`); Istio docs: Performance and Scalability (istiod resources)' },
   docs: ['https://istio.io/latest/docs/ops/deployment/performance-and-scalability/', 'https://istio.io/latest/docs/ops/diagnostic-tools/istioctl/'],
   check(inputs, context) {
     const istiods = inputs['kubectl.pods'].filter((p) => isIstiod(p.pod));

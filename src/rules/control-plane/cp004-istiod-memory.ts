@@ -5,7 +5,7 @@ import { evidenceAt } from '../evidence.js';
 import { defineRule } from '../rule.js';
 import { shell } from '../shell.js';
 
-/** The seed's ">4GB"; kubectl reports MiB, so the line is drawn at 4 GiB (4096Mi). */
+/** The Istio production debugging guide's ">4GB"; kubectl reports MiB, so the line is drawn at 4 GiB (4096Mi). */
 export const ISTIOD_MEMORY_LIMIT_BYTES = 4 * GiB;
 
 export const cp004 = defineRule({
@@ -24,8 +24,8 @@ export const cp004 = defineRule({
   remediation:
     'Give istiod the memory it needs now (a limit of at least 1.5× current use, never lower than the limit it has; twice the limit after an OOMKill) and spread the load over several replicas. Then shrink what it computes: ' +
     '`discoverySelectors` in MeshConfig to ignore namespaces outside the mesh, and Sidecar resources so each proxy only gets the services it uses. ' +
-    'As a rule of thumb from the playbook, istiod needs ≈ 200 MB + 200 MB per 1000 services (an estimate, not a measurement of this cluster).',
-  threshold: { value: '4 GiB (4096Mi)', source: 'playbook CP004; seed: "istiod memory usage >4GB indicates cluster too large for control plane resources"' },
+    'As a rule of thumb, istiod needs ≈ 200 MiB + 200 MiB per 1000 services (an estimate, not a measurement of this cluster).',
+  threshold: { value: '4 GiB (4096Mi)', source: 'rule catalogue (`istio-bundle explain CP004`), after the Istio production debugging guide ("istiod memory usage >4GB indicates cluster too large for control plane resources"); Istio docs: Performance and Scalability' },
   docs: ['https://istio.io/latest/docs/ops/deployment/performance-and-scalability/', 'https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-discovery_selectors'],
   check(inputs, context) {
     const istiodPods = new Map(inputs['kubectl.pods'].filter((p) => isIstiod(p.pod)).map((p) => [`${p.namespace}/${p.name}`, p]));

@@ -11,7 +11,7 @@ export const log003 = defineRule({
   description:
     'Counts, per pod, TLS and certificate failures: BoringSSL reasons (`CERTIFICATE_VERIFY_FAILED`, `WRONG_VERSION_NUMBER`, `TLS error:`), Go x509 errors, ' +
     'pilot-agent `failed to warm certificate` / `failed to generate secret`, and access-log lines whose upstream transport failure is TLS. ' +
-    'The seed\'s "stream closed" is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way.',
+    '"stream closed", which older guides list as a TLS sign, is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way.',
   rationale:
     '`WRONG_VERSION_NUMBER` means one side speaks TLS and the other plaintext (mTLS mode mismatch between PeerAuthentication and DestinationRule, or a port outside the mesh). ' +
     '`CERTIFICATE_VERIFY_FAILED` and `certificate signed by unknown authority` mean the two sides do not share a root of trust (a replaced `cacerts`, a second CA). ' +
@@ -20,7 +20,7 @@ export const log003 = defineRule({
     'Compare the mTLS settings that apply to both sides: `istioctl x describe pod <pod> -n <ns>` shows the PeerAuthentication and DestinationRule in force; ' +
     '`istioctl proxy-config secret <pod> -n <ns>` shows the workload certificate and root. For trust errors, compare the root in `istio-ca-root-cert` with the one the proxy holds. ' +
     '(`istioctl authn tls-check`, quoted in older guides, was removed in Istio 1.6.)',
-  threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'playbook LOG003; seed step 4 "stream closed: Certificate/mTLS problem"' },
+  threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'rule catalogue (`istio-bundle explain LOG003`); Istio docs: Security problems (istio.io/latest/docs/ops/common-problems/security-issues/)' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-config-secret'],
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'tlsError')) {

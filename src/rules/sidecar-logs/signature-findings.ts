@@ -18,7 +18,7 @@ export interface SignatureMatch {
   volume: string;
 }
 
-/** Every log with at least one hit of the signature, with the severity the playbook gives it. */
+/** Every log with at least one hit of the signature, with the severity step 4 gives it. */
 export function signatureMatches(logs: readonly LogRecord[], id: SignatureId): SignatureMatch[] {
   const matches: SignatureMatch[] = [];
   for (const log of logs) {
