@@ -2,7 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_LIMITS, formatBytes, parseSize, type BundleLimits } from './bundle/limits.js';
+import { describeIoError } from './bundle/io-errors.js';
+import { STDIN } from './bundle/read-bundle.js';
 import { BundleError } from './bundle/types.js';
+import { wantsColor } from './report/terminal.js';
 import { analyzeBundle, validateBundle } from './pipeline.js';
 import { catalogueOf } from './report/catalogue.js';
 import { stripControl } from './report/escape.js';
@@ -68,14 +71,29 @@ async function emit(text: string, output: string | undefined): Promise<void> {
   try {
     await writeFile(output, text);
   } catch (error) {
-    throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`cannot write ${output}: ${describeIoError(error)}`);
   }
+}
+
+/** Stands for `-` while yargs parses (a string no file name can be). */
+const STDIN_ARGUMENT = '\u0000stdin';
+
+function bundleArgument(value: string): string {
+  return value === STDIN_ARGUMENT ? STDIN : value;
+}
+
+/** yargs spreads some messages over lines; the CLI's errors are one line (`--format pdf: choose one of md, json, table`). */
+function oneLine(message: string): string {
+  const choice = /Argument: ([\w-]+), Given: "([^"]*)", Choices: (.*)/.exec(message.replace(/\s*\n\s*/g, ' '));
+  if (choice) return `--${choice[1]} ${choice[2]}: choose one of ${choice[3]!.replace(/"/g, '')}`;
+  return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const catalogue = catalogueOf(RULES);
-  const cli = yargs(argv)
+  // yargs reads a lone `-` as an option without a name; it is the bundle on standard input.
+  const cli = yargs(argv.map((arg) => (arg === STDIN ? STDIN_ARGUMENT : arg)))
     .scriptName('istio-bundle')
     .usage('$0 <command> [options]\n\nOffline analyzer for Istio diagnostic bundles (collector bundles, istioctl bug-report archives, folders of command outputs).')
     .command(
@@ -84,17 +102,23 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         limitOptions(
           y
-            .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle file or folder' })
+            .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle file or folder, or - to read the archive from standard input' })
             .option('format', { choices: ['md', 'json', 'table'] as const, describe: 'report format (default: table on a terminal, md otherwise or with --output)' })
             .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
+            .option('wide', { type: 'boolean', default: false, describe: 'table: one row per finding, as wide as it needs (as when piped)' })
             .option('fail-on', { choices: [...SEVERITIES, 'never'] as const, default: 'never' as const, describe: 'exit 1 when a finding is at or above this severity' })
             .option('min-severity', { choices: SEVERITIES, default: 'info' as const, describe: 'show findings at or above this severity (does not change --fail-on)' }),
         ),
       async (args) => {
-        const { report } = await analyzeBundle(args.bundle, { limits: limitsFrom(args) });
+        const { report } = await analyzeBundle(bundleArgument(args.bundle), { limits: limitsFrom(args) });
         const format = args.format ?? (args.output || !process.stdout.isTTY ? 'md' : 'table');
         const shown = withMinimumSeverity(report, args['min-severity']);
-        const text = format === 'json' ? renderJson(shown) : format === 'md' ? renderMarkdown(shown, catalogue) : renderTable(shown);
+        const terminal = process.stdout.isTTY && !args.output;
+        const style = {
+          color: !args.output && wantsColor(process.env, process.stdout.isTTY === true),
+          ...(terminal && !args.wide && process.stdout.columns ? { width: process.stdout.columns } : {}),
+        };
+        const text = format === 'json' ? renderJson(shown) : format === 'md' ? renderMarkdown(shown, catalogue) : renderTable(shown, style);
         await emit(text, args.output);
         const failOn = args['fail-on'];
         if (failOn !== 'never' && report.findings.some((f) => severityRank(f.severity) <= severityRank(failOn))) exitCode = EXIT.findings;
@@ -105,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
       'recognise and schema-check every entry of a bundle; print the inventory',
       (y) => limitOptions(y.positional('bundle', { type: 'string', demandOption: true }).option('format', { choices: ['table', 'json'] as const, default: 'table' as const })),
       async (args) => {
-        const { inventory, warnings, usable } = await validateBundle(args.bundle, { limits: limitsFrom(args) });
+        const { inventory, warnings, usable } = await validateBundle(bundleArgument(args.bundle), { limits: limitsFrom(args) });
         if (args.format === 'json') process.stdout.write(`${JSON.stringify({ inventory, warnings }, null, 2)}\n`);
         else process.stdout.write(renderInventoryTable(inventory) + warnings.map((w) => `warning: ${stripControl(w)}\n`).join(''));
         if (!usable) process.stderr.write('istio-bundle: nothing in this bundle is a usable Istio or Kubernetes artifact\n');
@@ -137,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(oneLine(message));
     });
 
   try {
@@ -148,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if ((error as { name?: string }).name === 'YError') {
-      process.stderr.write(`istio-bundle: ${(error as Error).message}\n`);
+      process.stderr.write(`istio-bundle: ${oneLine((error as Error).message)}\n`);
       return EXIT.usage;
     }
     throw error;

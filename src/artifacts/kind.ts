@@ -4,6 +4,8 @@ import type { JSONSchema } from 'json-schema-to-ts';
 export const ARTIFACT_IDS = [
   'bundle.manifest',
   'collector.stderr',
+  'bugReport.clusterContext',
+  'bugReport.versions',
   'istioctl.proxyStatus',
   'istiod.syncz',
   'kubectl.pods',

@@ -9,8 +9,8 @@ const KNOWN: Array<[RegExp, string]> = [
   [/(?:^|\/)proxies\/[^/]+\/[^/]+\/(?:certs|clusters|listeners|memory|server_info|runtime|netstat|stats\/prometheus|config_dump)$/, 'Envoy admin output (istioctl bug-report)'],
   [/(?:^|\/)proxies\/[^/]+\/[^/]+\/cores\/[^/]+$/, 'Envoy core dump (istioctl bug-report)'],
   [/(?:^|\/)istio\/[^/]+\/[^/]+\/(?:debug\/[^/]+|metrics)$/, 'istiod debug endpoint output (istioctl bug-report)'],
-  [/(?:^|\/)(?:versions|bug-report\.log)$/, 'istioctl bug-report metadata'],
-  [/(?:^|\/)cluster\/(?:events|secrets|cluster-context|kubectl-version)$/, 'cluster information (istioctl bug-report)'],
+  [/(?:^|\/)bug-report\.log$/, 'istioctl bug-report metadata'],
+  [/(?:^|\/)cluster\/(?:events|secrets|kubectl-version)$/, 'cluster information (istioctl bug-report)'],
   [/(?:^|\/)(?:cni\/[^/]+\/cni\.log|operator\/[^/]+\/[^/]+\/operator\.log)$/, 'istio-cni or operator log (istioctl bug-report)'],
 ];
 

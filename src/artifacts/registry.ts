@@ -1,4 +1,5 @@
 import { analyzeKind } from './analyze/kind.js';
+import { clusterContextKind, versionsKind } from './bug-report/kinds.js';
 import { podsKind, resourcesKind } from './k8s/kinds.js';
 import type { ArtifactId, ArtifactKind } from './kind.js';
 import { istiodLogKind, proxyLogKind } from './logs/kinds.js';
@@ -13,6 +14,8 @@ import { topKind } from './top/kind.js';
 export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   manifestKind,
   stderrKind,
+  clusterContextKind,
+  versionsKind,
   proxyStatusKind,
   synczKind,
   analyzeKind,

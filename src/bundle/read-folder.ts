@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EntryGate } from './entry-gate.js';
+import { describeIoError } from './io-errors.js';
 import type { BundleLimits } from './limits.js';
 import { BundleError, type BundleReadResult, type BundleVisitor, type EntrySink } from './types.js';
 
@@ -16,7 +17,7 @@ export async function readFolder(root: string, limits: BundleLimits, visitor: Bu
   try {
     await walk(root, '', gate, visitor);
   } catch (error) {
-    throw new BundleError(root, `cannot read folder: ${(error as Error).message}`);
+    throw new BundleError(root, `cannot read folder: ${describeIoError(error)}`);
   }
   return { sourceType: 'folder', warnings: [] };
 }

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import { EntryGate } from './entry-gate.js';
+import { describeIoError } from './io-errors.js';
 import type { BundleLimits } from './limits.js';
 import { BundleError, type BundleReadResult, type BundleVisitor } from './types.js';
 
@@ -11,11 +13,13 @@ const REGULAR_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
  * Streams a `.tar`, `.tar.gz` or `.tgz` file entry by entry without extracting anything to disk.
  * gzip is detected by the parser from the magic bytes, not from the file name.
  */
-export function readTar(file: string, limits: BundleLimits, visitor: BundleVisitor): Promise<BundleReadResult> {
+export function readTar(input: string | { name: string; stream: Readable }, limits: BundleLimits, visitor: BundleVisitor): Promise<BundleReadResult> {
+  const file = typeof input === 'string' ? input : input.name;
   const warnings: string[] = [];
   const gate = new EntryGate(limits, visitor);
   let sawEntry = false;
   let badArchive: string | undefined;
+  let bytes = 0;
 
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -63,14 +67,18 @@ export function readTar(file: string, limits: BundleLimits, visitor: BundleVisit
     parser.on('error', (error: Error) => fail(describeTarError(error)));
     parser.on('end', () => {
       if (settled) return;
+      if (bytes === 0) return fail('it is empty (0 bytes): nothing was sent');
       if (badArchive) return fail(`not a readable tar archive (${badArchive})`);
       if (!sawEntry) return fail('not a tar archive, or an empty one: no entry could be read');
       settled = true;
       resolve({ sourceType: 'tar', warnings });
     });
 
-    const source = createReadStream(file, { highWaterMark: 1 << 20 });
-    source.on('error', (error) => fail(`cannot read file: ${error.message}`));
+    const source = typeof input === 'string' ? createReadStream(input, { highWaterMark: 1 << 20 }) : input.stream;
+    source.on('error', (error: Error) => fail(`cannot read: ${describeIoError(error)}`));
+    source.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
     source.pipe(parser);
   });
 }

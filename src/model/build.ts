@@ -2,11 +2,14 @@ import { basename } from 'node:path';
 import type { AnalyzeData } from '../artifacts/analyze/schema.js';
 import type { Artifact, InventoryItem } from '../artifacts/artifact.js';
 import type { LocatedPod, LocatedResource } from '../artifacts/k8s/kinds.js';
+import type { BugReportVersions, ClusterContext } from '../artifacts/bug-report/kinds.js';
 import type { LogPart, LogSummary } from '../artifacts/logs/schema.js';
+import { istioVersions } from './istio-versions.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
 import type { TopData } from '../artifacts/top/schema.js';
-import { INPUT_IDS, type BundleFacts, type BundleLayout, type InputId, type LogRecord, type MeshModel, type ModelFacets, type PodRecord } from './facets.js';
+import { INPUT_IDS, type BundleFacts, type BundleLayout, type InputId, type IstioVersions, type LogRecord, type MeshModel, type ModelFacets, type PodRecord } from './facets.js';
+import { STDIN } from '../bundle/read-bundle.js';
 import { compareText } from '../order.js';
 
 export interface ModelInput {
@@ -39,6 +42,8 @@ export function buildModel(input: ModelInput): MeshModel {
     facets['kubectl.pods'].push({ namespace, name, pod: located.object, source: source(path, located.pointer, located.line) });
   };
   const logs: Array<{ artifact: Artifact; target: 'logs.proxy' | 'logs.istiod' }> = [];
+  const clusterContexts: ClusterContext[] = [];
+  const bugReportVersions: BugReportVersions[] = [];
 
   for (const artifact of artifacts) {
     switch (artifact.kind) {
@@ -76,6 +81,12 @@ export function buildModel(input: ModelInput): MeshModel {
       case 'logs.istiod':
         logs.push({ artifact, target: artifact.kind });
         break;
+      case 'bugReport.clusterContext':
+        clusterContexts.push(artifact.data as ClusterContext);
+        break;
+      case 'bugReport.versions':
+        bugReportVersions.push(artifact.data as BugReportVersions);
+        break;
       case 'bundle.manifest':
       case 'collector.stderr':
         break;
@@ -84,7 +95,8 @@ export function buildModel(input: ModelInput): MeshModel {
   resolveTopNamespaces(facets);
   for (const { artifact, target } of logs) facets[target].push(...logRecords(artifact, facets['kubectl.pods']));
 
-  return { bundle: bundleFacts(input, facets), facets, provided: providedInputs(artifacts, facets) };
+  const bundle = bundleFacts(input, facets, istioVersions(facets, bugReportVersions), clusterContexts[0]);
+  return { bundle, facets, provided: providedInputs(artifacts, facets) };
 }
 
 function providedInputs(artifacts: Artifact[], facets: ModelFacets): Set<InputId> {
@@ -194,10 +206,17 @@ function podFromFileName(file: string, pods: PodRecord[]): { pod: string; contai
   return { pod: name, ...(m[2] ? { container: m[2] } : {}) };
 }
 
-function bundleFacts(input: ModelInput, facets: ModelFacets): BundleFacts {
-  const facts: BundleFacts = { source: basename(input.source), layout: detectLayout(input), collectedAtSource: 'unknown', istioNamespace: istioNamespace(input.manifest) };
+function bundleFacts(input: ModelInput, facets: ModelFacets, versions: IstioVersions, clusterContext: ClusterContext | undefined): BundleFacts {
+  const facts: BundleFacts = {
+    source: input.source === STDIN ? 'standard input' : basename(input.source),
+    layout: detectLayout(input),
+    collectedAtSource: 'unknown',
+    istioNamespace: istioNamespace(input.manifest),
+    istioVersions: versions,
+    ...(clusterContext ? { cluster: clusterContext.context } : {}),
+  };
   if (input.manifest) {
-    facts.collectedAt = input.manifest.collectedAt;
+    facts.collectedAt = canonicalTime(input.manifest.collectedAt) ?? input.manifest.collectedAt;
     facts.collectedAtSource = 'manifest';
     const cluster = input.manifest.cluster?.name ?? input.manifest.cluster?.context;
     if (cluster) facts.cluster = cluster;
@@ -226,15 +245,19 @@ function detectLayout(input: ModelInput): BundleLayout {
   return bugReport ? 'istioctl-bug-report' : 'plain';
 }
 
+/** Every time the report shows is RFC 3339 UTC to the second: `2024-05-14T09:21:07Z`. */
+export function canonicalTime(value: string): string | undefined {
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** Without a manifest, the newest time the bundle itself records is the best "now" there is. */
 function newestTimestamp(facets: ModelFacets): string | undefined {
   let newest: string | undefined;
   const consider = (value: unknown) => {
     if (typeof value !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(value)) return;
-    const normalised = new Date(value);
-    if (Number.isNaN(normalised.getTime())) return;
-    const iso = normalised.toISOString();
-    if (newest === undefined || iso > newest) newest = iso;
+    const iso = canonicalTime(value);
+    if (iso !== undefined && (newest === undefined || iso > newest)) newest = iso;
   };
   for (const log of [...facets['logs.proxy'], ...facets['logs.istiod']]) consider(log.summary.lastTimestamp);
   for (const { pod } of facets['kubectl.pods']) {

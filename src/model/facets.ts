@@ -75,16 +75,22 @@ export interface ModelFacets {
 
 export type InputId = keyof ModelFacets;
 
-/** Every artifact kind the rules can read: all of them but the bundle's own bookkeeping. */
-const BOOKKEEPING = new Set<ArtifactId>(['bundle.manifest', 'collector.stderr']);
+/** Every artifact kind the rules can read: all of them but what describes the bundle itself. */
+const BOOKKEEPING = new Set<ArtifactId>(['bundle.manifest', 'collector.stderr', 'bugReport.clusterContext', 'bugReport.versions']);
 export const INPUT_IDS: readonly InputId[] = ARTIFACT_IDS.filter((id): id is InputId => !BOOKKEEPING.has(id));
 
 // Compile-time check that the facets and the artifact ids stay one vocabulary.
-type Bookkeeping = 'bundle.manifest' | 'collector.stderr';
+type Bookkeeping = 'bundle.manifest' | 'collector.stderr' | 'bugReport.clusterContext' | 'bugReport.versions';
 const inputsAreArtifacts: Exclude<ArtifactId, Bookkeeping> extends InputId ? (InputId extends ArtifactId ? true : never) : never = true;
 void inputsAreArtifacts;
 
 export type BundleLayout = 'collector' | 'istioctl-bug-report' | 'plain';
+
+export interface IstioVersions {
+  controlPlane: string[];
+  /** Proxies: sidecars, gateways, waypoints. */
+  dataPlane: string[];
+}
 
 export interface BundleFacts {
   source: string;
@@ -98,6 +104,8 @@ export interface BundleFacts {
    * policies live there): the collector's `--istio-namespace`, else `istio-system`.
    */
   istioNamespace: string;
+  /** The Istio releases the bundle shows (istiod and proxy images, proxy-status, logs, bug-report versions). */
+  istioVersions: IstioVersions;
 }
 
 export interface MeshModel {

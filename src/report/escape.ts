@@ -59,6 +59,18 @@ export function mdCode(text: string, inTable = false): string {
   return `${fence}${inTable ? padded.replace(/\|/g, '\\|') : padded}${fence}`;
 }
 
+/** Documentation the report links to: Istio's and Envoy's own sites, nothing from the bundle. */
+const DOCS_URL = /^https:\/\/(?:istio\.io|www\.envoyproxy\.io)\/[A-Za-z0-9._~\/#%?=&+:-]*$/;
+
+/**
+ * A link as a CommonMark autolink. Its target is never escaped (backslash escapes are not
+ * processed inside `<…>`, so `access\_log` would break the URL); anything that is not a docs URL
+ * is shown as code, not linked.
+ */
+export function mdLink(url: string): string {
+  return DOCS_URL.test(url) ? `<${url}>` : mdCode(url);
+}
+
 /** A fenced block for evidence lines: the fence outgrows any backtick run inside. */
 export function mdBlock(text: string, language = ''): string {
   const clean = stripControl(text);

@@ -1,7 +1,8 @@
+import { plural } from '../rules/evidence.js';
 import { SEVERITIES, STEPS, type Finding, type Step } from '../rules/rule.js';
 import type { RulesCatalogue } from './catalogue.js';
-import { mdBlock, mdCode, mdProse, mdText } from './escape.js';
-import type { Report } from './report.js';
+import { mdBlock, mdCode, mdLink, mdProse, mdText } from './escape.js';
+import { inDocumentOrder, istioVersionsText, type Report } from './report.js';
 
 
 /** The ticket-ready report: what is broken and what to do first, evidence one click away. */
@@ -15,16 +16,18 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
     out.push(`Nothing in this bundle could be analysed: ${report.collectionFailures.length} of the collector's commands failed and none produced a usable output. Fix what the first failures say (below), then collect again.`, '');
     out.push(...collectionFailures(report), '');
   }
-  if (report.findings.length > 0) out.push(...summaryTable(report.findings), '');
+  // Numbered as they appear: the summary table and the sections list them in the same order.
+  const ordered = inDocumentOrder(report.findings);
+  if (ordered.length > 0) out.push(...summaryTable(ordered), '');
   else out.push('No finding at or above the reporting threshold.', '');
 
   for (const step of Object.keys(STEPS) as Step[]) {
-    const rules = catalogue.filter((r) => r.step === step);
-    if (rules.length === 0) continue;
     out.push(`## ${STEPS[step]}`, '');
-    const findings = report.findings.filter((f) => f.step === step);
-    if (findings.length === 0) out.push(noFindingLine(report, rules.map((r) => r.id)), '');
-    for (const finding of findings) out.push(...renderFinding(finding, report.findings.indexOf(finding) + 1), '');
+    const rules = catalogue.filter((r) => r.step === step);
+    const findings = ordered.filter((f) => f.step === step);
+    if (rules.length === 0) out.push('No rule of this version checks this step yet (`istio-bundle rules` lists what is checked).', '');
+    else if (findings.length === 0) out.push(noFindingLine(report, rules.map((r) => r.id)), '');
+    for (const finding of findings) out.push(...renderFinding(finding, ordered.indexOf(finding) + 1), '');
   }
 
   out.push(...notChecked(report), '');
@@ -35,10 +38,8 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
 }
 
 function collected(report: Report): string {
-  const at = report.bundle.collectedAt;
-  const time = at ? new Date(at) : undefined;
-  if (!time || Number.isNaN(time.getTime())) return '';
-  const when = time.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const when = report.bundle.collectedAt;
+  if (!when) return '';
   return report.bundle.collectedAtSource === 'manifest' ? ` (collected ${when})` : ` (newest timestamp in the bundle: ${when})`;
 }
 
@@ -47,12 +48,11 @@ function headline(report: Report): string {
   const parts = [counts.length > 0 ? `**${counts.join(' · ')}**` : '**no findings**'];
   if (report.hidden) parts.push(`${report.hidden.count} below ${report.hidden.belowSeverity} not shown`);
   if (report.bundle.cluster) parts.push(`cluster ${mdCode(report.bundle.cluster)}`);
-  if (report.facts.proxies > 0) {
-    const versions = report.facts.istioVersions.length > 0 ? ` (Istio ${report.facts.istioVersions.map((v) => mdText(v)).join(', ')})` : '';
-    parts.push(`${report.facts.proxies} ${report.facts.proxies === 1 ? 'proxy' : 'proxies'}${versions}`);
-  }
+  if (report.facts.proxies > 0) parts.push(plural(report.facts.proxies, 'proxy', 'proxies'));
+  const versions = istioVersionsText(report.facts.istio);
+  if (versions) parts.push(mdText(versions));
   const inv = report.inventorySummary;
-  const files = [`${inv.used} files used`];
+  const files = [`${plural(inv.used, 'file')} used`];
   if (inv.invalid) files.push(`${inv.invalid} invalid`);
   if (inv['not-recognised']) files.push(`${inv['not-recognised']} not recognised`);
   if (inv.skipped) files.push(`${inv.skipped} skipped`);
@@ -98,7 +98,7 @@ function renderFinding(f: Finding, index: number): string[] {
     }
     out.push('</details>');
   }
-  if (f.docs.length > 0) out.push('', `Docs: ${f.docs.map((d) => `<${mdText(d)}>`).join(' · ')}`);
+  if (f.docs.length > 0) out.push('', `Docs: ${f.docs.map(mdLink).join(' · ')}`);
   return out;
 }
 

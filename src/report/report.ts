@@ -5,7 +5,8 @@ import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
 import { INPUT_IDS, type InputId, type MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../rules/rule.js';
+import { SEVERITIES, STEPS, severityRank, type Finding, type Severity } from '../rules/rule.js';
+import { compareFindings } from '../rules/run.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { plural } from '../rules/evidence.js';
 import { compareText } from '../order.js';
@@ -37,7 +38,15 @@ export interface Report {
   inventorySummary: Record<InventoryItem['status'], number>;
   rulesChecked: string[];
   /** Facts the report header shows: proxy and pod counts, Istio versions seen. */
-  facts: { proxies: number; pods: number; istioVersions: string[]; /** Entries a rule could read (not the manifest or stderr files). */ inputsUsed: number };
+  facts: {
+    proxies: number;
+    pods: number;
+    /** Every Istio release seen, control plane and proxies. */
+    istioVersions: string[];
+    istio: { controlPlane: string[]; dataPlane: string[] };
+    /** Entries a rule could read (not the manifest or stderr files). */
+    inputsUsed: number;
+  };
   warnings: string[];
 }
 
@@ -63,6 +72,25 @@ function countBySeverity(findings: Finding[]): Record<Severity, number> {
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const finding of findings) summary[finding.severity]++;
   return summary;
+}
+
+/**
+ * The order findings are shown and numbered in: by debugging step (control plane first, as causes
+ * upstream explain symptoms downstream), then by severity, rule and subject.
+ */
+export function inDocumentOrder(findings: readonly Finding[]): Finding[] {
+  const steps = Object.keys(STEPS);
+  return [...findings].sort((a, b) => steps.indexOf(a.step) - steps.indexOf(b.step) || compareFindings(a, b));
+}
+
+/** `Istio 1.22.3`, or `Istio 1.22.3 (control plane), 1.21.2, 1.22.3 (proxies)` when they differ. */
+export function istioVersionsText(istio: Report['facts']['istio']): string | undefined {
+  const { controlPlane, dataPlane } = istio;
+  if (controlPlane.length === 0 && dataPlane.length === 0) return undefined;
+  const same = controlPlane.length <= 1 && dataPlane.length <= 1 && (controlPlane[0] ?? dataPlane[0]) === (dataPlane[0] ?? controlPlane[0]);
+  if (same) return `Istio ${controlPlane[0] ?? dataPlane[0]}`;
+  const parts = [...(controlPlane.length > 0 ? [`${controlPlane.join(', ')} (control plane)`] : []), ...(dataPlane.length > 0 ? [`${dataPlane.join(', ')} (proxies)`] : [])];
+  return `Istio ${parts.join(', ')}`;
 }
 
 export function buildReport({ model, run, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
@@ -163,11 +191,16 @@ function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefi
 }
 
 function facts(model: MeshModel): Omit<Report['facts'], 'inputsUsed'> {
-  const proxies = new Map<string, string | undefined>();
+  const proxies = new Set<string>();
   for (const source of [...model.facets['istioctl.proxyStatus'], ...model.facets['istiod.syncz']]) {
-    for (const row of source.proxies) if (!proxies.has(row.id)) proxies.set(row.id, row.version);
+    for (const row of source.proxies) proxies.add(row.id);
   }
-  const versions = new Set([...proxies.values()].filter((v): v is string => !!v));
-  return { proxies: proxies.size, pods: model.facets['kubectl.pods'].length, istioVersions: [...versions].sort(compareText) };
+  const { controlPlane, dataPlane } = model.bundle.istioVersions;
+  return {
+    proxies: proxies.size,
+    pods: model.facets['kubectl.pods'].length,
+    istioVersions: [...new Set([...controlPlane, ...dataPlane])].sort(compareText),
+    istio: { controlPlane, dataPlane },
+  };
 }
 

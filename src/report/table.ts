@@ -2,10 +2,11 @@ import Table from 'cli-table3';
 import type { InventoryItem } from '../artifacts/artifact.js';
 import type { RulesCatalogue } from './catalogue.js';
 import { stripControl } from './escape.js';
-import type { Report } from './report.js';
+import { inDocumentOrder, type Report } from './report.js';
+import { paintSeverity, wrapText, type TerminalStyle } from './terminal.js';
 import { SEVERITIES } from '../rules/rule.js';
 
-/** cli-table3's own colours are off (it ignores NO_COLOR); severity colour is added by colour.ts. */
+/** cli-table3's own colours are off (it ignores NO_COLOR); severity colour comes from terminal.ts. */
 const PLAIN = { head: [], border: [] };
 
 function table(head: string[], widths?: number[]): Table.Table {
@@ -16,15 +17,34 @@ function cell(text: string): string {
   return stripControl(text);
 }
 
-export function renderTable(report: Report): string {
+/** Fixed columns of the findings table (#, severity, rule), content width without padding. */
+const FIXED = { number: 3, severity: 8, rule: 6 } as const;
+/** cli-table3 pads a cell with one blank on each side; a row of 5 cells has 6 border characters. */
+const PADDING = 2;
+const BORDERS = 6;
+const MIN_TEXT = 12;
+
+/**
+ * The terminal summary. On a terminal it fits the width (cells wrap, nothing is cut); piped or with
+ * `--wide` every finding is one row as long as it needs. Numbers are the Markdown report's.
+ */
+export function renderTable(report: Report, style: TerminalStyle = { color: false }): string {
   const lines: string[] = [];
   const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
-  lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}`);
-  if (report.findings.length > 0) {
-    const t = table(['#', 'severity', 'rule', 'subject', 'finding'], [4, 10, 8, 36, 70]);
-    report.findings.forEach((f, i) => {
+  const hidden = report.hidden ? `; ${report.hidden.count} below ${report.hidden.belowSeverity} not shown (--min-severity)` : '';
+  lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}${hidden}`);
+  const findings = inDocumentOrder(report.findings);
+  if (findings.length > 0) {
+    const fixed = FIXED.number + FIXED.severity + FIXED.rule + 3 * PADDING + BORDERS;
+    const free = style.width === undefined ? undefined : Math.max(2 * MIN_TEXT, style.width - fixed - 2 * PADDING);
+    const subjectWidth = free === undefined ? undefined : Math.max(MIN_TEXT, Math.floor(free * 0.4));
+    const findingWidth = free === undefined || subjectWidth === undefined ? undefined : free - subjectWidth;
+    const widths = subjectWidth === undefined || findingWidth === undefined ? undefined : [FIXED.number, FIXED.severity, FIXED.rule, subjectWidth, findingWidth].map((w) => w + PADDING);
+    const fit = (text: string, width: number | undefined) => (width === undefined ? text : wrapText(text, width));
+    const t = new Table({ head: ['#', 'severity', 'rule', 'subject', 'finding'], style: PLAIN, ...(widths ? { colWidths: widths } : {}) });
+    findings.forEach((f, i) => {
       const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
-      t.push([String(i + 1), f.severity, f.ruleId, cell(subject), cell(f.title)]);
+      t.push([String(i + 1), paintSeverity(f.severity, style.color), f.ruleId, fit(cell(subject), subjectWidth), fit(cell(f.title), findingWidth)]);
     });
     lines.push(t.toString());
   }

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
+import { tempDir } from '../bundle/helpers.js';
 
 const BUNDLE = join(import.meta.dirname, '..', 'fixtures', 'mini-bundle');
 
@@ -59,7 +59,7 @@ describe('istio-bundle analyze', () => {
   });
 
   it('writes Markdown to --output and nothing to stdout', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ibundle-cli-'));
+    const dir = await tempDir('ibundle-cli-');
     const file = join(dir, 'report.md');
     const { code, stdout } = await run('analyze', BUNDLE, '--output', file);
     expect(code).toBe(0);
@@ -79,9 +79,9 @@ describe('istio-bundle analyze', () => {
   it('exits 2 with a one-line reason for a missing, truncated or non-tar bundle', async () => {
     const missing = await run('analyze', '/nonexistent/bundle.tgz');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^istio-bundle: \/nonexistent\/bundle\.tgz: cannot open: no such file or folder\n$/);
+    expect(missing.stderr).toMatch(/^istio-bundle: \/nonexistent\/bundle\.tgz: cannot open: no such file or folder \(ENOENT\)\n$/);
 
-    const dir = await mkdtemp(join(tmpdir(), 'ibundle-cli-'));
+    const dir = await tempDir('ibundle-cli-');
     const garbage = join(dir, 'bundle.tar.gz');
     await writeFile(garbage, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x01, 0x02]));
     const truncated = await run('analyze', garbage);
@@ -96,7 +96,7 @@ describe('istio-bundle analyze', () => {
   });
 
   it('exits 2 when nothing in the bundle is recognised', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ibundle-cli-'));
+    const dir = await tempDir('ibundle-cli-');
     await writeFile(join(dir, 'readme.txt'), 'hello');
     const result = await run('analyze', dir);
     expect(result.code).toBe(2);
@@ -105,7 +105,9 @@ describe('istio-bundle analyze', () => {
 
   it('exits 2 on usage errors', async () => {
     expect((await run('analyze')).code).toBe(2);
-    expect((await run('analyze', BUNDLE, '--format', 'pdf')).code).toBe(2);
+    const format = await run('analyze', BUNDLE, '--format', 'pdf');
+    expect(format.code).toBe(2);
+    expect(format.stderr).toBe('istio-bundle: --format pdf: choose one of md, json, table\n');
     expect((await run('analyze', BUNDLE, '--max-document-size', 'lots')).code).toBe(2);
     expect((await run('frobnicate')).code).toBe(2);
   });
@@ -139,7 +141,7 @@ describe('istio-bundle analyze output errors', () => {
   it('exits 2 with a one-line reason when --output cannot be written', async () => {
     const result = await run('analyze', BUNDLE, '--output', '/nonexistent-folder/report.md');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('istio-bundle: cannot write /nonexistent-folder/report.md: ENOENT\n');
+    expect(result.stderr).toBe('istio-bundle: cannot write /nonexistent-folder/report.md: no such file or folder (ENOENT)\n');
   });
 
   it('rejects a --max-entries that is not a whole number of at least 1', async () => {
