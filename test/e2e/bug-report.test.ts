@@ -1,16 +1,15 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
+import { tempDir } from '../bundle/helpers.js';
 
-/** A hand-built bundle in the layout `istioctl bug-report` writes (istio-facts.md §1.1). */
+/** A hand-built bundle in the layout `istioctl bug-report` writes (istioctl's `tools/bug-report` archive tree). */
 const FOLDER = join(import.meta.dirname, '..', 'fixtures', 'bug-report');
 
 async function packed(): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), 'ibundle-bugreport-')), 'bug-report.tar.gz');
+  const file = join(await tempDir('ibundle-bugreport-'), 'bug-report.tar.gz');
   await create({ gzip: true, file, cwd: FOLDER, portable: true }, ['bug-report']);
   return file;
 }
@@ -26,6 +25,9 @@ describe('istioctl bug-report archives', () => {
     const { report } = await analyzeBundle(await source());
     expect(reportSchemaErrors(report)).toEqual([]);
     expect(report.bundle.layout).toBe('istioctl-bug-report');
+    // cluster/cluster-context names the kubectl context; `versions` and the pods' images the releases
+    expect(report.bundle.cluster).toBe('kind-bookinfo');
+    expect(report.facts.istio).toEqual({ controlPlane: ['1.22.3'], dataPlane: ['1.22.3'] });
     expect(summary(report.findings)).toEqual([
       'CP001 critical istio-system/istiod-5d8f7c9b6-x2lqp',
       'LOG005 high bookinfo/productpage-v1-7d9d4b7c8-qk5zn',
@@ -36,6 +38,8 @@ describe('istioctl bug-report archives', () => {
     const byPath = Object.fromEntries(report.inventory.map((i) => [i.path, i]));
     expect(byPath['bug-report/istio/istio-system/istiod-5d8f7c9b6-x2lqp/debug/syncz']).toMatchObject({ status: 'used', kind: 'istiod.syncz', recognisedBy: 'path' });
     expect(byPath['bug-report/cluster/pods']).toMatchObject({ status: 'used', kind: 'kubectl.pods' });
+    expect(byPath['bug-report/cluster/cluster-context']).toMatchObject({ status: 'used', kind: 'bugReport.clusterContext', recognisedBy: 'path' });
+    expect(byPath['bug-report/versions']).toMatchObject({ status: 'used', kind: 'bugReport.versions', recognisedBy: 'path' });
     expect(byPath['bug-report/proxies/bookinfo/productpage-v1-7d9d4b7c8-qk5zn/config_dump?include_eds']).toMatchObject({
       status: 'not-recognised',
       reason: 'Envoy config dump (istioctl bug-report): not analysed by this version',

@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/pipeline.js';
+import { inDocumentOrder, withMinimumSeverity } from '../../src/report/report.js';
+import { renderTable } from '../../src/report/table.js';
+import { wantsColor, wrapText } from '../../src/report/terminal.js';
+
+const SAMPLE = join(import.meta.dirname, '..', '..', 'samples', 'data-plane-503');
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+const columns = (line: string) => [...line.replace(ANSI, '')].length;
+
+describe('terminal table', () => {
+  it('fits an 80-column terminal: no line wider, and nothing cut (long names wrap inside their cell)', async () => {
+    const { report } = await analyzeBundle(SAMPLE);
+    const text = renderTable(report, { width: 80, color: false });
+    const boxed = text.split('\n').filter((l) => /^[┌│├└]/.test(l));
+    expect(boxed.length).toBeGreaterThan(5);
+    for (const line of boxed) expect(columns(line), line).toBeLessThanOrEqual(80);
+    // the subject column, its wrapped pieces joined back: the pod name is whole
+    const subjects = boxed.map((l) => (l.split('│')[4] ?? '').trim()).join('');
+    expect(subjects).toContain('bookinfo/productpage-v1-54bb874995-9xq7d');
+    expect(text).not.toContain('…');
+  });
+
+  it('piped or --wide: one row per finding, full names and titles on one line', async () => {
+    const { report } = await analyzeBundle(SAMPLE);
+    const text = renderTable(report, { color: false });
+    const row = text.split('\n').find((l) => l.includes('LOG002'))!;
+    expect(row).toContain('Pod bookinfo/productpage-v1-54bb874995-9xq7d');
+    expect(row).toContain('no healthy upstream for reviews.bookinfo.svc.cluster.local seen by productpage-v1-54bb874995-9xq7d');
+  });
+
+  it('numbers findings as the Markdown report does', async () => {
+    const { report } = await analyzeBundle(SAMPLE);
+    const rules = renderTable(report, { color: false })
+      .split('\n')
+      .map((l) => /^│ (\d+) +│ \w+ +│ (\w+)/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => `${m[1]} ${m[2]}`);
+    expect(rules).toEqual(inDocumentOrder(report.findings).map((f, i) => `${i + 1} ${f.ruleId}`));
+  });
+
+  it('colours severities only when asked, and says how many findings --min-severity hid', async () => {
+    const { report } = await analyzeBundle(SAMPLE);
+    expect(renderTable(report, { color: true })).toContain('\u001b[1;31mcritical\u001b[0m');
+    expect(renderTable(report, { color: false })).not.toMatch(ANSI);
+    const shown = withMinimumSeverity(report, 'critical');
+    expect(renderTable(shown, { color: false }).split('\n')[0]).toBe(
+      'Istio bundle data-plane-503 (collector, 2025-04-22T14:08:33Z): 2 critical, 0 high, 0 medium, 0 low, 0 info; 2 below critical not shown (--min-severity)',
+    );
+  });
+});
+
+describe('wantsColor: NO_COLOR and FORCE_COLOR', () => {
+  it.each([
+    [{}, true, true],
+    [{}, false, false],
+    [{ NO_COLOR: '1' }, true, false],
+    [{ NO_COLOR: '' }, true, true],
+    [{ FORCE_COLOR: '1' }, false, true],
+    [{ FORCE_COLOR: '0' }, true, false],
+    [{ FORCE_COLOR: '1', NO_COLOR: '1' }, false, true],
+  ] as const)('%j on a TTY=%s → %s', (env, tty, expected) => {
+    expect(wantsColor(env, tty)).toBe(expected);
+  });
+});
+
+describe('wrapText', () => {
+  it('wraps at spaces and breaks only words longer than the line', () => {
+    expect(wrapText('no healthy upstream for reviews', 12)).toBe('no healthy\nupstream for\nreviews');
+    expect(wrapText('Pod bookinfo/productpage-v1-54bb874995-9xq7d', 16)).toBe('Pod\nbookinfo/product\npage-v1-54bb8749\n95-9xq7d');
+  });
+});
