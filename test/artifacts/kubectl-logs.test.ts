@@ -182,3 +182,21 @@ describe('whose log it is', () => {
     expect(finding.commands[0]).toMatch(/^kubectl get pods -A -o wide/);
   });
 });
+
+describe('logs pasted through a terminal or editor', () => {
+  it('tabs turned into runs of spaces: still a proxy log, same signatures and levels', async () => {
+    const original = fixture('istio-proxy-startup-cert-failure.log');
+    const pasted = original.replace(/\t/g, '    ');
+    expect(pasted).not.toContain('\t');
+    const dir = await tempDir();
+    await writeTree(dir, { 'pasted-from-ticket.txt': pasted, 'crlf.txt': original.replace(/\n/g, '\r\n') });
+    const { model } = await analyzeBundle(dir);
+    const logs = model.facets['logs.proxy'];
+    expect(logs.map((l) => l.path)).toEqual(['crlf.txt', 'pasted-from-ticket.txt']);
+    for (const log of logs) {
+      expect(log.summary.signatures.tlsError).toMatchObject({ count: 4, first: { line: 7 }, last: { line: 11 } });
+      expect(log.summary.levels).toEqual({ error: 0, warn: 8 });
+    }
+    expect(logs[0]!.summary.signatures.tlsError?.first.text).not.toMatch(/\r$/);
+  });
+});
