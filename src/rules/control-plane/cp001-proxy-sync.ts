@@ -56,7 +56,7 @@ export const cp001 = defineRule({
         evidence: evidenceFor(proxies, 'STALE'),
         explanation:
           `${listProxies(proxies)} ${proxies.length === 1 ? 'has' : 'have'} configuration istiod sent but never acknowledged ` +
-          `(${describeTypes(proxies, 'STALE')}). ${proxies.length} of the ${total} proxies in ${files} are affected. ` +
+          `(${describeTypes(proxies, 'STALE')}). ${proxies.length} of the ${total} ${total === 1 ? 'proxy' : 'proxies'} in ${files} ${proxies.length === 1 ? 'is' : 'are'} affected. ` +
           'Those proxies run on old routes, endpoints and policies; configuration changes do not reach them.',
         ...(remediation ? { remediation } : {}),
         commands: [

@@ -1,0 +1,30 @@
+/**
+ * The samples' reports, byte for byte. A change to any renderer, rule text or ordering shows up
+ * here as a diff to review; refactors must leave these files untouched. After an intended change:
+ * `UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts`, then read the diff before committing.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../src/pipeline.js';
+import { catalogueOf } from '../src/report/catalogue.js';
+import { renderJson } from '../src/report/json.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { RULES } from '../src/rules/registry.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const GOLDEN = join(import.meta.dirname, 'golden');
+const BUNDLES = ['samples/control-plane-failure', 'samples/data-plane-503', 'samples/healthy', 'test/fixtures/mini-bundle', 'test/fixtures/bug-report'];
+
+describe.each(BUNDLES)('%s', (bundle) => {
+  it.each([
+    ['md', (r: Awaited<ReturnType<typeof analyzeBundle>>['report']) => renderMarkdown(r, catalogueOf(RULES))],
+    ['json', renderJson],
+  ] as const)('its %s report is the golden file', async (format, render) => {
+    const { report } = await analyzeBundle(join(ROOT, bundle));
+    const text = render(report);
+    const file = join(GOLDEN, `${bundle.split('/').pop()!}.${format}`);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+});
