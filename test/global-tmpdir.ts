@@ -2,14 +2,13 @@
  * Vitest global setup: the whole run gets a private temporary folder (TMPDIR, which os.tmpdir(),
  * tsx and the collector's mktemp all honour), and the run fails if a test leaves anything in it.
  */
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
   const previous = process.env.TMPDIR;
   const root = mkdtempSync(join(tmpdir(), 'iba-test-run-'));
-  chmodSync(root, 0o755); // the CLI test that runs as an unprivileged user must reach its folder
   process.env.TMPDIR = root;
   return () => {
     const left = readdirSync(root);
