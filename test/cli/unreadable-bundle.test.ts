@@ -20,14 +20,9 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 describe('a bundle the user may not read', () => {
   it('is exit 2 with one line in words, not an internal error', async () => {
-    const { main } = await import('../../src/cli.js');
-    let stderr = '';
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
-    try {
-      expect(await main(['analyze', LOCKED])).toBe(2);
-    } finally {
-      err.mockRestore();
-    }
+    const { runCli } = await import('../helpers/cli.js');
+    const { code, stderr } = await runCli('analyze', LOCKED);
+    expect(code).toBe(2);
     expect(stderr).toBe(`istio-bundle: ${LOCKED}: cannot read: permission denied (EACCES)\n`);
   });
 });

@@ -3,8 +3,8 @@
  * without the preflight): every command failed. That is a report that leads with why, not
  * "nothing recognised".
  */
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { analyzeBundle } from '../../src/pipeline.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { catalogueOf } from '../../src/report/catalogue.js';
@@ -38,18 +38,7 @@ async function allFailedBundle(): Promise<string> {
   return dir;
 }
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = runCli;
 
 describe('a collector bundle in which every command failed', () => {
   it('is a report: every failure listed with the meaningful stderr line, rules not checked', async () => {
