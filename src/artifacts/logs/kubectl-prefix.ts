@@ -25,10 +25,21 @@ function startsContainerLine(code: number): boolean {
   return code === 0x5b /* [ */ || code === 0x7b /* { */ || (code >= 0x30 && code <= 0x39);
 }
 
-export function splitKubectlPrefix(line: string): KubectlLine {
+/**
+ * A cheap test, run on every line before anything is allocated: `[pod/…`, or a timestamp whose
+ * `Z`/offset is followed by a space (Istio's own timestamps are followed by a tab).
+ */
+export function mayHaveKubectlPrefix(line: string): boolean {
   const first = line.charCodeAt(0);
-  // Hot path: most lines start with `[20`, `{` or `20` and carry no kubectl prefix at all.
-  if (first !== 0x5b && (first < 0x30 || first > 0x39)) return { text: line };
+  if (first === 0x5b) return line.charCodeAt(1) === 0x70; // `[p`, not an access log's `[2`
+  if (first < 0x30 || first > 0x39) return false;
+  const space = line.indexOf(' ', 19);
+  return space > 0 && space <= 36 && line.charCodeAt(10) === 0x54; // `T` of `YYYY-MM-DDT…`
+}
+
+export function splitKubectlPrefix(line: string): KubectlLine {
+  if (!mayHaveKubectlPrefix(line)) return { text: line };
+  const first = line.charCodeAt(0);
   let text = line;
   let pod: string | undefined;
   let container: string | undefined;

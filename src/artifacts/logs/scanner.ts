@@ -1,6 +1,6 @@
 import { ArtifactParseError, type LineScanner } from '../kind.js';
 import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine, type AccessRecord } from './access-log.js';
-import { splitKubectlPrefix } from './kubectl-prefix.js';
+import { mayHaveKubectlPrefix, splitKubectlPrefix } from './kubectl-prefix.js';
 import { proxyIdentity, istioVersion } from './proxy-identity.js';
 import type { LogPart, LogSummary, SignatureHits } from './schema.js';
 import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
@@ -41,6 +41,10 @@ export class LogScanner implements LineScanner<LogSummary> {
 
   line(raw: string, lineNumber: number): void {
     this.lines = lineNumber;
+    if (!mayHaveKubectlPrefix(raw)) {
+      this.own.line(raw, lineNumber, undefined);
+      return;
+    }
     const split = splitKubectlPrefix(raw);
     let tally = this.own;
     if (split.pod !== undefined) {
