@@ -190,8 +190,12 @@ function uniqueNamespace(pods: PodRecord[], name: string): string | undefined {
 
 /** `<pod>.istio-proxy.log`, `<pod>-istio-proxy.log`, `<pod>_discovery.txt`, `<pod>.log`. */
 const FILE_NAME = /^(.+?)(?:[._-](istio-proxy|discovery))?(?:\.previous)?\.(?:log|txt)$/;
-/** What a Deployment's pod is called: `<name>-<replicaset hash>-<5 characters>`. */
-const REPLICASET_POD = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?-[a-z0-9]{5,10}-[a-z0-9]{5}$/;
+/**
+ * What a Deployment's pod is called: `<name>-<pod-template-hash>-<5 characters>`, both suffixes in
+ * Kubernetes' alphabet without vowels (`k8s.io/apimachinery/pkg/util/rand`), so `payment-errors-today`
+ * is not taken for a pod.
+ */
+const REPLICASET_POD = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
 
 /**
  * A file name names a pod when a pod of that name is in the bundle or the name has the shape of a

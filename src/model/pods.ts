@@ -20,6 +20,11 @@ export function isIstiod(pod: Pod): boolean {
   return labels.app === 'istiod' || labels.istio === 'pilot' || ISTIOD_POD_NAME.test(pod.metadata.name);
 }
 
+/** Running, Ready, and no container crashlooping: the pod serves now, whatever happened before. */
+export function isServing(pod: Pod): boolean {
+  return pod.status?.phase === 'Running' && podCondition(pod, 'Ready') === 'True' && !containerStatuses(pod).some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');
+}
+
 export function podCondition(pod: Pod, type: string): 'True' | 'False' | 'Unknown' | undefined {
   return pod.status?.conditions?.find((c) => c.type === type)?.status;
 }

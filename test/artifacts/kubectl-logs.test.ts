@@ -81,7 +81,7 @@ describe('proxy identity and version from pilot-agent start-up lines', () => {
 });
 
 function scan(text: string) {
-  const scanner = new LogScanner();
+  const scanner = new LogScanner('istio-proxy');
   text.split('\n').forEach((line, i) => scanner.line(line.replace(/\r$/, ''), i + 1));
   return scanner.finish();
 }

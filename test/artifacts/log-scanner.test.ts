@@ -8,7 +8,7 @@ import { validateValue } from '../../src/artifacts/validate.js';
 import { fixture, fixtureLines } from './helpers.js';
 
 function scan(lines: string[]): LogSummary {
-  const scanner = new LogScanner();
+  const scanner = new LogScanner('istio-proxy');
   lines.forEach((line, i) => scanner.line(line, i + 1));
   return scanner.finish();
 }

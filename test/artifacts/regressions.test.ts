@@ -43,7 +43,7 @@ describe('fixes found while writing the parser tests', () => {
   });
 
   it('the old `TLS error: …` transport reason has no leading blank in the breakdown', () => {
-    const scanner = new LogScanner();
+    const scanner = new LogScanner('istio-proxy');
     scanner.line(
       '[2021-04-30T08:19:22.064Z] "GET /productpage HTTP/1.1" 503 UF,URX upstream_reset_before_response_started{connection_failure,TLS_error:_268435581:SSL_routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED} - "TLS error: 268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED" 0 195 77 - "172.20.1.53" "curl/7.76.1-DEV" "621a908e-393d-967a-8a35-77d382fbbdf4" "productpage.istio.svc.cluster.local:9080" "172.20.0.23:9080" outbound|9080||productpage.istio.svc.cluster.local - 10.68.55.29:9080 172.20.1.53:44932 - default',
       1,

@@ -1,4 +1,4 @@
-import { cp } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
@@ -29,7 +29,8 @@ describe('CP001 fix follows what the bundle shows of istiod', () => {
     const cp001 = report.findings.filter((f) => f.ruleId === 'CP001');
     expect(cp001.length).toBeGreaterThan(0);
     for (const finding of cp001) {
-      expect(finding.remediation).toContain('The control plane is failing in this bundle: istiod `istiod-7d4b9c6f8-hm2xr` was OOMKilled (3 restarts), `istiod-7d4b9c6f8-pw7kd` is crashlooping (9 restarts) (see the CP003 finding)');
+      // the proxies are connected to hm2xr, which serves again but was OOMKilled: that, not the proxies, is the cause
+      expect(finding.remediation).toContain('istiod `istiod-7d4b9c6f8-hm2xr` was OOMKilled (3 restarts), and these proxies are connected to it (see the CP003 finding)');
       expect(finding.remediation).not.toContain('If istiod is healthy');
     }
   });
@@ -44,6 +45,24 @@ describe('CP001 fix follows what the bundle shows of istiod', () => {
     const { report: withPods } = await analyzeBundle(dir);
     const cp001 = withPods.findings.filter((f) => f.ruleId === 'CP001');
     expect(cp001.length).toBeGreaterThan(0);
-    for (const f of cp001) expect(f.remediation).toMatch(/^istiod is Running and Ready in the bundle \(\d+ replicas?\), so look at the proxy/);
+    for (const f of cp001) expect(f.remediation).toMatch(/^istiod `istiod-7c4d8d6d7b-(9mzt4|xq2ld)`, which these proxies are connected to, is Running and Ready in the bundle, so look at the proxy/);
+  });
+
+  it('proxies on a healthy replica are not blamed on another replica that crashloops', async () => {
+    const rules = join(import.meta.dirname, '..', 'rules');
+    const pods = JSON.parse(await readFile(join(rules, 'CP003', 'quiet-healthy-istiod', 'bundle', 'kubernetes', 'pods', 'istio-system.json'), 'utf8')) as {
+      items: Array<{ metadata: { name: string }; status: { containerStatuses: Array<{ state: unknown; ready: boolean; restartCount: number }> } }>;
+    };
+    const other = pods.items.find((p) => p.metadata.name === 'istiod-7c4d8d6d7b-xq2ld')!;
+    other.status.containerStatuses[0]!.state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=discovery' } };
+    other.status.containerStatuses[0]!.restartCount = 7;
+    const dir = await tempDir();
+    await cp(join(rules, 'CP001', 'fires-stale-grouped-by-istiod', 'bundle'), dir, { recursive: true });
+    await mkdir(join(dir, 'kubernetes', 'pods'), { recursive: true });
+    await writeFile(join(dir, 'kubernetes', 'pods', 'istio-system.json'), JSON.stringify(pods, null, 4));
+    const { report } = await analyzeBundle(dir);
+    const remediationFor = (istiod: string) => report.findings.find((f) => f.ruleId === 'CP001' && f.subject.name === istiod)?.remediation;
+    expect(remediationFor('istiod-7c4d8d6d7b-9mzt4')).toMatch(/^istiod `istiod-7c4d8d6d7b-9mzt4`, which these proxies are connected to, is Running and Ready/);
+    expect(remediationFor('istiod-7c4d8d6d7b-xq2ld')).toMatch(/^istiod `istiod-7c4d8d6d7b-xq2ld` is crashlooping \(7 restarts\), and these proxies are connected to it/);
   });
 });

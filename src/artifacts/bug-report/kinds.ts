@@ -55,7 +55,8 @@ const versionsSchema = {
 } as const satisfies JSONSchema;
 export type BugReportVersions = FromSchema<typeof versionsSchema>;
 
-const BUILD_VERSION = /Version:"([^"]+)"/g;
+/** `Version:"1.22.3"`, not `GolangVersion:"go1.22.5"`. */
+const BUILD_VERSION = /(?<![A-Za-z])Version:"([^"]+)"/g;
 const PROXY_VERSIONS = /^Revision [^:]*: Versions \{([^}]*)\}/;
 
 export const versionsKind = defineDocumentKind<BugReportVersions>({

@@ -51,7 +51,7 @@ export const proxyLogKind = defineLineKind<LogSummary>({
     /(?:^|\/)proxies\/(?<namespace>[^/]+)\/(?<pod>(?!ztunnel)[^/]+)\/istio-proxy\.log$/,
   ],
   sniff: sniffProxyLog,
-  createScanner: () => new LogScanner(),
+  createScanner: () => new LogScanner('istio-proxy'),
 });
 
 export const istiodLogKind = defineLineKind<LogSummary>({
@@ -65,5 +65,5 @@ export const istiodLogKind = defineLineKind<LogSummary>({
     /(?:^|\/)istio\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/discovery\.log$/,
   ],
   sniff: sniffIstiodLog,
-  createScanner: () => new LogScanner(),
+  createScanner: () => new LogScanner('discovery'),
 });

@@ -14,16 +14,15 @@ export interface KubectlLine {
 }
 
 const SOURCE = /^\[pod\/([a-z0-9][a-z0-9.-]*)\/([a-z0-9][a-z0-9-]*)\] /;
-const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) /;
+/** kubectl's time and exactly one space; more blanks are a pasted log's own columns. */
+const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (?=\S)/;
 
 /**
- * A leading timestamp is kubectl's only when the container's line follows it: an access log `[`,
- * a JSON `{`, or the container's own timestamp. Istio's own lines start with a timestamp too, but
- * a level follows it (`…Z\tinfo\t…`, or `…Z info` where tabs were pasted as spaces).
+ * Istio's own lines start with a timestamp too, but a level follows it (`…Z\tinfo\t…`, or
+ * `…Z info` where tabs were pasted as single spaces): a timestamp and one space is kubectl's
+ * unless a level word follows.
  */
-function startsContainerLine(code: number): boolean {
-  return code === 0x5b /* [ */ || code === 0x7b /* { */ || (code >= 0x30 && code <= 0x39);
-}
+const OWN_LEVEL = /^(?:trace|debug|info|warn|warning|error|critical|fatal)\s/i;
 
 /**
  * A cheap test, run on every line before anything is allocated: `[pod/…`, or a timestamp whose
@@ -55,8 +54,8 @@ export function splitKubectlPrefix(line: string): KubectlLine {
   const code = text.charCodeAt(0);
   if (code >= 0x30 && code <= 0x39) {
     const stamp = TIMESTAMP.exec(text);
-    if (stamp && startsContainerLine(text.charCodeAt(stamp[0].length))) {
-      time = stamp[1];
+    if (stamp && !OWN_LEVEL.test(text.slice(stamp[0].length, stamp[0].length + 9))) {
+      time = canonicalOffset(stamp[1]!);
       text = text.slice(stamp[0].length);
     }
   }
@@ -64,9 +63,14 @@ export function splitKubectlPrefix(line: string): KubectlLine {
   return { text, ...(time ? { time } : {}), ...(pod ? { pod, container } : {}) };
 }
 
+/** A node's local `+08:00` time is turned into UTC, so it compares with the containers' `…Z` times. */
+function canonicalOffset(time: string): string {
+  return time.endsWith('Z') ? time : new Date(time).toISOString();
+}
+
 /** The same, over a whole head of text (for content sniffing): the container's lines only. */
 export function withoutKubectlPrefixes(head: string): string {
-  if (!/^(?:\[pod\/|\d{4}-\d\d-\d\dT[^\s]* [[{\d])/m.test(head)) return head;
+  if (!/^(?:\[pod\/|\d{4}-\d\d-\d\dT\S* \S)/m.test(head)) return head;
   return head
     .split('\n')
     .map((line) => splitKubectlPrefix(line).text)

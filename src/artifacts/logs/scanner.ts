@@ -17,6 +17,26 @@ const MAX_SOURCES = 100;
 
 /** `2024-07-25T20:12:59.093175Z<TAB or spaces>level` (Istio Go, Envoy ≥ 1.17 app log, ztunnel). */
 const LEVELLED = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s+(\w+)\b/;
+/** Levels Istio (zap), Envoy and ztunnel (tracing, upper case before 1.22) write. */
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'critical', 'fatal']);
+/** Istio with `global.logAsJson`: `{"level":"info","time":"2024-07-25T20:12:59.093175Z","scope":"xdsproxy","msg":"…"}`. */
+const JSON_LEVEL = /"level":"(\w+)"/;
+const JSON_TIME = /"time":"([^"]+)"/;
+/** pilot-agent's start-up lines are looked for this far into a log (or a `--prefix` source). */
+const STARTUP_LINES = 500;
+
+/** The time and level of an Istio/Envoy/ztunnel log line, text or JSON; undefined for anything else. */
+function levelled(text: string): { time: string | undefined; level: string } | undefined {
+  const m = LEVELLED.exec(text);
+  if (m) {
+    const level = m[2]!.toLowerCase();
+    return LEVELS.has(level) ? { time: m[1], level } : undefined;
+  }
+  if (text.charCodeAt(0) !== 0x7b) return undefined;
+  const level = JSON_LEVEL.exec(text)?.[1]?.toLowerCase();
+  return level !== undefined && LEVELS.has(level) ? { time: JSON_TIME.exec(text)?.[1], level } : undefined;
+}
+
 /** Envoy's own log format before Istio 1.17 / in `--log-format` defaults: `[2020-11-25 21:26:18.409][14][warning][config] …`. */
 const ENVOY_BRACKETED = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\]\[\d+\]\[\w+\]/;
 
@@ -31,13 +51,18 @@ interface Hits {
 /**
  * Scans a container log line by line. `kubectl logs` prefixes are taken off first: the
  * `--timestamps` time stands in where the line has none, and a `--prefix` file mixing several
- * pods is split into one part per pod and container. A log with lines but not one an Envoy or
- * Istio component writes is refused: it could not be read, so it cannot say "nothing found".
+ * pods is split into one part per pod; lines of other containers (`--all-containers`: the
+ * application, istio-init) are not this log's and are left out. A log with lines but not one an
+ * Envoy or Istio component writes is refused: it could not be read, so it cannot say "nothing found".
  */
 export class LogScanner implements LineScanner<LogSummary> {
   private lines = 0;
   private readonly own = new LogTally();
   private readonly sources = new Map<string, { pod: string; container: string; tally: LogTally }>();
+  private readonly otherContainers = new Set<string>();
+
+  /** `container`: the one this kind of log comes from (`istio-proxy`, `discovery`). */
+  constructor(private readonly container: string) {}
 
   line(raw: string, lineNumber: number): void {
     this.lines = lineNumber;
@@ -48,6 +73,10 @@ export class LogScanner implements LineScanner<LogSummary> {
     const split = splitKubectlPrefix(raw);
     let tally = this.own;
     if (split.pod !== undefined) {
+      if (split.container !== this.container) {
+        if (this.otherContainers.size < MAX_SOURCES) this.otherContainers.add(split.container!);
+        return;
+      }
       const key = `${split.pod}/${split.container}`;
       let source = this.sources.get(key);
       if (!source && this.sources.size < MAX_SOURCES) {
@@ -68,6 +97,10 @@ export class LogScanner implements LineScanner<LogSummary> {
         `none of its ${this.lines} lines is an Envoy access-log line or an Istio/Envoy log line, so it could not be analysed (first line: ${JSON.stringify(first.slice(0, 80))})`,
       );
     }
+    if (recognised === 0 && this.otherContainers.size > 0) {
+      const others = [...this.otherContainers].sort(compareText).join(', ');
+      throw new ArtifactParseError(`its \`kubectl logs --prefix\` lines come from ${others}, none from ${this.container}: collect with \`-c ${this.container}\``);
+    }
     const summary: LogSummary = { ...this.own.finish(), lines: this.lines };
     if (parts.length > 0) summary.sources = parts.map(({ pod, container, tally }) => ({ pod, container, summary: tally.finish() }));
     return summary;
@@ -82,6 +115,7 @@ class LogTally {
   firstText?: string;
   private lines = 0;
   private identity?: LogPart['proxy'];
+  private identityConflict = false;
   private version?: string;
   private longLines = 0;
   private first?: string;
@@ -117,14 +151,14 @@ class LogTally {
       }
       return;
     }
-    const levelled = LEVELLED.exec(text);
-    if (levelled) {
+    const line = levelled(text);
+    if (line) {
       this.recognised++;
-      this.stamp(levelled[1]);
-      const level = levelled[2]!;
+      this.stamp(line.time ?? prefixTime);
+      const { level } = line;
       if (level === 'error' || level === 'critical' || level === 'fatal') this.errors++;
       else if (level === 'warn' || level === 'warning') this.warns++;
-      if (level === 'info') this.startupFacts(text);
+      else if (level === 'info' && this.lines <= STARTUP_LINES) this.startupFacts(text);
     } else {
       if (ENVOY_BRACKETED.test(text)) this.recognised++;
       this.stamp(prefixTime);
@@ -132,16 +166,26 @@ class LogTally {
     for (const signature of LOG_SIGNATURES) {
       const key = signature.matchText(text);
       if (key !== undefined) {
-        if (!levelled) this.recognised++;
+        if (!line) this.recognised++;
         this.hit(signature.id, key, lineNumber, text, false);
       }
     }
   }
 
-  /** pilot-agent prints its version and the proxy id (`<pod>.<namespace>`) at start-up. */
+  /**
+   * pilot-agent prints its version and the proxy id (`<pod>.<namespace>`) at start-up. Two
+   * different ids in one part mean several pods' logs were saved together (`kubectl logs -l …`
+   * without `--prefix`): then the part names none.
+   */
   private startupFacts(text: string): void {
-    if (this.identity === undefined) this.identity = proxyIdentity(text);
-    if (this.version === undefined) this.version = istioVersion(text);
+    if (this.identityConflict === false && text.includes('Proxy role')) {
+      const id = proxyIdentity(text);
+      if (id && this.identity && (id.pod !== this.identity.pod || id.namespace !== this.identity.namespace)) {
+        this.identity = undefined;
+        this.identityConflict = true;
+      } else if (id) this.identity = id;
+    }
+    if (this.version === undefined && text.includes('Version ')) this.version = istioVersion(text);
   }
 
   finish(): LogPart {

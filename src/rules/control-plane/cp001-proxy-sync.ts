@@ -1,6 +1,6 @@
 import type { ProxySyncRow } from '../../artifacts/proxy-status/schema.js';
 import type { PodRecord, ProxySyncSource } from '../../model/facets.js';
-import { isIstiod } from '../../model/pods.js';
+import { isIstiod, isServing } from '../../model/pods.js';
 import { istiodHealth } from './istiod-health.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
@@ -46,9 +46,9 @@ export const cp001 = defineRule({
     const stale = rows.filter(({ row }) => row.statuses.some((s) => s.status === 'STALE'));
     const notSent = rows.filter(({ row }) => row.statuses.some((s) => s.status === 'NOT SENT' && ESSENTIAL_TYPES.has(s.type)));
     const files = [...new Set(rows.map((r) => r.path))].map((p) => `\`${p}\``).join(', ');
-    const remediation = fixGivenControlPlane(inputs['kubectl.pods']);
 
     for (const [istiod, proxies] of byIstiod(stale)) {
+      const remediation = fixGivenControlPlane(inputs['kubectl.pods'], istiod);
       context.report({
         severity: 'critical',
         subject: istiodSubject(istiod, proxies),
@@ -67,6 +67,7 @@ export const cp001 = defineRule({
       });
     }
     for (const [istiod, proxies] of byIstiod(notSent)) {
+      const remediation = fixGivenControlPlane(inputs['kubectl.pods'], istiod);
       const severity: Severity = proxies.length * 2 > total ? 'critical' : 'high';
       context.report({
         severity,
@@ -88,24 +89,29 @@ const PROXY_SIDE_FIX =
   'look at the proxy: its istio-proxy log for `gRPC config stream … closed` and `ACK ERROR`/`rejected` lines, then restart the affected workload to force a fresh xDS connection.';
 
 /**
- * The fix depends on what the bundle shows of istiod: a control plane that is down explains the
- * stale proxies (CP003 reports it), and restarting workloads would not help; a healthy one points
- * at the proxies. Without istiod pods in the bundle the rule's general fix stands.
+ * The fix depends on what the bundle shows of istiod, as CP003 rates it: one that does not serve
+ * (not Running, not Ready, crashlooping) or serves but was OOMKilled explains the stale proxies,
+ * and restarting workloads would not help; one that is healthy points at the proxies. The istiod
+ * the proxies are connected to decides when it is known. Without istiod pods the general fix stands.
  */
-function fixGivenControlPlane(pods: readonly PodRecord[]): string | undefined {
+function fixGivenControlPlane(pods: readonly PodRecord[], istiodName: string | undefined): string | undefined {
   const istiods = pods.filter((p) => isIstiod(p.pod));
   if (istiods.length === 0) return undefined;
-  const down = istiods.flatMap((record) => {
+  const failing = (record: PodRecord) => {
     const health = istiodHealth(record, istiods);
-    return health?.severity === 'critical' ? [`\`${record.name}\` ${health.headline ?? 'is down'}`] : [];
-  });
-  if (down.length > 0) {
+    return health?.severity === 'critical' ? `\`${record.name}\` ${health.headline ?? 'is not serving'}` : undefined;
+  };
+  const own = istiodName ? istiods.find((p) => p.name === istiodName) : undefined;
+  const causes = (own ? [own] : istiods).map(failing).filter((c): c is string => c !== undefined);
+  if (causes.length > 0) {
+    const where = own ? `istiod ${causes[0]}, and these proxies are connected to it` : `The control plane is failing in this bundle: istiod ${causes.join(', ')}`;
     return (
-      `The control plane is failing in this bundle: istiod ${down.join(', ')} (see the CP003 finding). That explains the stale proxies: fix istiod first; ` +
-      `proxies resync on their own once it serves again. If some stay STALE after istiod is Running and Ready, ${PROXY_SIDE_FIX}`
+      `${where} (see the CP003 finding). That explains the stale proxies: an istiod that is down or short of memory pushes late or not at all. ` +
+      `Fix istiod first; proxies resync on their own once it serves steadily. If some stay STALE after that, ${PROXY_SIDE_FIX}`
     );
   }
-  return `istiod is Running and Ready in the bundle (${plural(istiods.length, 'replica')}), so ${PROXY_SIDE_FIX}`;
+  if (own) return `istiod \`${own.name}\`, which these proxies are connected to, is Running and Ready in the bundle, so ${PROXY_SIDE_FIX}`;
+  return `istiod is Running and Ready in the bundle (${plural(istiods.filter((p) => isServing(p.pod)).length, 'replica')}), so ${PROXY_SIDE_FIX}`;
 }
 
 interface SyncRow {
