@@ -427,7 +427,8 @@ if [ "$rc" -ne 0 ]; then
   why=$(meaningful_line "$PF_ERR")
   [ "$rc" -eq 124 ] && why="no answer within ${TIMEOUT}s"
   case "$why" in
-    *Unauthorized*|*"must be logged in"*|*"credentials"*) unreachable "the API server refused the credentials of context $TARGET: $why. Log in again (renew the kubeconfig token or certificate) and run collect.sh again." ;;
+    *"getting credentials"*) unreachable "kubectl could not get credentials for context $TARGET: $why. Install or repair the credential plugin the kubeconfig names (e.g. gke-gcloud-auth-plugin, kubelogin, aws), then run collect.sh again." ;;
+    *Unauthorized*|*"must be logged in"*) unreachable "the API server refused the credentials of context $TARGET: $why. Log in again (renew the kubeconfig token or certificate) and run collect.sh again." ;;
     *) unreachable "cannot reach the Kubernetes API server of context $TARGET: ${why:-kubectl version failed with exit code $rc}. Check that 'kubectl get pods -n $ISTIO_NS' works from this machine (VPN, kubeconfig, context), then run collect.sh again." ;;
   esac
 fi

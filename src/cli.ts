@@ -77,9 +77,30 @@ async function emit(text: string, output: string | undefined): Promise<void> {
 
 /** Stands for `-` while yargs parses (a string no file name can be). */
 const STDIN_ARGUMENT = '\u0000stdin';
+/** Options whose value follows them as the next argument. */
+const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--fail-on', '--min-severity', '--max-entry-size', '--max-document-size', '--max-parsed-size', '--max-total-size', '--max-entries']);
+
+/**
+ * yargs reads a lone `-` as an option without a name. As the bundle it means standard input; as
+ * the value of `--output` it means standard output. Both are kept from yargs as a placeholder.
+ */
+function protectDash(argv: string[]): string[] {
+  return argv.map((arg, i) => {
+    if (arg !== STDIN) return arg;
+    const previous = argv[i - 1] ?? '';
+    return VALUE_OPTIONS.has(previous) && previous !== '--output' && previous !== '-o' ? arg : STDIN_ARGUMENT;
+  });
+}
 
 function bundleArgument(value: string): string {
-  return value === STDIN_ARGUMENT ? STDIN : value;
+  if (value !== STDIN_ARGUMENT) return value;
+  if (process.stdin.isTTY) throw new UsageError('- reads the bundle from standard input, which is a terminal: pipe an archive into it (cat bundle.tar.gz | istio-bundle analyze -)');
+  return STDIN;
+}
+
+/** `--output -` is standard output. */
+function outputArgument(value: string | undefined): string | undefined {
+  return value === STDIN_ARGUMENT || value === STDIN ? undefined : value;
 }
 
 /** yargs spreads some messages over lines; the CLI's errors are one line (`--format pdf: choose one of md, json, table`). */
@@ -92,8 +113,7 @@ function oneLine(message: string): string {
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const catalogue = catalogueOf(RULES);
-  // yargs reads a lone `-` as an option without a name; it is the bundle on standard input.
-  const cli = yargs(argv.map((arg) => (arg === STDIN ? STDIN_ARGUMENT : arg)))
+  const cli = yargs(protectDash(argv))
     .scriptName('istio-bundle')
     .usage('$0 <command> [options]\n\nOffline analyzer for Istio diagnostic bundles (collector bundles, istioctl bug-report archives, folders of command outputs).')
     .command(
@@ -111,15 +131,16 @@ export async function main(argv: string[]): Promise<number> {
         ),
       async (args) => {
         const { report } = await analyzeBundle(bundleArgument(args.bundle), { limits: limitsFrom(args) });
-        const format = args.format ?? (args.output || !process.stdout.isTTY ? 'md' : 'table');
+        const output = outputArgument(args.output);
+        const format = args.format ?? (output || !process.stdout.isTTY ? 'md' : 'table');
         const shown = withMinimumSeverity(report, args['min-severity']);
-        const terminal = process.stdout.isTTY && !args.output;
+        const terminal = process.stdout.isTTY && !output;
         const style = {
-          color: !args.output && wantsColor(process.env, process.stdout.isTTY === true),
+          color: !output && wantsColor(process.env, process.stdout.isTTY === true),
           ...(terminal && !args.wide && process.stdout.columns ? { width: process.stdout.columns } : {}),
         };
         const text = format === 'json' ? renderJson(shown) : format === 'md' ? renderMarkdown(shown, catalogue) : renderTable(shown, style);
-        await emit(text, args.output);
+        await emit(text, output);
         const failOn = args['fail-on'];
         if (failOn !== 'never' && report.findings.some((f) => severityRank(f.severity) <= severityRank(failOn))) exitCode = EXIT.findings;
       },

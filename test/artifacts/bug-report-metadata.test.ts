@@ -10,6 +10,12 @@ describe('istioctl bug-report `versions`', () => {
     expect(versionsKind.parse(VERSIONS, context).data).toEqual({ cli: '1.22.3', controlPlane: ['1.22.3'], proxies: ['1.22.3'] });
   });
 
+  it('takes Version, not GolangVersion, from a BuildInfo', () => {
+    const text = VERSIONS.replace('Info:version.BuildInfo{Version:"1.22.3", GitRevision:"2dc9b0b2d4a3c5bf6f9e8e0d8c2d1c4e5f6a7b8c", GolangVersion:""', 'Info:version.BuildInfo{Version:"1.22.3", GitRevision:"2dc9b0b2d4a3c5bf6f9e8e0d8c2d1c4e5f6a7b8c", GolangVersion:"go1.22.5"');
+    expect(text).toContain('GolangVersion:"go1.22.5", BuildStatus:"Clean", GitTag:"1.22.3"}}}');
+    expect(versionsKind.parse(text, context).data.controlPlane).toEqual(['1.22.3']);
+  });
+
   it('lists every proxy version of every revision once', () => {
     const text = VERSIONS.replace('Revision default: Versions {1.22.3}', 'Revision default: Versions {1.24.0, 1.23.2}\nRevision canary: Versions {1.24.0}');
     expect(versionsKind.parse(text, context).data.proxies).toEqual(['1.24.0', '1.23.2']);

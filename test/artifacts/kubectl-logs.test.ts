@@ -200,3 +200,53 @@ describe('logs pasted through a terminal or editor', () => {
     expect(logs[0]!.summary.signatures.tlsError?.first.text).not.toMatch(/\r$/);
   });
 });
+
+describe('review: logs the first version misread', () => {
+  /** Istio with `global.logAsJson=true` (zap's JSON encoder: level, time, scope, msg, then the fields). */
+  const JSON_LOG = [
+    '{"level":"info","time":"2024-07-25T20:12:59.093175Z","msg":"Version 1.22.3-2dc9b0b2d4a3c5bf6f9e8e0d8c2d1c4e5f6a7b8c-Clean"}',
+    '{"level":"info","time":"2024-07-25T20:12:59.094011Z","msg":"Proxy role","ips":["10.244.0.38"],"type":"sidecar","id":"customers-service-77c4bdbcb4-g55hd.petclinic","domain":"petclinic.svc.cluster.local"}',
+    '{"level":"warn","time":"2024-07-25T20:13:04.519220Z","scope":"envoy config","msg":"StreamAggregatedResources gRPC config stream to xds-grpc closed: 13, "}',
+    '{"level":"info","time":"2024-07-25T20:13:05.001122Z","scope":"xdsproxy","msg":"connected to upstream XDS server: istiod.istio-system.svc:15012"}',
+  ].join('\n');
+
+  it('JSON-format Istio logs are Istio lines: levels, time, proxy id and version read', () => {
+    const summary = scan(JSON_LOG);
+    expect(summary.levels).toEqual({ error: 0, warn: 1 });
+    expect(summary.lastTimestamp).toBe('2024-07-25T20:13:05.001122Z');
+    expect(summary.proxy).toEqual({ pod: 'customers-service-77c4bdbcb4-g55hd', namespace: 'petclinic' });
+    expect(summary.istioVersion).toBe('1.22.3');
+  });
+
+  it('two different proxy ids in one log (kubectl logs -l … without --prefix) name no pod', () => {
+    const other = ROLE_LINE.replace('customers-service-77c4bdbcb4-g55hd.petclinic', 'vets-service-6d9f7b8c5d-x2kqp.petclinic');
+    expect(scan(`${ROLE_LINE}\n${UH}\n${other}\n${UH}`).proxy).toBeUndefined();
+    expect(scan(`${ROLE_LINE}\n${UH}\n${ROLE_LINE}\n${UH}`).proxy).toEqual({ pod: 'customers-service-77c4bdbcb4-g55hd', namespace: 'petclinic' });
+  });
+
+  it('an application log taken with --timestamps is not an Istio log', () => {
+    expect(() => scan('2025-04-22T14:08:00.000000000Z Starting server on :8080\n2025-04-22T14:08:01.000000000Z GET /health 200')).toThrow(/none of its 2 lines/);
+    // while the container's own level after kubectl's time is still read
+    expect(scan(`2025-04-22T14:08:00.000000000Z ${ROLE_LINE}`).proxy?.pod).toBe('customers-service-77c4bdbcb4-g55hd');
+  });
+
+  it('--all-containers --prefix: only istio-proxy lines are this log; the app\'s are left out', () => {
+    const appBody = 'ERROR upstream connect error or disconnect/reset before headers. reset reason: connection failure';
+    const mixed = [`[pod/productpage-v1-675fc69cf-v2kqw/istio-proxy] ${UH}`, `[pod/productpage-v1-675fc69cf-v2kqw/productpage] ${appBody}`, `[pod/productpage-v1-675fc69cf-v2kqw/istio-init] 2025-04-22T14:07:58Z iptables-restore --noflush`].join('\n');
+    const summary = scan(mixed);
+    expect(summary.sources?.map((s) => [s.pod, s.container])).toEqual([['productpage-v1-675fc69cf-v2kqw', 'istio-proxy']]);
+    expect(summary.sources?.[0]?.summary.signatures.upstreamConnectError).toBeUndefined();
+    expect(() => scan(`[pod/productpage-v1-675fc69cf-v2kqw/productpage] ${appBody}`)).toThrow('its `kubectl logs --prefix` lines come from productpage, none from istio-proxy: collect with `-c istio-proxy`');
+  });
+
+  it('a node\'s local --timestamps time is compared in UTC', () => {
+    expect(splitKubectlPrefix(`2025-04-22T22:08:00.5+08:00 ${UH}`).time).toBe('2025-04-22T14:08:00.500Z');
+  });
+
+  it('a file name counts as a pod only with Kubernetes\' hash alphabet (no vowels)', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, { 'payment-errors-today.log': `${UH}\n` });
+    const { report } = await analyzeBundle(dir);
+    expect(report.findings.find((f) => f.ruleId === 'LOG002')?.subject).toEqual({ kind: 'File', name: 'payment-errors-today.log' });
+  });
+});

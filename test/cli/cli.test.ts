@@ -132,3 +132,24 @@ describe('istio-bundle analyze output errors', () => {
     expect(result.stderr).toContain('--max-entries must be a whole number of at least 1');
   });
 });
+
+describe('- on the command line', () => {
+  it('--output - is standard output, and the bundle is not taken for stdin', async () => {
+    const { code, stdout, stderr } = await run('analyze', BUNDLE, '--output', '-', '--format', 'json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { bundle: { source: string } }).bundle.source).toBe('mini-bundle');
+  });
+
+  it('- with standard input on a terminal says so instead of waiting', async () => {
+    const isTTY = process.stdin.isTTY;
+    Object.defineProperty(process.stdin, 'isTTY', { value: true, configurable: true });
+    try {
+      const { code, stderr } = await run('analyze', '-');
+      expect(code).toBe(2);
+      expect(stderr).toBe('istio-bundle: - reads the bundle from standard input, which is a terminal: pipe an archive into it (cat bundle.tar.gz | istio-bundle analyze -)\n');
+    } finally {
+      Object.defineProperty(process.stdin, 'isTTY', { value: isTTY, configurable: true });
+    }
+  });
+});

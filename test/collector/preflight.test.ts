@@ -17,13 +17,25 @@ const CLIENT_VERSION = '{\n  "clientVersion": {\n    "major": "1",\n    "minor":
 let refused: CollectorRun;
 let unauthorized: CollectorRun;
 let noContext: CollectorRun;
+let noPlugin: CollectorRun;
 let partial: CollectorRun;
 
 beforeAll(async () => {
-  [refused, unauthorized, noContext, partial] = await Promise.all([
+  [refused, unauthorized, noContext, noPlugin, partial] = await Promise.all([
     runCollector([], { responses: [{ tool: 'kubectl', match: '^version -o json$', stdoutText: CLIENT_VERSION, stderr: REFUSED, exit: 1 }] }),
     runCollector([], { responses: [{ tool: 'kubectl', match: '^version -o json$', stdoutText: CLIENT_VERSION, stderr: 'error: You must be logged in to the server (Unauthorized)\n', exit: 1 }] }),
     runCollector([], { responses: [{ tool: 'kubectl', match: '^config current-context$', stderr: 'error: current-context is not set\n', exit: 1 }] }),
+    runCollector([], {
+      responses: [
+        {
+          tool: 'kubectl',
+          match: '^version -o json$',
+          stdoutText: CLIENT_VERSION,
+          stderr: 'Unable to connect to the server: getting credentials: exec: executable gke-gcloud-auth-plugin not found\n',
+          exit: 1,
+        },
+      ],
+    }),
     runCollector([], {
       responses: [
         { tool: 'kubectl', match: '^auth can-i get pods -n istio-system$', stdoutText: 'no\n', exit: 1 },
@@ -49,6 +61,12 @@ describe('collector preflight', () => {
     expect(unauthorized.code, unauthorized.stderr).toBe(3);
     expect(unauthorized.stderr).toContain('the API server refused the credentials of context kind-mesh-prod: error: You must be logged in to the server (Unauthorized)');
     expect(readdirSync(unauthorized.cwd)).toEqual([]);
+  });
+
+  it('a missing credential plugin is named as such, not as refused credentials', () => {
+    expect(noPlugin.code, noPlugin.stderr).toBe(3);
+    expect(noPlugin.stderr).toContain('kubectl could not get credentials for context kind-mesh-prod: Unable to connect to the server: getting credentials: exec: executable gke-gcloud-auth-plugin not found');
+    expect(noPlugin.stderr).not.toContain('refused the credentials');
   });
 
   it('no current context: exit 3 and says how to choose one', () => {

@@ -5,8 +5,10 @@ import { analyzeBundle } from '../../src/pipeline.js';
 import { deploymentOf, memoryAdvice, type IstiodMemory } from '../../src/rules/control-plane/istiod-sizing.js';
 import { tempDir, writeTree } from '../bundle/helpers.js';
 
-const base: IstiodMemory = { namespace: 'istio-system', pod: 'istiod-7c4d8d6d7b-9mzt4', deployment: 'istiod', oomKilled: false };
+const base: IstiodMemory = { namespace: 'istio-system', pod: 'istiod-7c4d8d6d7b-9mzt4', deployment: 'istiod', specKnown: true, oomKilled: false };
 const withLimit = (gi: number): IstiodMemory => ({ ...base, limit: `${gi}Gi`, limitBytes: gi * GiB });
+/** Only `kubectl top` in the bundle: the limit is unknown, not absent. */
+const specUnknown: IstiodMemory = { ...base, specKnown: false };
 
 describe('memoryAdvice: one number from the limit and the measured use, never lower than the limit', () => {
   it('keeps an 8Gi limit that has the headroom (4500Mi used) and only sets the request', () => {
@@ -27,10 +29,23 @@ describe('memoryAdvice: one number from the limit and the measured use, never lo
     expect(memoryAdvice({ ...withLimit(6), usedBytes: 4 * GiB + MiB }).limitGi).toBe(7);
   });
 
-  it('without a known limit: 1.5× use, or 4 GiB after an OOMKill', () => {
-    expect(memoryAdvice({ ...base, usedBytes: 4500 * MiB }).limitGi).toBe(7);
-    expect(memoryAdvice({ ...base, oomKilled: true }).limitGi).toBe(4);
-    expect(memoryAdvice(base)).toEqual({});
+  it('limit unknown (no pod spec): says the least limit (1.5× use, 4 GiB after an OOMKill) but sets only the request', () => {
+    expect(memoryAdvice({ ...specUnknown, usedBytes: 4500 * MiB })).toEqual({
+      minimumLimitGi: 7,
+      requestGi: 5,
+      command: 'kubectl -n istio-system set resources deploy/istiod -c discovery --requests=memory=5Gi',
+    });
+    expect(memoryAdvice({ ...specUnknown, oomKilled: true })).toEqual({ minimumLimitGi: 4 });
+    expect(memoryAdvice(specUnknown)).toEqual({});
+  });
+
+  it('no limit set: never caps an unlimited container', () => {
+    expect(memoryAdvice({ ...base, usedBytes: 4500 * MiB })).toEqual({ requestGi: 5, command: 'kubectl -n istio-system set resources deploy/istiod -c discovery --requests=memory=5Gi' });
+  });
+
+  it('never lowers the request: an 8Gi request stays when 4.2 GiB is used', () => {
+    expect(memoryAdvice({ ...withLimit(8), requestBytes: 8 * GiB, usedBytes: 4.2 * GiB })).toEqual({});
+    expect(memoryAdvice({ ...withLimit(8), requestBytes: 2 * GiB, usedBytes: 4.2 * GiB }).requestGi).toBe(5);
   });
 
   it('names the revision\'s Deployment', () => {

@@ -34,7 +34,9 @@ export function namespaceRelevance(namespace: string, resources: readonly Resour
     evidence.push(evidenceAt(strict.source, 'mtls.mode: STRICT', '/spec/mtls/mode'));
   }
 
-  const aimed = resources.filter((r) => (r.object.kind === 'VirtualService' || r.object.kind === 'DestinationRule') && hostsOf(r).some((host) => hostInNamespace(host, namespace)));
+  const aimed = resources.filter(
+    (r) => (r.object.kind === 'VirtualService' || r.object.kind === 'DestinationRule') && hostsOf(r).some((host) => hostInNamespace(host, namespace, r.object.metadata.namespace ?? 'default')),
+  );
   if (aimed.length > 0) {
     const names = aimed.slice(0, MAX_CALLERS_NAMED).map((r) => `${r.object.kind} \`${r.object.metadata.namespace ?? 'default'}/${r.object.metadata.name}\``);
     reasons.push(`Istio configuration routes to its hosts (${names.join(', ')}${aimed.length > MAX_CALLERS_NAMED ? ` and ${aimed.length - MAX_CALLERS_NAMED} more` : ''})`);
@@ -63,8 +65,12 @@ function hostsOf(record: ResourceRecord): string[] {
   return hosts.filter((h): h is string => typeof h === 'string');
 }
 
-/** `svc.<ns>`, `svc.<ns>.svc`, `svc.<ns>.svc.cluster.local` (short names resolve in the resource's own namespace). */
-function hostInNamespace(host: string, namespace: string): boolean {
+/**
+ * A host of a Service in the namespace: `<svc>.<ns>.svc[.<domain>]`, or a short name (no dot) in a
+ * resource of that namespace, which Istio expands there. `shop.com` is a name, not namespace `com`.
+ */
+function hostInNamespace(host: string, namespace: string, resourceNamespace: string): boolean {
   const parts = host.split('.');
-  return parts.length >= 2 && parts[1] === namespace && (parts.length === 2 || parts[2] === 'svc');
+  if (parts.length === 1) return resourceNamespace === namespace && host !== '*';
+  return parts.length >= 3 && parts[1] === namespace && parts[2] === 'svc';
 }

@@ -38,7 +38,7 @@ export const cp001 = defineRule({
     if (!rows) {
       context.notChecked(
         'proxy-status was captured with the default table of istioctl ≥ 1.27 (SUBSCRIBED TYPES), which shows no per-type status; the mesh cannot be called synced from it',
-        ['istioctl proxy-status --verbosity 1', 'kubectl exec -n istio-system deploy/istiod -c discovery -- pilot-discovery request GET /debug/syncz'],
+        ['istioctl proxy-status --verbosity 1', shell`kubectl exec -n ${context.bundle.istioNamespace} deploy/istiod -c discovery -- pilot-discovery request GET /debug/syncz`],
       );
       return;
     }
@@ -51,7 +51,7 @@ export const cp001 = defineRule({
       const remediation = fixGivenControlPlane(inputs['kubectl.pods'], istiod);
       context.report({
         severity: 'critical',
-        subject: istiodSubject(istiod, proxies),
+        subject: istiodSubject(istiod, proxies, context.bundle.istioNamespace),
         title: `${plural(proxies.length, 'proxy', 'proxies')} STALE on ${istiod ?? 'istiod'} (${percent(proxies.length, total)} of the mesh)`,
         evidence: evidenceFor(proxies, 'STALE'),
         explanation:
@@ -60,8 +60,8 @@ export const cp001 = defineRule({
           'Those proxies run on old routes, endpoints and policies; configuration changes do not reach them.',
         ...(remediation ? { remediation } : {}),
         commands: [
-          'kubectl get pods -n istio-system -l app=istiod -o wide',
-          'kubectl logs -n istio-system -l app=istiod -c discovery --tail=500 | grep -E "ACK ERROR|Send failure|Timeout writing"',
+          shell`kubectl get pods -n ${context.bundle.istioNamespace} -l app=istiod -o wide`,
+          `${shell`kubectl logs -n ${context.bundle.istioNamespace} -l app=istiod -c discovery --tail=500`} | grep -E "ACK ERROR|Send failure|Timeout writing"`,
           `${proxies[0]!.row.namespace ? shell`kubectl logs ${proxies[0]!.row.pod} -n ${proxies[0]!.row.namespace}` : shell`kubectl logs ${proxies[0]!.row.pod}`} -c istio-proxy --tail=200 | grep -E "gRPC config|rejected"`,
         ],
       });
@@ -71,7 +71,7 @@ export const cp001 = defineRule({
       const severity: Severity = proxies.length * 2 > total ? 'critical' : 'high';
       context.report({
         severity,
-        subject: istiodSubject(istiod, proxies),
+        subject: istiodSubject(istiod, proxies, context.bundle.istioNamespace),
         title: `${plural(proxies.length, 'proxy', 'proxies')} never sent CDS/LDS by ${istiod ?? 'istiod'}`,
         evidence: evidenceFor(proxies, 'NOT SENT'),
         explanation:
@@ -150,8 +150,8 @@ function byIstiod(rows: SyncRow[]): Array<[string | undefined, SyncRow[]]> {
   return [...groups].sort(([a], [b]) => compareText(a, b)).map(([key, entries]) => [key || undefined, entries]);
 }
 
-function istiodSubject(istiod: string | undefined, rows: SyncRow[]) {
-  const namespace = rows.find((r) => r.row.istiodNamespace)?.row.istiodNamespace ?? 'istio-system';
+function istiodSubject(istiod: string | undefined, rows: SyncRow[], istioNamespace: string) {
+  const namespace = rows.find((r) => r.row.istiodNamespace)?.row.istiodNamespace ?? istioNamespace;
   return istiod ? { kind: 'Pod', namespace, name: istiod } : { kind: 'ControlPlane', name: 'istiod' };
 }
 

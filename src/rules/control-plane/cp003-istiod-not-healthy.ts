@@ -30,7 +30,7 @@ export const cp003 = defineRule({
       const count = inputs['kubectl.pods'].length;
       context.notChecked(
         count === 0 ? 'the pod listings in the bundle are empty' : `no istiod pod among the ${count} pods collected (pods of other namespaces only?)`,
-        ['kubectl get pods -n istio-system -o json'],
+        [shell`kubectl get pods -n ${context.bundle.istioNamespace} -o json`],
       );
       return;
     }

@@ -33,7 +33,7 @@ export const cp004 = defineRule({
       [...istiodPods.values()].some((p) => p.name === pod && (!namespace || p.namespace === namespace)) || ISTIOD_POD_NAME.test(pod);
     const rows = inputs['kubectl.top'].filter((row) => isIstiodRow(row.pod, row.namespace) && (row.container === undefined || row.container === 'discovery'));
     if (rows.length === 0) {
-      context.notChecked('no istiod row in the `kubectl top` output collected', ['kubectl top pod -n istio-system --containers']);
+      context.notChecked('no istiod row in the `kubectl top` output collected', [shell`kubectl top pod -n ${context.bundle.istioNamespace} --containers`]);
       return;
     }
     for (const row of rows) {
@@ -46,10 +46,10 @@ export const cp004 = defineRule({
       const used = `${Math.round(row.memoryBytes / MiB)} MiB`;
       const limitText =
         memory.limitBytes !== undefined
-          ? ` Its memory limit is ${memory.limit} (${Math.round((row.memoryBytes / memory.limitBytes) * 100)}% used)${advice.limitGi === undefined ? ', which leaves the headroom it needs: keep it, and set the request to what it uses' : ''}.`
+          ? ` Its memory limit is ${memory.limit} (${Math.round((row.memoryBytes / memory.limitBytes) * 100)}% used)${advice.limitGi === undefined ? ', which leaves the headroom it needs: keep it' : `: raise it to ${advice.limitGi}Gi`}.`
           : pod
-            ? ' It has no memory limit set.'
-            : '';
+            ? ' It has no memory limit set (none is suggested: a limit would only add an OOMKill risk); make sure the node has the memory.'
+            : ` Its limit is not in the bundle: make sure it is at least ${advice.minimumLimitGi}Gi (1.5× this use) before anything else (\`kubectl -n ${memory.namespace} get deploy ${memory.deployment} -o yaml\`).`;
       context.report({
         subject: { kind: 'Pod', ...(namespace ? { namespace } : {}), name: row.pod },
         title: `istiod ${row.pod} uses ${used}, above 4 GiB`,

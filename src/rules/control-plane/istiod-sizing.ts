@@ -14,7 +14,7 @@ export const ISTIOD_SIZING = {
   oomLimitFactor: 2,
   /** Headroom over measured use (`kubectl top`), as Istio's performance guidance leaves room for push spikes. */
   headroomFactor: 1.5,
-  /** No limit known and OOMKilled: start from 4 GiB, the line above which CP004 calls istiod too big. */
+  /** OOMKilled with no limit known: at least 4 GiB, the line above which CP004 calls istiod too big. */
   floorBytes: 4 * GiB,
 } as const;
 
@@ -23,59 +23,75 @@ export interface IstiodMemory {
   pod: string;
   /** `deploy/istiod`, or the revision's Deployment (`istiod-1-22-3`). */
   deployment: string;
+  /** Whether the pod's spec is in the bundle: without it the limit and request are unknown, not absent. */
+  specKnown: boolean;
   limit?: string;
   limitBytes?: number;
+  requestBytes?: number;
   usedBytes?: number;
   oomKilled: boolean;
 }
 
 export interface MemoryAdvice {
-  /** The limit to set, in whole GiB; undefined when the current limit already has the headroom. */
+  /** The limit to set, in whole GiB; undefined when the current one has the headroom, or none is set or known. */
   limitGi?: number;
-  /** A request that does not exceed the limit, when use was measured. */
+  /** With no limit known: the least it should be. */
+  minimumLimitGi?: number;
+  /** A request to set: at least the measured use and the current request, never above the limit. */
   requestGi?: number;
   command?: string;
 }
 
-/** The discovery container's limit and use, from whatever the bundle has of the two. */
+/** The discovery container's limit, request and use, from whatever the bundle has of them. */
 export function istiodMemory(namespace: string, podName: string, pods: readonly PodRecord[], top: readonly TopRecord[]): IstiodMemory {
   const record = pods.find((p) => p.namespace === namespace && p.name === podName && isIstiod(p.pod));
-  const limit = record ? discoveryLimit(record.pod) : undefined;
+  const resources = record ? discoveryResources(record.pod) : undefined;
   const row = top.find((r) => r.pod === podName && (r.namespace === undefined || r.namespace === namespace) && (r.container === undefined || r.container === 'discovery'));
-  const limitBytes = limit !== undefined ? parseQuantity(limit) : undefined;
+  const limitBytes = resources?.limit !== undefined ? parseQuantity(resources.limit) : undefined;
+  const requestBytes = resources?.request !== undefined ? parseQuantity(resources.request) : undefined;
   return {
     namespace,
     pod: podName,
     deployment: deploymentOf(podName),
-    ...(limit !== undefined ? { limit } : {}),
+    specKnown: record !== undefined,
+    ...(resources?.limit !== undefined ? { limit: resources.limit } : {}),
     ...(limitBytes !== undefined ? { limitBytes } : {}),
+    ...(requestBytes !== undefined ? { requestBytes } : {}),
     ...(row ? { usedBytes: row.memoryBytes } : {}),
     oomKilled: record ? discoveryOomKilled(record.pod) : false,
   };
 }
 
+/**
+ * A limit is raised only where one is set (an unlimited container is never capped) and only
+ * upwards; where the pod spec is not in the bundle the least limit is said, not set. A request is
+ * never lowered either.
+ */
 export function memoryAdvice(memory: IstiodMemory): MemoryAdvice {
-  const { limitBytes, usedBytes, oomKilled } = memory;
-  const candidates = [limitBytes ?? 0];
-  if (oomKilled) candidates.push(limitBytes !== undefined ? limitBytes * ISTIOD_SIZING.oomLimitFactor : ISTIOD_SIZING.floorBytes);
-  if (usedBytes !== undefined) candidates.push(usedBytes * ISTIOD_SIZING.headroomFactor);
-  const wanted = Math.ceil(Math.max(...candidates) / GiB);
-  const current = limitBytes !== undefined ? limitBytes / GiB : undefined;
-  const limitGi = wanted > 0 && (current === undefined || wanted > current) ? wanted : undefined;
-  const ceiling = limitGi ?? (current !== undefined ? Math.floor(current) : undefined);
-  const requestGi = usedBytes !== undefined ? Math.min(Math.ceil(usedBytes / GiB), ceiling ?? Infinity) : undefined;
-  if (limitGi === undefined && requestGi === undefined) return {};
-  const settings = [...(limitGi !== undefined ? [`--limits=memory=${limitGi}Gi`] : []), ...(requestGi !== undefined && requestGi > 0 ? [`--requests=memory=${requestGi}Gi`] : [])];
-  return {
-    ...(limitGi !== undefined ? { limitGi } : {}),
-    ...(requestGi !== undefined ? { requestGi } : {}),
-    ...(settings.length > 0 ? { command: `${shell`kubectl -n ${memory.namespace} set resources ${`deploy/${memory.deployment}`} -c discovery`} ${settings.join(' ')}` } : {}),
-  };
+  const { limitBytes, requestBytes, usedBytes, oomKilled } = memory;
+  const needed = Math.max(
+    oomKilled ? (limitBytes !== undefined ? limitBytes * ISTIOD_SIZING.oomLimitFactor : ISTIOD_SIZING.floorBytes) : 0,
+    usedBytes !== undefined ? usedBytes * ISTIOD_SIZING.headroomFactor : 0,
+  );
+  const neededGi = Math.ceil(needed / GiB);
+  const advice: MemoryAdvice = {};
+  if (limitBytes !== undefined && neededGi > limitBytes / GiB) advice.limitGi = neededGi;
+  if (!memory.specKnown && neededGi > 0) advice.minimumLimitGi = neededGi;
+  const ceiling = advice.limitGi ?? (limitBytes !== undefined ? Math.floor(limitBytes / GiB) : Infinity);
+  if (usedBytes !== undefined) {
+    const wanted = Math.min(Math.ceil(usedBytes / GiB), ceiling);
+    if (wanted > 0 && (requestBytes === undefined || wanted * GiB > requestBytes)) advice.requestGi = wanted;
+  }
+  const settings = [...(advice.limitGi !== undefined ? [`--limits=memory=${advice.limitGi}Gi`] : []), ...(advice.requestGi !== undefined ? [`--requests=memory=${advice.requestGi}Gi`] : [])];
+  if (settings.length > 0) advice.command = `${shell`kubectl -n ${memory.namespace} set resources ${`deploy/${memory.deployment}`} -c discovery`} ${settings.join(' ')}`;
+  return advice;
 }
 
-function discoveryLimit(pod: Pod): string | undefined {
-  const memory = pod.spec?.containers?.find((c) => c.name === 'discovery')?.resources?.limits?.memory;
-  return memory === undefined ? undefined : String(memory);
+function discoveryResources(pod: Pod): { limit?: string; request?: string } {
+  const resources = pod.spec?.containers?.find((c) => c.name === 'discovery')?.resources;
+  const limit = resources?.limits?.memory;
+  const request = resources?.requests?.memory;
+  return { ...(limit !== undefined ? { limit: String(limit) } : {}), ...(request !== undefined ? { request: String(request) } : {}) };
 }
 
 function discoveryOomKilled(pod: Pod): boolean {
