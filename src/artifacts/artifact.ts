@@ -1,15 +1,45 @@
 import { compareText } from '../order.js';
+import type { AnalyzeData } from './analyze/schema.js';
+import type { BugReportVersions, ClusterContext } from './bug-report/kinds.js';
+import type { LocatedPod, LocatedResource } from './k8s/kinds.js';
 import type { ArtifactId, EntryContext } from './kind.js';
+import type { LogSummary } from './logs/schema.js';
+import type { StderrText } from './manifest/kinds.js';
+import type { Manifest } from './manifest/schema.js';
+import type { ProxySync } from './proxy-status/schema.js';
+import type { TopData } from './top/schema.js';
 
 export type RecognisedBy = 'manifest' | 'path' | 'content';
 
-/** A parsed, schema-valid artifact. `data` is typed by its kind (see model/ for the narrowing). */
-export interface Artifact {
-  kind: ArtifactId;
-  path: string;
-  context: EntryContext;
-  recognisedBy: RecognisedBy;
-  data: unknown;
+/** What each kind of artifact parses to: the one place an artifact id is tied to its data type. */
+export interface ArtifactDataMap {
+  'bundle.manifest': Manifest;
+  'collector.stderr': StderrText;
+  'bugReport.clusterContext': ClusterContext;
+  'bugReport.versions': BugReportVersions;
+  'istioctl.proxyStatus': ProxySync;
+  'istiod.syncz': ProxySync;
+  'kubectl.pods': LocatedPod[];
+  'kubectl.top': TopData;
+  'istioctl.analyze': AnalyzeData;
+  'k8s.resources': LocatedResource[];
+  'logs.proxy': LogSummary;
+  'logs.istiod': LogSummary;
+}
+
+// Compile-time check that every artifact id has a data type and no other key slipped in.
+const everyIdTyped: [ArtifactId] extends [keyof ArtifactDataMap] ? ([keyof ArtifactDataMap] extends [ArtifactId] ? true : never) : never = true;
+void everyIdTyped;
+
+/** A parsed, schema-valid artifact: a union over the kinds, so `kind` narrows `data`. */
+export type Artifact<K extends ArtifactId = ArtifactId> = {
+  [P in K]: { kind: P; path: string; context: EntryContext; recognisedBy: RecognisedBy; data: ArtifactDataMap[P] };
+}[K];
+
+/** The artifacts of one kind, typed. */
+export function ofKind<K extends ArtifactId>(artifacts: readonly Artifact[], kind: K): Array<Artifact<K>> {
+  // The union narrows on `kind`; TypeScript cannot see that through a generic K, hence the one cast.
+  return artifacts.filter((a) => a.kind === kind) as unknown as Array<Artifact<K>>;
 }
 
 export type InventoryStatus = 'used' | 'invalid' | 'not-recognised' | 'skipped';

@@ -45,7 +45,7 @@ export class ArtifactCollector implements BundleVisitor {
     const texts = new Map<string, string>();
     for (const artifact of this.artifacts) {
       if (artifact.kind !== 'collector.stderr' || !artifact.path.startsWith(this.manifestPrefix)) continue;
-      texts.set(artifact.path.slice(this.manifestPrefix.length), (artifact.data as StderrText).text);
+      texts.set(artifact.path.slice(this.manifestPrefix.length), artifact.data.text);
     }
     return texts;
   }
@@ -267,7 +267,9 @@ class EntryIngest implements EntrySink {
   }
 
   private accept(recognition: Recognition, data: unknown): void {
-    this.collector.artifacts.push({ kind: recognition.kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data });
+    // The one place data meets its type: it passed the kind's schema, which ArtifactDataMap mirrors.
+    const artifact = { kind: recognition.kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data } as Artifact;
+    this.collector.artifacts.push(artifact);
     this.record({ status: 'used', kind: recognition.kind.id, recognisedBy: recognition.by });
   }
 

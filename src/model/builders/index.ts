@@ -1,0 +1,25 @@
+import type { InputId } from '../facets.js';
+import { analyzeBuilder } from './analyze.js';
+import { istiodLogsBuilder, proxyLogsBuilder } from './logs.js';
+import { podsBuilder } from './pods.js';
+import { proxyStatusBuilder, synczBuilder } from './proxy-sync.js';
+import { resourcesBuilder } from './resources.js';
+import { topBuilder } from './top.js';
+import type { FacetBuilder } from './types.js';
+
+/** One builder per facet, in dependency order: a builder comes after the facets it `uses`. */
+export const FACET_BUILDERS: readonly FacetBuilder[] = [
+  proxyStatusBuilder,
+  synczBuilder,
+  podsBuilder,
+  resourcesBuilder,
+  topBuilder,
+  analyzeBuilder,
+  proxyLogsBuilder,
+  istiodLogsBuilder,
+] as FacetBuilder[];
+
+// Compile-time check that every input has a builder (a missing one is a type error here).
+type Built = (typeof FACET_BUILDERS)[number]['facet'];
+const everyInputBuilt: InputId extends Built ? true : never = true;
+void everyInputBuilt;

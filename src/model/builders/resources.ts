@@ -1,0 +1,11 @@
+import { ofKind } from '../../artifacts/artifact.js';
+import { defineBuilder, source } from './types.js';
+
+/** Kubernetes and Istio objects other than Pods (those are the pods facet's). */
+export const resourcesBuilder = defineBuilder({
+  facet: 'k8s.resources',
+  build: (artifacts) =>
+    ofKind(artifacts, 'k8s.resources').flatMap((artifact) =>
+      artifact.data.filter((located) => located.object.kind !== 'Pod').map((located) => ({ object: located.object, source: source(artifact.path, located.pointer, located.line) })),
+    ),
+});
