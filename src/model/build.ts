@@ -3,6 +3,7 @@ import type { Manifest } from '../artifacts/manifest/schema.js';
 import { compareText } from '../order.js';
 import { FACET_BUILDERS } from './builders/index.js';
 import { bundleFacts } from './bundle-facts.js';
+import { viewCache } from './views/index.js';
 import type { InputId, MeshModel, ModelFacets } from './facets.js';
 
 export interface ModelInput {
@@ -27,5 +28,6 @@ export function buildModel(input: ModelInput): MeshModel {
     if (isProvided) provided.add(builder.facet);
   }
   const facets = built as ModelFacets;
-  return { bundle: bundleFacts({ ...input, artifacts }, facets), facets, provided };
+  const bundle = bundleFacts({ ...input, artifacts }, facets);
+  return { bundle, facets, provided, view: viewCache(facets, bundle) };
 }

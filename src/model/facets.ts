@@ -5,6 +5,7 @@ import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
 import type { LogPart } from '../artifacts/logs/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
 import type { TopRow } from '../artifacts/top/schema.js';
+import type { ModelViews, ViewId } from './views/types.js';
 
 /** Where a model object came from: the file and, inside it, the line or JSON pointer. */
 export interface Source {
@@ -111,6 +112,8 @@ export interface BundleFacts {
 export interface MeshModel {
   bundle: BundleFacts;
   facets: ModelFacets;
+  /** A derived view (views/), built on first use. */
+  view<V extends ViewId>(id: V): ModelViews[V];
   /**
    * Inputs the bundle provides, even when empty: a pod listing with no pods is an answer ("no
    * istiod is running"), not a missing input.

@@ -191,13 +191,9 @@ function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefi
 }
 
 function facts(model: MeshModel): Omit<Report['facts'], 'inputsUsed'> {
-  const proxies = new Set<string>();
-  for (const source of [...model.facets['istioctl.proxyStatus'], ...model.facets['istiod.syncz']]) {
-    for (const row of source.proxies) proxies.add(row.id);
-  }
   const { controlPlane, dataPlane } = model.bundle.istioVersions;
   return {
-    proxies: proxies.size,
+    proxies: model.view('proxies').ids.length,
     pods: model.facets['kubectl.pods'].length,
     istioVersions: [...new Set([...controlPlane, ...dataPlane])].sort(compareText),
     istio: { controlPlane, dataPlane },

@@ -1,4 +1,5 @@
 import type { BundleFacts, InputId, ModelFacets } from '../model/facets.js';
+import type { ModelViews, ViewId } from '../model/views/types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -58,14 +59,16 @@ export interface RuleContext {
   notChecked(reason: string, collect?: string[]): void;
 }
 
-export interface RuleInputs<R extends InputId, A extends InputId, O extends InputId> {
+export interface RuleInputs<R extends InputId, A extends InputId, O extends InputId, V extends ViewId> {
   required: readonly R[];
   /** At least one of these must be present (alternative sources of the same fact). */
   anyOf?: readonly A[];
   optional?: readonly O[];
+  /** Derived views (model/views/) the rule reads; each reads only facets the rule declares above. */
+  views?: readonly V[];
 }
 
-export interface Rule<R extends InputId = InputId, A extends InputId = InputId, O extends InputId = InputId> {
+export interface Rule<R extends InputId = InputId, A extends InputId = InputId, O extends InputId = InputId, V extends ViewId = ViewId> {
   id: string;
   /** Readable stable name, used in docs and JSON (`istiod-memory-over-4gb`). */
   slug: string;
@@ -73,7 +76,7 @@ export interface Rule<R extends InputId = InputId, A extends InputId = InputId, 
   /** Default severity; the rule text says when evidence raises or lowers it. */
   severity: Severity;
   step: Step;
-  inputs: RuleInputs<R, A, O>;
+  inputs: RuleInputs<R, A, O, V>;
   /** What the rule looks at and when it fires, for `istio-bundle explain`. */
   description: string;
   /** Why it matters. */
@@ -82,13 +85,17 @@ export interface Rule<R extends InputId = InputId, A extends InputId = InputId, 
   remediation: string;
   threshold?: { value: string; source: string };
   docs: string[];
-  check(inputs: Pick<ModelFacets, R | A | O>, context: RuleContext): void;
+  check(inputs: Pick<ModelFacets, R | A | O> & Pick<ModelViews, V>, context: RuleContext): void;
 }
 
-export type AnyRule = Rule<InputId, InputId, InputId>;
+export type AnyRule = Rule<InputId, InputId, InputId, ViewId>;
 
-export function defineRule<R extends InputId, A extends InputId = never, O extends InputId = never>(rule: Rule<R, A, O>): AnyRule {
+export function defineRule<R extends InputId, A extends InputId = never, O extends InputId = never, V extends ViewId = never>(rule: Rule<R, A, O, V>): AnyRule {
   return rule as unknown as AnyRule;
+}
+
+export function declaredViews(rule: AnyRule): ViewId[] {
+  return [...(rule.inputs.views ?? [])];
 }
 
 export function declaredInputs(rule: AnyRule): InputId[] {

@@ -1,6 +1,7 @@
 import { artifactKind } from '../artifacts/registry.js';
 import type { InputId, MeshModel, ModelFacets } from '../model/facets.js';
-import { declaredInputs, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
+import type { ModelViews, ViewId } from '../model/views/types.js';
+import { declaredInputs, declaredViews, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
 import { compareText } from '../order.js';
 
 export interface NotChecked {
@@ -32,7 +33,7 @@ function collectCommands(ids: InputId[]): string[] {
  * Runs every rule whose inputs are present. A rule only sees the facets it declares: reading any
  * other throws, so a rule cannot quietly depend on data its declaration does not promise.
  */
-export function runRules(rules: readonly AnyRule[], model: MeshModel): RuleRun {
+export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: InputTrace): RuleRun {
   const findings: Finding[] = [];
   const notChecked: NotChecked[] = [];
   const checked: string[] = [];
@@ -47,7 +48,7 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel): RuleRun {
       continue;
     }
     let skippedReason: NotChecked | undefined;
-    rule.check(restrictedFacets(model.facets, rule), {
+    rule.check(restrictedInputs(model, rule, trace), {
       bundle: model.bundle,
       report(input) {
         findings.push({
@@ -74,14 +75,25 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel): RuleRun {
   return { findings: findings.sort(compareFindings), notChecked, checked };
 }
 
-function restrictedFacets(facets: ModelFacets, rule: AnyRule): ModelFacets {
-  const allowed = new Set<string>(declaredInputs(rule));
-  return new Proxy(facets, {
-    get(target, property, receiver) {
-      if (typeof property === 'string' && !allowed.has(property)) {
-        throw new Error(`rule ${rule.id} read input "${property}" that it does not declare`);
+/** Called with each input (facet or view) a rule reads: the meta-tests check that declared means read. */
+export type InputTrace = (ruleId: string, input: string) => void;
+
+/** The facets and views a rule declares, and nothing else: reading another throws. */
+function restrictedInputs(model: MeshModel, rule: AnyRule, trace: InputTrace | undefined): ModelFacets & ModelViews {
+  const facets = new Set<string>(declaredInputs(rule));
+  const views = new Set<string>(declaredViews(rule));
+  return new Proxy({} as ModelFacets & ModelViews, {
+    get(_target, property) {
+      if (typeof property !== 'string') return undefined;
+      if (facets.has(property)) {
+        trace?.(rule.id, property);
+        return model.facets[property as InputId];
       }
-      return Reflect.get(target, property, receiver) as unknown;
+      if (views.has(property)) {
+        trace?.(rule.id, property);
+        return model.view(property as ViewId);
+      }
+      throw new Error(`rule ${rule.id} read input "${property}" that it does not declare`);
     },
   });
 }

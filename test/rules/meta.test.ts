@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_IDS, type InputId, type MeshModel, type ModelFacets } from '../../src/model/facets.js';
 import { RULES, findRule } from '../../src/rules/registry.js';
-import { SEVERITIES, STEPS, declaredInputs, defineRule, type AnyRule } from '../../src/rules/rule.js';
+import { SEVERITIES, STEPS, declaredInputs, declaredViews, defineRule, type AnyRule } from '../../src/rules/rule.js';
 import { runRules } from '../../src/rules/run.js';
+import { VIEWS, VIEW_IDS, viewCache, type ViewId } from '../../src/model/views/index.js';
 import { analyzeFixture, discoverFixtures, type RuleFixture } from '../helpers/rule-fixtures.js';
 
 /** Catalogue invariants every rule must keep; they hold for rules added later without edits here. */
@@ -69,7 +70,8 @@ const fixtures = discoverFixtures();
 /** Every facet of every fixture model at once: each rule then runs with all of its inputs present. */
 function unionModel(models: MeshModel[]): MeshModel {
   const facets = Object.fromEntries(INPUT_IDS.map((id) => [id, models.flatMap((m) => m.facets[id] as unknown[])])) as unknown as ModelFacets;
-  return { bundle: models[0]!.bundle, facets, provided: new Set(models.flatMap((m) => [...m.provided])) };
+  const bundle = models[0]!.bundle;
+  return { bundle, facets, provided: new Set(models.flatMap((m) => [...m.provided])), view: viewCache(facets, bundle) };
 }
 
 describe('a rule reads only the inputs it declares', () => {
@@ -151,5 +153,28 @@ describe('user-facing rule text cites sources a reader can open', () => {
     const text = [rule.title, rule.description, rule.rationale, rule.remediation, rule.threshold?.value ?? '', rule.threshold?.source ?? '', ...rule.docs].join('\n');
     expect(text).not.toMatch(/\bseed\b|playbook|\.\.\/shared|formats\.md|istio-facts|stack\.md/i);
     for (const url of rule.docs) expect(url).toMatch(/^https:\/\/(istio\.io|www\.envoyproxy\.io)\//);
+  });
+});
+
+describe('declared means read, and views only over declared facets', () => {
+  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s declares every facet its views read', (_id, rule) => {
+    const declared = declaredInputs(rule);
+    for (const view of declaredViews(rule)) {
+      expect(VIEW_IDS, `unknown view ${view}`).toContain(view);
+      for (const facet of VIEWS[view].reads) expect(declared, `${rule.id} uses view ${view}, which reads ${facet}`).toContain(facet);
+    }
+  });
+
+  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s reads every input and view it declares, on some fixture', async (_id, rule) => {
+    const read = new Set<string>();
+    const trace = (ruleId: string, input: string) => {
+      if (ruleId !== rule.id) return;
+      read.add(input);
+      // A view read stands for the facets it is built from.
+      if ((VIEW_IDS as string[]).includes(input)) for (const facet of VIEWS[input as ViewId].reads) read.add(facet);
+    };
+    for (const fixture of fixtures) runRules([rule], (await analyzeFixture(fixture)).model, trace);
+    const declared = [...declaredInputs(rule), ...declaredViews(rule)];
+    expect(declared.filter((input) => !read.has(input)), `${rule.id} declares inputs it never reads`).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GiB, MiB } from '../../src/artifacts/quantity.js';
 import { analyzeBundle } from '../../src/pipeline.js';
-import { deploymentOf, memoryAdvice, type IstiodMemory } from '../../src/rules/control-plane/istiod-sizing.js';
+import { deploymentOf, type IstiodMemory } from '../../src/model/views/control-plane.js';
+import { memoryAdvice } from '../../src/rules/control-plane/istiod-sizing.js';
 import { tempDir, writeTree } from '../bundle/helpers.js';
 
 const base: IstiodMemory = { namespace: 'istio-system', pod: 'istiod-7c4d8d6d7b-9mzt4', deployment: 'istiod', specKnown: true, oomKilled: false };

@@ -1,6 +1,6 @@
-import type { ProxySyncRow } from '../../artifacts/proxy-status/schema.js';
-import type { PodRecord, ProxySyncSource } from '../../model/facets.js';
-import { isIstiod, isServing } from '../../model/pods.js';
+import type { PodRecord } from '../../model/facets.js';
+import type { SyncRow } from '../../model/views/proxies.js';
+import { isServing } from '../../model/pods.js';
 import { istiodHealth } from './istiod-health.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
@@ -18,7 +18,7 @@ export const cp001 = defineRule({
   title: 'Proxies are STALE or were never sent their clusters/listeners',
   severity: 'critical',
   step: 'control-plane',
-  inputs: { required: [], anyOf: ['istioctl.proxyStatus', 'istiod.syncz'], optional: ['kubectl.pods'] },
+  inputs: { required: [], anyOf: ['istioctl.proxyStatus', 'istiod.syncz'], optional: ['kubectl.pods', 'kubectl.top'], views: ['proxies', 'controlPlane'] },
   description:
     'Reads the per-type xDS status of every proxy from `istioctl proxy-status` (any era) or istiod `debug/syncz`. ' +
     'Fires critical when any proxy is STALE for any type (istiod sent config the proxy has not acknowledged), and high when CDS or LDS is NOT SENT ' +
@@ -34,7 +34,7 @@ export const cp001 = defineRule({
   threshold: { value: 'any STALE; CDS/LDS NOT SENT', source: 'rule catalogue (`istio-bundle explain CP001`); Istio docs: Debugging Envoy and Istiod (istioctl proxy-status)' },
   docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-status'],
   check(inputs, context) {
-    const rows = syncRows(inputs['istioctl.proxyStatus'], inputs['istiod.syncz']);
+    const rows = inputs.proxies.syncRows;
     if (!rows) {
       context.notChecked(
         'proxy-status was captured with the default table of istioctl ≥ 1.27 (SUBSCRIBED TYPES), which shows no per-type status; the mesh cannot be called synced from it',
@@ -48,7 +48,7 @@ export const cp001 = defineRule({
     const files = [...new Set(rows.map((r) => r.path))].map((p) => `\`${p}\``).join(', ');
 
     for (const [istiod, proxies] of byIstiod(stale)) {
-      const remediation = fixGivenControlPlane(inputs['kubectl.pods'], istiod);
+      const remediation = fixGivenControlPlane(inputs.controlPlane.istiods, istiod);
       context.report({
         severity: 'critical',
         subject: istiodSubject(istiod, proxies, context.bundle.istioNamespace),
@@ -67,7 +67,7 @@ export const cp001 = defineRule({
       });
     }
     for (const [istiod, proxies] of byIstiod(notSent)) {
-      const remediation = fixGivenControlPlane(inputs['kubectl.pods'], istiod);
+      const remediation = fixGivenControlPlane(inputs.controlPlane.istiods, istiod);
       const severity: Severity = proxies.length * 2 > total ? 'critical' : 'high';
       context.report({
         severity,
@@ -94,8 +94,7 @@ const PROXY_SIDE_FIX =
  * and restarting workloads would not help; one that is healthy points at the proxies. The istiod
  * the proxies are connected to decides when it is known. Without istiod pods the general fix stands.
  */
-function fixGivenControlPlane(pods: readonly PodRecord[], istiodName: string | undefined): string | undefined {
-  const istiods = pods.filter((p) => isIstiod(p.pod));
+function fixGivenControlPlane(istiods: readonly PodRecord[], istiodName: string | undefined): string | undefined {
   if (istiods.length === 0) return undefined;
   const failing = (record: PodRecord) => {
     const health = istiodHealth(record, istiods);
@@ -112,33 +111,6 @@ function fixGivenControlPlane(pods: readonly PodRecord[], istiodName: string | u
   }
   if (own) return `istiod \`${own.name}\`, which these proxies are connected to, is Running and Ready in the bundle, so ${PROXY_SIDE_FIX}`;
   return `istiod is Running and Ready in the bundle (${plural(istiods.filter((p) => isServing(p.pod)).length, 'replica')}), so ${PROXY_SIDE_FIX}`;
-}
-
-interface SyncRow {
-  row: ProxySyncRow;
-  path: string;
-}
-
-/**
- * Every proxy's status, from all files: proxy-status tables with per-type status first; istiod
- * `debug/syncz` otherwise (bug-report writes one per istiod replica, each listing only the proxies
- * connected to it). A proxy listed twice (same id and istiod) counts once.
- */
-function syncRows(tables: ProxySyncSource[], syncz: ProxySyncSource[]): SyncRow[] | undefined {
-  const withStatus = tables.filter((s) => s.perTypeStatus);
-  const sources = withStatus.length > 0 ? withStatus : syncz.filter((s) => s.perTypeStatus);
-  if (sources.length === 0) return undefined;
-  const seen = new Set<string>();
-  const rows: SyncRow[] = [];
-  for (const source of sources) {
-    for (const row of source.proxies) {
-      const key = `${row.id}\u0000${row.istiod ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      rows.push({ row, path: source.path });
-    }
-  }
-  return rows;
 }
 
 function byIstiod(rows: SyncRow[]): Array<[string | undefined, SyncRow[]]> {

@@ -1,8 +1,7 @@
-import { isIstiod } from '../../model/pods.js';
 import { defineRule } from '../rule.js';
 import { shell } from '../shell.js';
 import { istiodHealth } from './istiod-health.js';
-import { istiodMemory, memoryAdvice } from './istiod-sizing.js';
+import { memoryAdvice } from './istiod-sizing.js';
 
 export const cp003 = defineRule({
   id: 'CP003',
@@ -10,7 +9,7 @@ export const cp003 = defineRule({
   title: 'istiod is not Running/Ready, crashlooping, OOMKilled or restarting',
   severity: 'critical',
   step: 'control-plane',
-  inputs: { required: ['kubectl.pods'], optional: ['kubectl.top'] },
+  inputs: { required: ['kubectl.pods'], optional: ['kubectl.top'], views: ['controlPlane'] },
   description:
     'Looks at every istiod pod (label `app=istiod`, or `istio=pilot` on old installs) in the collected pods. Critical when a pod is not Running, not Ready, ' +
     'in CrashLoopBackOff, or its container was OOMKilled (now or as its last termination). A pod that restarted but is Running and Ready now, with no OOM, is reported as medium, ' +
@@ -25,7 +24,7 @@ export const cp003 = defineRule({
   threshold: { value: 'not Ready, CrashLoopBackOff, OOMKilled; restarts > 0 (medium)', source: 'rule catalogue (`istio-bundle explain CP003`); Istio docs: Performance and Scalability (istiod resources)' },
   docs: ['https://istio.io/latest/docs/ops/deployment/performance-and-scalability/', 'https://istio.io/latest/docs/ops/diagnostic-tools/istioctl/'],
   check(inputs, context) {
-    const istiods = inputs['kubectl.pods'].filter((p) => isIstiod(p.pod));
+    const { istiods } = inputs.controlPlane;
     if (istiods.length === 0) {
       const count = inputs['kubectl.pods'].length;
       context.notChecked(
@@ -39,7 +38,7 @@ export const cp003 = defineRule({
       if (!health) continue;
       const { pod } = record;
       const crashing = health.severity === 'critical';
-      const advice = health.oomKilled ? memoryAdvice(istiodMemory(record.namespace, record.name, inputs['kubectl.pods'], inputs['kubectl.top'])) : undefined;
+      const advice = health.oomKilled ? memoryAdvice(inputs.controlPlane.memory(record.namespace, record.name)) : undefined;
       context.report({
         severity: health.severity,
         subject: { kind: 'Pod', namespace: record.namespace, name: record.name },

@@ -1,6 +1,5 @@
 import { GiB, MiB } from '../../artifacts/quantity.js';
-import { istiodMemory, memoryAdvice } from './istiod-sizing.js';
-import { ISTIOD_POD_NAME, isIstiod } from '../../model/pods.js';
+import { memoryAdvice } from './istiod-sizing.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule } from '../rule.js';
 import { shell } from '../shell.js';
@@ -14,7 +13,7 @@ export const cp004 = defineRule({
   title: 'istiod uses more than 4 GiB of memory',
   severity: 'critical',
   step: 'control-plane',
-  inputs: { required: ['kubectl.top'], optional: ['kubectl.pods'] },
+  inputs: { required: ['kubectl.top'], optional: ['kubectl.pods'], views: ['controlPlane'] },
   description:
     'Reads istiod memory from `kubectl top pod --containers` (the `discovery` container, or the pod row without `--containers`). Fires when it is above 4 GiB. ' +
     'When the pods are in the bundle, the finding also shows the container memory limit and how close istiod is to being OOMKilled.',
@@ -28,10 +27,7 @@ export const cp004 = defineRule({
   threshold: { value: '4 GiB (4096Mi)', source: 'rule catalogue (`istio-bundle explain CP004`), after the Istio production debugging guide ("istiod memory usage >4GB indicates cluster too large for control plane resources"); Istio docs: Performance and Scalability' },
   docs: ['https://istio.io/latest/docs/ops/deployment/performance-and-scalability/', 'https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-discovery_selectors'],
   check(inputs, context) {
-    const istiodPods = new Map(inputs['kubectl.pods'].filter((p) => isIstiod(p.pod)).map((p) => [`${p.namespace}/${p.name}`, p]));
-    const isIstiodRow = (pod: string, namespace?: string) =>
-      [...istiodPods.values()].some((p) => p.name === pod && (!namespace || p.namespace === namespace)) || ISTIOD_POD_NAME.test(pod);
-    const rows = inputs['kubectl.top'].filter((row) => isIstiodRow(row.pod, row.namespace) && (row.container === undefined || row.container === 'discovery'));
+    const rows = inputs.controlPlane.memoryRows;
     if (rows.length === 0) {
       context.notChecked('no istiod row in the `kubectl top` output collected', [shell`kubectl top pod -n ${context.bundle.istioNamespace} --containers`]);
       return;
@@ -40,8 +36,8 @@ export const cp004 = defineRule({
       if (row.memoryBytes <= ISTIOD_MEMORY_LIMIT_BYTES) continue;
       // `kubectl top` without -A prints no namespace; build.ts fills it in only when the pod name is unambiguous.
       const namespace = row.namespace;
-      const pod = namespace ? istiodPods.get(`${namespace}/${row.pod}`) : undefined;
-      const memory = istiodMemory(namespace ?? context.bundle.istioNamespace, row.pod, inputs['kubectl.pods'], [row]);
+      const pod = namespace ? inputs.controlPlane.pod(namespace, row.pod) : undefined;
+      const memory = inputs.controlPlane.memory(namespace ?? context.bundle.istioNamespace, row.pod);
       const advice = memoryAdvice(memory);
       const used = `${Math.round(row.memoryBytes / MiB)} MiB`;
       const limitText =

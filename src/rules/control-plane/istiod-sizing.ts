@@ -1,7 +1,5 @@
-import type { Pod } from '../../artifacts/k8s/pod-schema.js';
-import { GiB, parseQuantity } from '../../artifacts/quantity.js';
-import type { PodRecord, TopRecord } from '../../model/facets.js';
-import { ISTIOD_POD_NAME, containerStatuses, isIstiod } from '../../model/pods.js';
+import { GiB } from '../../artifacts/quantity.js';
+import type { IstiodMemory } from '../../model/views/control-plane.js';
 import { shell } from '../shell.js';
 
 /**
@@ -18,20 +16,6 @@ export const ISTIOD_SIZING = {
   floorBytes: 4 * GiB,
 } as const;
 
-export interface IstiodMemory {
-  namespace: string;
-  pod: string;
-  /** `deploy/istiod`, or the revision's Deployment (`istiod-1-22-3`). */
-  deployment: string;
-  /** Whether the pod's spec is in the bundle: without it the limit and request are unknown, not absent. */
-  specKnown: boolean;
-  limit?: string;
-  limitBytes?: number;
-  requestBytes?: number;
-  usedBytes?: number;
-  oomKilled: boolean;
-}
-
 export interface MemoryAdvice {
   /** The limit to set, in whole GiB; undefined when the current one has the headroom, or none is set or known. */
   limitGi?: number;
@@ -40,26 +24,6 @@ export interface MemoryAdvice {
   /** A request to set: at least the measured use and the current request, never above the limit. */
   requestGi?: number;
   command?: string;
-}
-
-/** The discovery container's limit, request and use, from whatever the bundle has of them. */
-export function istiodMemory(namespace: string, podName: string, pods: readonly PodRecord[], top: readonly TopRecord[]): IstiodMemory {
-  const record = pods.find((p) => p.namespace === namespace && p.name === podName && isIstiod(p.pod));
-  const resources = record ? discoveryResources(record.pod) : undefined;
-  const row = top.find((r) => r.pod === podName && (r.namespace === undefined || r.namespace === namespace) && (r.container === undefined || r.container === 'discovery'));
-  const limitBytes = resources?.limit !== undefined ? parseQuantity(resources.limit) : undefined;
-  const requestBytes = resources?.request !== undefined ? parseQuantity(resources.request) : undefined;
-  return {
-    namespace,
-    pod: podName,
-    deployment: deploymentOf(podName),
-    specKnown: record !== undefined,
-    ...(resources?.limit !== undefined ? { limit: resources.limit } : {}),
-    ...(limitBytes !== undefined ? { limitBytes } : {}),
-    ...(requestBytes !== undefined ? { requestBytes } : {}),
-    ...(row ? { usedBytes: row.memoryBytes } : {}),
-    oomKilled: record ? discoveryOomKilled(record.pod) : false,
-  };
 }
 
 /**
@@ -85,20 +49,4 @@ export function memoryAdvice(memory: IstiodMemory): MemoryAdvice {
   const settings = [...(advice.limitGi !== undefined ? [`--limits=memory=${advice.limitGi}Gi`] : []), ...(advice.requestGi !== undefined ? [`--requests=memory=${advice.requestGi}Gi`] : [])];
   if (settings.length > 0) advice.command = `${shell`kubectl -n ${memory.namespace} set resources ${`deploy/${memory.deployment}`} -c discovery`} ${settings.join(' ')}`;
   return advice;
-}
-
-function discoveryResources(pod: Pod): { limit?: string; request?: string } {
-  const resources = pod.spec?.containers?.find((c) => c.name === 'discovery')?.resources;
-  const limit = resources?.limits?.memory;
-  const request = resources?.requests?.memory;
-  return { ...(limit !== undefined ? { limit: String(limit) } : {}), ...(request !== undefined ? { request: String(request) } : {}) };
-}
-
-function discoveryOomKilled(pod: Pod): boolean {
-  return containerStatuses(pod).some((s) => s.name === 'discovery' && (s.state?.terminated?.reason === 'OOMKilled' || s.lastState?.terminated?.reason === 'OOMKilled'));
-}
-
-/** `istiod-7c4d8d6d7b-9mzt4` → `istiod`; `istiod-1-22-3-7c4d8d6d7b-9mzt4` → `istiod-1-22-3`. */
-export function deploymentOf(podName: string): string {
-  return ISTIOD_POD_NAME.test(podName) ? podName.replace(/-[a-z0-9]{5,10}-[a-z0-9]{5}$/, '') : 'istiod';
 }

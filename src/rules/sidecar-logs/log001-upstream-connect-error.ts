@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { ofKind, serviceOfHost } from './resources.js';
+import { serviceOfHost } from '../../model/views/routing.js';
 import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shell, shellQuote } from '../shell.js';
 
@@ -9,7 +9,7 @@ export const log001 = defineRule({
   title: 'upstream connect error: the proxy cannot connect to its target',
   severity: 'high',
   step: 'sidecar-logs',
-  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'] },
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'], views: ['routing'] },
   description:
     'Counts, per pod, `upstream connect error or disconnect/reset before headers` (the 503 body) and its access-log form: response flags UF/URX or ' +
     '`upstream_reset_before_response_started{…}`. High; critical when most of the pod\'s requests fail this way. Failures are broken down by upstream cluster.',
@@ -22,13 +22,12 @@ export const log001 = defineRule({
   threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'rule catalogue (`istio-bundle explain LOG001`): step 4 severities, raised when most requests fail' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/network-issues/', 'https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#config-access-log-format-response-flags'],
   check(inputs, context) {
-    const services = ofKind(inputs['k8s.resources'], 'Service');
     for (const match of signatureMatches(inputs['logs.proxy'], 'upstreamConnectError')) {
       const top = match.hits.breakdown[0]?.key ?? '';
       const cluster = parseCluster(top);
       const target = cluster?.host ? serviceOfHost(cluster.host) : undefined;
       // Only a bundle with Services of the target's namespace can tell that the target is missing.
-      const servicesThere = target ? services.filter((s) => (s.object.metadata.namespace ?? 'default') === target.namespace) : [];
+      const servicesThere = target ? inputs.routing.servicesIn(target.namespace) : [];
       const missingService = target && servicesThere.length > 0 && !servicesThere.some((s) => s.object.metadata.name === target.name);
       context.report({
         severity: match.severity,

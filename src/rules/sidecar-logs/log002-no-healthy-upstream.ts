@@ -1,6 +1,5 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
-import { destinationRulesFor } from './resources.js';
 import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shellQuote } from '../shell.js';
 
@@ -19,7 +18,7 @@ export const log002 = defineRule({
   title: 'no healthy upstream: every endpoint of the target is down or ejected',
   severity: 'high',
   step: 'sidecar-logs',
-  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'] },
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'], views: ['routing'] },
   description:
     'Counts, per pod, `no healthy upstream` (the 503 body) and its access-log form: response flag UH or details `no_healthy_upstream`. The same words in an xDS ' +
     '`gRPC config stream closed` line are istiod connectivity (LOG008), not this. High; critical when most of the pod\'s requests fail this way. When the bundle has ' +
@@ -36,7 +35,7 @@ export const log002 = defineRule({
     for (const match of signatureMatches(inputs['logs.proxy'], 'noHealthyUpstream')) {
       const top = match.hits.breakdown[0]?.key ?? '';
       const host = parseCluster(top)?.host;
-      const aggressive = host ? destinationRulesFor(inputs['k8s.resources'], host).map(outlierSummary).find((s) => s !== undefined) : undefined;
+      const aggressive = host ? inputs.routing.destinationRulesFor(host).map(outlierSummary).find((s) => s !== undefined) : undefined;
       context.report({
         severity: match.severity,
         subject: match.subject,

@@ -1,6 +1,5 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
-import { ofKind } from './resources.js';
 import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 import { shell } from '../shell.js';
 
@@ -26,7 +25,7 @@ export const log005 = defineRule({
   threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'rule catalogue (`istio-bundle explain LOG005`); Istio docs: Authorization is too restrictive (istio.io/latest/docs/ops/common-problems/security-issues/)' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/#authorization-is-too-restrictive', 'https://istio.io/latest/docs/reference/config/security/authorization-policy/'],
   check(inputs, context) {
-    const policies = ofKind(inputs['k8s.resources'], 'AuthorizationPolicy');
+    const policies = inputs['k8s.resources'].filter((r) => r.object.kind === 'AuthorizationPolicy');
     // Policies in the root namespace apply mesh-wide.
     const root = context.bundle.istioNamespace;
     for (const match of signatureMatches(inputs['logs.proxy'], 'rbacDenied')) {
