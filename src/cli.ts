@@ -11,10 +11,9 @@ import { catalogueOf } from './report/catalogue.js';
 import { stripControl } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
-import { withMinimumSeverity } from './report/report.js';
 import { renderInventoryTable, renderRulesTable, renderRuleText, renderTable } from './report/table.js';
 import { RULES, findRule } from './rules/registry.js';
-import { SEVERITIES, severityRank } from './rules/rule.js';
+import { SEVERITIES } from './rules/rule.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Exit codes, documented in README and --help. */
@@ -130,19 +129,20 @@ export async function main(argv: string[]): Promise<number> {
             .option('min-severity', { choices: SEVERITIES, default: 'info' as const, describe: 'show findings at or above this severity (does not change --fail-on)' }),
         ),
       async (args) => {
-        const { report } = await analyzeBundle(bundleArgument(args.bundle), { limits: limitsFrom(args) });
+        const { report, outcome } = await analyzeBundle(bundleArgument(args.bundle), {
+          limits: limitsFrom(args),
+          findings: { minSeverity: args['min-severity'], failOn: args['fail-on'] },
+        });
         const output = outputArgument(args.output);
         const format = args.format ?? (output || !process.stdout.isTTY ? 'md' : 'table');
-        const shown = withMinimumSeverity(report, args['min-severity']);
         const terminal = process.stdout.isTTY && !output;
         const style = {
           color: !output && wantsColor(process.env, process.stdout.isTTY === true),
           ...(terminal && !args.wide && process.stdout.columns ? { width: process.stdout.columns } : {}),
         };
-        const text = format === 'json' ? renderJson(shown) : format === 'md' ? renderMarkdown(shown, catalogue) : renderTable(shown, style);
+        const text = format === 'json' ? renderJson(report) : format === 'md' ? renderMarkdown(report, catalogue) : renderTable(report, style);
         await emit(text, output);
-        const failOn = args['fail-on'];
-        if (failOn !== 'never' && report.findings.some((f) => severityRank(f.severity) <= severityRank(failOn))) exitCode = EXIT.findings;
+        if (outcome.failed) exitCode = EXIT.findings;
       },
     )
     .command(

@@ -3,6 +3,7 @@ import { ArtifactCollector } from './artifacts/ingest.js';
 import { readBundle } from './bundle/read-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './bundle/limits.js';
 import { BundleError } from './bundle/types.js';
+import { findingsStage, type FindingsOptions, type FindingsOutcome } from './findings/stage.js';
 import { buildModel } from './model/build.js';
 import { INPUT_IDS, type MeshModel } from './model/facets.js';
 import { buildReport, type Report } from './report/report.js';
@@ -13,11 +14,15 @@ import type { AnyRule } from './rules/rule.js';
 export interface AnalyzeOptions {
   limits?: Partial<BundleLimits>;
   rules?: readonly AnyRule[];
+  /** `--min-severity`, `--fail-on`, suppressions: the findings stage's options. */
+  findings?: FindingsOptions;
 }
 
 export interface Analysis {
   model: MeshModel;
   report: Report;
+  /** The findings stage's decision, which the exit code reads. */
+  outcome: FindingsOutcome;
 }
 
 /** Reads the bundle once, recognising, parsing and validating every entry (shared by analyze and validate). */
@@ -39,8 +44,9 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
   }
   const model = buildModel({ source, artifacts: collector.artifacts, inventory: collector.inventory, ...(collector.manifest ? { manifest: collector.manifest } : {}) });
   const run = runRules(options.rules ?? RULES, model);
-  const report = buildReport({ model, run, inventory: collector.inventory, warnings, manifest: collector.manifest, stderrByPath: collector.stderrTexts() });
-  return { model, report };
+  const outcome = findingsStage(run.findings, options.findings);
+  const report = buildReport({ model, run, outcome, inventory: collector.inventory, warnings, manifest: collector.manifest, stderrByPath: collector.stderrTexts() });
+  return { model, report, outcome };
 }
 
 /** Recognise and schema-check every entry, without building a model or running rules. */

@@ -27,7 +27,7 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
     const findings = ordered.filter((f) => f.step === step);
     if (rules.length === 0) out.push('No rule of this version checks this step yet (`istio-bundle rules` lists what is checked).', '');
     else if (findings.length === 0) out.push(noFindingLine(report, rules.map((r) => r.id)), '');
-    for (const finding of findings) out.push(...renderFinding(finding, ordered.indexOf(finding) + 1), '');
+    for (const finding of findings) out.push(...renderFinding(finding, ordered), '');
   }
 
   out.push(...notChecked(report), '');
@@ -82,9 +82,14 @@ function noFindingLine(report: Report, ruleIds: string[]): string {
   return `No finding shown (${checked.join(', ')} checked${skipped.length > 0 ? `; ${skipped.join(', ')} not checked` : ''}).${hidden}`;
 }
 
-function renderFinding(f: Finding, index: number): string[] {
-  const out = [`### ${index}. ${f.ruleId} · ${f.severity} · ${mdText(f.title)}`, ''];
+function renderFinding(f: Finding, ordered: readonly Finding[]): string[] {
+  const out = [`### ${ordered.indexOf(f) + 1}. ${f.ruleId} · ${f.severity} · ${mdText(f.title)}`, ''];
   out.push(`**Where.** ${mdText(subjectText(f))}`, '');
+  const causes = ordered.filter((o) => f.causedBy?.includes(o.fingerprint));
+  if (causes.length > 0) {
+    const list = causes.map((c) => `#${ordered.indexOf(c) + 1} ${c.ruleId} (${mdText(c.title)})`).join('; ');
+    out.push(`**Explained by.** ${list}: fix ${causes.length === 1 ? 'that' : 'those'} first.`, '');
+  }
   out.push(`**What we see.** ${mdProse(f.explanation)}`, '');
   out.push(`**Fix.** ${mdProse(f.remediation)}`);
   if (f.yaml) out.push('', mdBlock(f.yaml, 'yaml'));

@@ -43,9 +43,13 @@ export const reportSchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['ruleId', 'severity', 'title', 'subject', 'evidence', 'explanation', 'remediation', 'docs'],
+        required: ['ruleId', 'fingerprint', 'severity', 'title', 'subject', 'evidence', 'explanation', 'remediation', 'docs'],
         properties: {
           ruleId: { type: 'string', pattern: '^[A-Z]+\\d{3}$' },
+          /** Stable across runs: rule, subject and the rule's key, never counts or wording. */
+          fingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+          /** Fingerprints of the findings that explain this one (its causes). */
+          causedBy: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
           severity,
           step: { enum: Object.keys(STEPS) },
           title: { type: 'string' },
@@ -71,6 +75,14 @@ export const reportSchema = {
           reason: { type: 'string' },
           collect: { type: 'array', items: { type: 'string' } },
         },
+      },
+    },
+    suppressed: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['fingerprint', 'ruleId', 'title', 'reason'],
+        properties: { fingerprint: { type: 'string' }, ruleId: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' } },
       },
     },
     collectionFailures: { type: 'array' },

@@ -7,6 +7,7 @@ import { INPUT_IDS, type InputId, type MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, STEPS, severityRank, type Finding, type Severity } from '../rules/rule.js';
 import { compareFindings } from '../rules/run.js';
+import type { FindingsOutcome, SuppressedFinding } from '../findings/stage.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { plural } from '../rules/evidence.js';
 import { compareText } from '../order.js';
@@ -29,6 +30,8 @@ export interface Report {
   findings: Finding[];
   /** Present when `--min-severity` hid findings: how many, and the threshold. */
   hidden?: { belowSeverity: Severity; count: number };
+  /** Present when findings were suppressed (already discussed): which, and why. */
+  suppressed?: SuppressedFinding[];
   notChecked: NotChecked[];
   /** Commands the collector ran that failed, from the manifest. */
   collectionFailures: Array<{ path: string; command: string; exitCode: number; forbidden?: boolean; stderr?: string; stderrFirstLine?: string }>;
@@ -53,19 +56,13 @@ export interface Report {
 export interface ReportInput {
   model: MeshModel;
   run: RuleRun;
+  /** What the findings stage decided to show, hide and suppress. */
+  outcome: FindingsOutcome;
   inventory: InventoryItem[];
   warnings: string[];
   manifest?: Manifest | undefined;
   /** Text of the collector's .stderr files, by bundle path (relative to the manifest). */
   stderrByPath?: Map<string, string>;
-}
-
-/** Keeps the findings at or above `minimum`; the summary counts what is shown and says what was hidden. */
-export function withMinimumSeverity(report: Report, minimum: Severity): Report {
-  const findings = report.findings.filter((f) => severityRank(f.severity) <= severityRank(minimum));
-  const hiddenCount = report.findings.length - findings.length;
-  if (hiddenCount === 0) return report;
-  return { ...report, summary: countBySeverity(findings), findings, hidden: { belowSeverity: minimum, count: hiddenCount } };
 }
 
 function countBySeverity(findings: Finding[]): Record<Severity, number> {
@@ -93,8 +90,8 @@ export function istioVersionsText(istio: Report['facts']['istio']): string | und
   return `Istio ${parts.join(', ')}`;
 }
 
-export function buildReport({ model, run, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
-  const summary = countBySeverity(run.findings);
+export function buildReport({ model, run, outcome, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
+  const summary = countBySeverity(outcome.shown);
   const sortedInventory = sortInventory(inventory);
   const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
   for (const item of sortedInventory) inventorySummary[item.status]++;
@@ -110,7 +107,9 @@ export function buildReport({ model, run, inventory, warnings, manifest, stderrB
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     bundle,
     summary,
-    findings: run.findings,
+    findings: outcome.shown,
+    ...(outcome.hidden ? { hidden: outcome.hidden } : {}),
+    ...(outcome.suppressed.length > 0 ? { suppressed: outcome.suppressed } : {}),
     notChecked: explainNotChecked(run.notChecked, manifest, sortedInventory).sort((a, b) => compareText(a.ruleId, b.ruleId)),
     collectionFailures: collectionFailures(manifest, stderrByPath),
     collectionSkipped: [...(manifest?.skipped ?? [])].sort((a, b) => compareText(a.path, b.path)),

@@ -33,6 +33,8 @@ export interface Subject {
 
 export interface Finding {
   ruleId: string;
+  /** Stable identity: rule, subject and the rule's key (findings/fingerprint.ts). */
+  fingerprint: string;
   severity: Severity;
   step: Step;
   title: string;
@@ -47,10 +49,15 @@ export interface Finding {
   /** A configuration snippet that implements the fix, when there is one. */
   yaml?: string;
   docs: string[];
+  /** Other findings this one is explained by (a symptom's cause), by fingerprint. */
+  causedBy?: string[];
 }
 
-export type FindingInput = Omit<Finding, 'ruleId' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation'> &
-  Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs' | 'yaml'>>;
+export type FindingInput = Omit<Finding, 'ruleId' | 'fingerprint' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation' | 'causedBy'> &
+  Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs' | 'yaml'>> & {
+    /** What tells this finding from the rule's other findings on the same subject (part of the fingerprint). */
+    key?: string;
+  };
 
 export interface RuleContext {
   bundle: BundleFacts;

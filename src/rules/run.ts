@@ -1,5 +1,6 @@
 import { artifactKind } from '../artifacts/registry.js';
 import type { InputId, MeshModel, ModelFacets } from '../model/facets.js';
+import { fingerprintOf } from '../findings/fingerprint.js';
 import type { ModelViews, ViewId } from '../model/views/types.js';
 import { declaredInputs, declaredViews, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
 import { compareText } from '../order.js';
@@ -53,6 +54,7 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: In
       report(input) {
         findings.push({
           ruleId: rule.id,
+          fingerprint: fingerprintOf(rule.id, input.subject, input.key),
           step: rule.step,
           severity: input.severity ?? rule.severity,
           title: input.title,

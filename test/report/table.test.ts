@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
-import { inDocumentOrder, withMinimumSeverity } from '../../src/report/report.js';
+import { inDocumentOrder } from '../../src/report/report.js';
 import { renderTable } from '../../src/report/table.js';
 import { wantsColor, wrapText } from '../../src/report/terminal.js';
 
@@ -45,7 +45,7 @@ describe('terminal table', () => {
     const { report } = await analyzeBundle(SAMPLE);
     expect(renderTable(report, { color: true })).toContain('\u001b[1;31mcritical\u001b[0m');
     expect(renderTable(report, { color: false })).not.toMatch(ANSI);
-    const shown = withMinimumSeverity(report, 'critical');
+    const { report: shown } = await analyzeBundle(SAMPLE, { findings: { minSeverity: 'critical' } });
     expect(renderTable(shown, { color: false }).split('\n')[0]).toBe(
       'Istio bundle data-plane-503 (collector, 2025-04-22T14:08:33Z): 2 critical, 0 high, 0 medium, 0 low, 0 info; 2 below critical not shown (--min-severity)',
     );

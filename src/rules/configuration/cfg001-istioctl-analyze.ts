@@ -61,6 +61,7 @@ export const cfg001 = defineRule({
           severity,
           subject: origin ? { kind: origin.kind, ...(origin.namespace ? { namespace: origin.namespace } : {}), name: origin.name } : { kind: 'Cluster', name: message.cluster ?? 'cluster' },
           title: `${message.code}${known ? ` ${known.name}` : ''}: ${message.message}`,
+          key: [message.cluster ?? '', message.code, message.message].join('\n'),
           evidence: [
             evidenceAt({ path: record.path, ...(message.line ? { line: message.line } : {}), ...(message.pointer ? { pointer: message.pointer } : {}) }, message.text ?? message.message),
             ...(relevance?.evidence ?? []),

@@ -52,6 +52,7 @@ export const cp001 = defineRule({
       context.report({
         severity: 'critical',
         subject: istiodSubject(istiod, proxies, context.bundle.istioNamespace),
+        key: 'stale',
         title: `${plural(proxies.length, 'proxy', 'proxies')} STALE on ${istiod ?? 'istiod'} (${percent(proxies.length, total)} of the mesh)`,
         evidence: evidenceFor(proxies, 'STALE'),
         explanation:
@@ -72,6 +73,7 @@ export const cp001 = defineRule({
       context.report({
         severity,
         subject: istiodSubject(istiod, proxies, context.bundle.istioNamespace),
+        key: 'not-sent',
         title: `${plural(proxies.length, 'proxy', 'proxies')} never sent CDS/LDS by ${istiod ?? 'istiod'}`,
         evidence: evidenceFor(proxies, 'NOT SENT'),
         explanation:

@@ -32,6 +32,7 @@ export const log001 = defineRule({
       context.report({
         severity: match.severity,
         subject: match.subject,
+        key: match.key,
         title: `upstream connect errors from ${podLabel(match.log)}${cluster?.host ? ` to ${cluster.host}` : ''}`,
         evidence: signatureEvidence(match),
         explanation:

@@ -39,6 +39,7 @@ export const log002 = defineRule({
       context.report({
         severity: match.severity,
         subject: match.subject,
+        key: match.key,
         title: `no healthy upstream for ${host ?? 'its target'} seen by ${podLabel(match.log)}`,
         evidence: [...signatureEvidence(match), ...(aggressive ? [aggressive.evidence] : [])],
         explanation:

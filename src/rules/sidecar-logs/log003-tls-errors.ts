@@ -27,6 +27,7 @@ export const log003 = defineRule({
       context.report({
         severity: match.severity,
         subject: match.subject,
+        key: match.key,
         title: `TLS/certificate errors in ${podLabel(match.log)}`,
         evidence: signatureEvidence(match),
         explanation: `${where(match)} logged TLS or certificate failures in ${match.volume}.${breakdownText(match, 'reason')}${severityNote(match)}`,

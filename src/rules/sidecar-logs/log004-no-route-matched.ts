@@ -24,6 +24,7 @@ export const log004 = defineRule({
       context.report({
         severity: match.severity,
         subject: match.subject,
+        key: match.key,
         title: `requests with no matching route at ${podLabel(match.log)}`,
         evidence: signatureEvidence(match),
         explanation: `${where(match)} answered 404 "no route" to ${match.volume}.${breakdownText(match, 'request')} Check these against the VirtualService matches: they are case-sensitive and exact unless \`prefix\` or \`regex\` is used.${severityNote(match)}`,

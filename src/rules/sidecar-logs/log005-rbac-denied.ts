@@ -36,6 +36,7 @@ export const log005 = defineRule({
       context.report({
         severity: match.severity,
         subject: match.subject,
+        key: match.key,
         title: `requests denied by authorization policy at ${podLabel(match.log)}`,
         evidence: signatureEvidence(match),
         explanation:

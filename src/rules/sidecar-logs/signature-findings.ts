@@ -12,6 +12,8 @@ export interface SignatureMatch {
   log: LogRecord;
   hits: SignatureHits;
   subject: Subject;
+  /** Tells apart two logs of one pod: its containers, and a previous container's log. */
+  key: string;
   /** critical when most of the pod's requests fail with this signature, else high. */
   severity: Severity;
   /** e.g. "42 of 50 requests (84%)" or "3 log lines". */
@@ -33,6 +35,7 @@ export function signatureMatches(logs: readonly LogRecord[], id: SignatureId): S
     matches.push({
       log,
       hits,
+      key: `${log.container}${log.previous ? ' (previous)' : ''}`,
       subject: log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
       severity: mostFail ? 'critical' : 'high',
       volume: parts.join(' and '),

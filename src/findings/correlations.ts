@@ -1,0 +1,32 @@
+import type { Finding } from '../rules/rule.js';
+
+/**
+ * Symptom → cause links the bundle can prove: the symptom's finding is explained by the cause's,
+ * and says so (`causedBy`), so a reader fixes the cause first. Each link is data: which rules,
+ * and what must match between the two findings.
+ */
+export interface Correlation {
+  symptom: string;
+  cause: string;
+  /** Why the cause explains the symptom, for the catalogue. */
+  because: string;
+  matches(symptom: Finding, cause: Finding): boolean;
+}
+
+const sameIstiod = (symptom: Finding, cause: Finding) =>
+  symptom.subject.kind === 'Pod' && cause.subject.kind === 'Pod' && symptom.subject.name === cause.subject.name && symptom.subject.namespace === cause.subject.namespace;
+
+export const CORRELATIONS: readonly Correlation[] = [
+  {
+    symptom: 'CP001',
+    cause: 'CP003',
+    because: 'an istiod that is down, crashlooping or was OOMKilled pushes late or not at all: the proxies connected to it go STALE',
+    matches: (symptom, cause) => sameIstiod(symptom, cause) && cause.severity === 'critical',
+  },
+  {
+    symptom: 'CP001',
+    cause: 'CP004',
+    because: 'an istiod at the edge of its memory pushes slowly: the proxies connected to it go STALE',
+    matches: sameIstiod,
+  },
+];

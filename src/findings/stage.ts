@@ -1,0 +1,63 @@
+import { compareText } from '../order.js';
+import { severityRank, type Finding, type Severity } from '../rules/rule.js';
+import { CORRELATIONS, type Correlation } from './correlations.js';
+
+export interface FindingsOptions {
+  /** Show findings at or above this severity (`--min-severity`); the others are counted as hidden. */
+  minSeverity?: Severity;
+  /** The run fails (exit 1) when a finding that is not suppressed is at or above this (`--fail-on`). */
+  failOn?: Severity | 'never';
+  /** Findings already discussed with the customer, by fingerprint, with the reason. */
+  suppress?: ReadonlyMap<string, string>;
+}
+
+export interface SuppressedFinding {
+  fingerprint: string;
+  ruleId: string;
+  title: string;
+  reason: string;
+}
+
+/** What the report shows and the exit code reads: one decision, made once. */
+export interface FindingsOutcome {
+  shown: Finding[];
+  hidden?: { belowSeverity: Severity; count: number };
+  suppressed: SuppressedFinding[];
+  /** A finding at or above `failOn`, shown or hidden, and not suppressed. */
+  failed: boolean;
+}
+
+/**
+ * The stage after the rules: correlate (symptom → cause), suppress, then split what is shown from
+ * what `--min-severity` hides. `--fail-on` reads every finding that is not suppressed, shown or not.
+ */
+export function findingsStage(findings: readonly Finding[], options: FindingsOptions = {}, correlations: readonly Correlation[] = CORRELATIONS): FindingsOutcome {
+  const linked = correlate(findings, correlations);
+  const suppressed: SuppressedFinding[] = [];
+  const kept: Finding[] = [];
+  for (const finding of linked) {
+    const reason = options.suppress?.get(finding.fingerprint);
+    if (reason === undefined) kept.push(finding);
+    else suppressed.push({ fingerprint: finding.fingerprint, ruleId: finding.ruleId, title: finding.title, reason });
+  }
+  const minimum = options.minSeverity ?? 'info';
+  const shown = kept.filter((f) => severityRank(f.severity) <= severityRank(minimum));
+  const hiddenCount = kept.length - shown.length;
+  const failOn = options.failOn ?? 'never';
+  return {
+    shown,
+    ...(hiddenCount > 0 ? { hidden: { belowSeverity: minimum, count: hiddenCount } } : {}),
+    suppressed,
+    failed: failOn !== 'never' && kept.some((f) => severityRank(f.severity) <= severityRank(failOn)),
+  };
+}
+
+function correlate(findings: readonly Finding[], correlations: readonly Correlation[]): Finding[] {
+  return findings.map((symptom) => {
+    const causes = correlations
+      .filter((c) => c.symptom === symptom.ruleId)
+      .flatMap((c) => findings.filter((cause) => cause.ruleId === c.cause && cause !== symptom && c.matches(symptom, cause)))
+      .map((cause) => cause.fingerprint);
+    return causes.length > 0 ? { ...symptom, causedBy: [...new Set(causes)].sort(compareText) } : symptom;
+  });
+}

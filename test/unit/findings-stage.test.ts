@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../src/findings/fingerprint.js';
+import { findingsStage } from '../../src/findings/stage.js';
+import { analyzeBundle } from '../../src/pipeline.js';
+import { RULES } from '../../src/rules/registry.js';
+import { runRules } from '../../src/rules/run.js';
+import { discoverFixtures, analyzeFixture } from '../helpers/rule-fixtures.js';
+
+const SAMPLES = join(import.meta.dirname, '..', '..', 'samples');
+
+describe('fingerprints', () => {
+  it('are rule + subject + key, nothing else', () => {
+    const subject = { kind: 'Pod', namespace: 'bookinfo', name: 'productpage-v1-675fc69cf-v2kqw' };
+    expect(fingerprintOf('LOG002', subject, 'istio-proxy')).toMatch(/^[0-9a-f]{16}$/);
+    expect(fingerprintOf('LOG002', subject, 'istio-proxy')).toBe(fingerprintOf('LOG002', { ...subject }, 'istio-proxy'));
+    expect(fingerprintOf('LOG002', subject, 'istio-proxy')).not.toBe(fingerprintOf('LOG002', subject, 'istio-proxy (previous)'));
+    expect(fingerprintOf('LOG002', subject)).not.toBe(fingerprintOf('LOG001', subject));
+    expect(fingerprintOf('CFG001', { kind: 'Namespace', name: 'a' })).not.toBe(fingerprintOf('CFG001', { kind: 'Namespace', namespace: 'a', name: '' }));
+  });
+
+  it('are unique within every fixture\'s and sample\'s report', async () => {
+    const reports = [
+      ...(await Promise.all(discoverFixtures().map(async (f) => (await analyzeFixture(f)).report))),
+      ...(await Promise.all(['control-plane-failure', 'data-plane-503', 'healthy'].map(async (s) => (await analyzeBundle(join(SAMPLES, s))).report))),
+    ];
+    let findings = 0;
+    for (const report of reports) {
+      const fps = report.findings.map((f) => f.fingerprint);
+      findings += fps.length;
+      expect(new Set(fps).size, report.bundle.source).toBe(fps.length);
+    }
+    expect(findings).toBeGreaterThan(50);
+  });
+
+  it('do not change with the counts in a finding', async () => {
+    const a = (await analyzeBundle(join(SAMPLES, 'data-plane-503'))).report.findings.find((f) => f.ruleId === 'LOG002')!;
+    const b = (await analyzeBundle(join(import.meta.dirname, '..', 'rules', 'LOG002', 'fires-uh-with-aggressive-outlier-detection', 'bundle'))).report.findings.find((f) => f.ruleId === 'LOG002')!;
+    expect(a.title).not.toBe(b.title);
+    expect(a.fingerprint).toBe(fingerprintOf('LOG002', a.subject, 'istio-proxy'));
+    expect(b.fingerprint).toBe(fingerprintOf('LOG002', b.subject, 'istio-proxy'));
+  });
+});
+
+describe('the findings stage', () => {
+  it('links a symptom to the cause the bundle proves: STALE proxies on an OOMKilled, over-4-GiB istiod', async () => {
+    const { report } = await analyzeBundle(join(SAMPLES, 'control-plane-failure'));
+    const cp001 = report.findings.find((f) => f.ruleId === 'CP001')!;
+    const causes = report.findings.filter((f) => cp001.causedBy?.includes(f.fingerprint)).map((f) => `${f.ruleId} ${f.subject.name}`);
+    expect(causes.sort()).toEqual(['CP003 istiod-7d4b9c6f8-hm2xr', 'CP004 istiod-7d4b9c6f8-hm2xr']);
+    // the other istiod's CP003 is not a cause of these proxies' staleness
+    expect(report.findings.some((f) => f.ruleId === 'CP003' && f.subject.name === 'istiod-7d4b9c6f8-pw7kd')).toBe(true);
+  });
+
+  it('no cause, no link: a healthy control plane leaves CP001 on its own', async () => {
+    const { report } = await analyzeBundle(join(import.meta.dirname, '..', 'fixtures', 'mini-bundle'));
+    expect(report.findings.find((f) => f.ruleId === 'CP001')?.causedBy).toBeUndefined();
+  });
+
+  it('min-severity hides, suppress removes, fail-on reads all but the suppressed', async () => {
+    const run = runRules(RULES, (await analyzeBundle(join(SAMPLES, 'data-plane-503'))).model);
+    const critical = run.findings.filter((f) => f.severity === 'critical');
+    expect(critical).toHaveLength(2);
+    const hidden = findingsStage(run.findings, { minSeverity: 'critical', failOn: 'high' });
+    expect(hidden.shown.map((f) => f.severity)).toEqual(['critical', 'critical']);
+    expect(hidden.hidden).toEqual({ belowSeverity: 'critical', count: run.findings.length - 2 });
+    expect(hidden.failed).toBe(true);
+    const suppress = new Map(critical.map((f) => [f.fingerprint, 'discussed in ticket 4711'] as const));
+    const quiet = findingsStage(run.findings, { failOn: 'critical', suppress });
+    expect(quiet.failed).toBe(false);
+    expect(quiet.suppressed.map((s) => s.reason)).toEqual(['discussed in ticket 4711', 'discussed in ticket 4711']);
+    expect(quiet.shown).toHaveLength(run.findings.length - 2);
+    expect(findingsStage(run.findings, { failOn: 'never' }).failed).toBe(false);
+  });
+});
