@@ -42,10 +42,16 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
     const counts = collector.inventory.length;
     throw new BundleError(source, counts === 0 ? 'the bundle is empty' : `none of its ${counts} entries is a usable Istio or Kubernetes artifact (run \`istio-bundle validate\` to see why)`);
   }
-  const model = buildModel({ source, artifacts: collector.artifacts, inventory: collector.inventory, ...(collector.manifest ? { manifest: collector.manifest } : {}) });
+  const model = buildModel({
+    source,
+    artifacts: collector.artifacts,
+    inventory: collector.inventory,
+    stderrByPath: collector.stderrTexts(),
+    ...(collector.manifest ? { manifest: collector.manifest } : {}),
+  });
   const run = runRules(options.rules ?? RULES, model);
   const outcome = findingsStage(run.findings, options.findings);
-  const report = buildReport({ model, run, outcome, inventory: collector.inventory, warnings, manifest: collector.manifest, stderrByPath: collector.stderrTexts() });
+  const report = buildReport({ model, run, outcome, inventory: collector.inventory, warnings });
   return { model, report, outcome };
 }
 

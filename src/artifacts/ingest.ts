@@ -5,7 +5,7 @@ import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
 import type { Artifact, InventoryItem } from './artifact.js';
 import { knownUnanalysed } from './known-unanalysed.js';
 import { ArtifactParseError, type DocumentKind, type LineKind, type LineScanner, type SchemaViolation } from './kind.js';
-import type { StderrText } from './manifest/kinds.js';
+import { commandEnding } from './manifest/exit.js';
 import type { Manifest } from './manifest/schema.js';
 import { isArtifactId, recognise, type ManifestHint, type Recognition } from './recognise.js';
 import { lineAtPointer, validateValue } from './validate.js';
@@ -181,7 +181,7 @@ class EntryIngest implements EntrySink {
     const headText = binary ? undefined : stripBom(head.subarray(0, HEAD_BYTES).toString(encoding));
     if (head.length === 0 && hint?.exitCode !== undefined && hint.exitCode !== 0) {
       // A command that failed and printed nothing: its empty output is not an (empty) artifact.
-      const how = hint.forbidden ? 'was forbidden by RBAC' : hint.exitCode === 124 ? 'timed out' : `failed with exit code ${hint.exitCode}`;
+      const how = commandEnding({ exitCode: hint.exitCode, ...(hint.forbidden ? { forbidden: true } : {}) }).clause;
       return this.discard({ status: 'skipped', ...(hint.kind && isArtifactId(hint.kind) ? { kind: hint.kind } : {}), reason: `no output: the collector's command ${how} (see Collection failures)` });
     }
     if (hint?.kind && !isArtifactId(hint.kind)) {

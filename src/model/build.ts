@@ -3,6 +3,7 @@ import type { Manifest } from '../artifacts/manifest/schema.js';
 import { compareText } from '../order.js';
 import { FACET_BUILDERS } from './builders/index.js';
 import { bundleFacts } from './bundle-facts.js';
+import { collectionOf } from './collection.js';
 import { viewCache } from './views/index.js';
 import type { InputId, MeshModel, ModelFacets } from './facets.js';
 
@@ -11,6 +12,8 @@ export interface ModelInput {
   artifacts: Artifact[];
   inventory: InventoryItem[];
   manifest?: Manifest;
+  /** Text of the collector's .stderr files, by bundle path relative to the manifest. */
+  stderrByPath?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -29,5 +32,6 @@ export function buildModel(input: ModelInput): MeshModel {
   }
   const facets = built as ModelFacets;
   const bundle = bundleFacts({ ...input, artifacts }, facets);
-  return { bundle, facets, provided, view: viewCache(facets, bundle) };
+  const collection = collectionOf(input.manifest, input.stderrByPath ?? new Map(), input.inventory);
+  return { bundle, collection, facets, provided, view: viewCache(facets, bundle) };
 }

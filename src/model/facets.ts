@@ -5,6 +5,7 @@ import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
 import type { LogPart } from '../artifacts/logs/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
 import type { TopRow } from '../artifacts/top/schema.js';
+import type { Collection } from './collection.js';
 import type { ModelViews, ViewId } from './views/types.js';
 
 /** Where a model object came from: the file and, inside it, the line or JSON pointer. */
@@ -111,6 +112,8 @@ export interface BundleFacts {
 
 export interface MeshModel {
   bundle: BundleFacts;
+  /** How the bundle was collected (the manifest): failures, skipped steps, why an input is missing. */
+  collection: Collection;
   facets: ModelFacets;
   /** A derived view (views/), built on first use. */
   view<V extends ViewId>(id: V): ModelViews[V];

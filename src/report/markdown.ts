@@ -130,9 +130,8 @@ function collectionFailures(report: Report): string[] {
   if (report.collectionFailures.length > 0) {
     out.push('Commands the collector ran that did not succeed (from `manifest.json`):', '', '| file | command | exit | stderr |', '|---|---|---|---|');
     for (const f of report.collectionFailures) {
-      const exit = f.forbidden ? `${f.exitCode} (forbidden by RBAC)` : f.exitCode === 124 ? '124 (timed out)' : String(f.exitCode);
       const stderr = f.stderrFirstLine ? mdText(f.stderrFirstLine) : f.stderr ? mdCode(f.stderr, true) : '—';
-      out.push(`| ${mdCode(f.path, true)} | ${mdCode(f.command, true)} | ${exit} | ${stderr} |`);
+      out.push(`| ${mdCode(f.path, true)} | ${mdCode(f.command, true)} | ${f.ending} | ${stderr} |`);
     }
   }
   if (report.collectionSkipped.length > 0) {

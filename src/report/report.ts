@@ -3,6 +3,7 @@ import { normaliseEntryPath } from '../bundle/entry-path.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
+import type { CollectionFailure } from '../model/collection.js';
 import { INPUT_IDS, type InputId, type MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, STEPS, severityRank, type Finding, type Severity } from '../rules/rule.js';
@@ -34,7 +35,7 @@ export interface Report {
   suppressed?: SuppressedFinding[];
   notChecked: NotChecked[];
   /** Commands the collector ran that failed, from the manifest. */
-  collectionFailures: Array<{ path: string; command: string; exitCode: number; forbidden?: boolean; stderr?: string; stderrFirstLine?: string }>;
+  collectionFailures: CollectionFailure[];
   /** Steps the collector did not run, and why. */
   collectionSkipped: Array<{ path: string; reason: string }>;
   inventory: Array<InventoryItem>;
@@ -60,9 +61,6 @@ export interface ReportInput {
   outcome: FindingsOutcome;
   inventory: InventoryItem[];
   warnings: string[];
-  manifest?: Manifest | undefined;
-  /** Text of the collector's .stderr files, by bundle path (relative to the manifest). */
-  stderrByPath?: Map<string, string>;
 }
 
 function countBySeverity(findings: Finding[]): Record<Severity, number> {
@@ -90,7 +88,7 @@ export function istioVersionsText(istio: Report['facts']['istio']): string | und
   return `Istio ${parts.join(', ')}`;
 }
 
-export function buildReport({ model, run, outcome, inventory, warnings, manifest, stderrByPath = new Map() }: ReportInput): Report {
+export function buildReport({ model, run, outcome, inventory, warnings }: ReportInput): Report {
   const summary = countBySeverity(outcome.shown);
   const sortedInventory = sortInventory(inventory);
   const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
@@ -110,9 +108,9 @@ export function buildReport({ model, run, outcome, inventory, warnings, manifest
     findings: outcome.shown,
     ...(outcome.hidden ? { hidden: outcome.hidden } : {}),
     ...(outcome.suppressed.length > 0 ? { suppressed: outcome.suppressed } : {}),
-    notChecked: explainNotChecked(run.notChecked, manifest, sortedInventory).sort((a, b) => compareText(a.ruleId, b.ruleId)),
-    collectionFailures: collectionFailures(manifest, stderrByPath),
-    collectionSkipped: [...(manifest?.skipped ?? [])].sort((a, b) => compareText(a.path, b.path)),
+    notChecked: explainNotChecked(run.notChecked, model.collection).sort((a, b) => compareText(a.ruleId, b.ruleId)),
+    collectionFailures: model.collection.failures,
+    collectionSkipped: model.collection.skipped,
     inventory: sortedInventory,
     inventorySummary,
     rulesChecked: run.checked,
@@ -121,71 +119,15 @@ export function buildReport({ model, run, outcome, inventory, warnings, manifest
   };
 }
 
-type ManifestArtifact = Manifest['artifacts'][number];
-
-function failed(artifact: ManifestArtifact): boolean {
-  if (artifact.exitCode === 0) return false;
-  const kind = artifact.kind && isArtifactId(artifact.kind) ? artifactKind(artifact.kind) : undefined;
-  return !kind?.successExitCodes?.includes(artifact.exitCode);
-}
-
 function isInputId(kind: string): kind is InputId {
   return (INPUT_IDS as readonly string[]).includes(kind);
 }
 
-const STDERR_LINE_CHARS = 200;
-
-/** klog's header, as client-go prints its retries before kubectl's own message. */
-const KLOG_LINE = /^[EWIF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] /;
-
-/**
- * The stderr line that says what went wrong (`connection refused`, `Unauthorized`, `forbidden`):
- * the first line that is not client-go's klog noise, else the message of the first klog line.
- */
-export function meaningfulLine(stderr: string): string | undefined {
-  const lines = stderr.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
-  return lines.find((l) => !KLOG_LINE.test(l)) ?? lines[0]?.replace(KLOG_LINE, '');
-}
-
-function collectionFailures(manifest: Manifest | undefined, stderrByPath: Map<string, string>): Report['collectionFailures'] {
-  if (!manifest) return [];
-  return manifest.artifacts
-    .filter(failed)
-    .map((a) => {
-      const stderrPath = a.stderr ? normaliseEntryPath(a.stderr) : undefined;
-      const stderrText = stderrPath?.ok ? stderrByPath.get(stderrPath.path) : undefined;
-      const firstLine = stderrText === undefined ? undefined : meaningfulLine(stderrText)?.slice(0, STDERR_LINE_CHARS);
-      return {
-        path: a.path,
-        command: a.command,
-        exitCode: a.exitCode,
-        ...(a.forbidden ? { forbidden: true } : {}),
-        ...(a.stderr ? { stderr: a.stderr } : {}),
-        ...(firstLine ? { stderrFirstLine: firstLine } : {}),
-      };
-    })
-    .sort((a, b) => compareText(a.path, b.path));
-}
-
-/**
- * A missing input is explained where the bundle can explain it: its files were there but could
- * not be read (the inventory says why), or the collector tried to collect it and failed.
- */
-function explainNotChecked(notChecked: NotChecked[], manifest: Manifest | undefined, inventory: InventoryItem[]): NotChecked[] {
+/** A missing input is explained where the bundle can: its files could not be read, or the collector failed to collect them. */
+function explainNotChecked(notChecked: NotChecked[], collection: MeshModel['collection']): NotChecked[] {
   return notChecked.map((entry) => {
-    const missing = entry.missing as string[];
-    const unreadable = inventory.filter((i) => i.status === 'invalid' && i.kind !== undefined && missing.includes(i.kind));
-    if (unreadable.length > 0) {
-      const first = unreadable[0]!;
-      const more = unreadable.length > 1 ? ` (and ${plural(unreadable.length - 1, 'more file')} of that kind)` : '';
-      return { ...entry, reason: `${entry.reason}: ${first.path} could not be read: ${first.reason ?? 'invalid'}${more}` };
-    }
-    const attempts = manifest?.artifacts.filter((a) => a.kind !== undefined && missing.includes(a.kind) && failed(a)) ?? [];
-    if (attempts.length === 0) return entry;
-    const first = attempts[0]!;
-    const how = first.forbidden ? 'was forbidden by RBAC' : first.exitCode === 124 ? 'timed out' : `failed (exit ${first.exitCode})`;
-    const more = attempts.length > 1 ? ` (and ${attempts.length - 1} more attempts)` : '';
-    return { ...entry, reason: `${entry.reason}: the collector ran \`${first.command}\`, which ${how}${more}` };
+    const why = collection.whyMissing(entry.missing);
+    return why ? { ...entry, reason: `${entry.reason}: ${why}` } : entry;
   });
 }
 

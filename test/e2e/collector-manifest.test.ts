@@ -70,6 +70,7 @@ describe('a collector bundle whose manifest records failures', () => {
         forbidden: true,
         stderr: './kubernetes/pods/istio-system.json.stderr',
         stderrFirstLine: FORBIDDEN.trim(),
+        ending: '1 (forbidden by RBAC)',
       },
     ]);
     expect(report.collectionSkipped).toEqual([{ path: 'istio/proxy-status.txt', reason: 'istioctl not on PATH (istiod debug/syncz collected instead)' }]);

@@ -71,7 +71,7 @@ const fixtures = discoverFixtures();
 function unionModel(models: MeshModel[]): MeshModel {
   const facets = Object.fromEntries(INPUT_IDS.map((id) => [id, models.flatMap((m) => m.facets[id] as unknown[])])) as unknown as ModelFacets;
   const bundle = models[0]!.bundle;
-  return { bundle, facets, provided: new Set(models.flatMap((m) => [...m.provided])), view: viewCache(facets, bundle) };
+  return { bundle, collection: models[0]!.collection, facets, provided: new Set(models.flatMap((m) => [...m.provided])), view: viewCache(facets, bundle) };
 }
 
 describe('a rule reads only the inputs it declares', () => {
