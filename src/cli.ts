@@ -9,9 +9,8 @@ import { wantsColor } from './report/terminal.js';
 import { analyzeBundle, validateBundle } from './pipeline.js';
 import { catalogueOf } from './report/catalogue.js';
 import { stripControl } from './report/escape.js';
-import { renderJson } from './report/json.js';
-import { renderMarkdown } from './report/markdown.js';
-import { renderInventoryTable, renderRulesTable, renderRuleText, renderTable } from './report/table.js';
+import { FORMAT_IDS, RENDERERS } from './report/renderers.js';
+import { renderInventoryTable, renderRulesTable, renderRuleText } from './report/table.js';
 import { RULES, findRule } from './rules/registry.js';
 import { SEVERITIES } from './rules/rule.js';
 import { TOOL_VERSION } from './version.js';
@@ -122,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
         limitOptions(
           y
             .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle file or folder, or - to read the archive from standard input' })
-            .option('format', { choices: ['md', 'json', 'table'] as const, describe: 'report format (default: table on a terminal, md otherwise or with --output)' })
+            .option('format', { choices: FORMAT_IDS, describe: 'report format (default: table on a terminal, md otherwise or with --output)' })
             .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
             .option('wide', { type: 'boolean', default: false, describe: 'table: one row per finding, as wide as it needs (as when piped)' })
             .option('fail-on', { choices: [...SEVERITIES, 'never'] as const, default: 'never' as const, describe: 'exit 1 when a finding is at or above this severity' })
@@ -140,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
           color: !output && wantsColor(process.env, process.stdout.isTTY === true),
           ...(terminal && !args.wide && process.stdout.columns ? { width: process.stdout.columns } : {}),
         };
-        const text = format === 'json' ? renderJson(report) : format === 'md' ? renderMarkdown(report, catalogue) : renderTable(report, style);
+        const text = RENDERERS[format].render(report, { terminal: style });
         await emit(text, output);
         if (outcome.failed) exitCode = EXIT.findings;
       },

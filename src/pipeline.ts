@@ -49,9 +49,10 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
     stderrByPath: collector.stderrTexts(),
     ...(collector.manifest ? { manifest: collector.manifest } : {}),
   });
-  const run = runRules(options.rules ?? RULES, model);
+  const rules = options.rules ?? RULES;
+  const run = runRules(rules, model);
   const outcome = findingsStage(run.findings, options.findings);
-  const report = buildReport({ model, run, outcome, inventory: collector.inventory, warnings });
+  const report = buildReport({ model, rules, run, outcome, inventory: collector.inventory, warnings });
   return { model, report, outcome };
 }
 

@@ -1,12 +1,13 @@
 import { plural } from '../rules/evidence.js';
-import { SEVERITIES, STEPS, type Finding, type Step } from '../rules/rule.js';
-import type { RulesCatalogue } from './catalogue.js';
+import { SEVERITIES, type Finding } from '../rules/rule.js';
 import { mdBlock, mdCode, mdLink, mdProse, mdText } from './escape.js';
-import { inDocumentOrder, istioVersionsText, type Report } from './report.js';
+import { istioVersionsText, type NumberedFinding, type Report, type ReportSection } from './report.js';
 
-
-/** The ticket-ready report: what is broken and what to do first, evidence one click away. */
-export function renderMarkdown(report: Report, catalogue: RulesCatalogue): string {
+/**
+ * The ticket-ready report: what is broken and what to do first, evidence one click away. Formats
+ * the report object only (its sections, numbers and rules), so a stored JSON report renders the same.
+ */
+export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`# Istio bundle analysis — ${mdCode(report.bundle.source)}${collected(report)}`, '');
   out.push(headline(report), '');
@@ -17,17 +18,17 @@ export function renderMarkdown(report: Report, catalogue: RulesCatalogue): strin
     out.push(...collectionFailures(report), '');
   }
   // Numbered as they appear: the summary table and the sections list them in the same order.
-  const ordered = inDocumentOrder(report.findings);
+  const ordered = [...report.findings].sort((a, b) => a.number - b.number);
+  const byFingerprint = new Map(ordered.map((f) => [f.fingerprint, f]));
   if (ordered.length > 0) out.push(...summaryTable(ordered), '');
   else out.push('No finding at or above the reporting threshold.', '');
 
-  for (const step of Object.keys(STEPS) as Step[]) {
-    out.push(`## ${STEPS[step]}`, '');
-    const rules = catalogue.filter((r) => r.step === step);
-    const findings = ordered.filter((f) => f.step === step);
-    if (rules.length === 0) out.push('No rule of this version checks this step yet (`istio-bundle rules` lists what is checked).', '');
-    else if (findings.length === 0) out.push(noFindingLine(report, rules.map((r) => r.id)), '');
-    for (const finding of findings) out.push(...renderFinding(finding, ordered), '');
+  for (const section of report.sections) {
+    out.push(`## ${section.title}`, '');
+    const findings = section.findings.map((fp) => byFingerprint.get(fp)!);
+    if (section.checked.length + section.notChecked.length === 0) out.push('No rule of this version checks this step yet (`istio-bundle rules` lists what is checked).', '');
+    else if (findings.length === 0) out.push(noFindingLine(report, section), '');
+    for (const finding of findings) out.push(...renderFinding(finding, byFingerprint), '');
   }
 
   out.push(...notChecked(report), '');
@@ -74,20 +75,21 @@ function subjectText(f: Finding): string {
   return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
-function noFindingLine(report: Report, ruleIds: string[]): string {
-  const checked = ruleIds.filter((id) => report.rulesChecked.includes(id));
-  const skipped = ruleIds.filter((id) => !report.rulesChecked.includes(id));
+function noFindingLine(report: Report, { checked, notChecked: skipped }: ReportSection): string {
   if (checked.length === 0) return `Not checked: ${skipped.join(', ')} lacked their inputs (see *Not checked*).`;
   const hidden = report.hidden ? ` Findings below ${report.hidden.belowSeverity} are not shown (--min-severity).` : '';
   return `No finding shown (${checked.join(', ')} checked${skipped.length > 0 ? `; ${skipped.join(', ')} not checked` : ''}).${hidden}`;
 }
 
-function renderFinding(f: Finding, ordered: readonly Finding[]): string[] {
-  const out = [`### ${ordered.indexOf(f) + 1}. ${f.ruleId} · ${f.severity} · ${mdText(f.title)}`, ''];
+function renderFinding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, NumberedFinding>): string[] {
+  const out = [`### ${f.number}. ${f.ruleId} · ${f.severity} · ${mdText(f.title)}`, ''];
   out.push(`**Where.** ${mdText(subjectText(f))}`, '');
-  const causes = ordered.filter((o) => f.causedBy?.includes(o.fingerprint));
+  const causes = (f.causedBy ?? [])
+    .map((fp) => byFingerprint.get(fp))
+    .filter((c): c is NumberedFinding => c !== undefined)
+    .sort((a, b) => a.number - b.number);
   if (causes.length > 0) {
-    const list = causes.map((c) => `#${ordered.indexOf(c) + 1} ${c.ruleId} (${mdText(c.title)})`).join('; ');
+    const list = causes.map((c) => `#${c.number} ${c.ruleId} (${mdText(c.title)})`).join('; ');
     out.push(`**Explained by.** ${list}: fix ${causes.length === 1 ? 'that' : 'those'} first.`, '');
   }
   out.push(`**What we see.** ${mdProse(f.explanation)}`, '');

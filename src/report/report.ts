@@ -6,7 +6,8 @@ import { artifactKind } from '../artifacts/registry.js';
 import type { CollectionFailure } from '../model/collection.js';
 import { INPUT_IDS, type InputId, type MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
-import { SEVERITIES, STEPS, severityRank, type Finding, type Severity } from '../rules/rule.js';
+import { SEVERITIES, STEPS, type AnyRule, type Finding, type Severity, type Step } from '../rules/rule.js';
+import { catalogueOf, type RulesCatalogue } from './catalogue.js';
 import { compareFindings } from '../rules/run.js';
 import type { FindingsOutcome, SuppressedFinding } from '../findings/stage.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -28,7 +29,12 @@ export interface Report {
   };
   /** Findings per severity, counting those in `findings`. */
   summary: Record<Severity, number>;
-  findings: Finding[];
+  /** Ordered by severity, rule and subject; `number` is the finding's place in the document (sections). */
+  findings: NumberedFinding[];
+  /** The report's structure: one section per debugging step, its rules and its findings in order. */
+  sections: ReportSection[];
+  /** The catalogue entries of the rules that ran or could not: all a renderer needs to describe them. */
+  rules: RulesCatalogue;
   /** Present when `--min-severity` hid findings: how many, and the threshold. */
   hidden?: { belowSeverity: Severity; count: number };
   /** Present when findings were suppressed (already discussed): which, and why. */
@@ -54,8 +60,21 @@ export interface Report {
   warnings: string[];
 }
 
+export type NumberedFinding = Finding & { number: number };
+
+export interface ReportSection {
+  step: Step;
+  title: string;
+  /** Rules of this step: checked (ran on their inputs) and not checked (inputs missing or unusable). */
+  checked: string[];
+  notChecked: string[];
+  /** Fingerprints of the step's findings, in document order. */
+  findings: string[];
+}
+
 export interface ReportInput {
   model: MeshModel;
+  rules: readonly AnyRule[];
   run: RuleRun;
   /** What the findings stage decided to show, hide and suppress. */
   outcome: FindingsOutcome;
@@ -88,8 +107,10 @@ export function istioVersionsText(istio: Report['facts']['istio']): string | und
   return `Istio ${parts.join(', ')}`;
 }
 
-export function buildReport({ model, run, outcome, inventory, warnings }: ReportInput): Report {
+export function buildReport({ model, rules, run, outcome, inventory, warnings }: ReportInput): Report {
   const summary = countBySeverity(outcome.shown);
+  const ordered = inDocumentOrder(outcome.shown);
+  const numbers = new Map(ordered.map((f, i) => [f.fingerprint, i + 1]));
   const sortedInventory = sortInventory(inventory);
   const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
   for (const item of sortedInventory) inventorySummary[item.status]++;
@@ -105,7 +126,9 @@ export function buildReport({ model, run, outcome, inventory, warnings }: Report
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     bundle,
     summary,
-    findings: outcome.shown,
+    findings: outcome.shown.map((f) => ({ ...f, number: numbers.get(f.fingerprint)! })),
+    sections: sectionsOf(rules, run, ordered),
+    rules: catalogueOf(rules),
     ...(outcome.hidden ? { hidden: outcome.hidden } : {}),
     ...(outcome.suppressed.length > 0 ? { suppressed: outcome.suppressed } : {}),
     notChecked: explainNotChecked(run.notChecked, model.collection).sort((a, b) => compareText(a.ruleId, b.ruleId)),
@@ -121,6 +144,19 @@ export function buildReport({ model, run, outcome, inventory, warnings }: Report
 
 function isInputId(kind: string): kind is InputId {
   return (INPUT_IDS as readonly string[]).includes(kind);
+}
+
+function sectionsOf(rules: readonly AnyRule[], run: RuleRun, ordered: readonly Finding[]): ReportSection[] {
+  return (Object.keys(STEPS) as Step[]).map((step) => {
+    const ids = rules.filter((r) => r.step === step).map((r) => r.id);
+    return {
+      step,
+      title: STEPS[step],
+      checked: ids.filter((id) => run.checked.includes(id)),
+      notChecked: ids.filter((id) => !run.checked.includes(id)),
+      findings: ordered.filter((f) => f.step === step).map((f) => f.fingerprint),
+    };
+  });
 }
 
 /** A missing input is explained where the bundle can: its files could not be read, or the collector failed to collect them. */

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { InventoryItem } from '../artifacts/artifact.js';
 import type { RulesCatalogue } from './catalogue.js';
 import { stripControl } from './escape.js';
-import { inDocumentOrder, type Report } from './report.js';
+import type { Report } from './report.js';
 import { paintSeverity, wrapText, type TerminalStyle } from './terminal.js';
 import { SEVERITIES } from '../rules/rule.js';
 
@@ -33,7 +33,7 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
   const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
   const hidden = report.hidden ? `; ${report.hidden.count} below ${report.hidden.belowSeverity} not shown (--min-severity)` : '';
   lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}${hidden}`);
-  const findings = inDocumentOrder(report.findings);
+  const findings = [...report.findings].sort((a, b) => a.number - b.number);
   if (findings.length > 0) {
     const fixed = FIXED.number + FIXED.severity + FIXED.rule + 3 * PADDING + BORDERS;
     const free = style.width === undefined ? undefined : Math.max(2 * MIN_TEXT, style.width - fixed - 2 * PADDING);
@@ -42,9 +42,9 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
     const widths = subjectWidth === undefined || findingWidth === undefined ? undefined : [FIXED.number, FIXED.severity, FIXED.rule, subjectWidth, findingWidth].map((w) => w + PADDING);
     const fit = (text: string, width: number | undefined) => (width === undefined ? text : wrapText(text, width));
     const t = new Table({ head: ['#', 'severity', 'rule', 'subject', 'finding'], style: PLAIN, ...(widths ? { colWidths: widths } : {}) });
-    findings.forEach((f, i) => {
+    findings.forEach((f) => {
       const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
-      t.push([String(i + 1), paintSeverity(f.severity, style.color), f.ruleId, fit(cell(subject), subjectWidth), fit(cell(f.title), findingWidth)]);
+      t.push([String(f.number), paintSeverity(f.severity, style.color), f.ruleId, fit(cell(subject), subjectWidth), fit(cell(f.title), findingWidth)]);
     });
     lines.push(t.toString());
   }

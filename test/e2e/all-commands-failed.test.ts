@@ -7,8 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { analyzeBundle } from '../../src/pipeline.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { catalogueOf } from '../../src/report/catalogue.js';
-import { RULES } from '../../src/rules/registry.js';
 import { tempDir, writeTree } from '../bundle/helpers.js';
 
 const STDERR =
@@ -53,7 +51,7 @@ describe('a collector bundle in which every command failed', () => {
 
   it('Markdown leads with the collection failures', async () => {
     const { report } = await analyzeBundle(await allFailedBundle());
-    const markdown = renderMarkdown(report, catalogueOf(RULES));
+    const markdown = renderMarkdown(report);
     const failures = markdown.indexOf('## Collection failures');
     expect(failures).toBeGreaterThan(0);
     expect(failures).toBeLessThan(markdown.indexOf('## 1 · Control plane'));

@@ -2,9 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
-import { catalogueOf } from '../../src/report/catalogue.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { RULES } from '../../src/rules/registry.js';
 import { tempDir } from '../bundle/helpers.js';
 
 const ANALYZE = 'Error [IST0101] (VirtualService bookinfo/reviews) Referenced host not found: "reviewz"\n';
@@ -91,7 +89,7 @@ describe('a collector bundle whose manifest records failures', () => {
     expect(inventory['nested/manifest.json']).toMatchObject({ status: 'invalid', reason: 'a second manifest: manifest.json already describes this bundle' });
     expect(report.warnings).toEqual(['manifest.json lists istio/version.json with output, but the bundle has no such file']);
 
-    const markdown = renderMarkdown(report, catalogueOf(RULES));
+    const markdown = renderMarkdown(report);
     expect(markdown).toContain('| `kubernetes/pods/istio-system.json` | `kubectl get pods -n istio-system -o json` | 1 (forbidden by RBAC) | Error from server (Forbidden): pods is forbidden');
     expect(markdown).toContain('| `istio/proxy-status.txt` | istioctl not on PATH (istiod debug/syncz collected instead) |');
   });

@@ -2,10 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
-import { catalogueOf } from '../../src/report/catalogue.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderTable } from '../../src/report/table.js';
-import { RULES } from '../../src/rules/registry.js';
 import { tempDir } from '../bundle/helpers.js';
 
 /** An access line whose quoted fields carry what a hostile client can put in a request. */
@@ -21,7 +19,7 @@ describe('text quoted from a bundle', () => {
     const { report } = await analyzeBundle(dir);
     expect(report.findings.map((f) => f.ruleId)).toEqual(['LOG002']);
 
-    const markdown = renderMarkdown(report, catalogueOf(RULES));
+    const markdown = renderMarkdown(report);
     expect(markdown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     // Raw HTML only inside code (fenced blocks and code spans render literally), never in the prose.
     const outsideCode = markdown.replace(/^ *(`{3,})[^\n]*\n[\s\S]*?\n *\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
