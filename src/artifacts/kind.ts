@@ -1,4 +1,9 @@
 import type { JSONSchema } from 'json-schema-to-ts';
+import type { BundleLimits } from '../bundle/limits.js';
+import type { RecognisedBy } from './artifact.js';
+import type { TextEncoding } from './entry/encoding.js';
+import { documentSink, lineSink } from './entry/sinks.js';
+export { ArtifactParseError } from './parse-error.js';
 
 /** Logical artifact ids: what a piece of data is, whatever file or archive layout it came from. */
 export const ARTIFACT_IDS = [
@@ -25,17 +30,6 @@ export interface EntryContext {
   container?: string;
 }
 
-/** A parse failure that names the place in the file. */
-export class ArtifactParseError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-  ) {
-    super(message);
-    this.name = 'ArtifactParseError';
-  }
-}
-
 /** A schema violation: the JSON pointer, the line when known, and what was expected there. */
 export interface SchemaViolation {
   pointer: string;
@@ -56,6 +50,48 @@ interface KindBase {
   successExitCodes?: number[];
   /** Content sniffing on the decoded first KiBs of the entry. */
   sniff(head: string, path: string): boolean;
+  /**
+   * Opens the sink that reads one entry of this kind as it streams, or refuses it (too large,
+   * over the budget) with the reason. Document and line kinds get theirs from the adapters in
+   * entry/sinks.ts; a kind that summarises while streaming brings its own.
+   */
+  open(context: SinkContext): ArtifactSink | SinkRefusal;
+}
+
+/** What a sink is told about the entry it reads. */
+export interface SinkContext {
+  entry: EntryContext;
+  /** Bytes the entry declares (tar header or file size). */
+  size: number;
+  encoding: TextEncoding;
+  recognisedBy: RecognisedBy;
+  limits: BundleLimits;
+  /** Memory the sinks of the whole bundle may keep: a sink reserves what it holds, not what streams through. */
+  budget: KeepBudget;
+}
+
+export interface KeepBudget {
+  /** Reserves bytes; false (nothing reserved) when they would exceed the budget. */
+  tryKeep(bytes: number): boolean;
+}
+
+/** Receives the entry's bytes (the sniffed head first) and, at the end, what was read. */
+export interface ArtifactSink {
+  write(chunk: Buffer): void;
+  /** Throws ArtifactParseError when the entry cannot be read as this kind. */
+  end(): SinkResult;
+}
+
+export interface SinkResult {
+  /** The kind finally read: a content guess may turn out to be another kind (see reclassify). */
+  kind: ArtifactKind;
+  data: unknown;
+  /** Objects to check against the schema, each with its pointer (and line). */
+  validate: ParsedDocument<unknown>['validate'];
+}
+
+export interface SinkRefusal {
+  refused: string;
 }
 
 /** A kind read whole, then parsed and validated (JSON, YAML, text tables). */
@@ -88,10 +124,12 @@ export interface LineScanner<T> {
 
 export type ArtifactKind = DocumentKind | LineKind;
 
-export function defineDocumentKind<T>(kind: DocumentKind<T>): DocumentKind<T> {
-  return kind;
+export function defineDocumentKind<T>(kind: Omit<DocumentKind<T>, 'open'>): DocumentKind<T> {
+  const defined: DocumentKind<T> = { ...kind, open: (context) => documentSink(defined as DocumentKind, context) };
+  return defined;
 }
 
-export function defineLineKind<T>(kind: LineKind<T>): LineKind<T> {
-  return kind;
+export function defineLineKind<T>(kind: Omit<LineKind<T>, 'open'>): LineKind<T> {
+  const defined: LineKind<T> = { ...kind, open: (context) => lineSink(defined as LineKind, context) };
+  return defined;
 }

@@ -114,7 +114,7 @@ describe('parse budget', () => {
 
 describe('LineSplitter', () => {
   it('cuts an overlong line once and keeps the numbering of the lines after it', async () => {
-    const { LineSplitter } = await import('../../src/artifacts/ingest.js');
+    const { LineSplitter } = await import('../../src/artifacts/entry/line-splitter.js');
     const lines: Array<[number, number]> = [];
     const splitter = new LineSplitter((line, n) => lines.push([n, line.length]));
     const huge = 'x'.repeat(3 * 1024 * 1024);

@@ -1,0 +1,174 @@
+import type { EntryInfo, EntrySink } from '../../bundle/types.js';
+import type { BundleLimits } from '../../bundle/limits.js';
+import type { Artifact, InventoryItem } from '../artifact.js';
+import { knownUnanalysed } from '../known-unanalysed.js';
+import type { ArtifactKind, ArtifactSink, KeepBudget, SchemaViolation, SinkResult } from '../kind.js';
+import { commandEnding } from '../manifest/exit.js';
+import { manifestKind } from '../manifest/kinds.js';
+import type { Manifest } from '../manifest/schema.js';
+import { ArtifactParseError } from '../parse-error.js';
+import { isArtifactId, recognise, type ManifestHint, type Recognition } from '../recognise.js';
+import { lineAtPointer, validateValue } from '../validate.js';
+import { detectEncoding, stripBom } from './encoding.js';
+
+/** Bytes looked at to sniff an entry's content. */
+export const HEAD_BYTES = 16 * 1024;
+
+/** What reading one entry needs from the bundle-wide collector. */
+export interface IngestTarget {
+  readonly budget: KeepBudget;
+  hintFor(path: string): ManifestHint | undefined;
+  /** A manifest found in the bundle; the reason when it is refused. */
+  adoptManifest(manifest: Manifest, path: string): string | undefined;
+  accept(artifact: Artifact): void;
+  record(item: InventoryItem): void;
+}
+
+type Phase = { name: 'sniffing'; head: Buffer[]; headBytes: number } | { name: 'reading'; recognition: Recognition; sink: ArtifactSink } | { name: 'discard' };
+
+/**
+ * Reads one entry as it streams: sniffs its head, recognises it, hands its bytes to its kind's
+ * sink, validates what the sink read, and records exactly one inventory line for it.
+ */
+export class EntryIngest implements EntrySink {
+  private phase: Phase = { name: 'sniffing', head: [], headBytes: 0 };
+  private failed = false;
+
+  constructor(
+    private readonly info: EntryInfo,
+    private readonly target: IngestTarget,
+    private readonly limits: BundleLimits,
+  ) {}
+
+  write(chunk: Buffer): void {
+    this.guard(() => this.consume(chunk));
+  }
+
+  end(): void {
+    this.guard(() => this.finish());
+  }
+
+  /**
+   * A parser bug must cost one entry, not the bundle: record the entry as invalid and go on.
+   * (An exception escaping a stream handler would otherwise leave the reader waiting forever.)
+   */
+  private guard(step: () => void): void {
+    if (this.failed) return;
+    try {
+      step();
+    } catch (error) {
+      this.failed = true;
+      this.discard({ status: 'invalid', reason: `analyzer error while reading this entry (please report it): ${(error as Error).message}` });
+    }
+  }
+
+  private consume(chunk: Buffer): void {
+    const phase = this.phase;
+    if (phase.name === 'sniffing') {
+      phase.head.push(chunk);
+      phase.headBytes += chunk.length;
+      if (phase.headBytes >= HEAD_BYTES) this.decide(Buffer.concat(phase.head));
+    } else if (phase.name === 'reading') phase.sink.write(chunk);
+  }
+
+  private finish(): void {
+    if (this.phase.name === 'sniffing') this.decide(Buffer.concat(this.phase.head));
+    const phase = this.phase;
+    if (phase.name !== 'reading') return;
+    const { recognition } = phase;
+    let result: SinkResult;
+    try {
+      result = phase.sink.end();
+    } catch (error) {
+      if (!(error instanceof ArtifactParseError)) throw error;
+      this.record({ status: 'invalid', kind: recognition.kind.id, recognisedBy: recognition.by, reason: error.message, ...(error.line ? { line: error.line } : {}) });
+      return;
+    }
+    this.finishRead(result, recognition);
+  }
+
+  /** Chooses what to do with the entry once its head is known, and replays the head into its sink. */
+  private decide(head: Buffer): void {
+    const { path, size } = this.info;
+    const hint = this.target.hintFor(path);
+    const encoding = detectEncoding(head);
+    if (encoding === 'utf16be') {
+      return this.discard({ status: 'invalid', reason: 'UTF-16 big-endian text: save the output as UTF-8 (or UTF-16LE) and send it again' });
+    }
+    const binary = encoding === 'utf8' && head.subarray(0, 8000).includes(0);
+    const headText = binary ? undefined : stripBom(head.subarray(0, HEAD_BYTES).toString(encoding));
+    if (head.length === 0 && hint?.exitCode !== undefined && hint.exitCode !== 0) {
+      // A command that failed and printed nothing: its empty output is not an (empty) artifact.
+      const how = commandEnding({ exitCode: hint.exitCode, ...(hint.forbidden ? { forbidden: true } : {}) }).clause;
+      return this.discard({ status: 'skipped', ...(hint.kind && isArtifactId(hint.kind) ? { kind: hint.kind } : {}), reason: `no output: the collector's command ${how} (see Collection failures)` });
+    }
+    if (hint?.kind && !isArtifactId(hint.kind)) {
+      // The collector knows more kinds than this version analyses: say so rather than guess.
+      return this.discard({ status: 'not-recognised', reason: `collector artifact "${hint.kind}": not analysed by this version` });
+    }
+    const recognition = recognise(path, headText, hint);
+    if (!recognition) {
+      return this.discard({ status: 'not-recognised', reason: knownUnanalysed(path) ?? describeUnrecognised(headText, head.length) });
+    }
+    const opened = recognition.kind.open({ entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits, budget: this.target.budget });
+    if ('refused' in opened) return this.discard({ status: 'skipped', kind: recognition.kind.id, recognisedBy: recognition.by, reason: opened.refused });
+    opened.write(head);
+    this.phase = { name: 'reading', recognition, sink: opened };
+  }
+
+  private finishRead({ kind, data, validate }: SinkResult, recognition: Recognition): void {
+    const violation = firstViolation(kind, validate);
+    if (violation) {
+      const at = violation.line ? ` (line ${violation.line})` : '';
+      this.record({
+        status: 'invalid',
+        kind: kind.id,
+        recognisedBy: recognition.by,
+        reason: `does not match the ${kind.id} schema: ${violation.message}${at}`,
+        pointer: violation.pointer,
+        ...(violation.line ? { line: violation.line } : {}),
+      });
+      return;
+    }
+    if (kind === manifestKind) {
+      const refused = this.target.adoptManifest(data as Manifest, this.info.path);
+      if (refused) {
+        this.record({ status: 'invalid', kind: kind.id, recognisedBy: recognition.by, reason: refused });
+        return;
+      }
+    }
+    // The one place data meets its type: it passed the kind's schema, which ArtifactDataMap mirrors.
+    this.target.accept({ kind: kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data } as Artifact);
+    this.record({ status: 'used', kind: kind.id, recognisedBy: recognition.by });
+  }
+
+  /** Records why the entry is not used, and drops the rest of its bytes. */
+  private discard(item: Omit<InventoryItem, 'path' | 'size'>): void {
+    this.record(item);
+    this.phase = { name: 'discard' };
+  }
+
+  private record(item: Omit<InventoryItem, 'path' | 'size'>): void {
+    this.target.record({ path: this.info.path, size: this.info.size, ...item });
+  }
+}
+
+function firstViolation(kind: ArtifactKind, targets: SinkResult['validate']): SchemaViolation | undefined {
+  for (const target of targets) {
+    const [violation] = validateValue(target.schema ?? kind.schema, target.value, target.pointer);
+    if (violation) {
+      const relative = violation.pointer.slice(target.pointer.length);
+      const line = lineAtPointer(target.value, relative) ?? target.line;
+      return line === undefined ? violation : { ...violation, line };
+    }
+  }
+  return undefined;
+}
+
+/** `headText` is undefined for binary content; it is the decoded head otherwise (UTF-16 included). */
+function describeUnrecognised(headText: string | undefined, bytes: number): string {
+  if (bytes === 0) return 'empty file';
+  if (headText === undefined) return 'binary content: not an output of kubectl or istioctl';
+  const first = headText.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  return `no artifact kind matches its path or content (first line: ${JSON.stringify(first.slice(0, 80))})`;
+}

@@ -1,0 +1,42 @@
+import { formatBytes, LIMIT_FLAGS } from '../../bundle/limits.js';
+import type { ArtifactSink, DocumentKind, LineKind, SinkContext, SinkRefusal } from '../kind.js';
+import { stripBom } from './encoding.js';
+import { LineSplitter } from './line-splitter.js';
+
+/**
+ * A document (JSON, YAML, a table) is kept whole, then parsed: it is capped per entry and reserves
+ * its size in the bundle's budget, because the parse holds several times its bytes.
+ */
+export function documentSink(kind: DocumentKind, context: SinkContext): ArtifactSink | SinkRefusal {
+  const { size, limits } = context;
+  if (size > limits.maxDocumentBytes) {
+    return { refused: `too large to parse safely: ${formatBytes(size)} over the ${formatBytes(limits.maxDocumentBytes)} document cap (raise with ${LIMIT_FLAGS.maxDocumentBytes})` };
+  }
+  if (!context.budget.tryKeep(size)) {
+    return { refused: `not parsed: the ${formatBytes(limits.maxParsedBytes)} budget for parsed documents is used up (raise with ${LIMIT_FLAGS.maxParsedBytes})` };
+  }
+  const chunks: Buffer[] = [];
+  return {
+    write: (chunk) => chunks.push(chunk),
+    end() {
+      const text = stripBom(Buffer.concat(chunks).toString(context.encoding));
+      const parsed = kind.parse(text, context.entry);
+      // Only a content guess may be corrected; a kind the manifest or the path declared is held to.
+      const other = context.recognisedBy === 'content' ? kind.reclassify?.(parsed.data) : undefined;
+      return other ? { kind: other.kind, data: other.parsed.data, validate: other.parsed.validate } : { kind, data: parsed.data, validate: parsed.validate };
+    },
+  };
+}
+
+/** A log is scanned line by line as it streams and only its summary is kept: no budget. */
+export function lineSink(kind: LineKind, context: SinkContext): ArtifactSink {
+  const scanner = kind.createScanner(context.entry);
+  const lines = new LineSplitter((text, number) => scanner.line(text, number), context.encoding);
+  return {
+    write: (chunk) => lines.write(chunk),
+    end() {
+      lines.end();
+      return { kind, data: scanner.finish(), validate: [] };
+    },
+  };
+}
