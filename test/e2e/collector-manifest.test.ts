@@ -76,7 +76,7 @@ describe('a collector bundle whose manifest records failures', () => {
     const inventory = Object.fromEntries(report.inventory.map((i) => [i.path, i]));
     expect(inventory['proxies/bookinfo/productpage-v1-675fc69cf-v2kqw/stats.txt']).toMatchObject({
       status: 'not-recognised',
-      reason: 'collector artifact "envoy.stats": not analysed by this version',
+      reason: 'collector artifact "envoy.stats" (Envoy stats): not analysed by this version',
     });
     expect(inventory['kubernetes/pods/istio-system.json']).toMatchObject({
       status: 'skipped',

@@ -9,6 +9,7 @@ import type { Manifest } from '../manifest/schema.js';
 import { ArtifactParseError } from '../parse-error.js';
 import { isArtifactId, recognise, type ManifestHint, type Recognition } from '../recognise.js';
 import { lineAtPointer, validateValue } from '../validate.js';
+import { COLLECTED_NOT_ANALYSED } from '../vocabulary.js';
 import { detectEncoding, stripBom } from './encoding.js';
 
 /** Bytes looked at to sniff an entry's content. */
@@ -104,7 +105,8 @@ export class EntryIngest implements EntrySink {
     }
     if (hint?.kind && !isArtifactId(hint.kind)) {
       // The collector knows more kinds than this version analyses: say so rather than guess.
-      return this.discard({ status: 'not-recognised', reason: `collector artifact "${hint.kind}": not analysed by this version` });
+      const what = COLLECTED_NOT_ANALYSED[hint.kind];
+      return this.discard({ status: 'not-recognised', reason: `collector artifact "${hint.kind}"${what ? ` (${what})` : ''}: not analysed by this version` });
     }
     const recognition = recognise(path, headText, hint);
     if (!recognition) {

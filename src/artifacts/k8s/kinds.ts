@@ -54,7 +54,7 @@ export const podsKind = defineDocumentKind<LocatedPod[]>({
   title: 'Pods (kubectl get pods -o json)',
   mode: 'document',
   schema: podSchema,
-  collect: ['kubectl get pods -n istio-system -o json', 'kubectl get pods -A -o json'],
+  collect: ['kubectl get pods -n istio-system -o json', 'kubectl get pods -n <namespace> -o json'],
   paths: [/(?:^|\/)kubernetes\/pods(?:\/(?<namespace>[^/]+))?\.(?:json|ya?ml)$/, /(?:^|\/)cluster\/pods$/],
   sniff: looksLikePods,
   parse(text): ParsedDocument<LocatedPod[]> {
@@ -77,7 +77,7 @@ export const resourcesKind = defineDocumentKind<LocatedResource[]>({
   schema: resourceSchema,
   collect: [
     'kubectl get virtualservices,destinationrules,gateways,serviceentries,sidecars,peerauthentications,authorizationpolicies -A -o json',
-    'kubectl get namespaces,services -A -o json',
+    'kubectl get services,endpointslices.discovery.k8s.io,deployments -n <namespace> -o json',
   ],
   paths: [
     /(?:^|\/)(?:istio|kubernetes)\/resources\/[^/]+\.(?:json|ya?ml)$/,

@@ -1,0 +1,34 @@
+import { ARTIFACT_KINDS } from './registry.js';
+
+/**
+ * Kinds collect.sh writes that this version does not analyse yet: the manifest names them, the
+ * inventory says what they are. Together with the analysed kinds (registry.ts) this is the one
+ * vocabulary of artifact kinds the collector and the analyzer share (schemas/artifact-kinds.json).
+ */
+export const COLLECTED_NOT_ANALYSED: Readonly<Record<string, string>> = {
+  'kubectl.version': 'kubectl version -o json (client and API server versions)',
+  'istioctl.version': 'istioctl version -o json (istioctl, control plane and proxy versions)',
+  'istiod.configz': 'istiod debug/configz (the configuration istiod holds)',
+  'kubectl.secretNames': 'Secret names and types (no values)',
+  'certs.public': 'public CA certificates of cacerts / istio-ca-secret',
+  'envoy.configDump': 'Envoy config dump',
+  'envoy.stats': 'Envoy stats',
+  'proxy.fileDescriptors': "open file descriptors of a proxy's processes and their limit",
+  'logs.ztunnel': 'ztunnel log (ambient mode)',
+};
+
+export interface KindEntry {
+  id: string;
+  title: string;
+  analysed: boolean;
+  /** Commands that collect it (what *Not checked* tells the customer to run). */
+  collect: string[];
+  /** Path conventions it is recognised by (collector and istioctl bug-report layouts). */
+  paths: string[];
+}
+
+export function kindsCatalogue(): KindEntry[] {
+  const analysed = ARTIFACT_KINDS.map((kind) => ({ id: kind.id, title: kind.title, analysed: true, collect: kind.collect, paths: kind.paths.map((p) => p.source) }));
+  const collectedOnly = Object.entries(COLLECTED_NOT_ANALYSED).map(([id, title]) => ({ id, title, analysed: false, collect: [], paths: [] }));
+  return [...analysed, ...collectedOnly];
+}
