@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { isRecord, jsonErrorLine } from '../k8s/documents.js';
+import { jsonErrorLine } from '../json-text.js';
+import { isRecord } from '../k8s/documents.js';
 import { ArtifactParseError, defineDocumentKind } from '../kind.js';
 import { stripAnsi } from '../text.js';
 import { analyzeSchema, type AnalyzeData, type AnalyzeMessage } from './schema.js';

@@ -1,6 +1,6 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { ArtifactParseError } from '../kind.js';
-import { lineAtOffset } from '../../order.js';
+import { parseJsonText } from '../json-text.js';
 
 /** One Kubernetes-shaped object and where it sits in its file. */
 export interface LocatedObject {
@@ -49,13 +49,7 @@ function stripLeadingWarnings(text: string): { body: string; skippedLines: numbe
 }
 
 function fromJson(text: string): LocatedObject[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, jsonErrorLine(text, error as Error));
-  }
-  return flatten(value, '', 0, undefined);
+  return flatten(parseJsonText(text), '', 0, undefined);
 }
 
 function fromYaml(text: string): LocatedObject[] {
@@ -139,24 +133,3 @@ function maxFlowDepth(text: string): number {
   return max;
 }
 
-/**
- * The line of a JSON.parse error. V8 says `… at position N`, or for an unexpected token quotes up to
- * 10 characters of context around it (`Unexpected token '}', ..."kind": }" is not valid JSON`).
- */
-export function jsonErrorLine(text: string, error: Error): number | undefined {
-  const position = jsonErrorPosition(text, error.message);
-  return position === undefined ? undefined : lineAtOffset(text, position);
-}
-
-const CONTEXT_CHARS = 10; // V8 JsonParser kMaxContextCharacters
-
-function jsonErrorPosition(text: string, message: string): number | undefined {
-  const at = /position (\d+)/.exec(message);
-  if (at) return Number(at[1]);
-  const context = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(message);
-  if (!context) return undefined;
-  const [, token, cut, snippet] = context as unknown as [string, string, string | undefined, string];
-  const start = text.indexOf(snippet);
-  if (start < 0) return undefined;
-  return start + (cut ? CONTEXT_CHARS : Math.max(0, snippet.lastIndexOf(token, CONTEXT_CHARS)));
-}

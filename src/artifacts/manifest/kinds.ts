@@ -1,6 +1,6 @@
 import type { JSONSchema } from 'json-schema-to-ts';
-import { jsonErrorLine } from '../k8s/documents.js';
-import { ArtifactParseError, defineDocumentKind } from '../kind.js';
+import { parseJsonText } from '../json-text.js';
+import { defineDocumentKind } from '../kind.js';
 import { manifestSchema, type Manifest } from './schema.js';
 
 export const manifestKind = defineDocumentKind<Manifest>({
@@ -12,12 +12,8 @@ export const manifestKind = defineDocumentKind<Manifest>({
   paths: [/^(?:[^/]+\/)?manifest\.json$/],
   sniff: (head) => /"schemaVersion"/.test(head) && /"collectedAt"/.test(head) && /"artifacts"/.test(head),
   parse(text) {
-    let data: Manifest;
-    try {
-      data = JSON.parse(text) as Manifest;
-    } catch (error) {
-      throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, jsonErrorLine(text, error as Error));
-    }
+    // The schema check that follows makes it a Manifest.
+    const data = parseJsonText(text) as Manifest;
     return { data, validate: [{ value: data, pointer: '' }] };
   },
 });

@@ -1,7 +1,7 @@
 import { ArtifactParseError } from '../kind.js';
-import { jsonErrorLine, isRecord } from '../k8s/documents.js';
+import { isRecord } from '../k8s/documents.js';
 import { shortXdsType, splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';
-import { lineAtOffset } from '../../order.js';
+import { jsonErrorLine, lineAtOffset } from '../json-text.js';
 
 /**
  * `istioctl proxy-status -o json` (≥ 1.30): one DiscoveryResponse of ClientConfig per istiod, printed

@@ -1,5 +1,6 @@
 import { ArtifactParseError } from '../kind.js';
-import { isRecord, jsonErrorLine } from '../k8s/documents.js';
+import { parseJsonText } from '../json-text.js';
+import { isRecord } from '../k8s/documents.js';
 import { splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';
 
 /** syncz field prefixes and the xDS type each tracks (pilot/pkg/xds/debug.go SyncStatus). */
@@ -18,12 +19,7 @@ const TYPES: Array<[prefix: string, type: string, typeUrl: string]> = [
  * otherwise STALE.
  */
 export function parseSyncz(text: string): ProxySync {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ArtifactParseError(`malformed JSON: ${(error as Error).message}`, jsonErrorLine(text, error as Error));
-  }
+  const value = parseJsonText(text);
   if (!Array.isArray(value)) throw new ArtifactParseError('expected a JSON array of proxy sync statuses');
   const proxies = value.map((entry, index): ProxySyncRow => {
     if (!isRecord(entry) || typeof entry.proxy !== 'string') {
