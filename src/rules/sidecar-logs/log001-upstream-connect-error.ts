@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { serviceOfHost } from '../../model/views/routing.js';
-import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 import { shell, shellQuote } from '../shell.js';
 
 export const log001 = defineRule({
@@ -19,7 +19,7 @@ export const log001 = defineRule({
   remediation:
     'For each upstream cluster named: check the Service and its endpoints (`kubectl get svc,endpoints <service> -n <ns> -o wide`), that the Service `targetPort` is the port ' +
     'the container listens on, and NetworkPolicies in both namespaces. `istioctl proxy-config endpoint <pod>.<ns> --cluster "<cluster>"` shows whether the proxy has healthy endpoints.',
-  threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'rule catalogue (`istio-bundle explain LOG001`): step 4 severities, raised when most requests fail' },
+  threshold: { value: SIGNATURE_THRESHOLD, source: 'rule catalogue (`istio-bundle explain LOG001`): step 4 severities, raised when most requests fail' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/network-issues/', 'https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#config-access-log-format-response-flags'],
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'upstreamConnectError')) {

@@ -1,6 +1,6 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
-import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 import { shellQuote } from '../shell.js';
 
 /** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
@@ -29,7 +29,7 @@ export const log002 = defineRule({
   remediation:
     "Check the endpoints first. If they are ready, relax the DestinationRule's outlier detection, e.g. `consecutive5xxErrors: 50`, `interval: 30s`, `baseEjectionTime: 30s` " +
     "(deleting the client pod only resets that pod's ejection state; the DestinationRule is the fix).",
-  threshold: { value: `any match; critical above 50% of requests; outlier detection with consecutive errors < ${AGGRESSIVE_CONSECUTIVE_ERRORS} called aggressive`, source: 'rule catalogue (`istio-bundle explain LOG002`), after the Istio production debugging guide\'s "Random 503 errors with healthy services"; Istio docs: DestinationRule OutlierDetection' },
+  threshold: { value: `${SIGNATURE_THRESHOLD}; outlier detection with consecutive errors < ${AGGRESSIVE_CONSECUTIVE_ERRORS} called aggressive`, source: 'rule catalogue (`istio-bundle explain LOG002`), after the Istio production debugging guide\'s "Random 503 errors with healthy services"; Istio docs: DestinationRule OutlierDetection' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'noHealthyUpstream')) {

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 
 export const log003 = defineRule({
   id: 'LOG003',
@@ -20,7 +20,7 @@ export const log003 = defineRule({
     'Compare the mTLS settings that apply to both sides: `istioctl x describe pod <pod> -n <ns>` shows the PeerAuthentication and DestinationRule in force; ' +
     '`istioctl proxy-config secret <pod> -n <ns>` shows the workload certificate and root. For trust errors, compare the root in `istio-ca-root-cert` with the one the proxy holds. ' +
     '(`istioctl authn tls-check`, quoted in older guides, was removed in Istio 1.6.)',
-  threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'rule catalogue (`istio-bundle explain LOG003`); Istio docs: Security problems (istio.io/latest/docs/ops/common-problems/security-issues/)' },
+  threshold: { value: SIGNATURE_THRESHOLD, source: 'rule catalogue (`istio-bundle explain LOG003`); Istio docs: Security problems (istio.io/latest/docs/ops/common-problems/security-issues/)' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-config-secret'],
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'tlsError')) {

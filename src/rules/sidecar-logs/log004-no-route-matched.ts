@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 
 export const log004 = defineRule({
   id: 'LOG004',
@@ -17,7 +17,7 @@ export const log004 = defineRule({
   remediation:
     'Compare the failing paths and hosts with the VirtualService `http[].match` rules for that host: letter case, `exact` vs `prefix`, and the `hosts` list. ' +
     '`istioctl proxy-config routes <pod> -n <ns> -o json` shows the routes the proxy actually has.',
-  threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'rule catalogue (`istio-bundle explain LOG004`); Istio docs: VirtualService HTTPMatchRequest (matches are case-sensitive, `exact` is exact)' },
+  threshold: { value: SIGNATURE_THRESHOLD, source: 'rule catalogue (`istio-bundle explain LOG004`); Istio docs: VirtualService HTTPMatchRequest (matches are case-sensitive, `exact` is exact)' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'noRouteMatched')) {

@@ -1,6 +1,6 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
-import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 import { shell } from '../shell.js';
 
 const MAX_POLICIES_LISTED = 8;
@@ -22,7 +22,7 @@ export const log005 = defineRule({
   remediation:
     'Find the policies selecting the workload (its namespace and the root namespace `istio-system`), and compare their `from`/`to`/`when` with the request: ' +
     'source principal (needs mTLS), namespace, path, method. Fix the policy rather than adding an allow-all: `rules: [{}]` disables authorization for the workload.',
-  threshold: { value: 'any match; critical above 50% of requests (≥ 10 requests)', source: 'rule catalogue (`istio-bundle explain LOG005`); Istio docs: Authorization is too restrictive (istio.io/latest/docs/ops/common-problems/security-issues/)' },
+  threshold: { value: SIGNATURE_THRESHOLD, source: 'rule catalogue (`istio-bundle explain LOG005`); Istio docs: Authorization is too restrictive (istio.io/latest/docs/ops/common-problems/security-issues/)' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/#authorization-is-too-restrictive', 'https://istio.io/latest/docs/reference/config/security/authorization-policy/'],
   check(inputs, context) {
     const policies = inputs['k8s.resources'].filter((r) => r.object.kind === 'AuthorizationPolicy');

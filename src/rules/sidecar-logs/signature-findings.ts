@@ -5,8 +5,20 @@ import { evidenceAt, percent, plural } from '../evidence.js';
 import type { FindingInput, Severity, Subject } from '../rule.js';
 import { shell } from '../shell.js';
 
-/** Below this many requests a failure share says little; the finding stays high. */
-export const MIN_REQUESTS_FOR_SHARE = 10;
+/**
+ * When a log signature is critical rather than high: most of the pod's requests fail with it, and
+ * there are enough requests for the share to mean something (step 4 severities).
+ */
+export const SIGNATURE_SEVERITY = {
+  /** Below this many requests a failure share says little; the finding stays high. */
+  minRequests: 10,
+  /** Failing requests above this share of all make it critical. */
+  criticalShare: 0.5,
+} as const;
+export const MIN_REQUESTS_FOR_SHARE = SIGNATURE_SEVERITY.minRequests;
+
+/** The threshold every log-signature rule states in its catalogue entry. */
+export const SIGNATURE_THRESHOLD = `any match; critical above ${SIGNATURE_SEVERITY.criticalShare * 100}% of requests (≥ ${SIGNATURE_SEVERITY.minRequests} requests)`;
 
 export interface SignatureMatch {
   log: LogRecord;
@@ -27,7 +39,7 @@ export function signatureMatches(logs: readonly LogRecord[], id: SignatureId): S
     const hits = log.summary.signatures[id];
     if (!hits) continue;
     const requests = log.summary.access.requests;
-    const mostFail = requests >= MIN_REQUESTS_FOR_SHARE && hits.accessCount * 2 > requests;
+    const mostFail = requests >= SIGNATURE_SEVERITY.minRequests && hits.accessCount > requests * SIGNATURE_SEVERITY.criticalShare;
     const lines = hits.count - hits.accessCount;
     const parts = [];
     if (hits.accessCount > 0) parts.push(`${hits.accessCount} of ${plural(requests, 'request')} (${percent(hits.accessCount, requests)})`);
