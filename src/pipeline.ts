@@ -1,5 +1,5 @@
 import { sortInventory, type InventoryItem } from './artifacts/artifact.js';
-import { ArtifactCollector } from './artifacts/ingest.js';
+import { BundleIngest } from './artifacts/ingest.js';
 import { readBundle } from './bundle/read-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './bundle/limits.js';
 import { BundleError } from './bundle/types.js';
@@ -26,40 +26,40 @@ export interface Analysis {
 }
 
 /** Reads the bundle once, recognising, parsing and validating every entry (shared by analyze and validate). */
-async function collect(source: string, options: AnalyzeOptions): Promise<{ collector: ArtifactCollector; warnings: string[] }> {
+async function ingestBundle(source: string, options: AnalyzeOptions): Promise<{ ingest: BundleIngest; warnings: string[] }> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const collector = new ArtifactCollector(limits);
-  const read = await readBundle(source, limits, collector);
-  const missing = collector.missingFromBundle().map((p) => `manifest.json lists ${p} with output, but the bundle has no such file`);
-  return { collector, warnings: [...read.warnings, ...collector.warnings, ...missing] };
+  const ingest = new BundleIngest(limits);
+  const read = await readBundle(source, limits, ingest);
+  const missing = ingest.missingFromBundle().map((p) => `manifest.json lists ${p} with output, but the bundle has no such file`);
+  return { ingest, warnings: [...read.warnings, ...ingest.warnings, ...missing] };
 }
 
 /** bundle → artifacts → model → rules → report: the whole analyzer, without I/O beyond reading the bundle. */
 export async function analyzeBundle(source: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  const { collector, warnings } = await collect(source, options);
+  const { ingest, warnings } = await ingestBundle(source, options);
   // A collector bundle whose commands all failed is still an answer: the report leads with why.
-  if (!collector.manifest && !hasUsableInput(collector.inventory)) {
-    const counts = collector.inventory.length;
+  if (!ingest.manifest && !hasUsableInput(ingest.inventory)) {
+    const counts = ingest.inventory.length;
     throw new BundleError(source, counts === 0 ? 'the bundle is empty' : `none of its ${counts} entries is a usable Istio or Kubernetes artifact (run \`istio-bundle validate\` to see why)`);
   }
   const model = buildModel({
     source,
-    artifacts: collector.artifacts,
-    inventory: collector.inventory,
-    stderrByPath: collector.stderrTexts(),
-    ...(collector.manifest ? { manifest: collector.manifest } : {}),
+    artifacts: ingest.artifacts,
+    inventory: ingest.inventory,
+    stderrByPath: ingest.stderrTexts(),
+    ...(ingest.manifest ? { manifest: ingest.manifest } : {}),
   });
   const rules = options.rules ?? RULES;
   const run = runRules(rules, model);
   const outcome = findingsStage(run.findings, options.findings);
-  const report = buildReport({ model, rules, run, outcome, inventory: collector.inventory, warnings });
+  const report = buildReport({ model, rules, run, outcome, inventory: ingest.inventory, warnings });
   return { model, report, outcome };
 }
 
 /** Recognise and schema-check every entry, without building a model or running rules. */
 export async function validateBundle(source: string, options: AnalyzeOptions = {}) {
-  const { collector, warnings } = await collect(source, options);
-  return { inventory: sortInventory(collector.inventory), warnings, usable: hasUsableInput(collector.inventory) };
+  const { ingest, warnings } = await ingestBundle(source, options);
+  return { inventory: sortInventory(ingest.inventory), warnings, usable: hasUsableInput(ingest.inventory) };
 }
 
 /** An entry a rule can read (not only the manifest and the collector's stderr files). */

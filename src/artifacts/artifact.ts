@@ -2,7 +2,7 @@ import { compareText } from '../order.js';
 import type { AnalyzeData } from './analyze/schema.js';
 import type { BugReportVersions, ClusterContext } from './bug-report/kinds.js';
 import type { LocatedPod, LocatedResource } from './k8s/kinds.js';
-import type { ArtifactId, EntryContext } from './kind.js';
+import type { ArtifactId, EntryContext } from './artifact-kind.js';
 import type { LogSummary } from './logs/schema.js';
 import type { StderrText } from './manifest/kinds.js';
 import type { Manifest } from './manifest/schema.js';

@@ -3,7 +3,7 @@ import type { BundleLimits } from '../bundle/limits.js';
 import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
 import type { Artifact, InventoryItem } from './artifact.js';
 import { EntryIngest, type IngestTarget } from './entry/entry-ingest.js';
-import type { KeepBudget } from './kind.js';
+import type { KeepBudget } from './artifact-kind.js';
 import type { Manifest } from './manifest/schema.js';
 import type { ManifestHint } from './recognise.js';
 
@@ -11,7 +11,7 @@ import type { ManifestHint } from './recognise.js';
  * The artifact stage as a bundle visitor: recognises each entry as it streams in, parses and
  * validates it, and records exactly one inventory line per entry.
  */
-export class ArtifactCollector implements BundleVisitor, IngestTarget {
+export class BundleIngest implements BundleVisitor, IngestTarget {
   readonly artifacts: Artifact[] = [];
   readonly inventory: InventoryItem[] = [];
   readonly warnings: string[] = [];

@@ -1,4 +1,4 @@
-import { ARTIFACT_IDS, type ArtifactId, type ArtifactKind, type EntryContext } from './kind.js';
+import { ARTIFACT_IDS, type ArtifactId, type ArtifactKind, type EntryContext } from './artifact-kind.js';
 import type { RecognisedBy } from './artifact.js';
 import { ARTIFACT_KINDS, artifactKind } from './registry.js';
 

@@ -1,11 +1,11 @@
-import { analyzeKind } from './analyze/kind.js';
+import { analyzeKind } from './analyze/kinds.js';
 import { clusterContextKind, versionsKind } from './bug-report/kinds.js';
 import { podsKind, resourcesKind } from './k8s/kinds.js';
-import type { ArtifactId, ArtifactKind } from './kind.js';
+import type { ArtifactId, ArtifactKind } from './artifact-kind.js';
 import { istiodLogKind, proxyLogKind } from './logs/kinds.js';
 import { manifestKind, stderrKind } from './manifest/kinds.js';
 import { proxyStatusKind, synczKind } from './proxy-status/kinds.js';
-import { topKind } from './top/kind.js';
+import { topKind } from './top/kinds.js';
 
 /**
  * Every artifact kind, in sniffing order: the more specific content tests come first (pods before

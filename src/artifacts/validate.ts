@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { JSONSchema } from 'json-schema-to-ts';
-import type { SchemaViolation } from './kind.js';
+import type { SchemaViolation } from './artifact-kind.js';
 
 // ajv-formats is CommonJS: under NodeNext its callable export sits on `.default`.
 const addFormats = addFormatsImport.default;

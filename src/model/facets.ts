@@ -1,5 +1,5 @@
 import type { AnalyzeMessage } from '../artifacts/analyze/schema.js';
-import { ARTIFACT_IDS, type ArtifactId } from '../artifacts/kind.js';
+import { ARTIFACT_IDS, type ArtifactId } from '../artifacts/artifact-kind.js';
 import type { Pod } from '../artifacts/k8s/pod-schema.js';
 import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
 import type { LogPart } from '../artifacts/logs/schema.js';

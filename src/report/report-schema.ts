@@ -1,4 +1,4 @@
-import { ARTIFACT_IDS } from '../artifacts/kind.js';
+import { ARTIFACT_IDS } from '../artifacts/artifact-kind.js';
 import { INPUT_IDS } from '../model/facets.js';
 import { SEVERITIES, STEPS } from '../rules/rule.js';
 

@@ -1,13 +1,13 @@
-import { cfg001 } from './configuration/cfg001-istioctl-analyze.js';
-import { cp001 } from './control-plane/cp001-proxy-sync.js';
+import { cfg001 } from './configuration/cfg001-istioctl-analyze-messages.js';
+import { cp001 } from './control-plane/cp001-proxies-not-synced.js';
 import { cp003 } from './control-plane/cp003-istiod-not-healthy.js';
-import { cp004 } from './control-plane/cp004-istiod-memory.js';
+import { cp004 } from './control-plane/cp004-istiod-memory-over-4gb.js';
 import type { AnyRule } from './rule.js';
 import { log001 } from './sidecar-logs/log001-upstream-connect-error.js';
 import { log002 } from './sidecar-logs/log002-no-healthy-upstream.js';
-import { log003 } from './sidecar-logs/log003-tls-errors.js';
+import { log003 } from './sidecar-logs/log003-tls-certificate-errors.js';
 import { log004 } from './sidecar-logs/log004-no-route-matched.js';
-import { log005 } from './sidecar-logs/log005-rbac-denied.js';
+import { log005 } from './sidecar-logs/log005-rbac-access-denied.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
 export const RULES: readonly AnyRule[] = [cp001, cp003, cp004, cfg001, log001, log002, log003, log004, log005];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeKind, parseAnalyzeStructured, parseAnalyzeText } from '../../src/artifacts/analyze/kind.js';
+import { analyzeKind, parseAnalyzeStructured, parseAnalyzeText } from '../../src/artifacts/analyze/kinds.js';
 import { analyzeSchema } from '../../src/artifacts/analyze/schema.js';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { validateValue } from '../../src/artifacts/validate.js';
 
 const parse = (text: string) => analyzeKind.parse(text, { path: 'analyze.out' }).data;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { create } from 'tar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InventoryItem } from '../../src/artifacts/artifact.js';
-import { ArtifactCollector } from '../../src/artifacts/ingest.js';
+import { BundleIngest } from '../../src/artifacts/ingest.js';
 import { LineSplitter } from '../../src/artifacts/entry/line-splitter.js';
 import type { LogSummary } from '../../src/artifacts/logs/schema.js';
 import type { ProxySync } from '../../src/artifacts/proxy-status/schema.js';
@@ -107,7 +107,7 @@ function expectInventory(inventory: InventoryItem[], prefix: string): void {
   expect(at('empty.txt')).toMatchObject({ status: 'not-recognised', reason: 'empty file', size: 0 });
 }
 
-describe('ArtifactCollector + readBundle on a folder', () => {
+describe('BundleIngest + readBundle on a folder', () => {
   let root = '';
   beforeAll(async () => {
     root = join(await tempDir(), 'bundle');
@@ -130,7 +130,7 @@ describe('ArtifactCollector + readBundle on a folder', () => {
   });
 });
 
-describe('ArtifactCollector + readBundle on a .tar.gz (built with tar.create, gzip)', () => {
+describe('BundleIngest + readBundle on a .tar.gz (built with tar.create, gzip)', () => {
   let archive = '';
   beforeAll(async () => {
     const dir = await tempDir();
@@ -186,8 +186,8 @@ describe('ArtifactCollector + readBundle on a .tar.gz (built with tar.create, gz
 });
 
 describe('EntryIngest streaming', () => {
-  function feed(path: string, chunks: Buffer[], limits = DEFAULT_LIMITS): ArtifactCollector {
-    const collector = new ArtifactCollector(limits);
+  function feed(path: string, chunks: Buffer[], limits = DEFAULT_LIMITS): BundleIngest {
+    const collector = new BundleIngest(limits);
     const sink = collector.onEntry({ path, size: chunks.reduce((n, c) => n + c.length, 0) });
     for (const chunk of chunks) sink.write(chunk);
     sink.end();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readKubernetesObjects } from '../../src/artifacts/k8s/documents.js';
 import { podsKind, resourcesKind } from '../../src/artifacts/k8s/kinds.js';
 import { podSchema } from '../../src/artifacts/k8s/pod-schema.js';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { validateValue } from '../../src/artifacts/validate.js';
 import { fixture } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { parseTextAccessLine } from '../../src/artifacts/logs/access-log.js';
 import { logSummarySchema, type LogSummary } from '../../src/artifacts/logs/schema.js';
 import { LogScanner, MAX_LINE_CHARS } from '../../src/artifacts/logs/scanner.js';

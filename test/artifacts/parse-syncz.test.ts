@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { synczKind } from '../../src/artifacts/proxy-status/kinds.js';
 import { parseSyncz } from '../../src/artifacts/proxy-status/parse-syncz.js';
 import { proxySyncSchema } from '../../src/artifacts/proxy-status/schema.js';

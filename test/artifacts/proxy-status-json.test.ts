@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { parseProxyStatusJson, splitConcatenatedJson } from '../../src/artifacts/proxy-status/parse-json.js';
 import { proxySyncSchema } from '../../src/artifacts/proxy-status/schema.js';
 import { validateValue } from '../../src/artifacts/validate.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { parseProxyStatusTable } from '../../src/artifacts/proxy-status/parse-table.js';
 import { fixture, tabwrite } from './helpers.js';
 

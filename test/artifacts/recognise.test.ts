@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArtifactId } from '../../src/artifacts/kind.js';
+import type { ArtifactId } from '../../src/artifacts/artifact-kind.js';
 import { recognise } from '../../src/artifacts/recognise.js';
 import { fixture } from './helpers.js';
 

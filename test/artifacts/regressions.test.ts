@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readKubernetesObjects } from '../../src/artifacts/k8s/documents.js';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { LogScanner } from '../../src/artifacts/logs/scanner.js';
 import { parseProxyStatusJson } from '../../src/artifacts/proxy-status/parse-json.js';
 import { parseSyncz } from '../../src/artifacts/proxy-status/parse-syncz.js';
@@ -86,9 +86,9 @@ describe('JSON error lines', () => {
 
 describe('parse budget', () => {
   it('skips documents once the parsed-size budget is used up, naming the flag', async () => {
-    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { BundleIngest } = await import('../../src/artifacts/ingest.js');
     const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
-    const collector = new ArtifactCollector({ ...DEFAULT_LIMITS, maxParsedBytes: 100 });
+    const collector = new BundleIngest({ ...DEFAULT_LIMITS, maxParsedBytes: 100 });
     const doc = Buffer.from('{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}}]}');
     for (const path of ['istio/resources/a.json', 'istio/resources/b.json']) {
       const sink = collector.onEntry({ path, size: doc.length });
@@ -97,7 +97,7 @@ describe('parse budget', () => {
     }
     expect(collector.inventory.map((i) => i.status)).toEqual(['skipped', 'skipped']);
     expect(collector.inventory[0]!.reason).toMatch(/budget for parsed documents is used up \(raise with --max-parsed-size\)/);
-    const roomy = new ArtifactCollector({ ...DEFAULT_LIMITS, maxParsedBytes: 150 });
+    const roomy = new BundleIngest({ ...DEFAULT_LIMITS, maxParsedBytes: 150 });
     for (const path of ['istio/resources/a.json', 'istio/resources/b.json']) {
       const sink = roomy.onEntry({ path, size: doc.length });
       sink.write(doc);
@@ -133,11 +133,11 @@ describe('UTF-16 files (PowerShell 5 redirection)', () => {
   const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 
   it('reads a UTF-16LE proxy log like its UTF-8 twin', async () => {
-    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { BundleIngest } = await import('../../src/artifacts/ingest.js');
     const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
     const line =
       '[2024-05-14T09:21:07.123Z] "GET /reviews/0 HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "-" "Mozilla/5.0" "0c3bd4f1-7a34-4bd1-9a0f-6c2f0d8f7a11" "reviews:9080" "-" outbound|9080||reviews.bookinfo.svc.cluster.local - 10.110.231.110:9080 10.1.0.223:42990 - default\r\n';
-    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const collector = new BundleIngest(DEFAULT_LIMITS);
     const bytes = utf16(line.repeat(3));
     const sink = collector.onEntry({ path: 'pasted-log.txt', size: bytes.length });
     sink.write(bytes.subarray(0, 101)); // an odd split inside a UTF-16 code unit
@@ -149,9 +149,9 @@ describe('UTF-16 files (PowerShell 5 redirection)', () => {
   });
 
   it('says what to do with UTF-16 big-endian', async () => {
-    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { BundleIngest } = await import('../../src/artifacts/ingest.js');
     const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
-    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const collector = new BundleIngest(DEFAULT_LIMITS);
     const bytes = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('NAME  CDS', 'utf16le').swap16()]);
     const sink = collector.onEntry({ path: 'ps.txt', size: bytes.length });
     sink.write(bytes);
@@ -162,9 +162,9 @@ describe('UTF-16 files (PowerShell 5 redirection)', () => {
 
 describe('binary content is not mistaken for UTF-16', () => {
   it('a zip header with NULs in odd positions stays binary', async () => {
-    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { BundleIngest } = await import('../../src/artifacts/ingest.js');
     const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
-    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const collector = new BundleIngest(DEFAULT_LIMITS);
     const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0xdf, 0xa4, 0xd2, 0x6c]);
     const sink = collector.onEntry({ path: 'notes.docx', size: bytes.length });
     sink.write(bytes);
@@ -173,9 +173,9 @@ describe('binary content is not mistaken for UTF-16', () => {
   });
 
   it('UTF-16LE text without a byte-order mark is still read', async () => {
-    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { BundleIngest } = await import('../../src/artifacts/ingest.js');
     const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
-    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const collector = new BundleIngest(DEFAULT_LIMITS);
     const bytes = Buffer.from('POD                       NAME        CPU(cores)   MEMORY(bytes)\nistiod-7c4d8d6d7b-9mzt4   discovery   12m          4700Mi\n', 'utf16le');
     const sink = collector.onEntry({ path: 'top-output.txt', size: bytes.length });
     sink.write(bytes);
@@ -189,9 +189,9 @@ describe('a content guess corrected by the whole parse', () => {
     JSON.stringify({ apiVersion: 'v1', kind: 'List', items: kinds.map((kind, i) => ({ apiVersion: 'v1', kind, metadata: { name: `o${i}`, namespace: 'bookinfo' } })) }, null, 4);
 
   async function ingestOne(path: string, text: string) {
-    const { ArtifactCollector } = await import('../../src/artifacts/ingest.js');
+    const { BundleIngest } = await import('../../src/artifacts/ingest.js');
     const { DEFAULT_LIMITS } = await import('../../src/bundle/limits.js');
-    const collector = new ArtifactCollector(DEFAULT_LIMITS);
+    const collector = new BundleIngest(DEFAULT_LIMITS);
     const sink = collector.onEntry({ path, size: Buffer.byteLength(text) });
     sink.write(Buffer.from(text));
     sink.end();

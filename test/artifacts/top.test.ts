@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArtifactParseError } from '../../src/artifacts/kind.js';
-import { parseTop, topKind } from '../../src/artifacts/top/kind.js';
+import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
+import { parseTop, topKind } from '../../src/artifacts/top/kinds.js';
 import { topSchema } from '../../src/artifacts/top/schema.js';
 import { validateValue } from '../../src/artifacts/validate.js';
 import { fixture, tabwrite } from './helpers.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
-import { ArtifactCollector } from '../../src/artifacts/ingest.js';
+import { BundleIngest } from '../../src/artifacts/ingest.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../src/bundle/limits.js';
 import { readBundle } from '../../src/bundle/read-bundle.js';
 import type { BundleReadResult, BundleVisitor, EntryInfo, EntrySink } from '../../src/bundle/types.js';
@@ -30,9 +30,9 @@ export async function writeTree(root: string, files: Record<string, string | Buf
   }
 }
 
-export async function ingest(source: string, limits: Partial<BundleLimits> = {}): Promise<{ collector: ArtifactCollector; result: BundleReadResult }> {
+export async function ingest(source: string, limits: Partial<BundleLimits> = {}): Promise<{ collector: BundleIngest; result: BundleReadResult }> {
   const all = { ...DEFAULT_LIMITS, ...limits };
-  const collector = new ArtifactCollector(all);
+  const collector = new BundleIngest(all);
   const result = await readBundle(source, all, collector);
   return { collector, result };
 }

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_IDS, type InputId, type MeshModel, type ModelFacets } from '../../src/model/facets.js';
 import { RULES, findRule } from '../../src/rules/registry.js';
@@ -176,5 +178,16 @@ describe('declared means read, and views only over declared facets', () => {
     for (const fixture of fixtures) runRules([rule], (await analyzeFixture(fixture)).model, trace);
     const declared = [...declaredInputs(rule), ...declaredViews(rule)];
     expect(declared.filter((input) => !read.has(input)), `${rule.id} declares inputs it never reads`).toEqual([]);
+  });
+});
+
+describe('rule files', () => {
+  const RULES_DIR = join(import.meta.dirname, '..', '..', 'src', 'rules');
+  const files = readdirSync(RULES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => /^[a-z]+\d{3}-/.test(basename(f)));
+  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s lives in <step>/<id>-<slug>.ts', (_id, rule) => {
+    expect(files).toContain(join(rule.step, `${rule.id.toLowerCase()}-${rule.slug}.ts`));
+  });
+  it('no rule file without a registered rule', () => {
+    expect(files.length).toBe(RULES.length);
   });
 });

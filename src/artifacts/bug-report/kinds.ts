@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { ArtifactParseError, defineDocumentKind } from '../kind.js';
+import { ArtifactParseError, defineDocumentKind } from '../artifact-kind.js';
 
 /**
  * What an `istioctl bug-report` archive says about where and what it was taken from. They feed the

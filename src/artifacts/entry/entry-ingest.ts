@@ -2,7 +2,7 @@ import type { EntryInfo, EntrySink } from '../../bundle/types.js';
 import type { BundleLimits } from '../../bundle/limits.js';
 import type { Artifact, InventoryItem } from '../artifact.js';
 import { knownUnanalysed } from '../known-unanalysed.js';
-import type { ArtifactKind, ArtifactSink, KeepBudget, SchemaViolation, SinkResult } from '../kind.js';
+import type { ArtifactKind, ArtifactSink, KeepBudget, SchemaViolation, SinkResult } from '../artifact-kind.js';
 import { commandEnding } from '../manifest/exit.js';
 import { manifestKind } from '../manifest/kinds.js';
 import type { Manifest } from '../manifest/schema.js';

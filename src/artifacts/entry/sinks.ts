@@ -1,5 +1,5 @@
 import { formatBytes, LIMIT_FLAGS } from '../../bundle/limits.js';
-import type { ArtifactSink, DocumentKind, LineKind, SinkContext, SinkRefusal } from '../kind.js';
+import type { ArtifactSink, DocumentKind, LineKind, SinkContext, SinkRefusal } from '../artifact-kind.js';
 import { stripBom } from './encoding.js';
 import { LineSplitter } from './line-splitter.js';
 

@@ -1,5 +1,5 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
-import { ArtifactParseError } from '../kind.js';
+import { ArtifactParseError } from '../artifact-kind.js';
 import { parseJsonText } from '../json-text.js';
 
 /** One Kubernetes-shaped object and where it sits in its file. */

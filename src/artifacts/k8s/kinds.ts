@@ -1,4 +1,4 @@
-import { defineDocumentKind, type DocumentKind, type ParsedDocument } from '../kind.js';
+import { defineDocumentKind, type DocumentKind, type ParsedDocument } from '../artifact-kind.js';
 import { readKubernetesObjects, type LocatedObject } from './documents.js';
 import { podSchema, type Pod } from './pod-schema.js';
 import { resourceSchema, type KubernetesObject } from './resource-schema.js';

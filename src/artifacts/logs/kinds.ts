@@ -1,4 +1,4 @@
-import { defineLineKind } from '../kind.js';
+import { defineLineKind } from '../artifact-kind.js';
 import { withoutKubectlPrefixes } from './kubectl-prefix.js';
 import { LogScanner } from './scanner.js';
 import { logSummarySchema, type LogSummary } from './schema.js';

@@ -1,4 +1,4 @@
-import { ArtifactParseError, type LineScanner } from '../kind.js';
+import { ArtifactParseError, type LineScanner } from '../artifact-kind.js';
 import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine, type AccessRecord } from './access-log.js';
 import { mayHaveKubectlPrefix, splitKubectlPrefix } from './kubectl-prefix.js';
 import { proxyIdentity, istioVersion } from './proxy-identity.js';

@@ -1,6 +1,6 @@
 import type { JSONSchema } from 'json-schema-to-ts';
 import { parseJsonText } from '../json-text.js';
-import { defineDocumentKind } from '../kind.js';
+import { defineDocumentKind } from '../artifact-kind.js';
 import { manifestSchema, type Manifest } from './schema.js';
 
 export const manifestKind = defineDocumentKind<Manifest>({

@@ -1,4 +1,4 @@
-import { defineDocumentKind } from '../kind.js';
+import { defineDocumentKind } from '../artifact-kind.js';
 import { firstNonEmptyLine, stripAnsi } from '../text.js';
 import { parseProxyStatusJson } from './parse-json.js';
 import { parseSyncz } from './parse-syncz.js';

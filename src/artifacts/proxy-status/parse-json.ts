@@ -1,4 +1,4 @@
-import { ArtifactParseError } from '../kind.js';
+import { ArtifactParseError } from '../artifact-kind.js';
 import { isRecord } from '../k8s/documents.js';
 import { shortXdsType, splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';
 import { jsonErrorLine, lineAtOffset } from '../json-text.js';

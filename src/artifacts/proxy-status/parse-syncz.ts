@@ -1,4 +1,4 @@
-import { ArtifactParseError } from '../kind.js';
+import { ArtifactParseError } from '../artifact-kind.js';
 import { parseJsonText } from '../json-text.js';
 import { isRecord } from '../k8s/documents.js';
 import { splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';

@@ -1,4 +1,4 @@
-import { ArtifactParseError } from '../kind.js';
+import { ArtifactParseError } from '../artifact-kind.js';
 import { rowCells, splitColumns, stripAnsi } from '../text.js';
 import { splitProxyId, type ProxySync, type ProxySyncRow, type XdsStatus } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { jsonErrorLine } from '../json-text.js';
 import { isRecord } from '../k8s/documents.js';
-import { ArtifactParseError, defineDocumentKind } from '../kind.js';
+import { ArtifactParseError, defineDocumentKind } from '../artifact-kind.js';
 import { stripAnsi } from '../text.js';
 import { analyzeSchema, type AnalyzeData, type AnalyzeMessage } from './schema.js';
 

@@ -1,4 +1,4 @@
-import { ArtifactParseError, defineDocumentKind } from '../kind.js';
+import { ArtifactParseError, defineDocumentKind } from '../artifact-kind.js';
 import { parseQuantity } from '../quantity.js';
 import { firstNonEmptyLine, splitColumns } from '../text.js';
 import { topSchema, type TopData, type TopRow } from './schema.js';
