@@ -1,10 +1,10 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { objectMetaProperties } from './metadata-schema.js';
 
 /**
  * The part of a Kubernetes Pod the analyzer reads (`kubectl get pods -o json`). Other fields are
  * allowed and ignored; the fields listed must have these types.
  */
-const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
 const containerState = {
   type: 'object',
@@ -63,10 +63,7 @@ export const podSchema = {
       type: 'object',
       required: ['name'],
       properties: {
-        name: { type: 'string', minLength: 1 },
-        namespace: { type: 'string' },
-        labels: stringMap,
-        annotations: stringMap,
+        ...objectMetaProperties,
         creationTimestamp: { type: ['string', 'null'] },
       },
     },

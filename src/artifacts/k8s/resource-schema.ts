@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { objectMetaProperties } from './metadata-schema.js';
 
 /** What every Kubernetes or Istio object in a bundle must have for the analyzer to use it. */
 export const resourceSchema = {
@@ -12,12 +13,7 @@ export const resourceSchema = {
     metadata: {
       type: 'object',
       required: ['name'],
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        namespace: { type: 'string' },
-        labels: { type: 'object', additionalProperties: { type: 'string' } },
-        annotations: { type: 'object', additionalProperties: { type: 'string' } },
-      },
+      properties: objectMetaProperties,
     },
     // Istio configuration kinds must have a spec object; other kinds may lack one (ConfigMap…).
     spec: { type: 'object' },
