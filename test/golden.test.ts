@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../src/pipeline.js';
 import { renderJson } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
+import { undeclaredReportFields } from './helpers/report-schema.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const GOLDEN = join(import.meta.dirname, 'golden');
@@ -32,5 +33,12 @@ describe('a stored JSON report is enough to render it again', () => {
     const name = bundle.split('/').pop()!;
     const stored = JSON.parse(readFileSync(join(GOLDEN, `${name}.json`), 'utf8')) as Awaited<ReturnType<typeof analyzeBundle>>['report'];
     expect(renderMarkdown(stored)).toBe(readFileSync(join(GOLDEN, `${name}.md`), 'utf8'));
+  });
+});
+
+describe('the report schema declares every field the tool writes', () => {
+  it.each(BUNDLES)('%s', (bundle) => {
+    const stored = JSON.parse(readFileSync(join(GOLDEN, `${bundle.split('/').pop()!}.json`), 'utf8')) as unknown;
+    expect(undeclaredReportFields(stored)).toEqual([]);
   });
 });

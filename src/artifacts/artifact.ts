@@ -42,10 +42,11 @@ export function ofKind<K extends ArtifactId>(artifacts: readonly Artifact[], kin
   return artifacts.filter((a) => a.kind === kind) as unknown as Array<Artifact<K>>;
 }
 
-export type InventoryStatus = 'used' | 'invalid' | 'not-recognised' | 'skipped';
+export const INVENTORY_STATUSES = ['used', 'invalid', 'not-recognised', 'skipped'] as const;
+export type InventoryStatus = (typeof INVENTORY_STATUSES)[number];
 
 /** One line of the report's inventory: every entry of the bundle gets exactly one. */
-export interface InventoryItem {
+export type InventoryItem = {
   path: string;
   status: InventoryStatus;
   size?: number;
@@ -54,7 +55,7 @@ export interface InventoryItem {
   reason?: string;
   line?: number;
   pointer?: string;
-}
+};
 
 /** The inventory in path order (byte-wise), as every report lists it. */
 export function sortInventory<T extends { path: string }>(items: readonly T[]): T[] {

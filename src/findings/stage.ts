@@ -11,12 +11,12 @@ export interface FindingsOptions {
   suppress?: ReadonlyMap<string, string>;
 }
 
-export interface SuppressedFinding {
+export type SuppressedFinding = {
   fingerprint: string;
   ruleId: string;
   title: string;
   reason: string;
-}
+};
 
 /** What the report shows and the exit code reads: one decision, made once. */
 export interface FindingsOutcome {

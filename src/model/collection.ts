@@ -5,7 +5,7 @@ import { normaliseEntryPath } from '../bundle/entry-path.js';
 import { compareText } from '../order.js';
 
 /** A command of the collector that did not succeed, with the line of its stderr that says why. */
-export interface CollectionFailure {
+export type CollectionFailure = {
   path: string;
   command: string;
   exitCode: number;
@@ -14,7 +14,7 @@ export interface CollectionFailure {
   stderrFirstLine?: string;
   /** The exit as a table cell: `1`, `124 (timed out)`, `1 (forbidden by RBAC)`. */
   ending: string;
-}
+};
 
 /**
  * How the bundle was collected, read once from the manifest: what failed and why, what was

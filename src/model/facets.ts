@@ -86,7 +86,9 @@ type Bookkeeping = 'bundle.manifest' | 'collector.stderr' | 'bugReport.clusterCo
 const inputsAreArtifacts: Exclude<ArtifactId, Bookkeeping> extends InputId ? (InputId extends ArtifactId ? true : never) : never = true;
 void inputsAreArtifacts;
 
-export type BundleLayout = 'collector' | 'istioctl-bug-report' | 'plain';
+export const BUNDLE_LAYOUTS = ['collector', 'istioctl-bug-report', 'plain'] as const;
+export type BundleLayout = (typeof BUNDLE_LAYOUTS)[number];
+export const COLLECTED_AT_SOURCES = ['manifest', 'newest-timestamp', 'unknown'] as const;
 
 export interface IstioVersions {
   controlPlane: string[];
@@ -99,7 +101,7 @@ export interface BundleFacts {
   layout: BundleLayout;
   /** "Now" for time-based rules: the manifest's time, else the newest timestamp seen. */
   collectedAt?: string;
-  collectedAtSource: 'manifest' | 'newest-timestamp' | 'unknown';
+  collectedAtSource: (typeof COLLECTED_AT_SOURCES)[number];
   cluster?: string;
   /**
    * The control plane's namespace, which is also Istio's default root namespace (mesh-wide

@@ -1,8 +1,16 @@
+import { INVENTORY_STATUSES } from '../artifacts/artifact.js';
 import { ARTIFACT_IDS } from '../artifacts/artifact-kind.js';
-import { INPUT_IDS } from '../model/facets.js';
+import { BUNDLE_LAYOUTS, COLLECTED_AT_SOURCES, INPUT_IDS } from '../model/facets.js';
 import { SEVERITIES, STEPS } from '../rules/rule.js';
 
 const severity = { enum: SEVERITIES } as const;
+const count = { type: 'integer', minimum: 0 } as const;
+
+/** `{ critical: n, high: n, … }`: an object with a count per key, typed key by key for FromSchema. */
+function countsOf<const K extends string>(keys: readonly K[]) {
+  const properties = Object.fromEntries(keys.map((k) => [k, count])) as { [P in K]: typeof count };
+  return { type: 'object', required: keys, properties } as const;
+}
 const subject = {
   type: 'object',
   required: ['kind', 'name'],
@@ -19,7 +27,7 @@ export const reportSchema = {
   $id: 'report',
   title: 'istio-bundle analyze --format json',
   type: 'object',
-  required: ['schemaVersion', 'tool', 'bundle', 'summary', 'findings', 'notChecked', 'inventory'],
+  required: ['schemaVersion', 'tool', 'bundle', 'summary', 'findings', 'sections', 'rules', 'notChecked', 'collectionFailures', 'collectionSkipped', 'inventory', 'inventorySummary', 'rulesChecked', 'facts', 'warnings'],
   properties: {
     schemaVersion: { const: 1 },
     tool: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
@@ -28,24 +36,21 @@ export const reportSchema = {
       required: ['source', 'layout', 'collectedAt'],
       properties: {
         source: { type: 'string' },
-        layout: { enum: ['collector', 'istioctl-bug-report', 'plain'] },
+        layout: { enum: BUNDLE_LAYOUTS },
         collectedAt: { type: ['string', 'null'], format: 'date-time' },
-        collectedAtSource: { enum: ['manifest', 'newest-timestamp', 'unknown'] },
+        collectedAtSource: { enum: COLLECTED_AT_SOURCES },
         cluster: { type: 'string' },
       },
     },
-    summary: {
-      type: 'object',
-      required: [...SEVERITIES],
-      properties: Object.fromEntries(SEVERITIES.map((s) => [s, { type: 'integer', minimum: 0 }])),
-    },
+    summary: countsOf(SEVERITIES),
     findings: {
       type: 'array',
       items: {
         type: 'object',
-        required: ['ruleId', 'fingerprint', 'severity', 'title', 'subject', 'evidence', 'explanation', 'remediation', 'docs'],
+        required: ['ruleId', 'fingerprint', 'number', 'severity', 'title', 'subject', 'evidence', 'explanation', 'remediation', 'docs'],
         properties: {
           ruleId: { type: 'string', pattern: '^[A-Z]+\\d{3}$' },
+          number: { type: 'integer', minimum: 1 },
           /** Stable across runs: rule, subject and the rule's key, never counts or wording. */
           fingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' },
           /** Fingerprints of the findings that explain this one (its causes). */
@@ -85,7 +90,77 @@ export const reportSchema = {
         properties: { fingerprint: { type: 'string' }, ruleId: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' } },
       },
     },
-    collectionFailures: { type: 'array' },
+    collectionFailures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'command', 'exitCode', 'ending'],
+        properties: {
+          path: { type: 'string' },
+          command: { type: 'string' },
+          exitCode: { type: 'integer' },
+          forbidden: { type: 'boolean' },
+          stderr: { type: 'string' },
+          stderrFirstLine: { type: 'string' },
+          ending: { type: 'string' },
+        },
+      },
+    },
+    collectionSkipped: { type: 'array', items: { type: 'object', required: ['path', 'reason'], properties: { path: { type: 'string' }, reason: { type: 'string' } } } },
+    sections: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['step', 'title', 'checked', 'notChecked', 'findings'],
+        properties: {
+          step: { enum: Object.keys(STEPS) },
+          title: { type: 'string' },
+          checked: { type: 'array', items: { type: 'string' } },
+          notChecked: { type: 'array', items: { type: 'string' } },
+          /** Fingerprints of the step's findings, in document order. */
+          findings: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    rules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'slug', 'title', 'severity', 'step', 'inputs'],
+        properties: {
+          id: { type: 'string' },
+          slug: { type: 'string' },
+          title: { type: 'string' },
+          severity,
+          step: { enum: Object.keys(STEPS) },
+          description: { type: 'string' },
+          rationale: { type: 'string' },
+          remediation: { type: 'string' },
+          threshold: { type: 'object', required: ['value', 'source'], properties: { value: { type: 'string' }, source: { type: 'string' } } },
+          docs: { type: 'array', items: { type: 'string' } },
+          inputs: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    hidden: { type: 'object', required: ['belowSeverity', 'count'], properties: { belowSeverity: severity, count: { type: 'integer', minimum: 1 } } },
+    inventorySummary: countsOf(INVENTORY_STATUSES),
+    rulesChecked: { type: 'array', items: { type: 'string' } },
+    facts: {
+      type: 'object',
+      required: ['proxies', 'pods', 'istioVersions', 'istio', 'inputsUsed'],
+      properties: {
+        proxies: { type: 'integer', minimum: 0 },
+        pods: { type: 'integer', minimum: 0 },
+        istioVersions: { type: 'array', items: { type: 'string' } },
+        istio: {
+          type: 'object',
+          required: ['controlPlane', 'dataPlane'],
+          properties: { controlPlane: { type: 'array', items: { type: 'string' } }, dataPlane: { type: 'array', items: { type: 'string' } } },
+        },
+        inputsUsed: { type: 'integer', minimum: 0 },
+      },
+    },
+    warnings: { type: 'array', items: { type: 'string' } },
     inventory: {
       type: 'array',
       items: {
@@ -93,7 +168,7 @@ export const reportSchema = {
         required: ['path', 'status'],
         properties: {
           path: { type: 'string' },
-          status: { enum: ['used', 'invalid', 'not-recognised', 'skipped'] },
+          status: { enum: INVENTORY_STATUSES },
           kind: { enum: ARTIFACT_IDS },
           reason: { type: 'string' },
           size: { type: 'integer', minimum: 0 },

@@ -1,3 +1,5 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { reportSchema } from './report-schema.js';
 import { sortInventory, type InventoryItem } from '../artifacts/artifact.js';
 import { normaliseEntryPath } from '../bundle/entry-path.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
@@ -14,11 +16,11 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { plural } from '../rules/evidence.js';
 import { compareText } from '../order.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 1 as const;
 
 /** The JSON report contract (schemas/report.schema.json). Fields are added, never renamed. */
-export interface Report {
-  schemaVersion: number;
+export type Report = {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: string; version: string };
   bundle: {
     source: string;
@@ -58,11 +60,11 @@ export interface Report {
     inputsUsed: number;
   };
   warnings: string[];
-}
+};
 
 export type NumberedFinding = Finding & { number: number };
 
-export interface ReportSection {
+export type ReportSection = {
   step: Step;
   title: string;
   /** Rules of this step: checked (ran on their inputs) and not checked (inputs missing or unusable). */
@@ -70,7 +72,7 @@ export interface ReportSection {
   notChecked: string[];
   /** Fingerprints of the step's findings, in document order. */
   findings: string[];
-}
+};
 
 export interface ReportInput {
   model: MeshModel;
@@ -177,3 +179,13 @@ function facts(model: MeshModel): Omit<Report['facts'], 'inputsUsed'> {
   };
 }
 
+
+/**
+ * The Report interface stays readable (its findings are the rules' Finding type), and the compiler
+ * holds it to the published contract: a Report must be a value of the schema's own type, so a
+ * field or enum added to one and not the other fails the build.
+ */
+type ReportContract = FromSchema<typeof reportSchema>;
+export function asContract(report: Report): ReportContract {
+  return report;
+}

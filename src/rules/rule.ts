@@ -17,21 +17,21 @@ export const STEPS = {
 } as const;
 export type Step = keyof typeof STEPS;
 
-export interface Evidence {
+export type Evidence = {
   path: string;
   line?: number;
   pointer?: string;
   excerpt?: string;
-}
+};
 
 /** What a finding is about: a pod, a resource, a namespace, the mesh. */
-export interface Subject {
+export type Subject = {
   kind: string;
   namespace?: string;
   name: string;
-}
+};
 
-export interface Finding {
+export type Finding = {
   ruleId: string;
   /** Stable identity: rule, subject and the rule's key (findings/fingerprint.ts). */
   fingerprint: string;
@@ -51,7 +51,7 @@ export interface Finding {
   docs: string[];
   /** Other findings this one is explained by (a symptom's cause), by fingerprint. */
   causedBy?: string[];
-}
+};
 
 export type FindingInput = Omit<Finding, 'ruleId' | 'fingerprint' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation' | 'causedBy'> &
   Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs' | 'yaml'>> & {

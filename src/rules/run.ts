@@ -5,7 +5,7 @@ import type { ModelViews, ViewId } from '../model/views/types.js';
 import { declaredInputs, declaredViews, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
 import { compareText } from '../order.js';
 
-export interface NotChecked {
+export type NotChecked = {
   ruleId: string;
   title: string;
   /** The inputs that were missing (any one of them would do when the rule accepts alternatives). */
@@ -13,7 +13,7 @@ export interface NotChecked {
   reason: string;
   /** The exact commands that would collect what is missing. */
   collect: string[];
-}
+};
 
 export interface RuleRun {
   findings: Finding[];
