@@ -1,6 +1,8 @@
 import { artifactKind } from '../artifacts/registry.js';
 import type { InputId, MeshModel, ModelFacets } from '../model/facets.js';
 import { fingerprintOf } from '../findings/fingerprint.js';
+import { DEFAULT_ISTIO_NAMESPACE } from '../model/bundle-facts.js';
+import { shell } from './shell.js';
 import type { ModelViews, ViewId } from '../model/views/types.js';
 import { declaredInputs, declaredViews, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
 import { compareText } from '../order.js';
@@ -26,8 +28,13 @@ function present(model: MeshModel, id: InputId): boolean {
   return model.provided.has(id);
 }
 
-function collectCommands(ids: InputId[]): string[] {
-  return [...new Set(ids.flatMap((id) => artifactKind(id).collect))];
+/**
+ * The commands that collect the missing inputs, as the kinds name them; their control-plane
+ * namespace is the bundle's (collect.sh `--istio-namespace`), not always `istio-system`.
+ */
+function collectCommands(ids: InputId[], istioNamespace: string): string[] {
+  const commands = ids.flatMap((id) => artifactKind(id).collect).map((c) => (istioNamespace === DEFAULT_ISTIO_NAMESPACE ? c : c.replaceAll(`-n ${DEFAULT_ISTIO_NAMESPACE}`, shell`-n ${istioNamespace}`)));
+  return [...new Set(commands)];
 }
 
 /**
@@ -45,7 +52,7 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: In
     const missing = [...missingRequired, ...missingAnyOf];
     if (missing.length > 0) {
       const reason = missingAnyOf.length > 0 && missingRequired.length === 0 ? `none of ${anyOf.join(', ')} in the bundle` : `${missing.join(', ')} not in the bundle`;
-      notChecked.push({ ruleId: rule.id, title: rule.title, missing, reason, collect: collectCommands(missing) });
+      notChecked.push({ ruleId: rule.id, title: rule.title, missing, reason, collect: collectCommands(missing, model.bundle.istioNamespace) });
       continue;
     }
     let skippedReason: NotChecked | undefined;

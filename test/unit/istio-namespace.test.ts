@@ -26,6 +26,6 @@ describe('a control plane outside istio-system (collect.sh --istio-namespace)', 
       expect(f.commands).toContain('kubectl get pods -n istio-cp -l app=istiod -o wide');
       expect(f.commands.join('\n')).not.toContain('istio-system');
     }
-    expect(report.notChecked.find((n) => n.ruleId === 'CP003')).toBeDefined();
+    expect(report.notChecked.find((n) => n.ruleId === 'CP003')?.collect).toEqual(['kubectl get pods -n istio-cp -o json', 'kubectl get pods -n <namespace> -o json']);
   });
 });
