@@ -8,6 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import { analyzeBundle } from '../../src/pipeline.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { tempDir, writeTree } from '../bundle/helpers.js';
+import { collectorManifest } from '../helpers/manifest.js';
 
 const STDERR =
   'E1201 09:31:02.512873   48213 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"https://10.0.0.1:443/api?timeout=32s\\": dial tcp 10.0.0.1:443: i/o timeout"\n' +
@@ -21,16 +22,13 @@ const ARTIFACTS = [
 
 async function allFailedBundle(): Promise<string> {
   const dir = await tempDir();
-  const manifest = {
-    schemaVersion: 1,
-    collector: { name: 'istio-bundle-collector', version: '0.1.0' },
+  const manifest = collectorManifest({
     collectedAt: '2026-12-01T09:31:00Z',
-    cluster: { name: 'acme-prod-eu1', context: 'acme-prod-eu1' },
     options: { namespaces: [], tail: 2000 },
     artifacts: ARTIFACTS.map((a) => ({ ...a, exitCode: 1, durationMs: 30012, bytes: 0, truncated: false, forbidden: false, stderr: `${a.path}.stderr` })),
-  };
+  });
   await writeTree(dir, {
-    'manifest.json': JSON.stringify(manifest, null, 2),
+    'manifest.json': manifest,
     ...Object.fromEntries(ARTIFACTS.flatMap((a) => [[a.path, ''], [`${a.path}.stderr`, STDERR]])),
   });
   return dir;
