@@ -90,6 +90,11 @@ function protectDash(argv: string[]): string[] {
   });
 }
 
+/** The terminal's width for tables; none when piped (each row as wide as it needs). */
+function terminalWidth(): number | undefined {
+  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : undefined;
+}
+
 function bundleArgument(value: string): string {
   if (value !== STDIN_ARGUMENT) return value;
   if (process.stdin.isTTY) throw new UsageError('- reads the bundle from standard input, which is a terminal: pipe an archive into it (cat bundle.tar.gz | istio-bundle analyze -)');
@@ -151,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
       async (args) => {
         const { inventory, warnings, usable } = await validateBundle(bundleArgument(args.bundle), { limits: limitsFrom(args) });
         if (args.format === 'json') process.stdout.write(`${JSON.stringify({ inventory, warnings }, null, 2)}\n`);
-        else process.stdout.write(renderInventoryTable(inventory) + warnings.map((w) => `warning: ${stripControl(w)}\n`).join(''));
+        else process.stdout.write(renderInventoryTable(inventory, terminalWidth()) + warnings.map((w) => `warning: ${stripControl(w)}\n`).join(''));
         if (!usable) process.stderr.write('istio-bundle: nothing in this bundle is a usable Istio or Kubernetes artifact\n');
         if (!usable || inventory.some((i) => i.status === 'invalid')) exitCode = EXIT.findings;
       },
@@ -161,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
       'list the rule catalogue',
       (y) => y.option('format', { choices: ['table', 'json'] as const, default: 'table' as const }),
       (args) => {
-        process.stdout.write(args.format === 'json' ? `${JSON.stringify(catalogue, null, 2)}\n` : renderRulesTable(catalogue));
+        process.stdout.write(args.format === 'json' ? `${JSON.stringify(catalogue, null, 2)}\n` : renderRulesTable(catalogue, terminalWidth()));
       },
     )
     .command(

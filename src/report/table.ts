@@ -9,20 +9,46 @@ import { SEVERITIES } from '../rules/rule.js';
 /** cli-table3's own colours are off (it ignores NO_COLOR); severity colour comes from terminal.ts. */
 const PLAIN = { head: [], border: [] };
 
-function table(head: string[], widths?: number[]): Table.Table {
-  return new Table({ head, style: PLAIN, wordWrap: true, ...(widths ? { colWidths: widths } : {}) });
-}
-
 function cell(text: string): string {
   return stripControl(text);
 }
 
-/** Fixed columns of the findings table (#, severity, rule), content width without padding. */
-const FIXED = { number: 3, severity: 8, rule: 6 } as const;
-/** cli-table3 pads a cell with one blank on each side; a row of 5 cells has 6 border characters. */
+/** cli-table3 pads a cell with one blank on each side, and draws a border before every cell and after the last. */
 const PADDING = 2;
-const BORDERS = 6;
 const MIN_TEXT = 12;
+
+/**
+ * A column: fixed content width, or a share of what the terminal leaves after the fixed ones. On
+ * a terminal the table fits its width and long cells wrap (a word longer than its column is broken,
+ * never cut); without a width (piped, `--wide`) every cell is as wide as it needs.
+ */
+interface Column {
+  head: string;
+  fixed?: number;
+  share?: number;
+  /** Applied after wrapping (colour codes take no columns). */
+  paint?: (text: string) => string;
+}
+
+function fittedTable(columns: readonly Column[], rows: readonly string[][], width: number | undefined): string {
+  let widths: number[] | undefined;
+  if (width !== undefined) {
+    const fixed = columns.reduce((sum, c) => sum + (c.fixed ?? 0), 0);
+    const borders = columns.length + 1;
+    const flexible = columns.filter((c) => c.fixed === undefined);
+    const shares = flexible.reduce((sum, c) => sum + (c.share ?? 1), 0);
+    const free = Math.max(flexible.length * MIN_TEXT, width - borders - columns.length * PADDING - fixed);
+    widths = columns.map((c) => c.fixed ?? Math.max(MIN_TEXT, Math.floor((free * (c.share ?? 1)) / shares)));
+  }
+  const t = new Table({ head: columns.map((c) => c.head), style: PLAIN, ...(widths ? { colWidths: widths.map((w) => w + PADDING) } : {}) });
+  for (const row of rows) {
+    t.push(row.map((text, i) => {
+      const fitted = widths ? wrapText(text, widths[i]!) : text;
+      return columns[i]!.paint?.(fitted) ?? fitted;
+    }));
+  }
+  return t.toString();
+}
 
 /**
  * The terminal summary. On a terminal it fits the width (cells wrap, nothing is cut); piped or with
@@ -35,18 +61,21 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
   lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}${hidden}`);
   const findings = [...report.findings].sort((a, b) => a.number - b.number);
   if (findings.length > 0) {
-    const fixed = FIXED.number + FIXED.severity + FIXED.rule + 3 * PADDING + BORDERS;
-    const free = style.width === undefined ? undefined : Math.max(2 * MIN_TEXT, style.width - fixed - 2 * PADDING);
-    const subjectWidth = free === undefined ? undefined : Math.max(MIN_TEXT, Math.floor(free * 0.4));
-    const findingWidth = free === undefined || subjectWidth === undefined ? undefined : free - subjectWidth;
-    const widths = subjectWidth === undefined || findingWidth === undefined ? undefined : [FIXED.number, FIXED.severity, FIXED.rule, subjectWidth, findingWidth].map((w) => w + PADDING);
-    const fit = (text: string, width: number | undefined) => (width === undefined ? text : wrapText(text, width));
-    const t = new Table({ head: ['#', 'severity', 'rule', 'subject', 'finding'], style: PLAIN, ...(widths ? { colWidths: widths } : {}) });
-    findings.forEach((f) => {
-      const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;
-      t.push([String(f.number), paintSeverity(f.severity, style.color), f.ruleId, fit(cell(subject), subjectWidth), fit(cell(f.title), findingWidth)]);
-    });
-    lines.push(t.toString());
+    const columns: Column[] = [
+      { head: '#', fixed: 3 },
+      { head: 'severity', fixed: 8, paint: (text) => paintSeverity(text, style.color) },
+      { head: 'rule', fixed: 6 },
+      { head: 'subject', share: 2 },
+      { head: 'finding', share: 3 },
+    ];
+    const rows = findings.map((f) => [
+      String(f.number),
+      f.severity,
+      f.ruleId,
+      cell(`${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`),
+      cell(f.title),
+    ]);
+    lines.push(fittedTable(columns, rows, style.width));
   }
   if (report.notChecked.length > 0) {
     lines.push('Not checked:');
@@ -57,16 +86,16 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
   return `${lines.join('\n')}\n`;
 }
 
-export function renderInventoryTable(inventory: InventoryItem[]): string {
-  const t = table(['file', 'status', 'kind', 'reason'], [48, 16, 22, 60]);
-  for (const item of inventory) t.push([cell(item.path), item.status, item.kind ?? '', cell(item.reason ?? (item.recognisedBy ? `recognised by ${item.recognisedBy}` : ''))]);
-  return `${t.toString()}\n`;
+export function renderInventoryTable(inventory: InventoryItem[], width?: number): string {
+  const columns: Column[] = [{ head: 'file', share: 3 }, { head: 'status', fixed: 14 }, { head: 'kind', fixed: 24 }, { head: 'reason', share: 4 }];
+  const rows = inventory.map((item) => [cell(item.path), item.status, item.kind ?? '', cell(item.reason ?? (item.recognisedBy ? `recognised by ${item.recognisedBy}` : ''))]);
+  return `${fittedTable(columns, rows, width)}\n`;
 }
 
-export function renderRulesTable(catalogue: RulesCatalogue): string {
-  const t = table(['id', 'severity', 'step', 'title', 'inputs'], [8, 10, 15, 56, 36]);
-  for (const rule of catalogue) t.push([rule.id, rule.severity, rule.step, rule.title, rule.inputs.join(', ')]);
-  return `${t.toString()}\n`;
+export function renderRulesTable(catalogue: RulesCatalogue, width?: number): string {
+  const columns: Column[] = [{ head: 'id', fixed: 6 }, { head: 'severity', fixed: 8 }, { head: 'step', fixed: 13 }, { head: 'title', share: 3 }, { head: 'inputs', share: 2 }];
+  const rows = catalogue.map((rule) => [rule.id, rule.severity, rule.step, rule.title, rule.inputs.join(', ')]);
+  return `${fittedTable(columns, rows, width)}\n`;
 }
 
 export function renderRuleText(rule: RulesCatalogue[number]): string {

@@ -72,3 +72,21 @@ describe('wrapText', () => {
     expect(wrapText('Pod bookinfo/productpage-v1-54bb874995-9xq7d', 16)).toBe('Pod\nbookinfo/product\npage-v1-54bb8749\n95-9xq7d');
   });
 });
+
+describe('validate and rules tables', () => {
+  it('fit 80 columns and wrap long paths instead of cutting them; piped, one row per entry', async () => {
+    const { validateBundle } = await import('../../src/pipeline.js');
+    const { renderInventoryTable, renderRulesTable } = await import('../../src/report/table.js');
+    const { catalogueOf } = await import('../../src/report/catalogue.js');
+    const { RULES } = await import('../../src/rules/registry.js');
+    const { inventory } = await validateBundle(join(import.meta.dirname, '..', 'fixtures', 'bug-report'));
+    const long = inventory.find((i) => i.path.includes('config_dump?include_eds'))!.path;
+    for (const text of [renderInventoryTable(inventory, 80), renderRulesTable(catalogueOf(RULES), 80)]) {
+      for (const line of text.split('\n')) expect(columns(line), line).toBeLessThanOrEqual(80);
+      expect(text).not.toContain('…');
+    }
+    const wrapped = renderInventoryTable(inventory, 80).split('\n').map((l) => (l.split('│')[1] ?? '').trim()).join('');
+    expect(wrapped).toContain(long);
+    expect(renderInventoryTable(inventory).split('\n').some((l) => l.includes(long))).toBe(true);
+  });
+});
