@@ -73,6 +73,8 @@ export interface SinkContext {
 export interface KeepBudget {
   /** Reserves bytes; false (nothing reserved) when they would exceed the budget. */
   tryKeep(bytes: number): boolean;
+  /** Gives bytes back: what was reserved for an entry that is not kept after all (unreadable, invalid). */
+  release(bytes: number): void;
 }
 
 /** Receives the entry's bytes (the sniffed head first) and, at the end, what was read. */
@@ -88,6 +90,8 @@ export interface SinkResult {
   data: unknown;
   /** Objects to check against the schema, each with its pointer (and line). */
   validate: ParsedDocument<unknown>['validate'];
+  /** Gives back what the sink reserved, when the entry is not kept (it fails its schema). */
+  release?(): void;
 }
 
 export interface SinkRefusal {

@@ -26,6 +26,9 @@ export class BundleIngest implements BundleVisitor, IngestTarget {
       this.keptBytes += bytes;
       return true;
     },
+    release: (bytes) => {
+      this.keptBytes = Math.max(0, this.keptBytes - bytes);
+    },
   };
   private hints = new Map<string, ManifestHint>();
 

@@ -13,8 +13,12 @@ export interface Correlation {
   matches(symptom: Finding, cause: Finding): boolean;
 }
 
+/** The same istiod pod; a namespace one side does not know (`kubectl top` without `-A`) does not part them. */
 const sameIstiod = (symptom: Finding, cause: Finding) =>
-  symptom.subject.kind === 'Pod' && cause.subject.kind === 'Pod' && symptom.subject.name === cause.subject.name && symptom.subject.namespace === cause.subject.namespace;
+  symptom.subject.kind === 'Pod' &&
+  cause.subject.kind === 'Pod' &&
+  symptom.subject.name === cause.subject.name &&
+  (symptom.subject.namespace === undefined || cause.subject.namespace === undefined || symptom.subject.namespace === cause.subject.namespace);
 
 export const CORRELATIONS: readonly Correlation[] = [
   {

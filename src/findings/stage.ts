@@ -28,18 +28,19 @@ export interface FindingsOutcome {
 }
 
 /**
- * The stage after the rules: correlate (symptom → cause), suppress, then split what is shown from
+ * The stage after the rules: suppress, correlate (symptom → cause), then split what is shown from
  * what `--min-severity` hides. `--fail-on` reads every finding that is not suppressed, shown or not.
  */
 export function findingsStage(findings: readonly Finding[], options: FindingsOptions = {}, correlations: readonly Correlation[] = CORRELATIONS): FindingsOutcome {
-  const linked = correlate(findings, correlations);
   const suppressed: SuppressedFinding[] = [];
-  const kept: Finding[] = [];
-  for (const finding of linked) {
+  const unsuppressed: Finding[] = [];
+  for (const finding of findings) {
     const reason = options.suppress?.get(finding.fingerprint);
-    if (reason === undefined) kept.push(finding);
+    if (reason === undefined) unsuppressed.push(finding);
     else suppressed.push({ fingerprint: finding.fingerprint, ruleId: finding.ruleId, title: finding.title, reason });
   }
+  // Links only between findings the report carries: a suppressed cause is not pointed at.
+  const kept = correlate(unsuppressed, correlations);
   const minimum = options.minSeverity ?? 'info';
   const shown = kept.filter((f) => severityRank(f.severity) <= severityRank(minimum));
   const hiddenCount = kept.length - shown.length;

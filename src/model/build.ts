@@ -1,4 +1,4 @@
-import type { Artifact, InventoryItem } from '../artifacts/artifact.js';
+import { sortInventory, type Artifact, type InventoryItem } from '../artifacts/artifact.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
 import { compareText } from '../order.js';
 import { FACET_BUILDERS } from './builders/index.js';
@@ -32,6 +32,6 @@ export function buildModel(input: ModelInput): MeshModel {
   }
   const facets = built as ModelFacets;
   const bundle = bundleFacts({ ...input, artifacts }, facets);
-  const collection = collectionOf(input.manifest, input.stderrByPath ?? new Map(), input.inventory);
+  const collection = collectionOf(input.manifest, input.stderrByPath ?? new Map(), sortInventory(input.inventory));
   return { bundle, collection, facets, provided, view: viewCache(facets, bundle) };
 }

@@ -32,6 +32,7 @@ export function renderMarkdown(report: Report): string {
   }
 
   out.push(...notChecked(report), '');
+  if (report.suppressed && report.suppressed.length > 0) out.push(...suppressedSection(report.suppressed), '');
   if (!leadWithFailures && (report.collectionFailures.length > 0 || report.collectionSkipped.length > 0)) out.push(...collectionFailures(report), '');
   out.push(...inventory(report));
   if (report.warnings.length > 0) out.push('', '## Reader warnings', '', ...report.warnings.map((w) => `- ${mdText(w)}`));
@@ -124,6 +125,12 @@ function notChecked(report: Report): string[] {
     const commands = n.collect.length > 0 ? n.collect.map((c) => mdCode(c, true)).join('<br>') : '—';
     out.push(`| ${n.ruleId} ${mdText(n.title)} | ${mdText(n.reason)} | ${commands} |`);
   }
+  return out;
+}
+
+function suppressedSection(suppressed: NonNullable<Report['suppressed']>): string[] {
+  const out = ['## Suppressed', '', 'Findings already discussed, left out of the counts above:', '', '| rule | finding | fingerprint | why |', '|---|---|---|---|'];
+  for (const s of suppressed) out.push(`| ${s.ruleId} | ${mdText(s.title)} | ${mdCode(s.fingerprint)} | ${mdText(s.reason)} |`);
   return out;
 }
 

@@ -43,6 +43,7 @@ function collectCommands(ids: InputId[], istioNamespace: string): string[] {
  */
 export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: InputTrace): RuleRun {
   const findings: Finding[] = [];
+  const fingerprints = new Set<string>();
   const notChecked: NotChecked[] = [];
   const checked: string[] = [];
   for (const rule of rules) {
@@ -61,7 +62,7 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: In
       report(input) {
         findings.push({
           ruleId: rule.id,
-          fingerprint: fingerprintOf(rule.id, input.subject, input.key),
+          fingerprint: uniqueFingerprint(fingerprints, rule.id, input.subject, input.key),
           step: rule.step,
           severity: input.severity ?? rule.severity,
           title: input.title,
@@ -82,6 +83,17 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: In
     else checked.push(rule.id);
   }
   return { findings: findings.sort(compareFindings), notChecked, checked };
+}
+
+/**
+ * A finding's fingerprint, unique in the run: the same problem reported twice (two copies of one
+ * log, two `kubectl top` files) gets a deterministic second identity instead of colliding.
+ */
+function uniqueFingerprint(seen: Set<string>, ruleId: string, subject: Subject, key = ''): string {
+  let fingerprint = fingerprintOf(ruleId, subject, key);
+  for (let n = 2; seen.has(fingerprint); n++) fingerprint = fingerprintOf(ruleId, subject, `${key}\n#${n}`);
+  seen.add(fingerprint);
+  return fingerprint;
 }
 
 /** Called with each input (facet or view) a rule reads: the meta-tests check that declared means read. */

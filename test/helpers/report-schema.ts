@@ -16,9 +16,13 @@ export function reportSchemaErrors(report: unknown): string[] {
 function closed(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closed);
   if (!schema || typeof schema !== 'object') return schema;
-  const entries = Object.entries(schema as Record<string, unknown>).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v)]);
+  // `if`/`then` only add conditions on declared properties: closing them would change what they test.
+  const entries = Object.entries(schema as Record<string, unknown>).map(([k, v]) => [
+    k,
+    k === 'if' || k === 'then' ? v : k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v),
+  ]);
   const out = Object.fromEntries(entries) as Record<string, unknown>;
-  if (out.properties && out.additionalProperties === undefined && out.if === undefined) out.additionalProperties = false;
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
 const validateClosed = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(closed({ ...reportSchema, $id: 'report-closed' }) as object);

@@ -11,3 +11,21 @@ describe('facet builders', () => {
     });
   });
 });
+
+describe('views', () => {
+  it('build from the facets they declare only', async () => {
+    const { VIEWS, viewCache } = await import('../../src/model/views/index.js');
+    const { analyzeBundle } = await import('../../src/pipeline.js');
+    const { join } = await import('node:path');
+    const { model } = await analyzeBundle(join(import.meta.dirname, '..', '..', 'samples', 'control-plane-failure'));
+    for (const id of Object.keys(VIEWS) as Array<keyof typeof VIEWS>) expect(() => model.view(id)).not.toThrow();
+    const leaky = { ...VIEWS.routing, build: (facets: typeof model.facets) => ({ n: facets['kubectl.pods'].length }) };
+    const original = VIEWS.routing;
+    (VIEWS as Record<string, unknown>).routing = leaky;
+    try {
+      expect(() => viewCache(model.facets, model.bundle)('routing')).toThrow('view routing read facet "kubectl.pods" that it does not declare');
+    } finally {
+      (VIEWS as Record<string, unknown>).routing = original;
+    }
+  });
+});

@@ -118,9 +118,11 @@ export class EntryIngest implements EntrySink {
     this.phase = { name: 'reading', recognition, sink: opened };
   }
 
-  private finishRead({ kind, data, validate }: SinkResult, recognition: Recognition): void {
+  private finishRead(result: SinkResult, recognition: Recognition): void {
+    const { kind, data, validate } = result;
     const violation = firstViolation(kind, validate);
     if (violation) {
+      result.release?.();
       const at = violation.line ? ` (line ${violation.line})` : '';
       this.record({
         status: 'invalid',
@@ -135,6 +137,7 @@ export class EntryIngest implements EntrySink {
     if (kind === manifestKind) {
       const refused = this.target.adoptManifest(data as Manifest, this.info.path);
       if (refused) {
+        result.release?.();
         this.record({ status: 'invalid', kind: kind.id, recognisedBy: recognition.by, reason: refused });
         return;
       }

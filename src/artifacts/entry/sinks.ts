@@ -20,10 +20,18 @@ export function documentSink(kind: DocumentKind, context: SinkContext): Artifact
     write: (chunk) => chunks.push(chunk),
     end() {
       const text = stripBom(Buffer.concat(chunks).toString(context.encoding));
-      const parsed = kind.parse(text, context.entry);
+      chunks.length = 0;
+      const release = () => context.budget.release(size);
+      let parsed;
+      try {
+        parsed = kind.parse(text, context.entry);
+      } catch (error) {
+        release(); // an unreadable document is not kept
+        throw error;
+      }
       // Only a content guess may be corrected; a kind the manifest or the path declared is held to.
       const other = context.recognisedBy === 'content' ? kind.reclassify?.(parsed.data) : undefined;
-      return other ? { kind: other.kind, data: other.parsed.data, validate: other.parsed.validate } : { kind, data: parsed.data, validate: parsed.validate };
+      return other ? { kind: other.kind, data: other.parsed.data, validate: other.parsed.validate, release } : { kind, data: parsed.data, validate: parsed.validate, release };
     },
   };
 }

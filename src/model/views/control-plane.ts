@@ -27,7 +27,8 @@ export interface ControlPlaneView {
   /** `kubectl top` rows of istiod's discovery container, or of its pod when top ran without `--containers`. */
   memoryRows: TopRecord[];
   pod(namespace: string, name: string): PodRecord | undefined;
-  memory(namespace: string, name: string): IstiodMemory;
+  /** Its discovery container's memory; `row` is the `kubectl top` row to take the use from (else the first of that pod). */
+  memory(namespace: string, name: string, row?: TopRecord): IstiodMemory;
 }
 
 export const controlPlaneView = defineView({
@@ -43,7 +44,7 @@ export const controlPlaneView = defineView({
       istiods,
       memoryRows,
       pod,
-      memory: (namespace, name) => memoryOf(namespace, name, pod(namespace, name), memoryRows),
+      memory: (namespace, name, row) => memoryOf(namespace, name, pod(namespace, name), row ? [row] : memoryRows),
     };
   },
 });

@@ -35,18 +35,21 @@ export const proxiesView = defineView({
 });
 
 /**
- * A proxy listed twice counts once, as in the header: the first listing (by path) is kept. A proxy
- * holds one xDS connection, so two istiods for one id are two snapshots, not two proxies.
+ * A proxy listed twice counts once, as in the header. A proxy holds one xDS connection, so two
+ * istiods for one id are two snapshots; the worse one is kept (STALE over NOT SENT over synced),
+ * so a STALE proxy is never hidden by a healthy listing elsewhere; ties keep the first by path.
  */
 function uniqueRows(sources: readonly ProxySyncSource[]): SyncRow[] {
-  const seen = new Set<string>();
-  const rows: SyncRow[] = [];
+  const byId = new Map<string, SyncRow>();
   for (const source of sources) {
     for (const row of source.proxies) {
-      if (seen.has(row.id)) continue;
-      seen.add(row.id);
-      rows.push({ row, path: source.path });
+      const kept = byId.get(row.id);
+      if (!kept || trouble(row) > trouble(kept.row)) byId.set(row.id, { row, path: source.path });
     }
   }
-  return rows;
+  return [...byId.values()];
+}
+
+function trouble(row: SyncRow['row']): number {
+  return row.statuses.some((s) => s.status === 'STALE') ? 2 : row.statuses.some((s) => s.status === 'NOT SENT') ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { PodRecord } from '../../model/facets.js';
+import type { ControlPlaneView } from '../../model/views/control-plane.js';
 import type { SyncRow } from '../../model/views/proxies.js';
 import { isServing } from '../../model/pods.js';
 import { istiodHealth } from './istiod-health.js';
@@ -51,7 +52,7 @@ export const cp001 = defineRule({
       const remediation = fixGivenControlPlane(inputs.controlPlane.istiods, istiod);
       context.report({
         severity: 'critical',
-        subject: istiodSubject(istiod, proxies, context.bundle.istioNamespace),
+        subject: istiodSubject(istiod, proxies, inputs.controlPlane),
         key: 'stale',
         title: `${plural(proxies.length, 'proxy', 'proxies')} STALE on ${istiod ?? 'istiod'} (${percent(proxies.length, total)} of the mesh)`,
         evidence: evidenceFor(proxies, 'STALE'),
@@ -72,7 +73,7 @@ export const cp001 = defineRule({
       const severity: Severity = proxies.length * 2 > total ? 'critical' : 'high';
       context.report({
         severity,
-        subject: istiodSubject(istiod, proxies, context.bundle.istioNamespace),
+        subject: istiodSubject(istiod, proxies, inputs.controlPlane),
         key: 'not-sent',
         title: `${plural(proxies.length, 'proxy', 'proxies')} never sent CDS/LDS by ${istiod ?? 'istiod'}`,
         evidence: evidenceFor(proxies, 'NOT SENT'),
@@ -124,8 +125,10 @@ function byIstiod(rows: SyncRow[]): Array<[string | undefined, SyncRow[]]> {
   return [...groups].sort(([a], [b]) => compareText(a, b)).map(([key, entries]) => [key || undefined, entries]);
 }
 
-function istiodSubject(istiod: string | undefined, rows: SyncRow[], istioNamespace: string) {
-  const namespace = rows.find((r) => r.row.istiodNamespace)?.row.istiodNamespace ?? istioNamespace;
+/** The istiod as a pod: its namespace from the sync rows, else from its pod in the bundle, else the control plane's. */
+function istiodSubject(istiod: string | undefined, rows: SyncRow[], controlPlane: ControlPlaneView) {
+  const pods = controlPlane.istiods.filter((p) => p.name === istiod);
+  const namespace = rows.find((r) => r.row.istiodNamespace)?.row.istiodNamespace ?? (pods.length === 1 ? pods[0]!.namespace : controlPlane.namespace);
   return istiod ? { kind: 'Pod', namespace, name: istiod } : { kind: 'ControlPlane', name: 'istiod' };
 }
 

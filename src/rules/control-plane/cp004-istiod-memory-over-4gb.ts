@@ -38,7 +38,7 @@ export const cp004 = defineRule({
       // `kubectl top` without -A prints no namespace; build.ts fills it in only when the pod name is unambiguous.
       const namespace = row.namespace;
       const pod = namespace ? inputs.controlPlane.pod(namespace, row.pod) : undefined;
-      const memory = inputs.controlPlane.memory(namespace ?? context.bundle.istioNamespace, row.pod);
+      const memory = inputs.controlPlane.memory(namespace ?? context.bundle.istioNamespace, row.pod, row);
       const advice = memoryAdvice(memory);
       const used = `${Math.round(row.memoryBytes / MiB)} MiB`;
       const limitText =
