@@ -59,7 +59,7 @@ export const istiodLogKind = defineLineKind<LogSummary>({
   title: 'istiod (discovery) container log',
   mode: 'lines',
   schema: { ...logSummarySchema, $id: 'logs.istiod', title: 'Summary of an istiod discovery container log' },
-  collect: ['kubectl logs <istiod pod> -n istio-system -c discovery --tail=2000'],
+  collect: ['kubectl logs deploy/istiod -n istio-system -c discovery --tail=2000'],
   paths: [
     /(?:^|\/)logs\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/(?<container>discovery)(?:\.previous)?\.log$/,
     /(?:^|\/)istio\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/discovery\.log$/,

@@ -28,7 +28,7 @@ export const synczKind = defineDocumentKind<ProxySync>({
   title: 'istiod debug/syncz',
   mode: 'document',
   schema: { ...proxySyncSchema, $id: 'istiod.syncz', title: 'Proxy sync status from istiod debug/syncz' },
-  collect: ['kubectl exec <istiod pod> -n istio-system -c discovery -- pilot-discovery request GET /debug/syncz'],
+  collect: ['kubectl exec deploy/istiod -n istio-system -c discovery -- pilot-discovery request GET /debug/syncz'],
   paths: [/(?:^|\/)istio\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/debug\/syncz$/, /(?:^|\/)istiod\/(?<pod>[^/]+)\/syncz\.json$/, /(?:^|\/)debug\/syncz(?:\.json)?$/],
   sniff: (head) => /^\s*\[\s*\{/.test(head) && /"proxy"\s*:/.test(head) && /"(?:cluster|listener)_(?:sent|acked)"\s*:/.test(head),
   parse(text) {
