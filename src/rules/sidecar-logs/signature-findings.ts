@@ -15,7 +15,6 @@ export const SIGNATURE_SEVERITY = {
   /** Failing requests above this share of all make it critical. */
   criticalShare: 0.5,
 } as const;
-export const MIN_REQUESTS_FOR_SHARE = SIGNATURE_SEVERITY.minRequests;
 
 /** The threshold every log-signature rule states in its catalogue entry. */
 export const SIGNATURE_THRESHOLD = `any match; critical above ${SIGNATURE_SEVERITY.criticalShare * 100}% of requests (≥ ${SIGNATURE_SEVERITY.minRequests} requests)`;
