@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS, type BundleLimits } from './bundle/limits.js';
 import { BundleError } from './bundle/types.js';
 import { findingsStage, type FindingsOptions, type FindingsOutcome } from './findings/stage.js';
 import { buildModel } from './model/build.js';
-import { INPUT_IDS, type MeshModel } from './model/facets.js';
+import { isUsableInput, type MeshModel } from './model/facets.js';
 import { buildReport, type Report } from './report/report.js';
 import { RULES } from './rules/registry.js';
 import { runRules } from './rules/run.js';
@@ -64,5 +64,5 @@ export async function validateBundle(source: string, options: AnalyzeOptions = {
 
 /** An entry a rule can read (not only the manifest and the collector's stderr files). */
 export function hasUsableInput(inventory: readonly InventoryItem[]): boolean {
-  return inventory.some((item) => item.status === 'used' && item.kind !== undefined && (INPUT_IDS as readonly string[]).includes(item.kind));
+  return inventory.some(isUsableInput);
 }

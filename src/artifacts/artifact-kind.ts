@@ -100,7 +100,6 @@ export interface SinkRefusal {
 
 /** A kind read whole, then parsed and validated (JSON, YAML, text tables). */
 export interface DocumentKind<T = unknown> extends KindBase {
-  mode: 'document';
   parse(text: string, context: EntryContext): ParsedDocument<T>;
   /**
    * When content sniffing chose this kind from the file's head, the whole parse may show it is
@@ -117,7 +116,6 @@ export interface ParsedDocument<T> {
 
 /** A kind scanned line by line as it streams (logs): never held in memory whole. */
 export interface LineKind<T = unknown> extends KindBase {
-  mode: 'lines';
   createScanner(context: EntryContext): LineScanner<T>;
 }
 

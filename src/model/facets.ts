@@ -77,6 +77,15 @@ export interface ModelFacets {
 
 export type InputId = keyof ModelFacets;
 
+export function isInputId(kind: string): kind is InputId {
+  return (INPUT_IDS as readonly string[]).includes(kind);
+}
+
+/** An inventory entry a rule can read: used, and not the bundle's own bookkeeping (manifest, stderr). */
+export function isUsableInput(item: { status: string; kind?: string }): boolean {
+  return item.status === 'used' && item.kind !== undefined && isInputId(item.kind);
+}
+
 /** Every artifact kind the rules can read: all of them but what describes the bundle itself. */
 const BOOKKEEPING = new Set<ArtifactId>(['bundle.manifest', 'collector.stderr', 'bugReport.clusterContext', 'bugReport.versions']);
 export const INPUT_IDS: readonly InputId[] = ARTIFACT_IDS.filter((id): id is InputId => !BOOKKEEPING.has(id));

@@ -6,7 +6,7 @@ import type { Manifest } from '../artifacts/manifest/schema.js';
 import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
 import type { CollectionFailure } from '../model/collection.js';
-import { INPUT_IDS, type InputId, type MeshModel } from '../model/facets.js';
+import { isUsableInput, type MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, STEPS, type AnyRule, type Finding, type Severity, type Step } from '../rules/rule.js';
 import { catalogueOf, type RulesCatalogue } from './catalogue.js';
@@ -139,14 +139,11 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     inventory: sortedInventory,
     inventorySummary,
     rulesChecked: run.checked,
-    facts: { ...facts(model), inputsUsed: sortedInventory.filter((i) => i.status === 'used' && i.kind !== undefined && isInputId(i.kind)).length },
+    facts: { ...facts(model), inputsUsed: sortedInventory.filter(isUsableInput).length },
     warnings,
   };
 }
 
-function isInputId(kind: string): kind is InputId {
-  return (INPUT_IDS as readonly string[]).includes(kind);
-}
 
 function sectionsOf(rules: readonly AnyRule[], run: RuleRun, ordered: readonly Finding[]): ReportSection[] {
   return (Object.keys(STEPS) as Step[]).map((step) => {

@@ -84,7 +84,6 @@ function detectFormat(text: string): 'text' | 'json' | 'yaml' {
 export const analyzeKind = defineDocumentKind<AnalyzeData>({
   id: 'istioctl.analyze',
   title: 'istioctl analyze',
-  mode: 'document',
   schema: analyzeSchema,
   collect: ['istioctl analyze -A -o json'],
   // istioctl/cmd/sysexits.go: 79 = analyzers found issues at or above --failure-threshold.

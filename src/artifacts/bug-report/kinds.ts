@@ -21,7 +21,6 @@ export type ClusterContext = FromSchema<typeof clusterContextSchema>;
 export const clusterContextKind = defineDocumentKind<ClusterContext>({
   id: 'bugReport.clusterContext',
   title: 'istioctl bug-report cluster context',
-  mode: 'document',
   schema: clusterContextSchema,
   collect: ['kubectl config current-context'],
   paths: [/(?:^|\/)cluster\/cluster-context$/],
@@ -62,7 +61,6 @@ const PROXY_VERSIONS = /^Revision [^:]*: Versions \{([^}]*)\}/;
 export const versionsKind = defineDocumentKind<BugReportVersions>({
   id: 'bugReport.versions',
   title: 'istioctl bug-report versions',
-  mode: 'document',
   schema: versionsSchema,
   collect: ['istioctl version'],
   paths: [/^(?:bug-report\/)?versions$/],

@@ -52,7 +52,6 @@ function resourcesDocument(objects: LocatedObject[]): ParsedDocument<LocatedReso
 export const podsKind = defineDocumentKind<LocatedPod[]>({
   id: 'kubectl.pods',
   title: 'Pods (kubectl get pods -o json)',
-  mode: 'document',
   schema: podSchema,
   collect: ['kubectl get pods -n istio-system -o json', 'kubectl get pods -n <namespace> -o json'],
   paths: [/(?:^|\/)kubernetes\/pods(?:\/(?<namespace>[^/]+))?\.(?:json|ya?ml)$/, /(?:^|\/)cluster\/pods$/],
@@ -73,7 +72,6 @@ export const podsKind = defineDocumentKind<LocatedPod[]>({
 export const resourcesKind = defineDocumentKind<LocatedResource[]>({
   id: 'k8s.resources',
   title: 'Kubernetes and Istio resources (kubectl get -o json|yaml)',
-  mode: 'document',
   schema: resourceSchema,
   collect: [
     'kubectl get virtualservices,destinationrules,gateways,serviceentries,sidecars,peerauthentications,authorizationpolicies -A -o json',

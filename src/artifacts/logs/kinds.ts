@@ -41,7 +41,6 @@ export function sniffIstiodLog(head: string): boolean {
 export const proxyLogKind = defineLineKind<LogSummary>({
   id: 'logs.proxy',
   title: 'istio-proxy container log',
-  mode: 'lines',
   schema: { ...logSummarySchema, $id: 'logs.proxy', title: 'Summary of an istio-proxy container log' },
   collect: ['kubectl logs <pod> -n <namespace> -c istio-proxy --tail=2000'],
   paths: [
@@ -57,7 +56,6 @@ export const proxyLogKind = defineLineKind<LogSummary>({
 export const istiodLogKind = defineLineKind<LogSummary>({
   id: 'logs.istiod',
   title: 'istiod (discovery) container log',
-  mode: 'lines',
   schema: { ...logSummarySchema, $id: 'logs.istiod', title: 'Summary of an istiod discovery container log' },
   collect: ['kubectl logs deploy/istiod -n istio-system -c discovery --tail=2000'],
   paths: [

@@ -6,7 +6,6 @@ import { manifestSchema, type Manifest } from './schema.js';
 export const manifestKind = defineDocumentKind<Manifest>({
   id: 'bundle.manifest',
   title: 'bundle manifest',
-  mode: 'document',
   schema: manifestSchema,
   collect: ['sh collector/collect.sh'],
   paths: [/^(?:[^/]+\/)?manifest\.json$/],
@@ -37,7 +36,6 @@ const stderrSchema = {
 export const stderrKind = defineDocumentKind<StderrText>({
   id: 'collector.stderr',
   title: 'collector command stderr',
-  mode: 'document',
   schema: stderrSchema,
   collect: ['sh collector/collect.sh'],
   paths: [/\.stderr$/],

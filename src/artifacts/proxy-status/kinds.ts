@@ -10,7 +10,6 @@ const CLIENT_CONFIG = 'type.googleapis.com/envoy.service.status.v3.ClientConfig'
 export const proxyStatusKind = defineDocumentKind<ProxySync>({
   id: 'istioctl.proxyStatus',
   title: 'istioctl proxy-status',
-  mode: 'document',
   schema: proxySyncSchema,
   collect: ['istioctl proxy-status --verbosity 1   # istioctl ≥ 1.27 hides per-type status without it'],
   paths: [/(?:^|\/)proxy-status(?:\.(?:txt|json|out))?$/],
@@ -26,7 +25,6 @@ export const proxyStatusKind = defineDocumentKind<ProxySync>({
 export const synczKind = defineDocumentKind<ProxySync>({
   id: 'istiod.syncz',
   title: 'istiod debug/syncz',
-  mode: 'document',
   schema: { ...proxySyncSchema, $id: 'istiod.syncz', title: 'Proxy sync status from istiod debug/syncz' },
   collect: ['kubectl exec deploy/istiod -n istio-system -c discovery -- pilot-discovery request GET /debug/syncz'],
   paths: [/(?:^|\/)istio\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/debug\/syncz$/, /(?:^|\/)istiod\/(?<pod>[^/]+)\/syncz\.json$/, /(?:^|\/)debug\/syncz(?:\.json)?$/],

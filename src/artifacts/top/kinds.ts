@@ -57,7 +57,6 @@ export function parseTop(text: string, namespace?: string): TopData {
 export const topKind = defineDocumentKind<TopData>({
   id: 'kubectl.top',
   title: 'kubectl top pod --containers',
-  mode: 'document',
   schema: topSchema,
   collect: ['kubectl top pod -n istio-system --containers'],
   paths: [/(?:^|\/)kubernetes\/top(?:\/(?<namespace>[^/]+))?\.txt$/, /(?:^|\/)top(?:-pods?)?(?:-(?<namespace>[a-z0-9-]+))?\.txt$/],
