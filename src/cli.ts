@@ -139,11 +139,8 @@ export async function main(argv: string[]): Promise<number> {
         });
         const output = outputArgument(args.output);
         const format = args.format ?? (output || !process.stdout.isTTY ? 'md' : 'table');
-        const terminal = process.stdout.isTTY && !output;
-        const style = {
-          color: !output && wantsColor(process.env, process.stdout.isTTY === true),
-          ...(terminal && !args.wide && process.stdout.columns ? { width: process.stdout.columns } : {}),
-        };
+        const width = output || args.wide ? undefined : terminalWidth();
+        const style = { color: !output && wantsColor(process.env, process.stdout.isTTY === true), ...(width ? { width } : {}) };
         const text = RENDERERS[format].render(report, { terminal: style });
         await emit(text, output);
         if (outcome.failed) exitCode = EXIT.findings;

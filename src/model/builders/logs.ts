@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { ofKind, type Artifact } from '../../artifacts/artifact.js';
 import type { LogPart } from '../../artifacts/logs/schema.js';
 import type { LogRecord, PodRecord } from '../facets.js';
-import { builtFacet, defineBuilder } from './types.js';
+import { builtFacet, defineBuilder, namespaceByPodName } from './types.js';
 
 export const proxyLogsBuilder = defineBuilder({
   facet: 'logs.proxy',
@@ -33,7 +33,7 @@ function logRecords(artifact: Artifact<'logs.proxy' | 'logs.istiod'>, pods: read
   }
   for (const source of sources ?? []) {
     const namespace =
-      (source.summary.proxy?.pod === source.pod ? source.summary.proxy.namespace : undefined) ?? uniqueNamespace(pods, source.pod) ?? artifact.context.namespace;
+      (source.summary.proxy?.pod === source.pod ? source.summary.proxy.namespace : undefined) ?? namespaceByPodName(pods)(source.pod) ?? artifact.context.namespace;
     records.push({ ...base, ...(namespace ? { namespace } : {}), pod: source.pod, container: source.container, identifiedBy: 'prefix', summary: source.summary });
   }
   return records;
@@ -50,7 +50,7 @@ function ownIdentity(artifact: Artifact<'logs.proxy' | 'logs.istiod'>, summary: 
   const { namespace, pod, container = defaultContainer } = artifact.context;
   const claimed = summary.proxy;
   if (pod) {
-    const ns = namespace ?? (claimed?.pod === pod ? claimed.namespace : undefined) ?? uniqueNamespace(pods, pod);
+    const ns = namespace ?? (claimed?.pod === pod ? claimed.namespace : undefined) ?? namespaceByPodName(pods)(pod);
     return { ...(ns ? { namespace: ns } : {}), pod, container, identifiedBy: artifact.recognisedBy === 'manifest' ? 'manifest' : 'path' };
   }
   if (claimed) return { namespace: claimed.namespace, pod: claimed.pod, container, identifiedBy: 'proxy-id' };
@@ -60,17 +60,13 @@ function ownIdentity(artifact: Artifact<'logs.proxy' | 'logs.istiod'>, summary: 
   if (match.length === 1) return { namespace: match[0]!.namespace, pod: match[0]!.name, container, identifiedBy: 'pod-ip' };
   const named = podFromFileName(basename(artifact.path), pods);
   if (named) {
-    const ns = uniqueNamespace(pods, named.pod);
+    const ns = namespaceByPodName(pods)(named.pod);
     return { ...(ns ? { namespace: ns } : {}), pod: named.pod, container: named.container ?? container, identifiedBy: 'file-name' };
   }
   return { container, identifiedBy: 'unknown' };
 }
 
 /** The namespace of the one pod of that name in the bundle, if there is exactly one. */
-function uniqueNamespace(pods: readonly PodRecord[], name: string): string | undefined {
-  const namespaces = new Set(pods.filter((p) => p.name === name).map((p) => p.namespace));
-  return namespaces.size === 1 ? [...namespaces][0] : undefined;
-}
 
 /** `<pod>.istio-proxy.log`, `<pod>-istio-proxy.log`, `<pod>_discovery.txt`, `<pod>.log`. */
 const FILE_NAME = /^(.+?)(?:[._-](istio-proxy|discovery))?(?:\.previous)?\.(?:log|txt)$/;

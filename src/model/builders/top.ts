@@ -1,23 +1,18 @@
 import { ofKind } from '../../artifacts/artifact.js';
 import type { TopRecord } from '../facets.js';
-import { builtFacet, defineBuilder } from './types.js';
+import { builtFacet, defineBuilder, namespaceByPodName } from './types.js';
 
 /** `kubectl top` rows; without `-A` it prints no namespace: taken from the pod of that name when only one has it. */
 export const topBuilder = defineBuilder({
   facet: 'kubectl.top',
   uses: ['kubectl.pods'],
   build(artifacts, built) {
-    const namespacesByPod = new Map<string, Set<string>>();
-    for (const pod of builtFacet(built, 'kubectl.pods')) {
-      const set = namespacesByPod.get(pod.name) ?? new Set();
-      set.add(pod.namespace);
-      namespacesByPod.set(pod.name, set);
-    }
+    const namespaceOf = namespaceByPodName(builtFacet(built, 'kubectl.pods'));
     const rows: TopRecord[] = [];
     for (const artifact of ofKind(artifacts, 'kubectl.top')) {
       for (const row of artifact.data.rows) {
-        const candidates = row.namespace ? undefined : namespacesByPod.get(row.pod);
-        rows.push({ ...row, ...(candidates?.size === 1 ? { namespace: [...candidates][0]! } : {}), path: artifact.path });
+        const namespace = row.namespace ? undefined : namespaceOf(row.pod);
+        rows.push({ ...row, ...(namespace ? { namespace } : {}), path: artifact.path });
       }
     }
     return rows;

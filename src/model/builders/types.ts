@@ -1,5 +1,5 @@
 import type { Artifact } from '../../artifacts/artifact.js';
-import type { InputId, ModelFacets, Source } from '../facets.js';
+import type { InputId, ModelFacets, PodRecord, Source } from '../facets.js';
 
 /**
  * Builds one facet of the model from the artifacts (in path order). A builder may join with the
@@ -25,6 +25,19 @@ export function builtFacet<F extends InputId>(built: Readonly<Partial<ModelFacet
   const value = built[facet];
   if (!value) throw new Error(`facet ${facet} is used before it is built (check the order of FACET_BUILDERS)`);
   return value;
+}
+
+/**
+ * Looks up the namespace of the one pod of a name in the bundle (undefined when no namespace or
+ * several have a pod of that name): how a name without a namespace is placed.
+ */
+export function namespaceByPodName(pods: readonly PodRecord[]): (name: string) => string | undefined {
+  const byName = new Map<string, Set<string>>();
+  for (const pod of pods) byName.set(pod.name, (byName.get(pod.name) ?? new Set()).add(pod.namespace));
+  return (name) => {
+    const namespaces = byName.get(name);
+    return namespaces?.size === 1 ? [...namespaces][0] : undefined;
+  };
 }
 
 export function source(path: string, pointer?: string, line?: number): Source {
