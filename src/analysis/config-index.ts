@@ -23,6 +23,7 @@ const KIND_GROUPS = {
   Namespace: '',
   ConfigMap: '',
   Deployment: 'apps',
+  Node: '',
 } as const;
 export type ConfigKind = keyof typeof KIND_GROUPS;
 

@@ -53,7 +53,7 @@ export function serviceOfFqdn(host: string, domain = DEFAULT_CLUSTER_DOMAIN): { 
  * unless the mesh config says otherwise.
  */
 export function exportScopes(exportTo: readonly string[], ownNamespace: string, meshDefault: readonly string[] = [EXPORT_TO_ALL]): string[] {
-  const list = exportTo.length > 0 ? exportTo : meshDefault;
+  const list = exportTo.length > 0 ? exportTo : meshDefault.length > 0 ? meshDefault : [EXPORT_TO_ALL];
   if (list.includes(EXPORT_TO_ALL)) return [EXPORT_TO_ALL];
   return [...new Set(list.map((ns) => (ns === EXPORT_TO_OWN_NAMESPACE ? ownNamespace : ns)))];
 }

@@ -16,6 +16,7 @@ export const ISTIO_CODES = {
   IST0130: { name: 'VirtualServiceUnreachableRule', level: 'Warning' },
   IST0131: { name: 'VirtualServiceIneffectiveMatch', level: 'Info' },
   IST0132: { name: 'VirtualServiceHostNotFoundInGateway', level: 'Warning' },
+  IST0140: { name: 'IngressRouteRulesNotAffected', level: 'Warning' },
   IST0145: { name: 'ConflictingGateways', level: 'Error' },
   IST0148: { name: 'NamespaceInjectionEnabledByDefault', level: 'Info' },
   IST0162: { name: 'GatewayPortNotDefinedOnService', level: 'Warning' },

@@ -1,4 +1,11 @@
 import type { OfflineAnalyzer } from '../analyzer.js';
+import { injectionAnalyzer } from './injection.js';
+import { conflictingMeshHostsAnalyzer } from './virtualservice-conflicting-mesh-hosts.js';
+import { destinationHostAnalyzer } from './virtualservice-destination-hosts.js';
+import { destinationRuleSubsetAnalyzer } from './virtualservice-destination-rules.js';
+import { gatewayReferenceAnalyzer } from './virtualservice-gateways.js';
 
 /** Every offline analyzer, in Istio's Metadata-name order. */
-export const OFFLINE_ANALYZERS: readonly OfflineAnalyzer[] = [];
+export const OFFLINE_ANALYZERS: readonly OfflineAnalyzer[] = [
+  injectionAnalyzer,
+  conflictingMeshHostsAnalyzer, destinationHostAnalyzer, destinationRuleSubsetAnalyzer, gatewayReferenceAnalyzer];

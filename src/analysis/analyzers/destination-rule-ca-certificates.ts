@@ -1,0 +1,78 @@
+import type { ResourceRecord } from '../../model/facets.js';
+import { defineAnalyzer } from '../analyzer.js';
+import { originName, type IstioMessage } from '../messages.js';
+import { asArray, asNumber, asRecord, asString } from '../object-access.js';
+
+type Message = Omit<IstioMessage, 'analyzer'>;
+
+/**
+ * TLS origination without server certificate verification (Istio's
+ * `destinationrule.CaCertificateAnalyzer`): a DestinationRule whose `tls.mode` is SIMPLE or MUTUAL
+ * and that sets no `caCertificates`, at the rule level (IST0128) or in a port-level setting (IST0129).
+ * Envoy then accepts any certificate the server presents. DISABLE needs no CA, and ISTIO_MUTUAL uses
+ * the mesh's own CA. A `credentialName` only counts as a CA source when the rule also has a
+ * `workloadSelector` (istio.io ClientTLSSettings: the secret is read for the selected workloads,
+ * typically a gateway), so without one the warning stands. Subset-level traffic policies are not
+ * checked, as in Istio.
+ */
+export const caCertificatesAnalyzer = defineAnalyzer({
+  name: 'destinationrule.CaCertificateAnalyzer',
+  codes: ['IST0128', 'IST0129'],
+  analyze(index) {
+    const messages: Message[] = [];
+    for (const dr of index.ofKind('DestinationRule')) {
+      const spec = asRecord(dr.object.spec);
+      const host = asString(spec?.host) ?? '';
+      const hasWorkloadSelector = asRecord(spec?.workloadSelector) !== undefined;
+      const policy = asRecord(spec?.trafficPolicy);
+      const where = originName('DestinationRule', index.namespaceOf(dr) || undefined, dr.object.metadata.name);
+
+      const ruleMode = unverifiedTlsMode(asRecord(policy?.tls), hasWorkloadSelector);
+      if (ruleMode) messages.push(destinationLevel(dr, where, ruleMode, host));
+
+      asArray(policy?.portLevelSettings).forEach((setting, i) => {
+        const portSetting = asRecord(setting);
+        const mode = unverifiedTlsMode(asRecord(portSetting?.tls), hasWorkloadSelector);
+        if (mode) messages.push(portLevel(dr, where, mode, host, i, asNumber(asRecord(portSetting?.port)?.number)));
+      });
+    }
+    return messages;
+  },
+});
+
+/** The protobuf enum of `ClientTLSSettings.mode`, which YAML may give by name or by number. */
+const TLS_MODES = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'] as const;
+
+/** SIMPLE or MUTUAL when these TLS settings leave the server's certificate unverified. */
+function unverifiedTlsMode(tls: Record<string, unknown> | undefined, hasWorkloadSelector: boolean): 'SIMPLE' | 'MUTUAL' | undefined {
+  const mode = tlsMode(tls?.mode);
+  if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return undefined;
+  if (asString(tls?.caCertificates)) return undefined;
+  if (asString(tls?.credentialName) && hasWorkloadSelector) return undefined;
+  return mode;
+}
+
+function tlsMode(value: unknown): (typeof TLS_MODES)[number] | undefined {
+  if (typeof value === 'number') return TLS_MODES[value];
+  return TLS_MODES.find((m) => m === value);
+}
+
+function destinationLevel(dr: ResourceRecord, where: string, mode: string, host: string): Message {
+  return {
+    code: 'IST0128',
+    resource: dr,
+    field: '/spec/trafficPolicy/tls/mode',
+    text: `${where} sets TLS mode ${mode} for host \`${host}\` without caCertificates, so the server's certificate is not verified.`,
+    details: { mode, host },
+  };
+}
+
+function portLevel(dr: ResourceRecord, where: string, mode: string, host: string, settingIndex: number, port: number | undefined): Message {
+  return {
+    code: 'IST0129',
+    resource: dr,
+    field: `/spec/trafficPolicy/portLevelSettings/${settingIndex}/tls/mode`,
+    text: `${where} sets TLS mode ${mode} for host \`${host}\`${port !== undefined ? ` port ${port}` : ''} without caCertificates, so the server's certificate is not verified.`,
+    details: { mode, host, ...(port !== undefined ? { port } : {}) },
+  };
+}
