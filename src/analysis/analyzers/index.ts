@@ -1,5 +1,6 @@
 import type { OfflineAnalyzer } from '../analyzer.js';
 import { injectionAnalyzer } from './injection.js';
+import { unreachableRulesAnalyzer } from './virtualservice-unreachable-rules.js';
 import { conflictingMeshHostsAnalyzer } from './virtualservice-conflicting-mesh-hosts.js';
 import { destinationHostAnalyzer } from './virtualservice-destination-hosts.js';
 import { destinationRuleSubsetAnalyzer } from './virtualservice-destination-rules.js';
@@ -8,4 +9,5 @@ import { gatewayReferenceAnalyzer } from './virtualservice-gateways.js';
 /** Every offline analyzer, in Istio's Metadata-name order. */
 export const OFFLINE_ANALYZERS: readonly OfflineAnalyzer[] = [
   injectionAnalyzer,
+  unreachableRulesAnalyzer,
   conflictingMeshHostsAnalyzer, destinationHostAnalyzer, destinationRuleSubsetAnalyzer, gatewayReferenceAnalyzer];
