@@ -1,4 +1,6 @@
 import type { OfflineAnalyzer } from '../analyzer.js';
+import { caCertificatesAnalyzer } from './destination-rule-ca-certificates.js';
+import { subsetSelectPodAnalyzer } from './destination-rule-subsets.js';
 import { injectionAnalyzer } from './injection.js';
 import { unreachableRulesAnalyzer } from './virtualservice-unreachable-rules.js';
 import { conflictingMeshHostsAnalyzer } from './virtualservice-conflicting-mesh-hosts.js';
@@ -8,6 +10,8 @@ import { gatewayReferenceAnalyzer } from './virtualservice-gateways.js';
 
 /** Every offline analyzer, in Istio's Metadata-name order. */
 export const OFFLINE_ANALYZERS: readonly OfflineAnalyzer[] = [
+  caCertificatesAnalyzer,
+  subsetSelectPodAnalyzer,
   injectionAnalyzer,
   unreachableRulesAnalyzer,
   conflictingMeshHostsAnalyzer, destinationHostAnalyzer, destinationRuleSubsetAnalyzer, gatewayReferenceAnalyzer];
