@@ -1,6 +1,8 @@
 import type { OfflineAnalyzer } from '../analyzer.js';
 import { caCertificatesAnalyzer } from './destination-rule-ca-certificates.js';
 import { subsetSelectPodAnalyzer } from './destination-rule-subsets.js';
+import { conflictingGatewaysAnalyzer } from './conflicting-gateways.js';
+import { gatewayPortAnalyzer } from './gateway-ports.js';
 import { injectionAnalyzer } from './injection.js';
 import { unreachableRulesAnalyzer } from './virtualservice-unreachable-rules.js';
 import { conflictingMeshHostsAnalyzer } from './virtualservice-conflicting-mesh-hosts.js';
@@ -12,6 +14,8 @@ import { gatewayReferenceAnalyzer } from './virtualservice-gateways.js';
 export const OFFLINE_ANALYZERS: readonly OfflineAnalyzer[] = [
   caCertificatesAnalyzer,
   subsetSelectPodAnalyzer,
+  conflictingGatewaysAnalyzer,
+  gatewayPortAnalyzer,
   injectionAnalyzer,
   unreachableRulesAnalyzer,
   conflictingMeshHostsAnalyzer, destinationHostAnalyzer, destinationRuleSubsetAnalyzer, gatewayReferenceAnalyzer];
