@@ -48,7 +48,7 @@ const EXPECTED: Record<string, Key[]> = {
     `CP004 critical Pod istio-system/${POD.istiodOk}`,
   ],
   'data-plane-503': [
-    'CFG001 critical VirtualService bookinfo/reviews',
+    'CFG003 critical VirtualService bookinfo/reviews',
     `LOG001 high Pod bookinfo/${POD.reviewsV2}`,
     `LOG002 high Pod bookinfo/${POD.productpage}`,
     `LOG005 critical Pod bookinfo/${POD.details}`,
@@ -156,8 +156,14 @@ describe('samples/ bundles', () => {
     const log005 = report.findings.find((f) => f.ruleId === 'LOG005')!;
     expect(log005.explanation).toContain('bookinfo/details-viewer');
     expect(log005.explanation).toContain('policy[none]');
-    const cfg001 = report.findings.filter((f) => f.ruleId === 'CFG001');
-    expect(cfg001).toHaveLength(1); // the same IST0101 captured as JSON and as text is reported once
+    // The missing subset, derived from the resources and reported by istioctl analyze (as JSON and as
+    // text): one finding, citing the VirtualService field and both imported messages, none from CFG001.
+    expect(report.findings.filter((f) => f.ruleId === 'CFG001')).toEqual([]);
+    const cfg003 = report.findings.filter((f) => f.ruleId === 'CFG003');
+    expect(cfg003).toHaveLength(1);
+    expect(cfg003[0]!.evidence.map((e) => e.path)).toEqual(expect.arrayContaining(['istio/resources/virtualservices.json', 'istio/analyze.json', 'istio/analyze.txt']));
+    expect(cfg003[0]!.evidence.find((e) => e.path === 'istio/resources/virtualservices.json')?.pointer).toMatch(/^\/items\/\d+\/spec\/http\/\d+\/route\/\d+\/destination\/subset$/);
+    expect(cfg003[0]!.yaml).toContain('name: v3');
   });
 });
 

@@ -1,4 +1,14 @@
 import { cfg001 } from './configuration/cfg001-istioctl-analyze-messages.js';
+import { cfg002 } from './configuration/cfg002-destination-host-not-found.js';
+import { cfg003 } from './configuration/cfg003-subset-not-defined.js';
+import { cfg004 } from './configuration/cfg004-gateway-reference.js';
+import { cfg005 } from './configuration/cfg005-workloads-outside-mesh.js';
+import { cfg006 } from './configuration/cfg006-no-route-near-miss.js';
+import { cfg007 } from './configuration/cfg007-conflicting-mesh-hosts.js';
+import { cfg008 } from './configuration/cfg008-ineffective-route-rules.js';
+import { cfg009 } from './configuration/cfg009-destination-rule-matches-nothing.js';
+import { cfg010 } from './configuration/cfg010-gateway-workload.js';
+import { cfg011 } from './configuration/cfg011-tls-origination-unverified.js';
 import { cp001 } from './control-plane/cp001-proxies-not-synced.js';
 import { cp003 } from './control-plane/cp003-istiod-not-healthy.js';
 import { cp004 } from './control-plane/cp004-istiod-memory-over-4gb.js';
@@ -10,7 +20,7 @@ import { log004 } from './sidecar-logs/log004-no-route-matched.js';
 import { log005 } from './sidecar-logs/log005-rbac-access-denied.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp003, cp004, cfg001, log001, log002, log003, log004, log005];
+export const RULES: readonly AnyRule[] = [cp001, cp003, cp004, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, log001, log002, log003, log004, log005];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

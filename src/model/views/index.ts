@@ -1,4 +1,5 @@
 import type { BundleFacts, ModelFacets } from '../facets.js';
+import { configurationView } from './configuration.js';
 import { controlPlaneView } from './control-plane.js';
 import { proxiesView } from './proxies.js';
 import { routingView } from './routing.js';
@@ -8,6 +9,7 @@ export const VIEWS: { readonly [V in ViewId]: ViewDefinition<V> } = {
   proxies: proxiesView,
   routing: routingView,
   controlPlane: controlPlaneView,
+  configuration: configurationView,
 };
 
 export const VIEW_IDS = Object.keys(VIEWS) as ViewId[];

@@ -1,4 +1,5 @@
 import type { BundleFacts, InputId, ModelFacets } from '../facets.js';
+import type { ConfigurationView } from './configuration.js';
 import type { ControlPlaneView } from './control-plane.js';
 import type { ProxiesView } from './proxies.js';
 import type { RoutingView } from './routing.js';
@@ -12,6 +13,7 @@ export interface ModelViews {
   proxies: ProxiesView;
   routing: RoutingView;
   controlPlane: ControlPlaneView;
+  configuration: ConfigurationView;
 }
 
 export type ViewId = keyof ModelViews;

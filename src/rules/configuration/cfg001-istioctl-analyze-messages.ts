@@ -6,6 +6,7 @@ import { ANALYZER_MESSAGES, analyzerDocs } from './analyzer-messages.js';
 import { namespaceRelevance, type NamespaceRelevance } from './namespace-relevance.js';
 import { compareText } from '../../order.js';
 import { shell } from '../shell.js';
+import { derivedOffline } from './offline-findings.js';
 
 /**
  * IST0101 breaks traffic now (a missing host or subset answers 503). IST0102 (NamespaceNotInjected)
@@ -27,11 +28,12 @@ export const cfg001 = defineRule({
   title: 'istioctl analyze reports configuration problems',
   severity: 'high',
   step: 'configuration',
-  inputs: { required: ['istioctl.analyze'], optional: ['k8s.resources', 'logs.proxy'] },
+  inputs: { required: ['istioctl.analyze'], optional: ['k8s.resources', 'kubectl.pods', 'logs.proxy'], views: ['configuration'] },
   description:
     'Every message of `istioctl analyze` (text, `-o json` or `-o yaml`) becomes a finding with its code, resource and text. IST0101 (referenced resource not found) ' +
     'is critical; other Errors are high, Warnings medium, Info low. IST0102 (namespace not injected, Info in istioctl) is low, and medium when the bundle shows the ' +
-    'namespace matters to the mesh: mesh proxies call its services, mesh-wide STRICT mTLS, or VirtualServices/DestinationRules for its hosts. The same message captured in several formats is reported once.',
+    'namespace matters to the mesh: mesh proxies call its services, mesh-wide STRICT mTLS, or VirtualServices/DestinationRules for its hosts. The same message captured in several formats is reported once. ' +
+    'A message that the offline configuration rules (CFG002–CFG011) derive from the resources in the bundle — same code, same resource — is reported there, citing both, and not again here.',
   rationale:
     'istioctl analyze runs Istio\'s own analyzers over the live configuration: a referenced host, subset or gateway that does not exist means the route is broken now, ' +
     'and a namespace without injection runs its pods outside the mesh.',
@@ -51,6 +53,7 @@ export const cfg001 = defineRule({
         const key = [message.cluster, message.code, message.origin?.kind, message.origin?.namespace, message.origin?.name, message.message].join('|');
         if (seen.has(key)) continue;
         seen.add(key);
+        if (derivedOffline(inputs.configuration, message.code, message.origin)) continue;
         const known = ANALYZER_MESSAGES[message.code];
         const origin = message.origin;
         const where = origin ? `${origin.kind} ${origin.namespace ? `${origin.namespace}/` : ''}${origin.name}` : 'the cluster';

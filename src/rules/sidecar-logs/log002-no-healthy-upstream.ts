@@ -35,7 +35,7 @@ export const log002 = defineRule({
     for (const match of signatureMatches(inputs['logs.proxy'], 'noHealthyUpstream')) {
       const top = match.hits.breakdown[0]?.key ?? '';
       const host = parseCluster(top)?.host;
-      const aggressive = host ? inputs.routing.destinationRulesFor(host).map(outlierSummary).find((s) => s !== undefined) : undefined;
+      const aggressive = host ? inputs.routing.destinationRulesFor(host, match.log.namespace).map(outlierSummary).find((s) => s !== undefined) : undefined;
       context.report({
         severity: match.severity,
         subject: match.subject,

@@ -1,0 +1,175 @@
+import { destinationHostAnalyzer } from '../../analysis/analyzers/virtualservice-destination-hosts.js';
+import { serviceOfFqdn, toFqdn } from '../../analysis/hosts.js';
+import type { IstioMessage } from '../../analysis/messages.js';
+import { nearestName } from '../../analysis/near-names.js';
+import { asRecord } from '../../analysis/object-access.js';
+import type { ConfigurationView } from '../../model/views/configuration.js';
+import { defineRule, type Severity } from '../rule.js';
+import {
+  analyzerDocsFor,
+  fieldEvidence,
+  fragmentYaml,
+  getCommand,
+  importedCounterparts,
+  istioCodeLabel,
+  resourceName,
+  sourcesSentence,
+  subjectOf,
+  valueAt,
+} from './offline-findings.js';
+
+/** A route to nowhere answers every request with 503; a broken mirror loses only the copies. */
+const SEVERITY_BY_REFERENCE: Record<string, Severity> = { host: 'critical', 'host:port': 'critical', 'mirror host': 'high' };
+
+export const cfg002 = defineRule({
+  id: 'CFG002',
+  slug: 'destination-host-not-found',
+  title: 'a VirtualService routes to a host no Service or ServiceEntry defines',
+  severity: 'critical',
+  step: 'configuration',
+  inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze'], views: ['configuration'] },
+  description:
+    'Resolves every route, mirror and port of every VirtualService as Istio does (istioctl analyze IST0101 host / mirror host / host:port, IST0112): a short host ' +
+    'resolves in the VirtualService\'s namespace, a name with a dot is taken as written, ServiceEntry hosts (wildcards included) count, and `exportTo` ' +
+    '(VirtualService, ServiceEntry, the Service annotation `networking.istio.io/exportTo`) limits who sees a host. Hosts are case-sensitive. A fault in a namespace ' +
+    'whose Services are not in the bundle is not reported (listed as not checked instead).',
+  rationale:
+    'A route whose destination does not exist, or names a port the service does not expose, has no cluster behind it: every request it matches fails with 503 ' +
+    '(`NR`/`UH`/`NC`). A missing mirror loses only the mirrored copies.',
+  remediation: 'Correct the destination host (or port) to the Service or ServiceEntry meant, or create it; the corrected fragment is in each finding.',
+  threshold: {
+    value: 'route or port to nowhere critical; mirror to nowhere high; several service ports and none chosen (IST0112) high',
+    source: 'rule catalogue CFG002; Istio analysis IST0101/IST0112; istio.io VirtualService Destination',
+  },
+  docs: ['https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination', 'https://istio.io/latest/docs/reference/config/analysis/ist0101/'],
+  check(inputs, context) {
+    const view = inputs.configuration;
+    const servicedNamespaces = new Set(view.index.ofKind('Service').map((s) => view.index.namespaceOf(s)));
+    const unknown = new Set<string>();
+    for (const message of view.from(destinationHostAnalyzer, ['IST0101', 'IST0112'])) {
+      const vsNamespace = view.index.namespaceOf(message.resource);
+      const targetNamespace = serviceOfFqdn(toFqdn(message.details.host ?? '', vsNamespace))?.namespace;
+      if (message.code === 'IST0101' && message.details.reference !== 'host:port' && targetNamespace && !servicedNamespaces.has(targetNamespace)) {
+        unknown.add(targetNamespace);
+        continue;
+      }
+      const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
+      const fix = correction(view, message);
+      context.report({
+        severity: message.code === 'IST0112' ? 'high' : (SEVERITY_BY_REFERENCE[message.details.reference ?? 'host'] ?? 'critical'),
+        subject: subjectOf(view, message.resource),
+        key: `${message.code} ${message.field ?? ''}`,
+        title: `${resourceName(view, message.resource)}: ${headline(message)} (${message.code})`,
+        evidence: [fieldEvidence(message), ...imported],
+        explanation: `${message.text} ${fix.why}${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(message)}.`,
+        remediation: fix.remediation,
+        ...(fix.yaml ? { yaml: fix.yaml } : {}),
+        commands: [getCommand(view, message.resource), 'kubectl get services,serviceentries.networking.istio.io -A'],
+        docs: [analyzerDocsFor(message), 'https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination'],
+      });
+    }
+    if (unknown.size > 0) {
+      const namespaces = [...unknown].sort();
+      context.notChecked(
+        `Route destinations into namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.map((n) => `\`${n}\``).join(', ')} could not be checked: the bundle has none of their Services.`,
+        namespaces.map((n) => `kubectl get services -n ${n} -o json`),
+      );
+    }
+  },
+});
+
+function headline(message: IstioMessage): string {
+  const host = message.details.host ?? '';
+  if (message.code === 'IST0112') return `route to \`${host}\` names no port of its several`;
+  if (message.details.reference === 'host:port') return `route to \`${host}\` port ${message.details.port} that the service does not expose`;
+  if (host === '') return 'a route with no destination host';
+  return `${message.details.reference === 'mirror host' ? 'mirror' : 'route'} to \`${host}\`, which does not exist`;
+}
+
+interface Correction {
+  why: string;
+  remediation: string;
+  yaml?: string;
+}
+
+function correction(view: ConfigurationView, message: IstioMessage): Correction {
+  const destinationPointer = message.field!.replace(/\/(?:host|port\/number)$/, '');
+  const destination = asRecord(valueAt(message.resource.object, destinationPointer)) ?? {};
+  const namespace = view.index.namespaceOf(message.resource);
+  const host = message.details.host ?? '';
+  if (message.code === 'IST0112') {
+    const ports = (message.details.ports as number[] | undefined) ?? [];
+    return {
+      why: 'With several ports, Istio needs `destination.port.number` to know which one the route means.',
+      remediation: `Add the port the route means (one of ${ports.join(', ')}) to the destination.`,
+      yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, port: { number: ports[0] } }, `choose one of ports ${ports.join(', ')}`),
+    };
+  }
+  if (message.details.reference === 'host:port') {
+    const ports = (message.details.ports as number[] | undefined) ?? [];
+    return {
+      why: 'Istio builds one cluster per service port, so a port the service does not expose has no cluster and the route fails.',
+      remediation: ports.length > 0 ? `Route to a port the service exposes (${ports.join(', ')}), or add port ${message.details.port} to the service.` : 'Add the port to the service, or route to one it exposes.',
+      ...(ports.length === 1 ? { yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, port: { number: ports[0] } }) } : {}),
+    };
+  }
+  if (host === '') {
+    return { why: 'A route entry without `destination.host` sends its share of the traffic nowhere.', remediation: 'Give the route entry a destination host, or remove it.' };
+  }
+  const hidden = hiddenByExportTo(view, host, namespace);
+  if (hidden) {
+    return {
+      why: `${hidden} exists, but its \`exportTo\` does not include namespace \`${namespace}\`, so proxies there do not know it.`,
+      remediation: `Export ${hidden} to namespace \`${namespace}\` (add it to \`exportTo\`, or to the Service annotation \`networking.istio.io/exportTo\`), or route to a host that is exported there.`,
+    };
+  }
+  const elsewhere = sameNameElsewhere(view, host, namespace);
+  if (elsewhere) {
+    return {
+      why: `A short name resolves in the VirtualService's own namespace: \`${host}\` here means \`${toFqdn(host, namespace)}\`. The Service \`${host}\` is in namespace \`${elsewhere}\`.`,
+      remediation: `Use the fully qualified name \`${host}.${elsewhere}.svc.cluster.local\`.`,
+      yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: `${host}.${elsewhere}.svc.cluster.local` }),
+    };
+  }
+  const meant = suggestion(view, host, namespace);
+  if (meant) {
+    const caseOnly = meant.toLowerCase() === host.toLowerCase();
+    return {
+      why: caseOnly ? `Hosts are case-sensitive: \`${host}\` is not \`${meant}\`.` : `The closest host that exists is \`${meant}\`.`,
+      remediation: `Correct the destination host to \`${meant}\`${caseOnly ? '' : ' if that is the service meant; otherwise create the Service or ServiceEntry'}.`,
+      yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: meant }),
+    };
+  }
+  return {
+    why: 'No Service or ServiceEntry in the bundle has that name or a similar one.',
+    remediation: host.includes('.') && !host.endsWith('.svc.cluster.local')
+      ? `Create a ServiceEntry for \`${host}\` (an external host needs one unless outbound traffic is ALLOW_ANY), or correct the host.`
+      : `Create the Service \`${host}\` in namespace \`${namespace}\`, or correct the host to an existing one.`,
+  };
+}
+
+/** A Service or ServiceEntry with exactly that host exists but is not exported to the namespace. */
+function hiddenByExportTo(view: ConfigurationView, host: string, namespace: string): string | undefined {
+  const fqdn = toFqdn(host, namespace, view.index.clusterDomain);
+  const found = view.index.knownHosts().find((h) => h.host === fqdn);
+  return found ? `${found.kind} ${view.index.namespaceOf(found.record)}/${found.record.object.metadata.name}` : undefined;
+}
+
+/** The trap: a short name that only a Service of that name in another namespace matches. */
+function sameNameElsewhere(view: ConfigurationView, host: string, namespace: string): string | undefined {
+  if (host.includes('.') || host.startsWith('*')) return undefined;
+  const namespaces = view.index
+    .ofKind('Service')
+    .filter((s) => s.object.metadata.name === host && view.index.namespaceOf(s) !== namespace)
+    .map((s) => view.index.namespaceOf(s));
+  return namespaces.length === 1 ? namespaces[0] : undefined;
+}
+
+/** The host most likely meant, written the way the VirtualService wrote its own (short or FQDN). */
+function suggestion(view: ConfigurationView, host: string, namespace: string): string | undefined {
+  if (!host.includes('.')) {
+    const local = view.index.ofKind('Service').filter((s) => view.index.namespaceOf(s) === namespace).map((s) => s.object.metadata.name);
+    return nearestName(host, local);
+  }
+  return nearestName(host, view.index.knownHosts().map((h) => h.host).filter((h) => !h.startsWith('*')));
+}

@@ -1,0 +1,100 @@
+import { destinationRuleSubsetAnalyzer } from '../../analysis/analyzers/virtualservice-destination-rules.js';
+import { drSubsets } from '../../analysis/destination-rules.js';
+import { toFqdn } from '../../analysis/hosts.js';
+import type { IstioMessage } from '../../analysis/messages.js';
+import { stringMap } from '../../analysis/object-access.js';
+import { mirrorDestinations, routeDestinations } from '../../analysis/virtual-service.js';
+import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
+import type { ResourceRecord } from '../../model/facets.js';
+import type { ConfigurationView } from '../../model/views/configuration.js';
+import { defineRule } from '../rule.js';
+import { analyzerDocsFor, documentYaml, fieldEvidence, getCommand, importedCounterparts, istioCodeLabel, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
+
+/** The pod label Istio's samples and most meshes split versions by. */
+const VERSION_LABEL = 'version';
+
+export const cfg003 = defineRule({
+  id: 'CFG003',
+  slug: 'subset-not-defined',
+  title: 'a route names a subset no DestinationRule defines',
+  severity: 'critical',
+  step: 'configuration',
+  inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze'], views: ['configuration'] },
+  description:
+    'Every route or mirror destination with a `subset` needs a DestinationRule for that host that defines the subset (istioctl analyze IST0101 host+subset / ' +
+    'mirror+subset). The DestinationRules considered are those the client\'s proxies apply: the rule for exactly the host, else the most specific wildcard host, ' +
+    'exported to the VirtualService\'s namespace. A destination without subset needs no DestinationRule. Subset names are case-sensitive.',
+  rationale:
+    'Envoy has no cluster for a subset that no DestinationRule defines (`outbound|9080|v3|reviews…`), so every request routed to it fails with 503 — the ' +
+    '"missing DestinationRule for referenced services" failure.',
+  remediation: 'Define the subset in the DestinationRule for that host (with the labels of the pods it means), or route to a subset that exists; the DestinationRule to apply is in each finding.',
+  threshold: { value: 'route subset undefined critical; mirror subset undefined high', source: 'rule catalogue CFG003; Istio analysis IST0101; istio.io DestinationRule Subset' },
+  docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset', 'https://istio.io/latest/docs/ops/best-practices/traffic-management/'],
+  check(inputs, context) {
+    const view = inputs.configuration;
+    for (const message of view.from(destinationRuleSubsetAnalyzer)) {
+      const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
+      const mirror = message.details.reference === 'mirror+subset';
+      const rules = (message.details.related ?? []) as ResourceRecord[];
+      const near = message.details.caseInsensitiveMatch;
+      context.report({
+        severity: mirror ? 'high' : 'critical',
+        subject: subjectOf(view, message.resource),
+        key: `${message.code} ${message.field ?? ''}`,
+        title: `${resourceName(view, message.resource)}: subset \`${message.details.subset}\` of \`${message.details.host}\` is not defined (${message.code})`,
+        evidence: [fieldEvidence(message), ...rules.map((r) => fieldEvidence({ ...message, resource: r, field: '/spec/subsets' })), ...imported],
+        explanation:
+          `${message.text} ${near ? `Subset names are case-sensitive: \`${message.details.subset}\` is not \`${near}\`. ` : ''}` +
+          `${mirror ? 'The mirrored copies are lost.' : 'Every request this route sends there fails with 503: Envoy has no cluster for the subset.'}` +
+          `${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(message)}.`,
+        remediation: near
+          ? `Correct the route's subset to \`${near}\`, or define \`${message.details.subset}\` in the DestinationRule.`
+          : rules.length > 0
+            ? `Add subset \`${message.details.subset}\` to DestinationRule ${rules.map((r) => `${view.index.namespaceOf(r)}/${r.object.metadata.name}`).join(', ')} (below, with every subset the routes use), then \`kubectl apply -f\` it.`
+            : `Create the DestinationRule below for \`${message.details.host}\`, with every subset the routes use, then \`kubectl apply -f\` it.`,
+        yaml: destinationRuleFix(view, message, rules),
+        commands: [getCommand(view, message.resource), ...rules.map((r) => getCommand(view, r)), ...(rules.length === 0 ? ['kubectl get destinationrules.networking.istio.io -A'] : [])],
+        docs: [analyzerDocsFor(message), 'https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset'],
+      });
+    }
+  },
+});
+
+/**
+ * The DestinationRule as it should read: the existing one with the missing subsets added, or a new
+ * one with every subset the VirtualServices route to, each with the labels of the service's pods
+ * that carry that version (a placeholder where no pod does).
+ */
+function destinationRuleFix(view: ConfigurationView, message: IstioMessage, rules: readonly ResourceRecord[]): string {
+  const vsNamespace = view.index.namespaceOf(message.resource);
+  const host = message.details.host ?? '';
+  const fqdn = toFqdn(host, vsNamespace, view.index.clusterDomain);
+  const wanted = subsetsRoutedTo(view, fqdn);
+  const service = serviceForHost(view.index, host, vsNamespace);
+  const podLabels = service ? podsOfService(view.index, service).map((p) => stringMap(p.object.metadata.labels)) : [];
+  const labelsFor = (subset: string) => (podLabels.some((l) => l[VERSION_LABEL] === subset) ? { [VERSION_LABEL]: subset } : { [VERSION_LABEL]: `${subset} # no pod of the service has this label: use the labels of the pods meant` });
+  const existing = rules[0];
+  if (existing) {
+    const defined = drSubsets(existing);
+    const subsets = [...defined.map((s) => ({ name: s.name, labels: s.labels })), ...wanted.filter((w) => !defined.some((d) => d.name === w)).map((name) => ({ name, labels: labelsFor(name) }))];
+    return documentYaml({ apiVersion: existing.object.apiVersion, kind: 'DestinationRule', metadata: { name: existing.object.metadata.name, namespace: view.index.namespaceOf(existing) }, spec: { ...(existing.object.spec as object), subsets } }, `${resourceName(view, existing)} with the missing subsets added`);
+  }
+  const name = service?.object.metadata.name ?? host.split('.')[0] ?? host;
+  const namespace = service ? view.index.namespaceOf(service) : vsNamespace;
+  return documentYaml(
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name, namespace }, spec: { host: fqdn, subsets: wanted.map((s) => ({ name: s, labels: labelsFor(s) })) } },
+    podLabels.length > 0 ? `labels taken from the pods of Service ${namespace}/${name}` : 'no pods of the service in the bundle: check the labels',
+  );
+}
+
+/** Every subset any VirtualService routes or mirrors to for this host, in first-use order. */
+function subsetsRoutedTo(view: ConfigurationView, fqdn: string): string[] {
+  const subsets: string[] = [];
+  for (const vs of view.index.ofKind('VirtualService')) {
+    const ns = view.index.namespaceOf(vs);
+    for (const d of [...routeDestinations(vs), ...mirrorDestinations(vs)]) {
+      if (d.subset && toFqdn(d.host, ns, view.index.clusterDomain) === fqdn && !subsets.includes(d.subset)) subsets.push(d.subset);
+    }
+  }
+  return subsets;
+}

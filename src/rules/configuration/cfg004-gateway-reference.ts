@@ -1,0 +1,74 @@
+import { gatewayReferenceAnalyzer } from '../../analysis/analyzers/virtualservice-gateways.js';
+import { vsGateways } from '../../analysis/virtual-service.js';
+import type { ConfigurationView } from '../../model/views/configuration.js';
+import { fragmentYaml } from './offline-findings.js';
+import { defineMessageRule } from './message-rule.js';
+
+export const cfg004 = defineMessageRule({
+  id: 'CFG004',
+  slug: 'gateway-reference',
+  title: 'a VirtualService is bound to a gateway that does not exist or does not serve its hosts',
+  severity: 'high',
+  step: 'configuration',
+  sources: [{ analyzer: gatewayReferenceAnalyzer }],
+  description:
+    'Resolves every `spec.gateways` entry of every VirtualService as Istio does (istioctl analyze IST0101 gateway, IST0132, IST0165): `mesh` is the sidecars, a short ' +
+    'name is a Gateway in the VirtualService\'s namespace, `ns/name` one anywhere; Istio Gateways and Gateway API Gateways both count. Then checks that the ' +
+    'gateway\'s servers (or listeners) serve at least one of the VirtualService\'s hosts, honouring `ns/host` scoping in the servers.',
+  rationale:
+    'A VirtualService bound to a Gateway that does not exist, or whose servers do not carry its hosts, programs no route on that gateway: requests entering there get 404 ' +
+    '(`NR`), while the VirtualService looks fine. The most common cause is a short gateway name for a Gateway in another namespace (usually `istio-system`).',
+  remediation: 'Reference the Gateway by `namespace/name`, correct its name, or add the VirtualService\'s host to the Gateway\'s `servers[].hosts`.',
+  threshold: { value: 'missing gateway high; hosts not served by it high; internal generated gateway medium', source: 'rule catalogue CFG004; Istio analysis IST0101, IST0132, IST0165' },
+  docs: ['https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService', 'https://istio.io/latest/docs/reference/config/networking/gateway/#Server'],
+  finding(message, view) {
+    const gateway = String(message.details.gateway ?? '');
+    if (message.code === 'IST0165') {
+      return {
+        severity: 'medium',
+        headline: `bound to Istio's internal gateway \`${gateway}\``,
+        impact: 'Internal gateway names change when the Gateway API Gateway changes; the binding breaks silently.',
+        remediation: 'Attach routes to the Gateway API Gateway with an HTTPRoute, or bind the VirtualService to an Istio Gateway.',
+      };
+    }
+    if (message.code === 'IST0132') {
+      const served = (message.details.served as string[] | undefined) ?? [];
+      return {
+        severity: 'high',
+        headline: `hosts not served by gateway \`${gateway}\``,
+        impact: 'The gateway gets no route for these hosts: requests for them entering there are answered 404 (`NR`).',
+        remediation: served.length > 0 ? `Add the VirtualService's host to the Gateway's \`servers[].hosts\` (it serves ${served.map((h) => `\`${h}\``).join(', ')}), or use the host the Gateway serves.` : 'Add the host to the Gateway\'s servers, or bind the VirtualService to the Gateway that serves it.',
+      };
+    }
+    const corrected = correctedReference(view, gateway, view.index.namespaceOf(message.resource), message.details.caseInsensitiveMatch as string | undefined);
+    const gateways = vsGateways(message.resource);
+    return {
+      severity: 'high',
+      headline: `gateway \`${gateway}\` does not exist`,
+      impact: corrected
+        ? `${corrected.why} Until it is corrected, nothing is routed on that gateway for this VirtualService.`
+        : 'Nothing is routed on that gateway for this VirtualService until the Gateway exists.',
+      remediation: corrected ? `Reference the gateway as \`${corrected.reference}\`.` : `Create the Gateway \`${gateway}\`, or correct the reference to an existing Gateway.`,
+      ...(corrected ? { yaml: fragmentYaml(view, message.resource, '/spec/gateways', gateways.map((g) => (g === gateway ? corrected.reference : g))) } : {}),
+      commands: ['kubectl get gateways.networking.istio.io,gateways.gateway.networking.k8s.io -A'],
+    };
+  },
+});
+
+/** The Gateway the reference most likely meant: another letter case, or the same name in another namespace. */
+function correctedReference(
+  view: ConfigurationView,
+  reference: string,
+  vsNamespace: string,
+  caseMatch: string | undefined,
+): { reference: string; why: string } | undefined {
+  if (caseMatch) return { reference: caseMatch, why: `Names are case-sensitive: \`${reference}\` is not \`${caseMatch}\`.` };
+  const name = reference.includes('/') ? reference.split('/')[1]! : reference;
+  const elsewhere = [...view.index.ofKind('Gateway'), ...view.index.ofKind('KubernetesGateway')].filter((g) => g.object.metadata.name === name).map((g) => view.index.namespaceOf(g));
+  const unique = [...new Set(elsewhere)];
+  if (unique.length !== 1) return undefined;
+  return {
+    reference: `${unique[0]}/${name}`,
+    why: `A short gateway name means a Gateway in the VirtualService's namespace (\`${vsNamespace}\`); Gateway \`${name}\` is in namespace \`${unique[0]}\`.`,
+  };
+}

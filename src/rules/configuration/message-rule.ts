@@ -1,0 +1,65 @@
+import type { OfflineAnalyzer } from '../../analysis/analyzer.js';
+import type { IstioCode, IstioMessage } from '../../analysis/messages.js';
+import type { ConfigurationView } from '../../model/views/configuration.js';
+import type { AnalyzeRecord } from '../../model/facets.js';
+import { defineRule, type AnyRule, type Evidence, type Rule, type RuleContext, type Severity } from '../rule.js';
+import { analyzerDocsFor, fieldEvidence, getCommand, importedCounterparts, istioCodeLabel, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
+
+/** What a configuration rule adds to an offline analyzer's message to make it a finding. */
+export interface MessageFinding {
+  severity: Severity;
+  /** After the resource name in the title. */
+  headline: string;
+  /** Why it matters, after the message's own sentence. */
+  impact: string;
+  remediation: string;
+  yaml?: string;
+  commands?: string[];
+}
+
+type MessageRuleSpec = Omit<Rule<'k8s.resources', never, 'kubectl.pods' | 'istioctl.analyze', 'configuration'>, 'check' | 'inputs'> & {
+  /** The analyzers (and codes of each) whose messages this rule reports. */
+  sources: readonly { analyzer: OfflineAnalyzer; codes?: readonly IstioCode[] }[];
+  /** Undefined drops the message (the rule knows the bundle cannot support it). */
+  finding(message: IstioMessage, view: ConfigurationView, context: RuleContext): MessageFinding | undefined;
+};
+
+/**
+ * A configuration rule that reports offline analyzer messages one finding each: subject, evidence
+ * at the field, the imported `istioctl analyze` message about the same fault, Istio's code.
+ */
+export function defineMessageRule(spec: MessageRuleSpec): AnyRule {
+  const { sources, finding, ...meta } = spec;
+  return defineRule({
+    ...meta,
+    inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze'], views: ['configuration'] },
+    check(inputs, context) {
+      const view = inputs.configuration;
+      for (const { analyzer, codes } of sources) {
+        for (const message of view.from(analyzer, codes)) report(message, view, inputs['istioctl.analyze'], finding, context);
+      }
+    },
+  });
+}
+
+function report(message: IstioMessage, view: ConfigurationView, analyze: readonly AnalyzeRecord[], finding: MessageRuleSpec['finding'], context: RuleContext): void {
+  const f = finding(message, view, context);
+  if (f) reportMessage(message, view, analyze, f, context);
+}
+
+/** One finding for one message, with `extra` evidence (what raised or lowered its severity). */
+export function reportMessage(message: IstioMessage, view: ConfigurationView, analyze: readonly AnalyzeRecord[], f: MessageFinding, context: RuleContext, extra: readonly Evidence[] = []): void {
+  const imported = importedCounterparts(message, view, analyze);
+  context.report({
+    severity: f.severity,
+    subject: subjectOf(view, message.resource),
+    key: `${message.code} ${message.field ?? ''} ${message.text}`,
+    title: `${resourceName(view, message.resource)}: ${f.headline} (${message.code})`,
+    evidence: [fieldEvidence(message), ...extra, ...imported],
+    explanation: `${message.text} ${f.impact}${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(message)}.`,
+    remediation: f.remediation,
+    ...(f.yaml ? { yaml: f.yaml } : {}),
+    commands: f.commands ?? [getCommand(view, message.resource)],
+    docs: [analyzerDocsFor(message)],
+  });
+}

@@ -1,0 +1,110 @@
+import { stringify } from 'yaml';
+import type { IstioMessage } from '../../analysis/messages.js';
+import { ISTIO_CODES } from '../../analysis/messages.js';
+import type { AnalyzeRecord, ResourceRecord } from '../../model/facets.js';
+import type { ConfigurationView } from '../../model/views/configuration.js';
+import { evidenceAt } from '../evidence.js';
+import type { Evidence, Subject } from '../rule.js';
+import { shell } from '../shell.js';
+
+/**
+ * What the configuration rules share when they turn an offline analyzer's message into a finding:
+ * the subject, evidence down to the field, the imported `istioctl analyze` message about the same
+ * fault (one finding cites both), and corrected YAML fragments.
+ */
+
+export function subjectOf(view: ConfigurationView, resource: ResourceRecord): Subject {
+  const namespace = view.index.namespaceOf(resource);
+  return { kind: resource.object.kind, ...(resource.object.kind === 'Namespace' ? {} : { namespace }), name: resource.object.metadata.name };
+}
+
+export function resourceName(view: ConfigurationView, resource: ResourceRecord): string {
+  const s = subjectOf(view, resource);
+  return `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
+}
+
+/** The value at a JSON pointer inside an object (RFC 6901). */
+export function valueAt(object: unknown, pointer: string): unknown {
+  if (!pointer) return object;
+  let current: unknown = object;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** The offending field: the resource's file and line, the pointer of the field, its value as excerpt. */
+export function fieldEvidence(message: IstioMessage): Evidence {
+  const value = message.field ? valueAt(message.resource.object, message.field) : undefined;
+  const excerpt = value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+  return evidenceAt(message.resource.source, excerpt, message.field ?? '');
+}
+
+/**
+ * Messages of an imported `istioctl analyze` output about the same fault: same code, same resource.
+ * Matching on the text too would miss the same fault in another istioctl version's wording.
+ */
+export function importedCounterparts(message: IstioMessage, view: ConfigurationView, records: readonly AnalyzeRecord[]): Evidence[] {
+  const subject = subjectOf(view, message.resource);
+  const out: Evidence[] = [];
+  for (const record of records) {
+    for (const imported of record.messages) {
+      const origin = imported.origin;
+      if (imported.code !== message.code || !origin || origin.kind !== subject.kind || origin.name !== subject.name) continue;
+      if ((origin.namespace ?? '') !== (subject.namespace ?? '')) continue;
+      out.push(evidenceAt({ path: record.path, ...(imported.line ? { line: imported.line } : {}), ...(imported.pointer ? { pointer: imported.pointer } : {}) }, imported.text ?? imported.message));
+    }
+  }
+  return out;
+}
+
+/** True when an offline analyzer derived the same fault, so the imported message is reported there. */
+export function derivedOffline(view: ConfigurationView, code: string, origin: { kind: string; namespace?: string; name: string } | undefined): boolean {
+  if (!origin) return false;
+  return view.messages.some((m) => {
+    const s = subjectOf(view, m.resource);
+    return m.code === code && s.kind === origin.kind && s.name === origin.name && (s.namespace ?? '') === (origin.namespace ?? '');
+  });
+}
+
+/** `IST0101 ReferencedResourceNotFound`: Istio's words, for engineers who search for them. */
+export function istioCodeLabel(message: IstioMessage): string {
+  return `${message.code} ${ISTIO_CODES[message.code].name}`;
+}
+
+export function sourcesSentence(imported: readonly Evidence[]): string {
+  return imported.length > 0 ? ' `istioctl analyze` in the bundle reports the same.' : ' Found from the resources in the bundle (no `istioctl analyze` output needed).';
+}
+
+/**
+ * A corrected fragment: the object at `pointer` as it should read, headed by where it goes, so it
+ * can be pasted into `kubectl edit` at that place.
+ */
+export function fragmentYaml(view: ConfigurationView, resource: ResourceRecord, pointer: string, corrected: unknown, note?: string): string {
+  const header = `# ${resourceName(view, resource)}, at ${pointer}${note ? ` (${note})` : ''}`;
+  return `${header}\n${stringify(corrected, { lineWidth: 0 }).trimEnd()}`;
+}
+
+export function documentYaml(object: unknown, comment?: string): string {
+  return `${comment ? `# ${comment}\n` : ''}${stringify(object, { lineWidth: 0 }).trimEnd()}`;
+}
+
+/** Resource names kubectl resolves without ambiguity (`gateways` alone could be the Gateway API's). */
+const KUBECTL_RESOURCE: Record<string, string> = {
+  VirtualService: 'virtualservices.networking.istio.io',
+  DestinationRule: 'destinationrules.networking.istio.io',
+  Gateway: 'gateways.networking.istio.io',
+  ServiceEntry: 'serviceentries.networking.istio.io',
+};
+
+export function getCommand(view: ConfigurationView, resource: ResourceRecord): string {
+  const s = subjectOf(view, resource);
+  const plural = KUBECTL_RESOURCE[s.kind] ?? s.kind.toLowerCase();
+  return s.namespace ? shell`kubectl get ${plural} ${s.name} -n ${s.namespace} -o yaml` : shell`kubectl get ${plural} ${s.name} -o yaml`;
+}
+
+export function analyzerDocsFor(message: IstioMessage): string {
+  return `https://istio.io/latest/docs/reference/config/analysis/${message.code.toLowerCase()}/`;
+}
