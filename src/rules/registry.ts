@@ -8,7 +8,7 @@ import { cfg007 } from './configuration/cfg007-conflicting-mesh-hosts.js';
 import { cfg008 } from './configuration/cfg008-ineffective-route-rules.js';
 import { cfg009 } from './configuration/cfg009-destination-rule-matches-nothing.js';
 import { cfg010 } from './configuration/cfg010-gateway-workload.js';
-import { cfg011 } from './configuration/cfg011-tls-origination-unverified.js';
+import { cfg011 } from './certificates/cfg011-tls-origination-unverified.js';
 import { cp001 } from './control-plane/cp001-proxies-not-synced.js';
 import { cp003 } from './control-plane/cp003-istiod-not-healthy.js';
 import { cp004 } from './control-plane/cp004-istiod-memory-over-4gb.js';

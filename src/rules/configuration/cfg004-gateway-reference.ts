@@ -32,6 +32,8 @@ export const cfg004 = defineMessageRule({
       };
     }
     if (message.code === 'IST0132') {
+      // A gateway that does not exist serves no host: its IST0101 finding already says so.
+      if (!message.details.related) return undefined;
       const served = (message.details.served as string[] | undefined) ?? [];
       return {
         severity: 'high',

@@ -1,5 +1,5 @@
 import { caCertificatesAnalyzer } from '../../analysis/analyzers/destination-rule-ca-certificates.js';
-import { defineMessageRule } from './message-rule.js';
+import { defineMessageRule } from '../configuration/message-rule.js';
 
 export const cfg011 = defineMessageRule({
   id: 'CFG011',
