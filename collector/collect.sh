@@ -37,7 +37,9 @@ analysis (istio-bundle analyze). Read-only: nothing in the cluster is changed.
 Options:
   -n, --namespace NS[,NS...]   application namespaces to collect (default: the namespaces
                                labelled for the mesh: istio-injection=enabled, istio.io/rev,
-                               or istio.io/dataplane-mode=ambient)
+                               or istio.io/dataplane-mode=ambient). The Services and pods
+                               of the other namespaces are listed too (no logs or proxies):
+                               configuration refers to them across namespaces
   -A, --all-namespaces         collect every namespace
   -o, --output FILE.tar.gz     where to write the bundle
                                (default: ./istio-bundle-<cluster>-<UTC time>.tar.gz)
@@ -471,7 +473,19 @@ ALL_COLLECTED_NS=$(printf '%s\n%s\n' "$ISTIO_NS" "$APP_NAMESPACES" | grep -v '^$
 # Control plane
 run kubectl.pods "kubernetes/pods/$ISTIO_NS.json" "$(meta_ns "$ISTIO_NS")" -- k get pods -n "$ISTIO_NS" -o json
 run kubectl.top "kubernetes/top/$ISTIO_NS.txt" "$(meta_ns "$ISTIO_NS")" -- k top pod -n "$ISTIO_NS" --containers
+# The control plane's Services (istiod, gateways), EndpointSlices and Deployments.
+run k8s.resources "kubernetes/resources/$ISTIO_NS.json" "$(meta_ns "$ISTIO_NS")" -- k get services,endpointslices.discovery.k8s.io,deployments -n "$ISTIO_NS" -o json
+# Mesh config (key `mesh`: rootNamespace, defaultServiceExportTo, defaultVirtualServiceExportTo,
+# defaultDestinationRuleExportTo) and injector config (keys `config` and `values`), of the default
+# revision and of each other revision: `istio-<rev>`, `istio-sidecar-injector-<rev>`, as their own
+# istio.io/rev label names them. Not other ConfigMaps (applications keep credentials in theirs).
 run k8s.resources "kubernetes/configmaps/$ISTIO_NS-istio.json" "" -- k get configmap istio -n "$ISTIO_NS" -o json
+run k8s.resources "kubernetes/configmaps/$ISTIO_NS-istio-sidecar-injector.json" "" -- k get configmap istio-sidecar-injector -n "$ISTIO_NS" -o json
+REVISION_CONFIGMAPS=$(list k get configmaps -n "$ISTIO_NS" -l istio.io/rev -o 'jsonpath={range .items[*]}{.metadata.name}{"\t"}{.metadata.labels.istio\.io/rev}{"\n"}{end}' |
+  awk -F '\t' '$2 != "" && $2 != "default" && ($1 == "istio-" $2 || $1 == "istio-sidecar-injector-" $2) { print $1 }' | sort -u)
+for configmap in $REVISION_CONFIGMAPS; do
+  run k8s.resources "kubernetes/configmaps/$ISTIO_NS-$configmap.json" "" -- k get configmap "$configmap" -n "$ISTIO_NS" -o json
+done
 run k8s.resources "kubernetes/configmaps/$ISTIO_NS-istio-ca-root-cert.json" "" -- k get configmap istio-ca-root-cert -n "$ISTIO_NS" -o json
 # Secret names and types only (the table has no values), and the multi-cluster remote secrets' names.
 run kubectl.secretNames "kubernetes/secrets/$ISTIO_NS.txt" "$(meta_ns "$ISTIO_NS")" -- k get secrets -n "$ISTIO_NS"
@@ -536,6 +550,16 @@ for ns in $APP_NAMESPACES; do
   run kubectl.top "kubernetes/top/$ns.txt" "$(meta_ns "$ns")" -- k top pod -n "$ns" --containers
   run k8s.resources "kubernetes/resources/$ns.json" "$(meta_ns "$ns")" -- k get services,endpointslices.discovery.k8s.io,deployments -n "$ns" -o json
 done
+
+# Services and pods of every other namespace, one listing each: a VirtualService or DestinationRule
+# may name a Service of any namespace, and subsets select pods by label. The field selector leaves
+# out the namespaces collected one by one above, so no object is in the bundle twice. With -A every
+# namespace was collected above.
+if [ "$ALL_NAMESPACES" -eq 0 ]; then
+  collected_ns=$(printf '%s\n' "$ALL_COLLECTED_NS" | sort -u | awk 'NF { printf "%smetadata.namespace!=%s", (n++ ? "," : ""), $0 }')
+  run k8s.resources kubernetes/resources/services.other-namespaces.json "" -- k get services -A --field-selector "$collected_ns" -o json
+  run kubectl.pods kubernetes/resources/pods.other-namespaces.json "" -- k get pods -A --field-selector "$collected_ns" -o json
+fi
 
 # Proxies: gateways and waypoints always, then sidecars in name order up to --max-proxies.
 PROXY_LIST=$WORK/proxies

@@ -29,7 +29,10 @@ export const DATA = join(HERE, 'data');
 export interface StubResponse {
   tool?: 'kubectl' | 'istioctl';
   match: string;
-  stdout?: string;
+  /** A file under dataDir; several files holding kubectl Lists are printed as one List. */
+  stdout?: string | string[];
+  /** Keep only the List items of this kind (e.g. the Services of recorded mixed lists). */
+  itemKind?: string;
   stdoutText?: string;
   stderr?: string;
   exit?: number;

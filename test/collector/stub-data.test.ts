@@ -2,7 +2,7 @@
 // listings the collector relies on must say what the recorded `-o json` outputs say, and the stub
 // itself must behave like kubectl where no response is recorded.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ function proxyListing(pods: Pod[]): string {
 
 describe('stub cluster data', () => {
   it('recorded pod lists are kubectl Lists, 4-space indented, sorted by name', () => {
-    for (const ns of ['istio-system', 'shop', 'ambient-demo', 'payments']) {
+    for (const ns of ['istio-system', 'shop', 'ambient-demo', 'payments', 'kube-system']) {
       const text = read(`kubectl/pods-${ns}.json`);
       expect(text.startsWith('{\n    "apiVersion": "v1",\n    "items": [')).toBe(true);
       const pods = items<Pod>(`kubectl/pods-${ns}.json`);
@@ -45,7 +45,7 @@ describe('stub cluster data', () => {
   });
 
   it('jsonpath listings agree with the pod JSON', () => {
-    for (const ns of ['istio-system', 'shop', 'ambient-demo']) {
+    for (const ns of ['istio-system', 'shop', 'ambient-demo', 'kube-system']) {
       expect(read(`kubectl/pods-${ns}.proxies.txt`), ns).toBe(proxyListing(items<Pod>(`kubectl/pods-${ns}.json`)));
     }
     const system = items<Pod>('kubectl/pods-istio-system.json');
@@ -69,6 +69,40 @@ describe('stub cluster data', () => {
       })
       .join('');
     expect(read('kubectl/namespaces-labels.txt')).toBe(labels);
+  });
+
+  it('the revision listing agrees with the ConfigMap JSON (collect.sh, "Mesh config")', () => {
+    const configMaps = readdirSync(join(DATA, 'kubectl'))
+      .filter((f) => /^configmap-.*\.json$/.test(f))
+      .map((f) => JSON.parse(read(`kubectl/${f}`)) as { kind: string; metadata: { name: string; namespace: string; labels?: Record<string, string> } });
+    for (const c of configMaps) expect(c.kind).toBe('ConfigMap');
+    const listing = configMaps
+      .filter((c) => c.metadata.namespace === 'istio-system' && c.metadata.labels?.['istio.io/rev'] !== undefined)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
+      .map((c) => `${c.metadata.name}\t${c.metadata.labels!['istio.io/rev']}\n`)
+      .join('');
+    expect(read('kubectl/configmaps-revisions.txt')).toBe(listing);
+  });
+
+  it('resource lists: Services, then EndpointSlices, then Deployments, each by name; slices point at the pods', () => {
+    const order = ['Service', 'EndpointSlice', 'Deployment'];
+    const pods = new Map(['istio-system', 'shop', 'ambient-demo', 'payments', 'kube-system'].flatMap((ns) => items<Pod & { metadata: { uid: string }; status: { podIP?: string } }>(`kubectl/pods-${ns}.json`)).map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
+    for (const ns of ['istio-system', 'shop', 'ambient-demo', 'default', 'kube-system']) {
+      const text = read(`kubectl/resources-${ns}.json`);
+      expect(text.startsWith('{\n    "apiVersion": "v1",\n    "items": ['), ns).toBe(true);
+      const objects = items<{ kind: string; metadata: { name: string; namespace: string }; endpoints?: Array<{ addresses: string[]; nodeName?: string; targetRef?: { kind: string; name: string; namespace: string; uid: string } }> | null }>(`kubectl/resources-${ns}.json`);
+      const sorted = [...objects].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+      expect(objects.map((o) => `${o.kind}/${o.metadata.name}`), ns).toEqual(sorted.map((o) => `${o.kind}/${o.metadata.name}`));
+      for (const o of objects) {
+        expect(o.metadata.namespace, `${ns}: ${o.kind}/${o.metadata.name}`).toBe(ns);
+        for (const e of o.endpoints ?? []) {
+          if (!e.targetRef) continue;
+          const pod = pods.get(`${e.targetRef.namespace}/${e.targetRef.name}`);
+          expect(pod, `${ns}: ${o.metadata.name} -> ${e.targetRef.name}`).toBeDefined();
+          expect([e.targetRef.uid, e.addresses[0], e.nodeName]).toEqual([pod!.metadata.uid, pod!.status.podIP, pod!.spec.nodeName]);
+        }
+      }
+    }
   });
 
   it('proxy-status rows and syncz entries name the same proxies as the pods', () => {
@@ -105,6 +139,30 @@ describe('stub executable', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('error: the server doesn\'t have a resource type "grpcroutes"\n');
     expect(JSON.parse(r.log)).toEqual({ tool: 'kubectl', argv: ['get', 'grpcroutes.gateway.networking.k8s.io', '-A', '-o', 'json'] });
+  });
+
+  it('merges the Lists of several files into one, sorted by namespace and name, and keeps the items of one kind', () => {
+    const r = stub('kubectl', ['get', 'services', '-A', '-o', 'json'], [
+      { tool: 'kubectl', match: '^get services -A -o json$', itemKind: 'Service', stdout: ['kubectl/resources-shop.json', 'kubectl/resources-default.json'] },
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith('{\n    "apiVersion": "v1",\n    "items": [')).toBe(true);
+    const list = JSON.parse(r.stdout) as { kind: string; items: Array<{ kind: string; metadata: { namespace: string; name: string } }> };
+    expect(list.kind).toBe('List');
+    expect(list.items.map((i) => `${i.kind}/${i.metadata.namespace}/${i.metadata.name}`)).toEqual(['Service/default/kubernetes', 'Service/shop/cart', 'Service/shop/checkout', 'Service/shop/frontend', 'Service/shop/redis']);
+  });
+
+  it('applies metadata.namespace field selectors to a List, like the API server', () => {
+    const responses: StubResponse[] = [{ tool: 'kubectl', match: '^get pods -A ', stdout: ['kubectl/pods-shop.json', 'kubectl/pods-kube-system.json', 'kubectl/pods-ambient-demo.json'] }];
+    const names = (args: string[]) => (JSON.parse(stub('kubectl', args, responses).stdout) as { items: Array<{ metadata: { namespace: string } }> }).items.map((i) => i.metadata.namespace);
+    expect(names(['get', 'pods', '-A', '--field-selector', 'metadata.namespace!=shop,metadata.namespace!=ambient-demo', '-o', 'json'])).toEqual(['kube-system']);
+    expect(names(['get', 'pods', '-A', '--field-selector=metadata.namespace=shop', '-o', 'json'])).toEqual(['shop', 'shop', 'shop']);
+    const empty = stub('kubectl', ['get', 'pods', '-A', '--field-selector', 'metadata.namespace==nowhere', '-o', 'json'], responses);
+    expect(empty.stdout).toBe('{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n');
+    // a selector it cannot evaluate is an error, never silently ignored
+    const other = stub('kubectl', ['get', 'pods', '-A', '--field-selector', 'status.phase=Running', '-o', 'json'], responses);
+    expect(other.status).toBe(3);
+    expect(other.stderr).toContain('status.phase=Running');
   });
 
   it('matches without the --context prefix, first match wins, fills $1 from the match', () => {

@@ -23,6 +23,10 @@ export interface ExpectedFinding {
   /** Substrings the finding's explanation must contain / must not contain. */
   explanationIncludes?: string[];
   explanationExcludes?: string[];
+  /** Substrings the finding's fix YAML must contain. */
+  yamlIncludes?: string[];
+  /** JSON pointers (or their endings) that must appear among the evidence. */
+  evidencePointers?: string[];
 }
 
 export interface Expectation {
@@ -71,7 +75,7 @@ export function discoverFixtures(root = RULE_FIXTURES_ROOT): RuleFixture[] {
   return fixtures;
 }
 
-const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes']);
+const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers']);
 const SUBJECT_KEYS = new Set(['kind', 'namespace', 'name']);
 
 function isStringArray(value: unknown): value is string[] {
@@ -98,7 +102,7 @@ export function loadExpectation(path: string): Expectation {
     if (!s || typeof s !== 'object' || typeof s.kind !== 'string' || typeof s.name !== 'string') throw new Error(`${where}: subject needs kind and name`);
     for (const key of Object.keys(s)) if (!SUBJECT_KEYS.has(key)) throw new Error(`${where}: unknown subject key "${key}"`);
     if (s.namespace !== undefined && typeof s.namespace !== 'string') throw new Error(`${where}: subject.namespace must be a string`);
-    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes'] as const) {
+    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers'] as const) {
       if (f[key] !== undefined && !isStringArray(f[key])) throw new Error(`${where}: ${key} must be an array of non-empty strings`);
     }
     const subject: ExpectedSubject = { kind: s.kind, name: s.name, ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}) };
@@ -108,6 +112,8 @@ export function loadExpectation(path: string): Expectation {
       ...(f.evidencePaths ? { evidencePaths: f.evidencePaths as string[] } : {}),
       ...(f.explanationIncludes ? { explanationIncludes: f.explanationIncludes as string[] } : {}),
       ...(f.explanationExcludes ? { explanationExcludes: f.explanationExcludes as string[] } : {}),
+      ...(f.yamlIncludes ? { yamlIncludes: f.yamlIncludes as string[] } : {}),
+      ...(f.evidencePointers ? { evidencePointers: f.evidencePointers as string[] } : {}),
     };
   });
   return { findings, ...(record.notChecked !== undefined ? { notChecked: record.notChecked } : {}) };

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/rules/registry.js';
+import type { Finding } from '../../src/rules/rule.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
 import {
   FIXTURE_NAME,
@@ -12,6 +13,7 @@ import {
   findingKeys,
   loadExpectation,
   ruleFolders,
+  type ExpectedFinding,
   type RuleFixture,
 } from '../helpers/rule-fixtures.js';
 
@@ -88,9 +90,20 @@ function describeFixture(fixture: RuleFixture) {
       const actual = report.findings.filter((f) => f.ruleId === fixture.ruleId);
       expect(findingKeys(actual)).toEqual(findingKeys(expectation.findings));
 
+      // Findings with the same subject and severity are told apart by their content: each expected
+      // finding takes the first unused actual one that satisfies it.
+      const satisfies = (found: Finding, wanted: ExpectedFinding) =>
+        (wanted.evidencePaths ?? []).every((p) => found.evidence.some((e) => e.path === p)) &&
+        (wanted.evidencePointers ?? []).every((p) => found.evidence.some((e) => e.pointer?.endsWith(p))) &&
+        (wanted.explanationIncludes ?? []).every((t) => found.explanation.includes(t)) &&
+        (wanted.explanationExcludes ?? []).every((t) => !found.explanation.includes(t)) &&
+        (wanted.yamlIncludes ?? []).every((t) => (found.yaml ?? '').includes(t));
+      const used = new Set<Finding>();
       for (const wanted of expectation.findings) {
-        const found = actual.find((f) => findingKey(f) === findingKey(wanted));
+        const candidates = actual.filter((f) => findingKey(f) === findingKey(wanted) && !used.has(f));
+        const found = candidates.find((f) => satisfies(f, wanted)) ?? candidates[0];
         if (!found) continue; // already reported by the comparison above
+        used.add(found);
         const label = findingKey(wanted);
         for (const path of wanted.evidencePaths ?? []) {
           expect(
@@ -98,8 +111,10 @@ function describeFixture(fixture: RuleFixture) {
             `${label}: evidence should cite ${path}`,
           ).toContain(path);
         }
+        for (const pointer of wanted.evidencePointers ?? []) expect(found.evidence.map((e) => e.pointer ?? ''), `${label}: evidence pointer ${pointer}`).toContainEqual(expect.stringMatching(new RegExp(`${pointer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
         for (const text of wanted.explanationIncludes ?? []) expect(found.explanation, `${label}: explanation`).toContain(text);
         for (const text of wanted.explanationExcludes ?? []) expect(found.explanation, `${label}: explanation`).not.toContain(text);
+        for (const text of wanted.yamlIncludes ?? []) expect(found.yaml ?? '', `${label}: fix YAML`).toContain(text);
       }
     });
 

@@ -12,6 +12,7 @@ import {
   getCommand,
   importedCounterparts,
   istioCodeLabel,
+  plain,
   resourceName,
   sourcesSentence,
   subjectOf,
@@ -59,7 +60,7 @@ export const cfg002 = defineRule({
         severity: message.code === 'IST0112' ? 'high' : (SEVERITY_BY_REFERENCE[message.details.reference ?? 'host'] ?? 'critical'),
         subject: subjectOf(view, message.resource),
         key: `${message.code} ${message.field ?? ''}`,
-        title: `${resourceName(view, message.resource)}: ${headline(message)} (${message.code})`,
+        title: plain(`${resourceName(view, message.resource)}: ${headline(message)} (${message.code})`),
         evidence: [fieldEvidence(message), ...imported],
         explanation: `${message.text} ${fix.why}${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(message)}.`,
         remediation: fix.remediation,
@@ -71,7 +72,7 @@ export const cfg002 = defineRule({
     if (unknown.size > 0) {
       const namespaces = [...unknown].sort();
       context.notChecked(
-        `Route destinations into namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.map((n) => `\`${n}\``).join(', ')} could not be checked: the bundle has none of their Services.`,
+        `Route destinations into namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')} could not be checked: the bundle has none of their Services.`,
         namespaces.map((n) => `kubectl get services -n ${n} -o json`),
       );
     }

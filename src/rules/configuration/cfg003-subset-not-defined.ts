@@ -7,8 +7,8 @@ import { mirrorDestinations, routeDestinations } from '../../analysis/virtual-se
 import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
-import { defineRule } from '../rule.js';
-import { analyzerDocsFor, documentYaml, fieldEvidence, getCommand, importedCounterparts, istioCodeLabel, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
+import { defineRule, type Evidence } from '../rule.js';
+import { analyzerDocsFor, documentYaml, fieldEvidence, getCommand, importedCounterparts, istioCodeLabel, plain, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
 
 /** The pod label Istio's samples and most meshes split versions by. */
 const VERSION_LABEL = 'version';
@@ -32,33 +32,53 @@ export const cfg003 = defineRule({
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset', 'https://istio.io/latest/docs/ops/best-practices/traffic-management/'],
   check(inputs, context) {
     const view = inputs.configuration;
+    // One finding per VirtualService and host: the fix (one DestinationRule) covers all its subsets.
+    const groups = new Map<string, IstioMessage[]>();
     for (const message of view.from(destinationRuleSubsetAnalyzer)) {
-      const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
-      const mirror = message.details.reference === 'mirror+subset';
-      const rules = (message.details.related ?? []) as ResourceRecord[];
-      const near = message.details.caseInsensitiveMatch;
+      const key = `${message.resource.source.path}#${message.resource.source.pointer ?? ''}|${message.details.host}|${message.details.reference}`;
+      groups.set(key, [...(groups.get(key) ?? []), message]);
+    }
+    for (const messages of groups.values()) {
+      const first = messages[0]!;
+      const imported = messages.flatMap((m) => importedCounterparts(m, view, inputs['istioctl.analyze']));
+      const mirror = first.details.reference === 'mirror+subset';
+      const rules = (first.details.related ?? []) as ResourceRecord[];
+      const subsets = [...new Set(messages.map((m) => m.details.subset!))];
+      const near = messages.map((m) => m.details.caseInsensitiveMatch).filter((n): n is string => typeof n === 'string');
+      const listed = subsets.map((x) => `\`${x}\``).join(', ');
       context.report({
         severity: mirror ? 'high' : 'critical',
-        subject: subjectOf(view, message.resource),
-        key: `${message.code} ${message.field ?? ''}`,
-        title: `${resourceName(view, message.resource)}: subset \`${message.details.subset}\` of \`${message.details.host}\` is not defined (${message.code})`,
-        evidence: [fieldEvidence(message), ...rules.map((r) => fieldEvidence({ ...message, resource: r, field: '/spec/subsets' })), ...imported],
+        subject: subjectOf(view, first.resource),
+        key: `${first.code} ${first.details.reference} ${first.details.host}`,
+        title: plain(`${resourceName(view, first.resource)}: subset${subsets.length > 1 ? 's' : ''} ${listed} of \`${first.details.host}\` not defined (${first.code})`),
+        evidence: [...messages.map(fieldEvidence), ...rules.map((r) => fieldEvidence({ ...first, resource: r, field: '/spec/subsets' })), ...dedupe(imported)],
         explanation:
-          `${message.text} ${near ? `Subset names are case-sensitive: \`${message.details.subset}\` is not \`${near}\`. ` : ''}` +
-          `${mirror ? 'The mirrored copies are lost.' : 'Every request this route sends there fails with 503: Envoy has no cluster for the subset.'}` +
-          `${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(message)}.`,
-        remediation: near
-          ? `Correct the route's subset to \`${near}\`, or define \`${message.details.subset}\` in the DestinationRule.`
-          : rules.length > 0
-            ? `Add subset \`${message.details.subset}\` to DestinationRule ${rules.map((r) => `${view.index.namespaceOf(r)}/${r.object.metadata.name}`).join(', ')} (below, with every subset the routes use), then \`kubectl apply -f\` it.`
-            : `Create the DestinationRule below for \`${message.details.host}\`, with every subset the routes use, then \`kubectl apply -f\` it.`,
-        yaml: destinationRuleFix(view, message, rules),
-        commands: [getCommand(view, message.resource), ...rules.map((r) => getCommand(view, r)), ...(rules.length === 0 ? ['kubectl get destinationrules.networking.istio.io -A'] : [])],
-        docs: [analyzerDocsFor(message), 'https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset'],
+          `${messages.map((m) => m.text).join(' ')} ${near.length > 0 ? `Subset names are case-sensitive: ${messages.filter((m) => m.details.caseInsensitiveMatch).map((m) => `\`${m.details.subset}\` is not \`${m.details.caseInsensitiveMatch}\``).join(', ')}. ` : ''}` +
+          `${mirror ? 'The mirrored copies are lost.' : 'Every request these routes send there fails with 503: Envoy has no cluster for an undefined subset.'}` +
+          `${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(first)}.`,
+        remediation:
+          near.length === subsets.length
+            ? `Correct the route's subset to ${near.map((n) => `\`${n}\``).join(', ')}, or define ${listed} in the DestinationRule.`
+            : rules.length > 0
+              ? `Add ${listed} to DestinationRule ${rules.map((r) => `${view.index.namespaceOf(r)}/${r.object.metadata.name}`).join(', ')} (below, with every subset the routes use), then \`kubectl apply -f\` it.`
+              : `Create the DestinationRule below for \`${first.details.host}\`, with every subset the routes use, then \`kubectl apply -f\` it.`,
+        yaml: destinationRuleFix(view, first, rules),
+        commands: [getCommand(view, first.resource), ...rules.map((r) => getCommand(view, r)), ...(rules.length === 0 ? ['kubectl get destinationrules.networking.istio.io -A'] : [])],
+        docs: [analyzerDocsFor(first), 'https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset'],
       });
     }
   },
 });
+
+function dedupe(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const key = `${e.path}:${e.line ?? ''}:${e.pointer ?? ''}:${e.excerpt ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /**
  * The DestinationRule as it should read: the existing one with the missing subsets added, or a new

@@ -3,7 +3,7 @@ import type { IstioCode, IstioMessage } from '../../analysis/messages.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
 import type { AnalyzeRecord } from '../../model/facets.js';
 import { defineRule, type AnyRule, type Evidence, type Rule, type RuleContext, type Severity } from '../rule.js';
-import { analyzerDocsFor, fieldEvidence, getCommand, importedCounterparts, istioCodeLabel, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
+import { analyzerDocsFor, fieldEvidence, plain, getCommand, importedCounterparts, istioCodeLabel, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
 
 /** What a configuration rule adds to an offline analyzer's message to make it a finding. */
 export interface MessageFinding {
@@ -54,7 +54,7 @@ export function reportMessage(message: IstioMessage, view: ConfigurationView, an
     severity: f.severity,
     subject: subjectOf(view, message.resource),
     key: `${message.code} ${message.field ?? ''} ${message.text}`,
-    title: `${resourceName(view, message.resource)}: ${f.headline} (${message.code})`,
+    title: plain(`${resourceName(view, message.resource)}: ${f.headline} (${message.code})`),
     evidence: [fieldEvidence(message), ...extra, ...imported],
     explanation: `${message.text} ${f.impact}${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(message)}.`,
     remediation: f.remediation,

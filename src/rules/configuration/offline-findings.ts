@@ -69,6 +69,11 @@ export function derivedOffline(view: ConfigurationView, code: string, origin: { 
   });
 }
 
+/** Titles and reasons are plain text (renderers escape them): `name` becomes "name". */
+export function plain(text: string): string {
+  return text.replace(/`([^`]*)`/g, '"$1"');
+}
+
 /** `IST0101 ReferencedResourceNotFound`: Istio's words, for engineers who search for them. */
 export function istioCodeLabel(message: IstioMessage): string {
   return `${message.code} ${ISTIO_CODES[message.code].name}`;

@@ -8,6 +8,10 @@
 //     "stdout": "file in dataDir" | "stdoutText": "...", "stderr": "...", "exit": 0,
 //     "sleep": seconds, "ignoreTerm": true }
 // `$1`…`$9` in stdout, stdoutText and stderr are replaced by the regex's capture groups.
+// `stdout` may be a list of files holding kubectl Lists: their items are printed as one List, sorted
+// by namespace and name as the API server returns them for -A; `itemKind` keeps only items of that
+// kind (one resource type out of recorded mixed lists). Like the API server, `--field-selector`
+// with `metadata.namespace` requirements (`=`, `==`, `!=`, comma-separated) filters a List's items.
 // No match: kubectl's answer for an unknown resource type, exit 1.
 // Every invocation is appended to env STUB_LOG as one JSON line {tool, argv}.
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -54,10 +58,45 @@ function answer() {
     process.exitCode = 1;
     return;
   }
-  if (response.stdout) process.stdout.write(readFileSync(join(dataDir, fill(response.stdout))));
+  if (response.stdout) process.stdout.write(output(response));
   if (response.stdoutText) process.stdout.write(fill(response.stdoutText));
   if (response.stderr) process.stderr.write(fill(response.stderr));
   process.exitCode = response.exit ?? 0;
+}
+
+/** The response's stdout file(s), merged and filtered as described above. */
+function output(r) {
+  const files = Array.isArray(r.stdout) ? r.stdout : [r.stdout];
+  const texts = files.map((f) => readFileSync(join(dataDir, fill(f))));
+  const selector = fieldSelector();
+  if (!Array.isArray(r.stdout) && !r.itemKind && selector.length === 0) return texts[0];
+  const lists = texts.map((t) => JSON.parse(t.toString('utf8')));
+  let items = lists.flatMap((l) => l.items);
+  if (Array.isArray(r.stdout)) {
+    const key = (o) => `${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+    items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+  if (r.itemKind) items = items.filter((o) => o.kind === r.itemKind);
+  items = items.filter((o) => selector.every(({ op, value }) => (op === '!=' ? o.metadata.namespace !== value : o.metadata.namespace === value)));
+  return JSON.stringify({ ...lists[0], items }, null, 4) + '\n';
+}
+
+/** The `metadata.namespace` requirements of `--field-selector X` / `--field-selector=X`. */
+function fieldSelector() {
+  const at = args.findIndex((a) => a === '--field-selector' || a.startsWith('--field-selector='));
+  if (at < 0) return [];
+  const text = args[at].startsWith('--field-selector=') ? args[at].slice('--field-selector='.length) : (args[at + 1] ?? '');
+  return text
+    .split(',')
+    .filter((t) => t !== '')
+    .map((term) => {
+      const m = /^metadata\.namespace(!=|==|=)(.*)$/.exec(term);
+      if (!m) {
+        process.stderr.write(`stub: field selector "${term}" is not supported (only metadata.namespace)\n`);
+        process.exit(3);
+      }
+      return { op: m[1], value: m[2] };
+    });
 }
 
 if (response?.sleep) {
