@@ -84,10 +84,20 @@ export function buildConfigIndex(resources: readonly ResourceRecord[], pods: rea
   const istioNamespace = options.istioNamespace ?? 'istio-system';
   const namespaceOf = (record: ResourceRecord) => asString(asRecord(record.object.metadata)?.namespace) ?? defaultNamespace;
   const byKind = new Map<ConfigKind, ResourceRecord[]>();
-  const allPods = [...pods];
+  const allPods: ResourceRecord[] = [];
+  // The same object listed twice (a per-namespace and a cluster-wide listing, a bug-report's
+  // resource dumps) is one object: the first copy in path order counts.
+  const seen = new Set<string>();
+  const firstCopy = (kind: string, record: ResourceRecord) => {
+    const id = `${kind}|${namespaceOf(record)}|${record.object.metadata.name}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  };
+  for (const pod of pods) if (firstCopy('Pod', pod)) allPods.push(pod);
   for (const record of resources) {
     const kind = configKind(record.object);
-    if (!kind) continue;
+    if (!kind || !firstCopy(kind, record)) continue;
     if (kind === 'Pod') {
       allPods.push(record);
       continue;
