@@ -1,13 +1,13 @@
 import { declaredInputs, type AnyRule } from '../rules/rule.js';
 
 /** The rule metadata renderers need, so they never import rule logic. */
-export type RulesCatalogue = Array<Pick<AnyRule, 'id' | 'slug' | 'title' | 'severity' | 'step' | 'description' | 'rationale' | 'remediation' | 'threshold' | 'docs'> & { inputs: string[] }>;
+export type RulesCatalogue = Array<Pick<AnyRule, 'id' | 'slug' | 'title' | 'severity' | 'step' | 'description' | 'rationale' | 'remediation' | 'threshold' | 'docs'> & { inputs: string[]; istioCodes?: string[] }>;
 
 /** The README's rule table, generated from the catalogue (`npm run readme`); a test keeps them in step. */
 export function rulesMarkdownTable(catalogue: RulesCatalogue): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const rows = catalogue.map((r) => `| ${r.id} | ${r.severity} | ${cell(r.title)} | ${cell(r.threshold?.value ?? '')} | ${r.inputs.join(', ')} |`);
-  return ['| id | default severity | what it finds | threshold | reads |', '|---|---|---|---|---|', ...rows].join('\n');
+  const rows = catalogue.map((r) => `| ${r.id} | ${r.severity} | ${cell(r.title)} | ${cell(r.threshold?.value ?? '')} | ${(r.istioCodes ?? []).join(', ')} | ${r.inputs.join(', ')} |`);
+  return ['| id | default severity | what it finds | threshold | Istio codes | reads |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export function catalogueOf(rules: readonly AnyRule[]): RulesCatalogue {
@@ -23,6 +23,7 @@ export function catalogueOf(rules: readonly AnyRule[]): RulesCatalogue {
     ...(rule.threshold ? { threshold: rule.threshold } : {}),
     docs: rule.docs,
     inputs: declaredInputs(rule),
+    ...(rule.istioCodes ? { istioCodes: [...rule.istioCodes] } : {}),
   }));
 }
 

@@ -139,6 +139,7 @@ export const reportSchema = {
           threshold: { type: 'object', required: ['value', 'source'], properties: { value: { type: 'string' }, source: { type: 'string' } } },
           docs: { type: 'array', items: { type: 'string' } },
           inputs: { type: 'array', items: { type: 'string' } },
+          istioCodes: { type: 'array', items: { type: 'string', pattern: '^IST\\d{4}$' } },
         },
       },
     },

@@ -93,8 +93,8 @@ export function renderInventoryTable(inventory: InventoryItem[], width?: number)
 }
 
 export function renderRulesTable(catalogue: RulesCatalogue, width?: number): string {
-  const columns: Column[] = [{ head: 'id', fixed: 6 }, { head: 'severity', fixed: 8 }, { head: 'step', fixed: 13 }, { head: 'title', share: 3 }, { head: 'inputs', share: 2 }];
-  const rows = catalogue.map((rule) => [rule.id, rule.severity, rule.step, rule.title, rule.inputs.join(', ')]);
+  const columns: Column[] = [{ head: 'id', fixed: 6 }, { head: 'severity', fixed: 8 }, { head: 'step', fixed: 13 }, { head: 'title', share: 3 }, { head: 'Istio codes', share: 1 }, { head: 'inputs', share: 2 }];
+  const rows = catalogue.map((rule) => [rule.id, rule.severity, rule.step, rule.title, (rule.istioCodes ?? []).join(', '), rule.inputs.join(', ')]);
   return `${fittedTable(columns, rows, width)}\n`;
 }
 
@@ -111,6 +111,7 @@ export function renderRuleText(rule: RulesCatalogue[number]): string {
     '',
   ];
   if (rule.threshold) lines.push(`Threshold: ${rule.threshold.value} (source: ${rule.threshold.source})`, '');
+  if (rule.istioCodes) lines.push(`Istio analysis codes derived offline: ${rule.istioCodes.join(', ')}`);
   lines.push(`Inputs: ${rule.inputs.join(', ')}`, `Docs: ${rule.docs.join(' ')}`);
   return `${lines.join('\n')}\n`;
 }

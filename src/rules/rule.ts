@@ -91,6 +91,8 @@ export interface Rule<R extends InputId = InputId, A extends InputId = InputId, 
   /** The general fix (findings may refine it). */
   remediation: string;
   threshold?: { value: string; source: string };
+  /** The `istioctl analyze` codes the rule derives offline (engineers search for them). */
+  istioCodes?: readonly string[];
   docs: string[];
   check(inputs: Pick<ModelFacets, R | A | O> & Pick<ModelViews, V>, context: RuleContext): void;
 }

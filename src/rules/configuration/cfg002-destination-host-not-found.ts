@@ -28,6 +28,7 @@ export const cfg002 = defineRule({
   title: 'a VirtualService routes to a host no Service or ServiceEntry defines',
   severity: 'critical',
   step: 'configuration',
+  istioCodes: ['IST0101', 'IST0112'],
   inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze'], views: ['configuration'] },
   description:
     'Resolves every route, mirror and port of every VirtualService as Istio does (istioctl analyze IST0101 host / mirror host / host:port, IST0112): a short host ' +

@@ -19,6 +19,7 @@ export const cfg003 = defineRule({
   title: 'a route names a subset no DestinationRule defines',
   severity: 'critical',
   step: 'configuration',
+  istioCodes: ['IST0101'],
   inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze'], views: ['configuration'] },
   description:
     'Every route or mirror destination with a `subset` needs a DestinationRule for that host that defines the subset (istioctl analyze IST0101 host+subset / ' +

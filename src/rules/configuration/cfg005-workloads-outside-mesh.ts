@@ -15,6 +15,7 @@ export const cfg005 = defineRule({
   title: 'workloads run outside the mesh: namespace not enabled for injection, or pods without sidecar',
   severity: 'high',
   step: 'configuration',
+  istioCodes: ['IST0102', 'IST0103', 'IST0123', 'IST0148'],
   inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze', 'logs.proxy'], views: ['configuration'] },
   description:
     'Reads the Namespace labels and the pods as Istio\'s injection analyzer does (istioctl analyze IST0102, IST0103, IST0123, IST0148): a namespace with neither ' +

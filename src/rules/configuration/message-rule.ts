@@ -30,8 +30,10 @@ type MessageRuleSpec = Omit<Rule<'k8s.resources', never, 'kubectl.pods' | 'istio
  */
 export function defineMessageRule(spec: MessageRuleSpec): AnyRule {
   const { sources, finding, ...meta } = spec;
+  const istioCodes = [...new Set(sources.flatMap(({ analyzer, codes }) => codes ?? analyzer.codes))].sort();
   return defineRule({
     ...meta,
+    istioCodes,
     inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze'], views: ['configuration'] },
     check(inputs, context) {
       const view = inputs.configuration;
