@@ -33,3 +33,20 @@ describe('conformance with Istio\'s analyzer test grid', () => {
     expect(missing.map((m) => m.code)).not.toContain('IST0109');
   });
 });
+
+describe('rules and the codes they claim', () => {
+  it('every IST code a rule names is produced by an offline analyzer', async () => {
+    const { RULES } = await import('../src/rules/registry.js');
+    const produced = new Set(OFFLINE_ANALYZERS.flatMap((a) => a.codes));
+    const named = RULES.flatMap((r) => (r.istioCodes ?? []).map((code) => `${r.id} ${code}`));
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((n) => !produced.has(n.split(' ')[1]!))).toEqual([]);
+  });
+
+  it('analyzers beyond Istio\'s are kept out of the grid comparison, and every other analyzer has grid cases', () => {
+    const beyond = OFFLINE_ANALYZERS.filter((a) => a.beyondIstio).map((a) => a.name);
+    expect(beyond).toEqual(['virtualservice.DelegateReferences', 'gatewayapi.RouteReferences']);
+    const compared = new Set(conformance(OFFLINE_ANALYZERS).map((r) => r.analyzer));
+    for (const a of OFFLINE_ANALYZERS) expect(compared.has(a.name)).toBe(!a.beyondIstio);
+  });
+});

@@ -7,8 +7,13 @@ import type { IstioCode, IstioMessage } from './messages.js';
  * own test grid case by case.
  */
 export interface OfflineAnalyzer {
-  /** Istio's Metadata name (`virtualservice.DestinationHostAnalyzer`). */
+  /** Istio's Metadata name (`virtualservice.DestinationHostAnalyzer`), or our own for a check Istio's analyzers lack. */
   name: string;
+  /**
+   * A check `istioctl analyze` does not do (Gateway API references, delegates), reported with the
+   * Istio code of the same kind of fault; Istio's test grid has no case for it.
+   */
+  beyondIstio?: true;
   codes: readonly IstioCode[];
   analyze(index: ConfigIndex): Omit<IstioMessage, 'analyzer'>[];
 }

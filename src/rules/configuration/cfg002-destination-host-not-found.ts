@@ -1,3 +1,5 @@
+import { gatewayApiReferenceAnalyzer } from '../../analysis/analyzers/gateway-api-references.js';
+import { delegateAnalyzer } from '../../analysis/analyzers/virtualservice-delegates.js';
 import { destinationHostAnalyzer } from '../../analysis/analyzers/virtualservice-destination-hosts.js';
 import { serviceOfFqdn, toFqdn } from '../../analysis/hosts.js';
 import type { IstioMessage } from '../../analysis/messages.js';
@@ -20,7 +22,7 @@ import {
 } from './offline-findings.js';
 
 /** A route to nowhere answers every request with 503; a broken mirror loses only the copies. */
-const SEVERITY_BY_REFERENCE: Record<string, Severity> = { host: 'critical', 'host:port': 'critical', 'mirror host': 'high' };
+const SEVERITY_BY_REFERENCE: Record<string, Severity> = { host: 'critical', 'host:port': 'critical', backendRef: 'critical', delegate: 'critical', 'mirror host': 'high' };
 
 export const cfg002 = defineRule({
   id: 'CFG002',
@@ -33,7 +35,8 @@ export const cfg002 = defineRule({
   description:
     'Resolves every route, mirror and port of every VirtualService as Istio does (istioctl analyze IST0101 host / mirror host / host:port, IST0112): a short host ' +
     'resolves in the VirtualService\'s namespace, a name with a dot is taken as written, ServiceEntry hosts (wildcards included) count, and `exportTo` ' +
-    '(VirtualService, ServiceEntry, the Service annotation `networking.istio.io/exportTo`) limits who sees a host. Hosts are case-sensitive. A fault in a namespace ' +
+    '(VirtualService, ServiceEntry, the Service annotation `networking.istio.io/exportTo`) limits who sees a host. Hosts are case-sensitive. Beyond istioctl analyze: ' +
+    '`http[].delegate` to a VirtualService that does not exist, and Gateway API HTTPRoute/GRPCRoute `backendRefs` to a missing Service or port. A fault in a namespace ' +
     'whose Services are not in the bundle is not reported (listed as not checked instead).',
   rationale:
     'A route whose destination does not exist, or names a port the service does not expose, has no cluster behind it: every request it matches fails with 503 ' +
@@ -48,10 +51,15 @@ export const cfg002 = defineRule({
     const view = inputs.configuration;
     const servicedNamespaces = new Set(view.index.ofKind('Service').map((s) => view.index.namespaceOf(s)));
     const unknown = new Set<string>();
-    for (const message of view.from(destinationHostAnalyzer, ['IST0101', 'IST0112'])) {
+    const messages = [
+      ...view.from(destinationHostAnalyzer, ['IST0101', 'IST0112']),
+      ...view.from(delegateAnalyzer),
+      ...view.from(gatewayApiReferenceAnalyzer).filter((m) => m.details.reference !== 'parentRef'),
+    ];
+    for (const message of messages) {
       const vsNamespace = view.index.namespaceOf(message.resource);
       const targetNamespace = serviceOfFqdn(toFqdn(message.details.host ?? '', vsNamespace))?.namespace;
-      if (message.code === 'IST0101' && message.details.reference !== 'host:port' && targetNamespace && !servicedNamespaces.has(targetNamespace)) {
+      if (message.code === 'IST0101' && (message.details.reference === 'host' || message.details.reference === 'mirror host' || message.details.reference === 'backendRef') && targetNamespace && !servicedNamespaces.has(targetNamespace)) {
         unknown.add(targetNamespace);
         continue;
       }
@@ -84,6 +92,8 @@ function headline(message: IstioMessage): string {
   const host = message.details.host ?? '';
   if (message.code === 'IST0112') return `route to \`${host}\` names no port of its several`;
   if (message.details.reference === 'host:port') return `route to \`${host}\` port ${message.details.port} that the service does not expose`;
+  if (message.details.reference === 'delegate') return `delegates to VirtualService ${host}, which does not exist`;
+  if (message.details.reference === 'backendRef') return `backend Service \`${host}\` does not exist`;
   if (host === '') return 'a route with no destination host';
   return `${message.details.reference === 'mirror host' ? 'mirror' : 'route'} to \`${host}\`, which does not exist`;
 }
@@ -95,6 +105,13 @@ interface Correction {
 }
 
 function correction(view: ConfigurationView, message: IstioMessage): Correction {
+  if (message.details.reference === 'delegate') {
+    return {
+      why: 'Istio routes the requests this rule matches with the delegate\'s rules; without it they get no route.',
+      remediation: `Create VirtualService \`${message.details.host}\` (a delegate has no \`hosts\` and no \`gateways\`), or correct the delegate's name and namespace.`,
+    };
+  }
+  if (message.analyzer === gatewayApiReferenceAnalyzer.name) return backendCorrection(view, message);
   const destinationPointer = message.field!.replace(/\/(?:host|port\/number)$/, '');
   const destination = asRecord(valueAt(message.resource.object, destinationPointer)) ?? {};
   const namespace = view.index.namespaceOf(message.resource);
@@ -174,4 +191,23 @@ function suggestion(view: ConfigurationView, host: string, namespace: string): s
     return nearestName(host, local);
   }
   return nearestName(host, view.index.knownHosts().map((h) => h.host).filter((h) => !h.startsWith('*')));
+}
+
+/** An HTTPRoute/GRPCRoute backend: the Service name or port the route should use. */
+function backendCorrection(view: ConfigurationView, message: IstioMessage): Correction {
+  const host = message.details.host ?? '';
+  const [name = '', namespace = ''] = host.split('.');
+  if (message.details.reference === 'host:port') {
+    const ports = (message.details.ports as number[] | undefined) ?? [];
+    return {
+      why: 'The Gateway API sends a backend only to a port its Service exposes; this backend gets no endpoints and its share of requests fails.',
+      remediation: `Use a port the Service exposes (${ports.join(', ')}), or add port ${message.details.port} to it.`,
+    };
+  }
+  const meant = nearestName(name, view.index.ofKind('Service').filter((s) => view.index.namespaceOf(s) === namespace).map((s) => s.object.metadata.name));
+  return {
+    why: meant ? `The closest Service in namespace \`${namespace}\` is \`${meant}\`.` : `No Service of that name is in namespace \`${namespace}\`.`,
+    remediation: meant ? `Correct \`backendRefs[].name\` to \`${meant}\`.` : `Create the Service \`${namespace}/${name}\`, or correct the backend reference.`,
+    ...(meant ? { yaml: fragmentYaml(view, message.resource, message.field!.replace(/\/name$/, ''), { ...(asRecord(valueAt(message.resource.object, message.field!.replace(/\/name$/, ''))) ?? {}), name: meant }) } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { gatewayApiReferenceAnalyzer } from '../../analysis/analyzers/gateway-api-references.js';
 import { gatewayReferenceAnalyzer } from '../../analysis/analyzers/virtualservice-gateways.js';
 import { vsGateways } from '../../analysis/virtual-service.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
@@ -10,11 +11,12 @@ export const cfg004 = defineMessageRule({
   title: 'a VirtualService is bound to a gateway that does not exist or does not serve its hosts',
   severity: 'high',
   step: 'configuration',
-  sources: [{ analyzer: gatewayReferenceAnalyzer }],
+  sources: [{ analyzer: gatewayReferenceAnalyzer }, { analyzer: gatewayApiReferenceAnalyzer }],
   description:
     'Resolves every `spec.gateways` entry of every VirtualService as Istio does (istioctl analyze IST0101 gateway, IST0132, IST0165): `mesh` is the sidecars, a short ' +
     'name is a Gateway in the VirtualService\'s namespace, `ns/name` one anywhere; Istio Gateways and Gateway API Gateways both count. Then checks that the ' +
-    'gateway\'s servers (or listeners) serve at least one of the VirtualService\'s hosts, honouring `ns/host` scoping in the servers.',
+    'gateway\'s servers (or listeners) serve at least one of the VirtualService\'s hosts, honouring `ns/host` scoping in the servers. Gateway API ' +
+    'HTTPRoutes and GRPCRoutes are held to the same standard: a `parentRefs` Gateway (or mesh Service) that does not exist.',
   rationale:
     'A VirtualService bound to a Gateway that does not exist, or whose servers do not carry its hosts, programs no route on that gateway: requests entering there get 404 ' +
     '(`NR`), while the VirtualService looks fine. The most common cause is a short gateway name for a Gateway in another namespace (usually `istio-system`).',
@@ -23,6 +25,17 @@ export const cfg004 = defineMessageRule({
   docs: ['https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService', 'https://istio.io/latest/docs/reference/config/networking/gateway/#Server'],
   finding(message, view) {
     const gateway = String(message.details.gateway ?? '');
+    if (message.analyzer === gatewayApiReferenceAnalyzer.name) {
+      // Backend references are CFG002's; parent references are the Gateway API's gateway binding.
+      if (message.details.reference !== 'parentRef') return undefined;
+      return {
+        severity: 'high',
+        headline: `attached to parent \`${gateway}\`, which does not exist`,
+        impact: 'No gateway (or mesh service) programs this route: requests it describes get no route there.',
+        remediation: 'Correct `parentRefs[]` (name, namespace, and `sectionName` for a listener) to an existing Gateway, or create it.',
+        commands: ['kubectl get gateways.gateway.networking.k8s.io -A'],
+      };
+    }
     if (message.code === 'IST0165') {
       return {
         severity: 'medium',
