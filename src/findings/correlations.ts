@@ -20,6 +20,14 @@ const sameIstiod = (symptom: Finding, cause: Finding) =>
   symptom.subject.name === cause.subject.name &&
   (symptom.subject.namespace === undefined || cause.subject.namespace === undefined || symptom.subject.namespace === cause.subject.namespace);
 
+/**
+ * The cause cites the symptom's own log lines: CFG006 quotes the `no route matched` lines of the
+ * pod whose requests missed its rule (the same lines LOG004 quotes), so the two are about one pod's
+ * log, and CFG006 exists only for an authority a VirtualService claims.
+ */
+const sameLogLines = (symptom: Finding, cause: Finding) =>
+  symptom.subject.kind === 'Pod' && symptom.evidence.some((s) => s.line !== undefined && cause.evidence.some((c) => c.path === s.path && c.line === s.line));
+
 export const CORRELATIONS: readonly Correlation[] = [
   {
     symptom: 'CP001',
@@ -32,5 +40,11 @@ export const CORRELATIONS: readonly Correlation[] = [
     cause: 'CP004',
     because: 'an istiod at the edge of its memory pushes slowly: the proxies connected to it go STALE',
     matches: sameIstiod,
+  },
+  {
+    symptom: 'LOG004',
+    cause: 'CFG006',
+    because: 'the pod\'s `no route matched` requests nearly match a rule of the VirtualService for their host (letter case, exact vs prefix, a trailing slash): the rule is what to fix',
+    matches: sameLogLines,
   },
 ];

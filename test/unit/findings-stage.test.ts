@@ -5,6 +5,7 @@ import { fingerprintOf } from '../../src/findings/fingerprint.js';
 import { findingsStage } from '../../src/findings/stage.js';
 import { analyzeBundle } from '../../src/pipeline.js';
 import { RULES } from '../../src/rules/registry.js';
+import type { Finding } from '../../src/rules/rule.js';
 import { runRules } from '../../src/rules/run.js';
 import { discoverFixtures, analyzeFixture } from '../helpers/rule-fixtures.js';
 import { tempDir, writeTree } from '../bundle/helpers.js';
@@ -62,6 +63,31 @@ describe('the findings stage', () => {
   it('no cause, no link: a healthy control plane leaves CP001 on its own', async () => {
     const { report } = await analyzeBundle(join(import.meta.dirname, '..', 'fixtures', 'mini-bundle'));
     expect(report.findings.find((f) => f.ruleId === 'CP001')?.causedBy).toBeUndefined();
+  });
+
+  it('links a pod\'s no-route requests (LOG004) to the VirtualService rule they nearly match (CFG006), on the same log lines', async () => {
+    const rules = join(import.meta.dirname, '..', 'rules');
+    for (const fixture of ['fires-case-mismatch', 'fires-exact-vs-prefix', 'fires-trailing-slash']) {
+      const { report } = await analyzeBundle(join(rules, 'CFG006', fixture, 'bundle'));
+      const log004 = report.findings.filter((f) => f.ruleId === 'LOG004');
+      const cfg006 = report.findings.filter((f) => f.ruleId === 'CFG006');
+      expect(log004, fixture).toHaveLength(1);
+      expect(cfg006, fixture).toHaveLength(1);
+      expect(log004[0]!.causedBy, fixture).toEqual([cfg006[0]!.fingerprint]);
+    }
+    // NR for an authority no VirtualService claims: LOG004 alone, with no cause
+    const { report } = await analyzeBundle(join(rules, 'CFG006', 'quiet-no-vs-for-authority', 'bundle'));
+    expect(report.findings.filter((f) => f.ruleId === 'CFG006')).toEqual([]);
+    expect(report.findings.find((f) => f.ruleId === 'LOG004')?.causedBy).toBeUndefined();
+  });
+
+  it('does not link LOG004 of one pod to CFG006 about another pod\'s requests', () => {
+    const base = { step: 'sidecar-logs' as const, severity: 'high' as const, title: '', explanation: '', remediation: '', commands: [] as string[], docs: [] as string[] };
+    const log = (pod: string, line: number): Finding => ({ ...base, ruleId: 'LOG004', fingerprint: `${pod}000000000000`.slice(0, 16), subject: { kind: 'Pod', namespace: 'istio-system', name: pod }, evidence: [{ path: `logs/istio-system/${pod}/istio-proxy.log`, line }] });
+    const cause: Finding = { ...base, ruleId: 'CFG006', fingerprint: 'cfg006cfg006cfg0', step: 'configuration', subject: { kind: 'VirtualService', namespace: 'bookinfo', name: 'bookinfo' }, evidence: [{ path: 'logs/istio-system/gw-a/istio-proxy.log', line: 15 }, { path: 'istio/resources/virtualservices.json', pointer: '/items/0/spec/http/1/match/0/uri' }] };
+    const { shown } = findingsStage([log('gw-a', 15), log('gw-b', 15), cause]);
+    expect(shown.find((f) => f.subject.name === 'gw-a')?.causedBy).toEqual(['cfg006cfg006cfg0']);
+    expect(shown.find((f) => f.subject.name === 'gw-b')?.causedBy).toBeUndefined();
   });
 
   it('min-severity hides, suppress removes, fail-on reads all but the suppressed', async () => {
