@@ -37,7 +37,7 @@ describe('conformance with Istio\'s analyzer test grid', () => {
 describe('rules and the codes they claim', () => {
   it('every IST code a rule names is produced by an offline analyzer', async () => {
     const { RULES } = await import('../src/rules/registry.js');
-    const produced = new Set(OFFLINE_ANALYZERS.flatMap((a) => a.codes));
+    const produced = new Set<string>(OFFLINE_ANALYZERS.flatMap((a) => a.codes));
     const named = RULES.flatMap((r) => (r.istioCodes ?? []).map((code) => `${r.id} ${code}`));
     expect(named.length).toBeGreaterThan(10);
     expect(named.filter((n) => !produced.has(n.split(' ')[1]!))).toEqual([]);

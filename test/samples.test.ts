@@ -47,6 +47,13 @@ const EXPECTED: Record<string, Key[]> = {
     `CP003 critical Pod istio-system/${POD.istiodCrash}`,
     `CP004 critical Pod istio-system/${POD.istiodOk}`,
   ],
+  'config-faults': [
+    'CFG002 critical VirtualService bookinfo/ratings',
+    'CFG003 critical VirtualService bookinfo/details',
+    'CFG004 high VirtualService bookinfo/bookinfo-admin',
+    'CFG006 high VirtualService bookinfo/bookinfo',
+    'LOG004 high Pod istio-system/istio-ingressgateway-5c9f8b6d7-m4tqz',
+  ],
   'data-plane-503': [
     'CFG003 critical VirtualService bookinfo/reviews',
     `LOG001 high Pod bookinfo/${POD.reviewsV2}`,
@@ -164,6 +171,21 @@ describe('samples/ bundles', () => {
     expect(cfg003[0]!.evidence.map((e) => e.path)).toEqual(expect.arrayContaining(['istio/resources/virtualservices.json', 'istio/analyze.json', 'istio/analyze.txt']));
     expect(cfg003[0]!.evidence.find((e) => e.path === 'istio/resources/virtualservices.json')?.pointer).toMatch(/^\/items\/\d+\/spec\/http\/\d+\/route\/\d+\/destination\/subset$/);
     expect(cfg003[0]!.yaml).toContain('name: v3');
+  });
+});
+
+describe('config-faults: every configuration fault found without istioctl analyze', () => {
+  it('names the cause with the corrected YAML, and LOG004 is explained by CFG006', async () => {
+    const { report } = await analyzeBundle(join(SAMPLES, 'config-faults'));
+    const byRule = (id: string) => report.findings.find((f) => f.ruleId === id)!;
+    expect(byRule('CFG002').yaml).toContain('host: ratings');
+    expect(byRule('CFG002').explanation).toContain('The closest host that exists is `ratings`');
+    expect(byRule('CFG003').yaml).toMatch(/- name: v2\n\s+labels:\n\s+version: v2 # no pod of the service has this label/);
+    expect(byRule('CFG004').yaml).toContain('- istio-system/admin-gateway');
+    expect(byRule('CFG006').yaml).toContain('ignoreUriCase: true');
+    expect(byRule('CFG006').explanation).toContain('18 of the pod\'s 44 requests');
+    expect(byRule('LOG004').causedBy).toEqual([byRule('CFG006').fingerprint]);
+    expect(report.notChecked.map((n) => n.ruleId)).toContain('CFG001');
   });
 });
 

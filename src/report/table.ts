@@ -39,8 +39,14 @@ function fittedTable(columns: readonly Column[], rows: readonly string[][], widt
     const shares = flexible.reduce((sum, c) => sum + (c.share ?? 1), 0);
     const free = Math.max(flexible.length * MIN_TEXT, width - borders - columns.length * PADDING - fixed);
     widths = columns.map((c) => c.fixed ?? Math.max(MIN_TEXT, Math.floor((free * (c.share ?? 1)) / shares)));
+    // Raising a narrow column to MIN_TEXT can overshoot: take the excess from the widest flexible one.
+    const excess = columns.reduce((sum, c, i) => sum + (c.fixed === undefined ? widths![i]! : 0), 0) - free;
+    if (excess > 0) {
+      const widest = widths.reduce((best, w, i) => (columns[i]!.fixed === undefined && w > (widths![best] ?? -1) ? i : best), -1);
+      if (widest >= 0) widths[widest] = Math.max(MIN_TEXT, widths[widest]! - excess);
+    }
   }
-  const t = new Table({ head: columns.map((c) => c.head), style: PLAIN, ...(widths ? { colWidths: widths.map((w) => w + PADDING) } : {}) });
+  const t = new Table({ head: columns.map((c, i) => (widths ? wrapText(c.head, widths[i]!) : c.head)), style: PLAIN, ...(widths ? { colWidths: widths.map((w) => w + PADDING) } : {}) });
   for (const row of rows) {
     t.push(row.map((text, i) => {
       const fitted = widths ? wrapText(text, widths[i]!) : text;
@@ -93,8 +99,8 @@ export function renderInventoryTable(inventory: InventoryItem[], width?: number)
 }
 
 export function renderRulesTable(catalogue: RulesCatalogue, width?: number): string {
-  const columns: Column[] = [{ head: 'id', fixed: 6 }, { head: 'severity', fixed: 8 }, { head: 'step', fixed: 13 }, { head: 'title', share: 3 }, { head: 'Istio codes', share: 1 }, { head: 'inputs', share: 2 }];
-  const rows = catalogue.map((rule) => [rule.id, rule.severity, rule.step, rule.title, (rule.istioCodes ?? []).join(', '), rule.inputs.join(', ')]);
+  const columns: Column[] = [{ head: 'id', fixed: 6 }, { head: 'severity', fixed: 8 }, { head: 'step', fixed: 13 }, { head: 'title', share: 3 }, { head: 'Istio codes', fixed: 7 }, { head: 'inputs', share: 2 }];
+  const rows = catalogue.map((rule) => [rule.id, rule.severity, rule.step, rule.title, (rule.istioCodes ?? []).join(' '), rule.inputs.join(', ')]);
   return `${fittedTable(columns, rows, width)}\n`;
 }
 

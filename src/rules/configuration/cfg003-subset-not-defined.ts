@@ -56,6 +56,7 @@ export const cfg003 = defineRule({
         explanation:
           `${messages.map((m) => m.text).join(' ')} ${near.length > 0 ? `Subset names are case-sensitive: ${messages.filter((m) => m.details.caseInsensitiveMatch).map((m) => `\`${m.details.subset}\` is not \`${m.details.caseInsensitiveMatch}\``).join(', ')}. ` : ''}` +
           `${mirror ? 'The mirrored copies are lost.' : 'Every request these routes send there fails with 503: Envoy has no cluster for an undefined subset.'}` +
+          undeployed(view, first, subsets) +
           `${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(first)}.`,
         remediation:
           near.length === subsets.length
@@ -93,19 +94,46 @@ function destinationRuleFix(view: ConfigurationView, message: IstioMessage, rule
   const wanted = subsetsRoutedTo(view, fqdn);
   const service = serviceForHost(view.index, host, vsNamespace);
   const podLabels = service ? podsOfService(view.index, service).map((p) => stringMap(p.object.metadata.labels)) : [];
-  const labelsFor = (subset: string) => (podLabels.some((l) => l[VERSION_LABEL] === subset) ? { [VERSION_LABEL]: subset } : { [VERSION_LABEL]: `${subset} # no pod of the service has this label: use the labels of the pods meant` });
+  const unmatched = wanted.filter((subset) => !podLabels.some((l) => l[VERSION_LABEL] === subset));
+  const labelsFor = (subset: string) => ({ [VERSION_LABEL]: subset });
   const existing = rules[0];
+  let yaml: string;
   if (existing) {
     const defined = drSubsets(existing);
     const subsets = [...defined.map((s) => ({ name: s.name, labels: s.labels })), ...wanted.filter((w) => !defined.some((d) => d.name === w)).map((name) => ({ name, labels: labelsFor(name) }))];
-    return documentYaml({ apiVersion: existing.object.apiVersion, kind: 'DestinationRule', metadata: { name: existing.object.metadata.name, namespace: view.index.namespaceOf(existing) }, spec: { ...(existing.object.spec as object), subsets } }, `${resourceName(view, existing)} with the missing subsets added`);
+    yaml = documentYaml(
+      { apiVersion: existing.object.apiVersion, kind: 'DestinationRule', metadata: { name: existing.object.metadata.name, namespace: view.index.namespaceOf(existing) }, spec: { ...(existing.object.spec as object), subsets } },
+      `${resourceName(view, existing)} with the missing subsets added`,
+    );
+  } else {
+    const name = service?.object.metadata.name ?? host.split('.')[0] ?? host;
+    const namespace = service ? view.index.namespaceOf(service) : vsNamespace;
+    yaml = documentYaml(
+      { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name, namespace }, spec: { host: fqdn, subsets: wanted.map((s) => ({ name: s, labels: labelsFor(s) })) } },
+      podLabels.length > 0 ? `labels taken from the pods of Service ${namespace}/${name}` : 'no pods of the service in the bundle: check the labels',
+    );
   }
-  const name = service?.object.metadata.name ?? host.split('.')[0] ?? host;
-  const namespace = service ? view.index.namespaceOf(service) : vsNamespace;
-  return documentYaml(
-    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name, namespace }, spec: { host: fqdn, subsets: wanted.map((s) => ({ name: s, labels: labelsFor(s) })) } },
-    podLabels.length > 0 ? `labels taken from the pods of Service ${namespace}/${name}` : 'no pods of the service in the bundle: check the labels',
-  );
+  return podLabels.length > 0 ? flagUnmatched(yaml, unmatched) : yaml;
+}
+
+/** " No pod of Service … carries version=v2 either": the version the route means is not deployed. */
+function undeployed(view: ConfigurationView, message: IstioMessage, subsets: readonly string[]): string {
+  const service = serviceForHost(view.index, message.details.host ?? '', view.index.namespaceOf(message.resource));
+  const labels = service ? podsOfService(view.index, service).map((p) => stringMap(p.object.metadata.labels)) : [];
+  if (labels.length === 0) return '';
+  const missing = subsets.filter((s) => !labels.some((l) => l[VERSION_LABEL] === s));
+  if (missing.length === 0) return '';
+  return ` No pod of Service ${view.index.namespaceOf(service!)}/${service!.object.metadata.name} carries ${missing.map((s) => `\`${VERSION_LABEL}=${s}\``).join(', ')} either: that version is not deployed, so deploy it before adding the subset, or route its share elsewhere.`;
+}
+
+/** A YAML comment on the label of each subset no pod carries: the engineer must supply the real labels. */
+function flagUnmatched(yaml: string, subsets: readonly string[]): string {
+  let out = yaml;
+  for (const subset of subsets) {
+    const escaped = subset.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(- name: ${escaped}\\n\\s+labels:\\n\\s+${VERSION_LABEL}: ${escaped})$`, 'm'), '$1 # no pod of the service has this label: use the labels of the pods meant');
+  }
+  return out;
 }
 
 /** Every subset any VirtualService routes or mirrors to for this host, in first-use order. */

@@ -22,7 +22,7 @@ import type { ConfigurationView } from '../../model/views/configuration.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext, type Severity } from '../rule.js';
 import { podCommands, signatureEvidence, signatureMatches, SIGNATURE_SEVERITY, type SignatureMatch } from '../sidecar-logs/signature-findings.js';
-import { fragmentYaml, getCommand, resourceName, subjectOf, valueAt } from './offline-findings.js';
+import { fragmentYaml, getCommand, plain, resourceName, subjectOf, valueAt } from './offline-findings.js';
 
 /**
  * When the near misses are few enough to be medium: under 1% of the pods' requests and under the
@@ -138,7 +138,7 @@ function report(view: ConfigurationView, group: Group, emit: RuleContext['report
     severity,
     subject: subjectOf(view, vs),
     key: miss.matchPointer,
-    title: `${resourceName(view, vs)}: ${plural(count, 'request')} miss ${rule} by ${headline(reasons)}`,
+    title: plain(`${resourceName(view, vs)}: ${plural(count, 'request')} miss ${rule} by ${headline(reasons)}`),
     evidence,
     explanation,
     remediation: remediationFor(reasons, match, corrected),
