@@ -59,11 +59,12 @@ export const cfg002 = defineRule({
     for (const message of messages) {
       const vsNamespace = view.index.namespaceOf(message.resource);
       const targetNamespace = serviceOfFqdn(toFqdn(message.details.host ?? '', vsNamespace))?.namespace;
-      if (message.code === 'IST0101' && (message.details.reference === 'host' || message.details.reference === 'mirror host' || message.details.reference === 'backendRef') && targetNamespace && !servicedNamespaces.has(targetNamespace)) {
+      const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
+      const unlisted = targetNamespace !== undefined && !servicedNamespaces.has(targetNamespace);
+      if (message.code === 'IST0101' && ['host', 'mirror host', 'backendRef'].includes(message.details.reference ?? '') && unlisted && imported.length === 0) {
         unknown.add(targetNamespace);
         continue;
       }
-      const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
       const fix = correction(view, message);
       context.report({
         severity: message.code === 'IST0112' ? 'high' : (SEVERITY_BY_REFERENCE[message.details.reference ?? 'host'] ?? 'critical'),

@@ -20,14 +20,24 @@ export const cfg009 = defineMessageRule({
   remediation: 'Give the subset the labels the pods actually carry (or deploy the version), and correct the DestinationRule host to the service meant.',
   threshold: { value: 'subset without pods high, critical when a route sends traffic to it; unknown host medium', source: 'rule catalogue CFG009; Istio analysis IST0173, IST0174' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset', 'https://istio.io/latest/docs/reference/config/analysis/ist0173/'],
-  finding(message, view) {
+  finding(message, view, confirmed) {
     const drNamespace = view.index.namespaceOf(message.resource);
     const host = String(message.details.host ?? '');
     const fqdn = toFqdn(host, drNamespace, view.index.clusterDomain);
     const hostNamespace = serviceOfFqdn(fqdn, view.index.clusterDomain)?.namespace;
     if (message.code === 'IST0174') {
-      if (host.startsWith('*') && view.index.knownHosts().some((h) => wildcardCovers(host, h.host))) return undefined;
-      if (hostNamespace && !view.index.ofKind('Service').some((s) => view.index.namespaceOf(s) === hostNamespace)) return undefined;
+      if (host.startsWith('*') && view.index.knownHosts().some((h) => wildcardCovers(host, h.host))) {
+        // Istio's analyzer matches wildcard rules against ServiceEntries only; proxies apply them to the Services they cover.
+        return confirmed
+          ? {
+              severity: 'info',
+              headline: `istioctl analyze reports wildcard host \`${host}\` as unknown`,
+              impact: 'It covers Services in the bundle, and proxies apply a wildcard DestinationRule to the services it covers: nothing to fix.',
+              remediation: 'None needed; the message comes from how Istio\'s analyzer looks up wildcard hosts.',
+            }
+          : undefined;
+      }
+      if (!confirmed && hostNamespace && !view.index.ofKind('Service').some((s) => view.index.namespaceOf(s) === hostNamespace)) return undefined;
       const near = message.details.caseInsensitiveMatch;
       return {
         severity: 'medium',
@@ -36,7 +46,7 @@ export const cfg009 = defineMessageRule({
         remediation: near ? `Correct the host to \`${near}\`.` : 'Correct the host to the Service or ServiceEntry meant, or delete the DestinationRule.',
       };
     }
-    if (hostNamespace && !view.index.pods().some((p) => view.index.namespaceOf(p) === hostNamespace)) return undefined;
+    if (!confirmed && hostNamespace && !view.index.pods().some((p) => view.index.namespaceOf(p) === hostNamespace)) return undefined;
     const subset = String(message.details.subset ?? '');
     const routed = view.index.ofKind('VirtualService').filter((vs) => routeDestinations(vs).some((d) => d.subset === subset && toFqdn(d.host, view.index.namespaceOf(vs), view.index.clusterDomain) === fqdn));
     return {

@@ -19,12 +19,12 @@ export const cfg010 = defineMessageRule({
   remediation: 'Point the selector at the gateway pods\' labels (usually `istio: ingressgateway`), expose the port on the gateway Service, and give conflicting Gateways distinct hosts or ports.',
   threshold: { value: 'no workload or conflict high; port not on the Service medium', source: 'rule catalogue CFG010; Istio analysis IST0101, IST0145, IST0162' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/gateway/', 'https://istio.io/latest/docs/reference/config/analysis/ist0145/'],
-  finding(message, view) {
+  finding(message, view, confirmed) {
     // Istio's file-only analysis assumes a default ingress gateway; a bundle without pods cannot say.
-    if (message.details.assumedDefaultIngress || view.index.pods().length === 0) return undefined;
+    if (!confirmed && (message.details.assumedDefaultIngress || view.index.pods().length === 0)) return undefined;
     if (message.code === 'IST0162') {
       // Only when a Service of the gateway pods is in the bundle: a missing Service listing proves nothing.
-      if (((message.details.related as unknown[] | undefined) ?? []).length === 0) return undefined;
+      if (!confirmed && ((message.details.related as unknown[] | undefined) ?? []).length === 0) return undefined;
       return {
         severity: 'medium',
         headline: `listens on port ${message.details.port}, which the gateway Service does not expose`,
@@ -43,7 +43,7 @@ export const cfg010 = defineMessageRule({
     const listed = new Set(view.index.pods().map((p) => view.index.namespaceOf(p)));
     const gatewayNamespace = view.index.namespaceOf(message.resource);
     // Gateway pods usually run in the Gateway's namespace or the control plane's: both must be listed.
-    if (!listed.has(gatewayNamespace) || !listed.has(view.index.istioNamespace)) return undefined;
+    if (!confirmed && (!listed.has(gatewayNamespace) || !listed.has(view.index.istioNamespace))) return undefined;
     return {
       severity: 'high',
       headline: `selector \`${message.details.selector}\` matches no gateway pod`,

@@ -20,8 +20,12 @@ export interface MessageFinding {
 type MessageRuleSpec = Omit<Rule<'k8s.resources', never, 'kubectl.pods' | 'istioctl.analyze', 'configuration'>, 'check' | 'inputs'> & {
   /** The analyzers (and codes of each) whose messages this rule reports. */
   sources: readonly { analyzer: OfflineAnalyzer; codes?: readonly IstioCode[] }[];
-  /** Undefined drops the message (the rule knows the bundle cannot support it). */
-  finding(message: IstioMessage, view: ConfigurationView, context: RuleContext): MessageFinding | undefined;
+  /**
+   * Undefined drops the message (the bundle cannot support it). `confirmed`: an imported
+   * `istioctl analyze` message reports the same fault, which a live cluster saw whole, so a rule
+   * keeps what it would drop only for lack of input.
+   */
+  finding(message: IstioMessage, view: ConfigurationView, confirmed: boolean): MessageFinding | undefined;
 };
 
 /**
@@ -45,7 +49,7 @@ export function defineMessageRule(spec: MessageRuleSpec): AnyRule {
 }
 
 function report(message: IstioMessage, view: ConfigurationView, analyze: readonly AnalyzeRecord[], finding: MessageRuleSpec['finding'], context: RuleContext): void {
-  const f = finding(message, view, context);
+  const f = finding(message, view, importedCounterparts(message, view, analyze).length > 0);
   if (f) reportMessage(message, view, analyze, f, context);
 }
 
