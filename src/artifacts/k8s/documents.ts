@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { ArtifactParseError } from '../artifact-kind.js';
 import { parseJsonText } from '../json-text.js';
+import { readYamlStreamFast } from './yaml-stream.js';
 
 /** One Kubernetes-shaped object and where it sits in its file. */
 export interface LocatedObject {
@@ -18,14 +19,20 @@ const MAX_FLOW_DEPTH = 100;
 const MAX_ALIASES = 100;
 
 /**
+ * `auto`: js-yaml's fast path (yaml-stream.ts), falling back to the `yaml` package for whatever it
+ * cannot vouch for; `reference`: the `yaml` package alone (the tests compare the two).
+ */
+export type YamlReader = 'auto' | 'reference';
+
+/**
  * Reads `kubectl get -o json|yaml` output, a `kind: List`, a single object or a multi-document YAML
  * stream, and flattens Lists so every object carries its own location.
  */
-export function readKubernetesObjects(text: string): LocatedObject[] {
+export function readKubernetesObjects(text: string, yamlReader: YamlReader = 'auto'): LocatedObject[] {
   const { body, skippedLines } = stripLeadingWarnings(text);
   try {
     const trimmed = body.trimStart();
-    const objects = trimmed.startsWith('{') || trimmed.startsWith('[') ? fromJson(body) : fromYaml(body);
+    const objects = trimmed.startsWith('{') || trimmed.startsWith('[') ? fromJson(body) : fromYaml(body, yamlReader);
     return skippedLines === 0 ? objects : objects.map((o) => (o.line === undefined ? o : { ...o, line: o.line + skippedLines }));
   } catch (error) {
     if (error instanceof ArtifactParseError && error.line !== undefined && skippedLines > 0) {
@@ -52,11 +59,32 @@ function fromJson(text: string): LocatedObject[] {
   return flatten(parseJsonText(text), '', 0, undefined);
 }
 
-function fromYaml(text: string): LocatedObject[] {
+function refuseDeepFlow(text: string): void {
   const depth = maxFlowDepth(text);
   if (depth > MAX_FLOW_DEPTH) {
     throw new ArtifactParseError(`YAML nested ${depth} levels deep in flow style (over ${MAX_FLOW_DEPTH}): refused as unsafe to parse`);
   }
+}
+
+function fromYaml(text: string, reader: YamlReader): LocatedObject[] {
+  refuseDeepFlow(text);
+  if (reader === 'reference') return fromYamlReference(text);
+  // js-yaml first (≥ 10 MB/s, exact lines from its parser); anything it cannot vouch for — errors,
+  // anchors and aliases, null or explicit keys, odd `items` — is read by the `yaml` package below.
+  const fast = readYamlStreamFast(text);
+  if (fast !== undefined) {
+    const objects: LocatedObject[] = [];
+    fast.forEach((doc, index) => {
+      if (doc.value === null || doc.value === undefined) return; // empty document, e.g. a trailing `---`
+      for (const o of flatten(doc.value, '', index, doc.line, doc.itemLines)) objects.push(o);
+    });
+    return objects;
+  }
+  return fromYamlReference(text);
+}
+
+/** The reference reader (the `yaml` package): its messages and lines are the ones users see. */
+function fromYamlReference(text: string): LocatedObject[] {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: true });
   const docs: Document.Parsed[] = Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed];
@@ -123,12 +151,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * trick can hide nesting from the scan; real Kubernetes YAML stays far below the limit either way.
  */
 function maxFlowDepth(text: string): number {
+  // A global regex jumps from bracket to bracket: ~3× faster than testing every character in JS.
+  const brackets = /[[\]{}]/g;
   let depth = 0;
   let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
-    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  while (brackets.test(text)) {
+    const c = text.charCodeAt(brackets.lastIndex - 1);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (depth > 0) depth--;
   }
   return max;
 }
