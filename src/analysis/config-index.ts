@@ -82,7 +82,7 @@ export interface ConfigIndex {
 export function buildConfigIndex(resources: readonly ResourceRecord[], pods: readonly ResourceRecord[], options: ConfigIndexOptions = {}): ConfigIndex {
   const defaultNamespace = options.defaultNamespace ?? 'default';
   const istioNamespace = options.istioNamespace ?? 'istio-system';
-  const namespaceOf = (record: ResourceRecord) => asString(asRecord(record.object.metadata)?.namespace) ?? defaultNamespace;
+  const namespaceOf = (record: ResourceRecord) => asString(record.object.metadata.namespace) ?? defaultNamespace;
   const byKind = new Map<ConfigKind, ResourceRecord[]>();
   const allPods: ResourceRecord[] = [];
   // The same object listed twice (a per-namespace and a cluster-wide listing, a bug-report's
@@ -113,6 +113,20 @@ export function buildConfigIndex(resources: readonly ResourceRecord[], pods: rea
   const clusterDomain = DEFAULT_CLUSTER_DOMAIN;
   let hosts: KnownHost[] | undefined;
   const knownHosts = () => (hosts ??= collectHosts(ofKind('Service'), ofKind('ServiceEntry'), namespaceOf, mesh, clusterDomain));
+  // Lookups run once per route destination: index the hosts by name, exact and lower-cased.
+  let lookup: { exact: Map<string, KnownHost[]>; lower: Map<string, KnownHost[]>; wildcards: KnownHost[] } | undefined;
+  const hostLookup = () => {
+    if (lookup) return lookup;
+    const exact = new Map<string, KnownHost[]>();
+    const lower = new Map<string, KnownHost[]>();
+    const add = (map: Map<string, KnownHost[]>, key: string, h: KnownHost) => map.set(key, [...(map.get(key) ?? []), h]);
+    for (const h of knownHosts()) {
+      add(exact, h.host, h);
+      add(lower, h.host.toLowerCase(), h);
+    }
+    lookup = { exact, lower, wildcards: knownHosts().filter((h) => h.host.startsWith('*')) };
+    return lookup;
+  };
 
   return {
     istioNamespace,
@@ -129,14 +143,14 @@ export function buildConfigIndex(resources: readonly ResourceRecord[], pods: rea
       // namespace by default, or each namespace of its exportTo.
       const lookIn = exportTo.length === 0 ? [fromNamespace] : exportTo.map((ns) => (ns === '.' ? fromNamespace : ns));
       const visible = (h: KnownHost) => h.scopes.includes(EXPORT_TO_ALL) || lookIn.some((ns) => h.scopes.includes(ns));
-      const exact = knownHosts().find((h) => h.host === fqdn && visible(h));
+      const exact = (hostLookup().exact.get(fqdn) ?? []).find(visible);
       if (exact) return exact;
       const bare = fqdn.replace(/^\*/, '');
-      return knownHosts().find((h) => h.host.startsWith('*') && visibleIn(h.scopes, fromNamespace) && wildcardCovers(h.host, bare.startsWith('.') ? `x${bare}` : bare));
+      return hostLookup().wildcards.find((h) => visibleIn(h.scopes, fromNamespace) && wildcardCovers(h.host, bare.startsWith('.') ? `x${bare}` : bare));
     },
     caseInsensitiveHost(host, fromNamespace) {
       const fqdn = toFqdn(host.toLowerCase(), fromNamespace.toLowerCase(), clusterDomain);
-      return knownHosts().find((h) => h.host.toLowerCase() === fqdn && visibleIn(h.scopes, fromNamespace))?.host;
+      return (hostLookup().lower.get(fqdn) ?? []).find((h) => visibleIn(h.scopes, fromNamespace))?.host;
     },
   };
 }

@@ -31,15 +31,35 @@ export function drSubsets(record: ResourceRecord): Subset[] {
  */
 export function destinationRulesFor(index: ConfigIndex, host: string, fromNamespace: string): ResourceRecord[] {
   const fqdn = toFqdn(host, fromNamespace, index.clusterDomain);
-  const visible = index.ofKind('DestinationRule').filter((dr) => {
-    const ns = index.namespaceOf(dr);
-    const scopes = exportScopes(stringList(asRecord(dr.object.spec)?.exportTo), ns, index.mesh.defaultDestinationRuleExportTo);
-    return visibleIn(scopes, fromNamespace);
-  });
-  const withFqdn = visible.map((dr) => ({ dr, host: toFqdn(drHost(dr), index.namespaceOf(dr), index.clusterDomain) }));
-  const exact = withFqdn.filter((r) => r.host === fqdn).map((r) => r.dr);
+  const rules = ruleTable(index);
+  const visible = (r: IndexedRule) => visibleIn(r.scopes, fromNamespace);
+  const exact = (rules.byHost.get(fqdn) ?? []).filter(visible).map((r) => r.dr);
   if (exact.length > 0) return exact;
-  const wildcards = withFqdn.filter((r) => r.host.startsWith('*') && wildcardCovers(r.host, fqdn)).sort((a, b) => b.host.length - a.host.length);
+  const wildcards = rules.wildcards.filter((r) => visible(r) && wildcardCovers(r.host, fqdn)).sort((a, b) => b.host.length - a.host.length);
   const best = wildcards[0]?.host;
   return wildcards.filter((r) => r.host === best).map((r) => r.dr);
+}
+
+interface IndexedRule {
+  dr: ResourceRecord;
+  host: string;
+  scopes: string[];
+}
+
+/** DestinationRules by FQDN host, built once per index: lookups run once per route destination. */
+const tables = new WeakMap<ConfigIndex, { byHost: Map<string, IndexedRule[]>; wildcards: IndexedRule[] }>();
+
+function ruleTable(index: ConfigIndex): { byHost: Map<string, IndexedRule[]>; wildcards: IndexedRule[] } {
+  let table = tables.get(index);
+  if (!table) {
+    table = { byHost: new Map(), wildcards: [] };
+    for (const dr of index.ofKind('DestinationRule')) {
+      const ns = index.namespaceOf(dr);
+      const rule = { dr, host: toFqdn(drHost(dr), ns, index.clusterDomain), scopes: exportScopes(stringList(asRecord(dr.object.spec)?.exportTo), ns, index.mesh.defaultDestinationRuleExportTo) };
+      if (rule.host.startsWith('*')) table.wildcards.push(rule);
+      else table.byHost.set(rule.host, [...(table.byHost.get(rule.host) ?? []), rule]);
+    }
+    tables.set(index, table);
+  }
+  return table;
 }

@@ -34,9 +34,15 @@ export const conflictingMeshHostsAnalyzer = defineAnalyzer({
           scopes: exportScopes(vsExportTo(vs), namespace, index.mesh.defaultVirtualServiceExportTo),
         };
       });
+    // Candidates share an exact host or hold a wildcard: comparing every pair is quadratic in large meshes.
+    const byHost = new Map<string, MeshVirtualService[]>();
+    for (const v of mesh) for (const h of v.hosts) if (!h.startsWith('*')) byHost.set(h, [...(byHost.get(h) ?? []), v]);
+    const withWildcards = mesh.filter((v) => v.hosts.some((h) => h.startsWith('*')));
+    const order = new Map(mesh.map((v, i) => [v, i] as const));
     const messages: Omit<IstioMessage, 'analyzer'>[] = [];
     for (const a of mesh) {
-      const conflicts = mesh.filter((b) => b !== a && scopesIntersect(a.scopes, b.scopes) && sharedHosts(a, b).length > 0);
+      const candidates = new Set([...a.hosts.flatMap((h) => byHost.get(h) ?? []), ...(a.hosts.some((h) => h.startsWith('*')) ? mesh : withWildcards)]);
+      const conflicts = [...candidates].sort((x, y) => order.get(x)! - order.get(y)!).filter((b) => b !== a && scopesIntersect(a.scopes, b.scopes) && sharedHosts(a, b).length > 0);
       if (conflicts.length === 0) continue;
       const hosts = [...new Set(conflicts.flatMap((b) => sharedHosts(a, b)))];
       const hostIndex = a.hosts.findIndex((h) => hosts.includes(h));

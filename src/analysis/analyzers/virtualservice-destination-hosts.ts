@@ -17,7 +17,7 @@ export const destinationHostAnalyzer = defineAnalyzer({
   analyze(index) {
     const messages: Message[] = [];
     const virtualServices = index.ofKind('VirtualService');
-    const subsetRoutesByVs = virtualServices.map((vs) => ({ vs, hosts: subsetDestinationsToOwnHosts(vs) }));
+    const subsetRoutesByVs = virtualServices.map((vs) => ({ vs, hosts: subsetDestinationsToOwnHosts(vs) })).filter((r) => r.hosts.length > 0);
     for (const vs of virtualServices) {
       const namespace = index.namespaceOf(vs);
       for (const d of routeDestinations(vs)) messages.push(...checkDestination(index, vs, namespace, d, 'host'));

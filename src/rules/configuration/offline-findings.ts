@@ -63,10 +63,24 @@ export function importedCounterparts(message: IstioMessage, view: ConfigurationV
 /** True when an offline analyzer derived the same fault, so the imported message is reported there. */
 export function derivedOffline(view: ConfigurationView, code: string, origin: { kind: string; namespace?: string; name: string } | undefined): boolean {
   if (!origin) return false;
-  return view.messages.some((m) => {
-    const s = subjectOf(view, m.resource);
-    return m.code === code && s.kind === origin.kind && s.name === origin.name && (s.namespace ?? '') === (origin.namespace ?? '');
-  });
+  return derivedKeys(view).has(`${code}|${origin.kind}|${origin.namespace ?? ''}|${origin.name}`);
+}
+
+const keysByView = new WeakMap<ConfigurationView, Set<string>>();
+
+/** (code, resource) of every offline message, built once: CFG001 asks for each imported message. */
+function derivedKeys(view: ConfigurationView): Set<string> {
+  let keys = keysByView.get(view);
+  if (!keys) {
+    keys = new Set(
+      view.messages.map((m) => {
+        const s = subjectOf(view, m.resource);
+        return `${m.code}|${s.kind}|${s.namespace ?? ''}|${s.name}`;
+      }),
+    );
+    keysByView.set(view, keys);
+  }
+  return keys;
 }
 
 /** Titles and reasons are plain text (renderers escape them): `name` becomes "name". */
