@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { ResourceRecord } from '../model/facets.js';
 import type { ConfigIndex } from './config-index.js';
 import { DEFAULT_CLUSTER_DOMAIN, exportScopes, toFqdn, visibleIn, wildcardCovers } from './hosts.js';
@@ -132,71 +133,33 @@ export function parseRequestKey(key: string): HttpRequest | undefined {
 // ---------------------------------------------------------------------------------------------
 // StringMatch
 
-/** RE2 POSIX classes JavaScript lacks (inside brackets). */
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
 
-const regexCache = new Map<string, RegExp | null>();
-
-/**
- * An RE2 pattern as a JavaScript RegExp anchored for a full match (`^(?:…)$`), or undefined when
- * it is not valid RE2 or uses RE2 syntax JavaScript cannot express. Istio rejects invalid RE2 at
- * admission, so undefined means "cannot tell", never "does not match". Leading flag groups (`(?i)`,
- * `(?s)`, `(?m)`), `(?P<name>`, `\A`, `\z`, `\Q…\E` and POSIX classes are translated; constructs RE2
- * does not have (look-around, back-references) make it undefined.
- */
-export function compileRegex(pattern: string, extraFlags = ''): RegExp | undefined {
-  const cacheKey = `${extraFlags}\u0000${pattern}`;
-  const cached = regexCache.get(cacheKey);
-  if (cached !== undefined) return cached ?? undefined;
-  const compiled = translateRe2(pattern, extraFlags);
-  if (regexCache.size > 1000) regexCache.clear();
-  regexCache.set(cacheKey, compiled ?? null);
-  return compiled;
+/** What a compiled route regex offers: a full match, as Envoy's `safe_regex` does. */
+export interface FullMatcher {
+  test(input: string): boolean;
 }
 
-function translateRe2(pattern: string, extraFlags: string): RegExp | undefined {
-  let source = pattern;
-  const flags = new Set(extraFlags.split('').filter(Boolean));
-  const lead = /^\(\?([imsU]+)\)/.exec(source);
-  if (lead) {
-    if (lead[1]!.includes('U')) return undefined;
-    for (const f of lead[1]!) flags.add(f);
-    source = source.slice(lead[0].length);
-  }
-  // RE2 has no look-around and no back-references.
-  if (/\(\?[=!]|\(\?<[=!]/.test(source) || /(^|[^\\])(\\\\)*\\[1-9]/.test(source)) return undefined;
-  source = source.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, literal: string) => escapeRegex(literal));
-  source = source.replace(/\(\?P</g, '(?<');
-  source = source.replace(/(^|[^\\])((?:\\\\)*)\\A/g, '$1$2^').replace(/(^|[^\\])((?:\\\\)*)\\z/g, '$1$2$');
-  let unknownClass = false;
-  source = source.replace(/\[:(\^?)([a-z]+):\]/g, (all, negated: string, name: string) => {
-    const range = POSIX_CLASSES[name];
-    if (range === undefined || negated) unknownClass = true;
-    return range ?? all;
-  });
-  if (unknownClass) return undefined;
-  // `\pL`, `\p{Greek}` need JavaScript's unicode mode.
-  if (/\\[pP]/.test(source)) flags.add('u');
+const regexCache = new Map<string, FullMatcher | null>();
+
+/**
+ * An RE2 pattern compiled with re2js, a port of RE2 itself: the engine Envoy's `safe_regex` uses,
+ * so the syntax is exactly Istio's and matching is linear in the path — a pattern like `/(a+)+`
+ * against a scanner's path cannot hang the analysis as a backtracking RegExp would. Undefined when
+ * the pattern is not valid RE2: Istio rejects those at admission, so it means "cannot tell".
+ */
+export function compileRegex(pattern: string): FullMatcher | undefined {
+  const cached = regexCache.get(pattern);
+  if (cached !== undefined) return cached ?? undefined;
+  let compiled: FullMatcher | undefined;
   try {
-    return new RegExp(`^(?:${source})$`, [...flags].sort().join(''));
+    const re = RE2JS.compile(pattern);
+    compiled = { test: (input) => re.matches(input) };
   } catch {
-    return undefined;
+    compiled = undefined;
   }
+  if (regexCache.size > 1000) regexCache.clear();
+  regexCache.set(pattern, compiled ?? null);
+  return compiled;
 }
 
 /** A literal as a regex (RE2 and JavaScript escape the same metacharacters). */

@@ -391,3 +391,11 @@ describe('near misses', () => {
     for (const p of ['/api/v1/', '/api/v1/users', '/api/v1']) expect(outcome(corrected, req(p))).toBe('match');
   });
 });
+
+describe('route regexes are RE2, matched in linear time', () => {
+  it('answers a catastrophic-backtracking pattern on a hostile path at once (a backtracking RegExp would hang)', async () => {
+    const { stringMatches } = await import('../../src/analysis/http-match.js');
+    expect(stringMatches({ regex: '/(a+)+' }, `/${'a'.repeat(5000)}!`)).toBe(false);
+    expect(stringMatches({ regex: '/(a+)+' }, `/${'a'.repeat(5000)}`)).toBe(true);
+  });
+});

@@ -53,7 +53,7 @@ export const cfg001 = defineRule({
         const key = [message.cluster, message.code, message.origin?.kind, message.origin?.namespace, message.origin?.name, message.message].join('|');
         if (seen.has(key)) continue;
         seen.add(key);
-        if (derivedOffline(inputs.configuration, message.code, message.origin)) continue;
+        if (derivedOffline(inputs.configuration, message)) continue;
         const known = ANALYZER_MESSAGES[message.code];
         const origin = message.origin;
         const where = origin ? `${origin.kind} ${origin.namespace ? `${origin.namespace}/` : ''}${origin.name}` : 'the cluster';

@@ -1,9 +1,9 @@
 import { destinationRuleSubsetAnalyzer } from '../../analysis/analyzers/virtualservice-destination-rules.js';
-import { drSubsets } from '../../analysis/destination-rules.js';
+import { drHost, drSubsets } from '../../analysis/destination-rules.js';
 import { toFqdn } from '../../analysis/hosts.js';
 import type { IstioMessage } from '../../analysis/messages.js';
-import { stringMap } from '../../analysis/object-access.js';
-import { mirrorDestinations, routeDestinations } from '../../analysis/virtual-service.js';
+import { asRecord, stringMap } from '../../analysis/object-access.js';
+import { mirrorDestinations, routeDestinations, stringList } from '../../analysis/virtual-service.js';
 import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
@@ -36,12 +36,17 @@ export const cfg003 = defineRule({
     // One finding per VirtualService and host: the fix (one DestinationRule) covers all its subsets.
     const groups = new Map<string, IstioMessage[]>();
     for (const message of view.from(destinationRuleSubsetAnalyzer)) {
-      const key = `${message.resource.source.path}#${message.resource.source.pointer ?? ''}|${message.details.host}|${message.details.reference}`;
+      const s = subjectOf(view, message.resource);
+      const key = `${message.resource.source.path}|${s.kind}|${s.namespace ?? ''}|${s.name}|${message.details.host}|${message.details.reference}`;
       groups.set(key, [...(groups.get(key) ?? []), message]);
     }
     for (const messages of groups.values()) {
       const first = messages[0]!;
       const imported = messages.flatMap((m) => importedCounterparts(m, view, inputs['istioctl.analyze']));
+      // A host that resolves to nothing in the bundle is CFG002's (or not checked, when its namespace
+      // was not collected); a DestinationRule for it would be written for a host that may not exist.
+      const vs = first.resource;
+      if (!view.index.resolveHost(first.details.host ?? '', view.index.namespaceOf(vs), stringList(asRecord(vs.object.spec)?.exportTo)) && imported.length === 0) continue;
       const mirror = first.details.reference === 'mirror+subset';
       const rules = (first.details.related ?? []) as ResourceRecord[];
       const subsets = [...new Set(messages.map((m) => m.details.subset!))];
@@ -61,7 +66,7 @@ export const cfg003 = defineRule({
         remediation:
           near.length === subsets.length
             ? `Correct the route's subset to ${near.map((n) => `\`${n}\``).join(', ')}, or define ${listed} in the DestinationRule.`
-            : rules.length > 0
+            : rules.some((r) => !drHost(r).startsWith('*'))
               ? `Add ${listed} to DestinationRule ${rules.map((r) => `${view.index.namespaceOf(r)}/${r.object.metadata.name}`).join(', ')} (below, with every subset the routes use), then \`kubectl apply -f\` it.`
               : `Create the DestinationRule below for \`${first.details.host}\`, with every subset the routes use, then \`kubectl apply -f\` it.`,
         yaml: destinationRuleFix(view, first, rules),
@@ -96,7 +101,10 @@ function destinationRuleFix(view: ConfigurationView, message: IstioMessage, rule
   const podLabels = service ? podsOfService(view.index, service).map((p) => stringMap(p.object.metadata.labels)) : [];
   const unmatched = wanted.filter((subset) => !podLabels.some((l) => l[VERSION_LABEL] === subset));
   const labelsFor = (subset: string) => ({ [VERSION_LABEL]: subset });
-  const existing = rules[0];
+  // A wildcard rule (often the mesh-wide `*.local` one) is not where one service's subsets belong:
+  // write an exact-host rule that keeps its traffic policy, since the new rule shadows it for this host.
+  const existing = rules[0] && !drHost(rules[0]).startsWith('*') ? rules[0] : undefined;
+  const inherited = rules[0] && !existing ? asRecord(rules[0].object.spec)?.trafficPolicy : undefined;
   let yaml: string;
   if (existing) {
     const defined = drSubsets(existing);
@@ -109,8 +117,14 @@ function destinationRuleFix(view: ConfigurationView, message: IstioMessage, rule
     const name = service?.object.metadata.name ?? host.split('.')[0] ?? host;
     const namespace = service ? view.index.namespaceOf(service) : vsNamespace;
     yaml = documentYaml(
-      { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name, namespace }, spec: { host: fqdn, subsets: wanted.map((s) => ({ name: s, labels: labelsFor(s) })) } },
-      podLabels.length > 0 ? `labels taken from the pods of Service ${namespace}/${name}` : 'no pods of the service in the bundle: check the labels',
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name, namespace },
+        spec: { host: fqdn, ...(inherited ? { trafficPolicy: inherited } : {}), subsets: wanted.map((s) => ({ name: s, labels: labelsFor(s) })) },
+      },
+      (podLabels.length > 0 ? `labels taken from the pods of Service ${namespace}/${name}` : 'no pods of the service in the bundle: check the labels') +
+        (inherited ? `; traffic policy kept from ${resourceName(view, rules[0]!)}, which this rule shadows for the host` : ''),
     );
   }
   return podLabels.length > 0 ? flagUnmatched(yaml, unmatched) : yaml;

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import type { AnalyzeMessage } from '../../artifacts/analyze/schema.js';
 import type { IstioMessage } from '../../analysis/messages.js';
 import { ISTIO_CODES } from '../../analysis/messages.js';
 import type { AnalyzeRecord, ResourceRecord } from '../../model/facets.js';
@@ -54,33 +55,65 @@ export function importedCounterparts(message: IstioMessage, view: ConfigurationV
       const origin = imported.origin;
       if (imported.code !== message.code || !origin || origin.kind !== subject.kind || origin.name !== subject.name) continue;
       if ((origin.namespace ?? '') !== (subject.namespace ?? '')) continue;
+      if (!sameReference(message, imported.message)) continue;
       out.push(evidenceAt({ path: record.path, ...(imported.line ? { line: imported.line } : {}), ...(imported.pointer ? { pointer: imported.pointer } : {}) }, imported.text ?? imported.message));
     }
   }
   return out;
 }
 
-/** True when an offline analyzer derived the same fault, so the imported message is reported there. */
-export function derivedOffline(view: ConfigurationView, code: string, origin: { kind: string; namespace?: string; name: string } | undefined): boolean {
-  if (!origin) return false;
-  return derivedKeys(view).has(`${code}|${origin.kind}|${origin.namespace ?? ''}|${origin.name}`);
+/**
+ * IST0101 covers many faults of one resource (a host, a subset, a gateway, a selector…): its text
+ * (`Referenced <what> not found: "<value>"`) says which. Another wording (an older istioctl) falls
+ * back to code and resource.
+ */
+function sameReference(message: IstioMessage, importedText: string): boolean {
+  if (message.code !== 'IST0101') return true;
+  const m = /^Referenced (.+?) not found: "(.*)"$/.exec(importedText.trim());
+  if (!m) return true;
+  const [, what, value] = m as unknown as [string, string, string];
+  const reference = message.details.reference ?? '';
+  const kind = what.startsWith('host+subset') ? 'host+subset' : what.startsWith('mirror+subset') ? 'mirror+subset' : what;
+  if (kind !== reference) return false;
+  const host = message.details.host ?? '';
+  switch (reference) {
+    case 'host+subset':
+    case 'mirror+subset':
+      return value.endsWith(`+${message.details.subset}`) && (value.startsWith(`${host}.`) || value.startsWith(`${host}+`));
+    case 'host:port':
+      return value === `${host}:${message.details.port}`;
+    case 'gateway':
+      return value === message.details.gateway;
+    default:
+      return value === host;
+  }
 }
 
-const keysByView = new WeakMap<ConfigurationView, Set<string>>();
+/** True when an offline analyzer derived the same fault (code, resource, reference), so the imported message is reported there. */
+export function derivedOffline(view: ConfigurationView, imported: AnalyzeMessage): boolean {
+  const origin = imported.origin;
+  if (!origin) return false;
+  const candidates = derivedByResource(view).get(`${imported.code}|${origin.kind}|${origin.namespace ?? ''}|${origin.name}`) ?? [];
+  return candidates.some((m) => sameReference(m, imported.message));
+}
 
-/** (code, resource) of every offline message, built once: CFG001 asks for each imported message. */
-function derivedKeys(view: ConfigurationView): Set<string> {
-  let keys = keysByView.get(view);
-  if (!keys) {
-    keys = new Set(
-      view.messages.map((m) => {
-        const s = subjectOf(view, m.resource);
-        return `${m.code}|${s.kind}|${s.namespace ?? ''}|${s.name}`;
-      }),
-    );
-    keysByView.set(view, keys);
+const byResource = new WeakMap<ConfigurationView, Map<string, IstioMessage[]>>();
+
+/** Offline messages by (code, resource), built once: CFG001 asks for each imported message. */
+function derivedByResource(view: ConfigurationView): Map<string, IstioMessage[]> {
+  let map = byResource.get(view);
+  if (!map) {
+    map = new Map();
+    for (const m of view.messages) {
+      const s = subjectOf(view, m.resource);
+      const key = `${m.code}|${s.kind}|${s.namespace ?? ''}|${s.name}`;
+      const list = map.get(key);
+      if (list) list.push(m);
+      else map.set(key, [m]);
+    }
+    byResource.set(view, map);
   }
-  return keys;
+  return map;
 }
 
 /** Titles and reasons are plain text (renderers escape them): `name` becomes "name". */
