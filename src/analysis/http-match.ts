@@ -524,7 +524,6 @@ export function relaxUri(match: Record<string, unknown>, relax: UriRelaxation): 
   delete rest.ignoreUriCase;
   const trimmed = uri.value.length > 1 ? uri.value.replace(/\/+$/, '') : uri.value;
   const caseFlag = relax.ignoreCase || match.ignoreUriCase === true;
-  const regex = (source: string) => ({ ...rest, uri: { regex: `${relax.ignoreCase ? '(?i)' : ''}${source}` } });
   const plain = (u: Record<string, string>) => ({ ...rest, uri: u, ...(caseFlag ? { ignoreUriCase: true } : {}) });
   switch (uri.type) {
     case 'exact':

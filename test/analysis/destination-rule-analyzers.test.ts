@@ -64,7 +64,7 @@ trafficPolicy:
     expect(rest).toEqual([]);
     expect(m).toMatchObject({ code: 'IST0128', field: '/spec/trafficPolicy/tls/mode', details: { mode: 'SIMPLE', host: 'mydb.prod.svc.cluster.local' } });
     expect(m!.resource.object.metadata.name).toBe('db-tls');
-    expect(m!.text).toBe("DestinationRule prod/db-tls sets TLS mode SIMPLE for host `mydb.prod.svc.cluster.local` without caCertificates, so the server's certificate is not verified.");
+    expect(m!.text).toBe("DestinationRule prod/db-tls sets TLS mode SIMPLE for host `mydb.prod.svc.cluster.local` without caCertificates.");
   });
 
   it('reports a MUTUAL port-level setting by its index, with the port, and not the verified ones around it', () => {

@@ -9,7 +9,8 @@ type Message = Omit<IstioMessage, 'analyzer'>;
  * TLS origination without server certificate verification (Istio's
  * `destinationrule.CaCertificateAnalyzer`): a DestinationRule whose `tls.mode` is SIMPLE or MUTUAL
  * and that sets no `caCertificates`, at the rule level (IST0128) or in a port-level setting (IST0129).
- * Envoy then accepts any certificate the server presents. DISABLE needs no CA, and ISTIO_MUTUAL uses
+ * Since Istio 1.21 the proxy then verifies against its OS CA bundle (`VERIFY_CERTIFICATE_AT_CLIENT`
+ * is on by default); before, it accepted any certificate. DISABLE needs no CA, and ISTIO_MUTUAL uses
  * the mesh's own CA. A `credentialName` only counts as a CA source when the rule also has a
  * `workloadSelector` (istio.io ClientTLSSettings: the secret is read for the selected workloads,
  * typically a gateway), so without one the warning stands. Subset-level traffic policies are not
@@ -62,7 +63,7 @@ function destinationLevel(dr: ResourceRecord, where: string, mode: string, host:
     code: 'IST0128',
     resource: dr,
     field: '/spec/trafficPolicy/tls/mode',
-    text: `${where} sets TLS mode ${mode} for host \`${host}\` without caCertificates, so the server's certificate is not verified.`,
+    text: `${where} sets TLS mode ${mode} for host \`${host}\` without caCertificates.`,
     details: { mode, host },
   };
 }
@@ -72,7 +73,43 @@ function portLevel(dr: ResourceRecord, where: string, mode: string, host: string
     code: 'IST0129',
     resource: dr,
     field: `/spec/trafficPolicy/portLevelSettings/${settingIndex}/tls/mode`,
-    text: `${where} sets TLS mode ${mode} for host \`${host}\`${port !== undefined ? ` port ${port}` : ''} without caCertificates, so the server's certificate is not verified.`,
+    text: `${where} sets TLS mode ${mode} for host \`${host}\`${port !== undefined ? ` port ${port}` : ''} without caCertificates.`,
     details: { mode, host, ...(port !== undefined ? { port } : {}) },
   };
 }
+
+/**
+ * `insecureSkipVerify: true` in SIMPLE/MUTUAL TLS settings (istio.io ClientTLSSettings): the proxy
+ * checks neither the CA signature nor the SAN of the server. Istio's analyzers do not report it;
+ * it is the same fault as IST0128/IST0129, chosen on purpose, often left from an emergency.
+ */
+export const insecureSkipVerifyAnalyzer = defineAnalyzer({
+  name: 'destinationrule.InsecureSkipVerify',
+  beyondIstio: true,
+  codes: ['IST0128', 'IST0129'],
+  analyze(index) {
+    const messages: Message[] = [];
+    for (const dr of index.ofKind('DestinationRule')) {
+      const spec = asRecord(dr.object.spec);
+      const host = asString(spec?.host) ?? '';
+      const policy = asRecord(spec?.trafficPolicy);
+      const skips = (tls: Record<string, unknown> | undefined) => tls?.insecureSkipVerify === true && tlsMode(tls.mode) !== 'ISTIO_MUTUAL' && tlsMode(tls.mode) !== 'DISABLE';
+      if (skips(asRecord(policy?.tls))) {
+        messages.push({ code: 'IST0128', resource: dr, field: '/spec/trafficPolicy/tls/insecureSkipVerify', text: `TLS to \`${host}\` sets \`insecureSkipVerify: true\`: the server's certificate is not verified at all.`, details: { host, mode: 'insecureSkipVerify' } });
+      }
+      asArray(policy?.portLevelSettings).forEach((setting, i) => {
+        const portSetting = asRecord(setting);
+        if (!skips(asRecord(portSetting?.tls))) return;
+        const port = asNumber(asRecord(portSetting?.port)?.number);
+        messages.push({
+          code: 'IST0129',
+          resource: dr,
+          field: `/spec/trafficPolicy/portLevelSettings/${i}/tls/insecureSkipVerify`,
+          text: `TLS to \`${host}\`${port !== undefined ? ` port ${port}` : ''} sets \`insecureSkipVerify: true\`: the server's certificate is not verified at all.`,
+          details: { host, mode: 'insecureSkipVerify', ...(port !== undefined ? { port } : {}) },
+        });
+      });
+    }
+    return messages;
+  },
+});

@@ -1,5 +1,5 @@
 import type { OfflineAnalyzer } from '../analyzer.js';
-import { caCertificatesAnalyzer } from './destination-rule-ca-certificates.js';
+import { caCertificatesAnalyzer, insecureSkipVerifyAnalyzer } from './destination-rule-ca-certificates.js';
 import { subsetSelectPodAnalyzer } from './destination-rule-subsets.js';
 import { conflictingGatewaysAnalyzer } from './conflicting-gateways.js';
 import { gatewayApiReferenceAnalyzer } from './gateway-api-references.js';
@@ -27,4 +27,5 @@ export const OFFLINE_ANALYZERS: readonly OfflineAnalyzer[] = [
   // Beyond Istio's analyzers:
   delegateAnalyzer,
   gatewayApiReferenceAnalyzer,
+  insecureSkipVerifyAnalyzer,
 ];

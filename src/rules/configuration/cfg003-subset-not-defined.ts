@@ -8,7 +8,7 @@ import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
 import { defineRule, type Evidence } from '../rule.js';
-import { analyzerDocsFor, documentYaml, fieldEvidence, getCommand, importedCounterparts, istioCodeLabel, plain, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
+import { analyzerDocsFor, documentYaml, fieldEvidence, getCommand, importedCounterparts, plain, resourceName, provenance, subjectOf } from './offline-findings.js';
 
 /** The pod label Istio's samples and most meshes split versions by. */
 const VERSION_LABEL = 'version';
@@ -62,7 +62,7 @@ export const cfg003 = defineRule({
           `${messages.map((m) => m.text).join(' ')} ${near.length > 0 ? `Subset names are case-sensitive: ${messages.filter((m) => m.details.caseInsensitiveMatch).map((m) => `\`${m.details.subset}\` is not \`${m.details.caseInsensitiveMatch}\``).join(', ')}. ` : ''}` +
           `${mirror ? 'The mirrored copies are lost.' : 'Every request these routes send there fails with 503: Envoy has no cluster for an undefined subset.'}` +
           undeployed(view, first, subsets) +
-          `${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(first)}.`,
+          `${provenance(first, imported, inputs['istioctl.analyze'])}`,
         remediation:
           near.length === subsets.length
             ? `Correct the route's subset to ${near.map((n) => `\`${n}\``).join(', ')}, or define ${listed} in the DestinationRule.`

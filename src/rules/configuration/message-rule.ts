@@ -1,9 +1,9 @@
 import type { OfflineAnalyzer } from '../../analysis/analyzer.js';
 import type { IstioCode, IstioMessage } from '../../analysis/messages.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
-import type { AnalyzeRecord } from '../../model/facets.js';
+import type { AnalyzeRecord, BundleFacts } from '../../model/facets.js';
 import { defineRule, type AnyRule, type Evidence, type Rule, type RuleContext, type Severity } from '../rule.js';
-import { analyzerDocsFor, fieldEvidence, plain, getCommand, importedCounterparts, istioCodeLabel, resourceName, sourcesSentence, subjectOf } from './offline-findings.js';
+import { analyzerDocsFor, fieldEvidence, plain, getCommand, importedCounterparts, resourceName, provenance, subjectOf } from './offline-findings.js';
 
 /** What a configuration rule adds to an offline analyzer's message to make it a finding. */
 export interface MessageFinding {
@@ -25,7 +25,7 @@ type MessageRuleSpec = Omit<Rule<'k8s.resources', never, 'kubectl.pods' | 'istio
    * `istioctl analyze` message reports the same fault, which a live cluster saw whole, so a rule
    * keeps what it would drop only for lack of input.
    */
-  finding(message: IstioMessage, view: ConfigurationView, confirmed: boolean): MessageFinding | undefined;
+  finding(message: IstioMessage, view: ConfigurationView, confirmed: boolean, bundle: BundleFacts): MessageFinding | undefined;
 };
 
 /**
@@ -49,7 +49,7 @@ export function defineMessageRule(spec: MessageRuleSpec): AnyRule {
 }
 
 function report(message: IstioMessage, view: ConfigurationView, analyze: readonly AnalyzeRecord[], finding: MessageRuleSpec['finding'], context: RuleContext): void {
-  const f = finding(message, view, importedCounterparts(message, view, analyze).length > 0);
+  const f = finding(message, view, importedCounterparts(message, view, analyze).length > 0, context.bundle);
   if (f) reportMessage(message, view, analyze, f, context);
 }
 
@@ -62,7 +62,7 @@ export function reportMessage(message: IstioMessage, view: ConfigurationView, an
     key: `${message.code} ${message.field ?? ''} ${message.text}`,
     title: plain(`${resourceName(view, message.resource)}: ${f.headline} (${message.code})`),
     evidence: [fieldEvidence(message), ...extra, ...imported],
-    explanation: `${message.text} ${f.impact}${sourcesSentence(imported)} Istio reports this as ${istioCodeLabel(message)}.`,
+    explanation: `${message.text} ${f.impact}${provenance(message, imported, analyze)}`,
     remediation: f.remediation,
     ...(f.yaml ? { yaml: f.yaml } : {}),
     commands: f.commands ?? [getCommand(view, message.resource)],

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { AnalyzeMessage } from '../../artifacts/analyze/schema.js';
 import type { IstioMessage } from '../../analysis/messages.js';
+import { OFFLINE_ANALYZERS } from '../../analysis/analyzers/index.js';
 import { ISTIO_CODES } from '../../analysis/messages.js';
 import type { AnalyzeRecord, ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
@@ -126,8 +127,22 @@ export function istioCodeLabel(message: IstioMessage): string {
   return `${message.code} ${ISTIO_CODES[message.code].name}`;
 }
 
-export function sourcesSentence(imported: readonly Evidence[]): string {
-  return imported.length > 0 ? ' `istioctl analyze` in the bundle reports the same.' : ' Found from the resources in the bundle (no `istioctl analyze` output needed).';
+/**
+ * Where the finding comes from, and Istio's code for it: " `istioctl analyze` in the bundle reports
+ * the same. Istio reports this as IST0101 …". When the bundle's analyze output is silent about it,
+ * say so: that disagreement is worth a look (an older istioctl, or resources not in the bundle).
+ */
+export function provenance(message: IstioMessage, imported: readonly Evidence[], analyze: readonly AnalyzeRecord[]): string {
+  const source =
+    imported.length > 0
+      ? ' `istioctl analyze` in the bundle reports the same.'
+      : analyze.length > 0
+        ? ' Found from the resources in the bundle; the bundle\'s `istioctl analyze` output does not report it (an older istioctl, or a resource it did not see).'
+        : ' Found from the resources in the bundle (no `istioctl analyze` output needed).';
+  const code = OFFLINE_ANALYZERS.find((a) => a.name === message.analyzer)?.beyondIstio
+    ? ` istioctl analyze does not check this; the closest Istio code is ${istioCodeLabel(message)}.`
+    : ` Istio reports this as ${istioCodeLabel(message)}.`;
+  return source + code;
 }
 
 /**
