@@ -124,7 +124,8 @@ export function buildConfigIndex(resources: readonly ResourceRecord[], pods: rea
       add(exact, h.host, h);
       add(lower, h.host.toLowerCase(), h);
     }
-    lookup = { exact, lower, wildcards: knownHosts().filter((h) => h.host.startsWith('*')) };
+    // The most specific wildcard first (`*.example.com` before `*.com`), as Istio picks them.
+    lookup = { exact, lower, wildcards: knownHosts().filter((h) => h.host.startsWith('*')).sort((a, b) => b.host.length - a.host.length || compareText(a.host, b.host)) };
     return lookup;
   };
 

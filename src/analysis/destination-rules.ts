@@ -1,6 +1,6 @@
 import type { ResourceRecord } from '../model/facets.js';
 import type { ConfigIndex } from './config-index.js';
-import { toFqdn, visibleIn, exportScopes, wildcardCovers } from './hosts.js';
+import { exportScopes, serviceOfFqdn, toFqdn, visibleIn, wildcardCovers } from './hosts.js';
 import { asArray, asRecord, asString, stringMap } from './object-access.js';
 import { stringList } from './virtual-service.js';
 
@@ -24,24 +24,34 @@ export function drSubsets(record: ResourceRecord): Subset[] {
 }
 
 /**
- * The DestinationRules that apply to `host` for a client in `fromNamespace`, as the proxies choose
- * them (istio.io "DestinationRule", "Destination rule merging"): rules whose host is exactly the
- * service's FQDN win and are merged; only without one does the most specific wildcard host apply.
- * Rules not exported to the client's namespace do not count.
+ * The DestinationRules that apply to `host` for a client in `fromNamespace`, as istiod chooses them
+ * (istio.io "DestinationRule" and exportTo; pilot's sidecar scope): the client's own namespace first,
+ * then the service's, then the mesh root namespace — the first that has a rule for the host wins,
+ * and within it the rules for exactly the host (merged), else the most specific wildcard. Rules of
+ * the service's and root namespaces count only when exported to the client's namespace.
  */
 export function destinationRulesFor(index: ConfigIndex, host: string, fromNamespace: string): ResourceRecord[] {
   const fqdn = toFqdn(host, fromNamespace, index.clusterDomain);
+  const serviceNamespace = serviceOfFqdn(fqdn, index.clusterDomain)?.namespace ?? (() => {
+    const known = index.resolveHost(host, fromNamespace);
+    return known ? index.namespaceOf(known.record) : undefined;
+  })();
   const rules = ruleTable(index);
-  const visible = (r: IndexedRule) => visibleIn(r.scopes, fromNamespace);
-  const exact = (rules.byHost.get(fqdn) ?? []).filter(visible).map((r) => r.dr);
-  if (exact.length > 0) return exact;
-  const wildcards = rules.wildcards.filter((r) => visible(r) && wildcardCovers(r.host, fqdn)).sort((a, b) => b.host.length - a.host.length);
-  const best = wildcards[0]?.host;
-  return wildcards.filter((r) => r.host === best).map((r) => r.dr);
+  for (const namespace of [...new Set([fromNamespace, serviceNamespace, index.mesh.rootNamespace])]) {
+    if (namespace === undefined) continue;
+    const usable = (r: IndexedRule) => r.namespace === namespace && (namespace === fromNamespace || visibleIn(r.scopes, fromNamespace));
+    const exact = (rules.byHost.get(fqdn) ?? []).filter(usable).map((r) => r.dr);
+    if (exact.length > 0) return exact;
+    const wildcards = rules.wildcards.filter((r) => usable(r) && wildcardCovers(r.host, fqdn)).sort((a, b) => b.host.length - a.host.length);
+    const best = wildcards[0]?.host;
+    if (best) return wildcards.filter((r) => r.host === best).map((r) => r.dr);
+  }
+  return [];
 }
 
 interface IndexedRule {
   dr: ResourceRecord;
+  namespace: string;
   host: string;
   scopes: string[];
 }
@@ -55,9 +65,13 @@ function ruleTable(index: ConfigIndex): { byHost: Map<string, IndexedRule[]>; wi
     table = { byHost: new Map(), wildcards: [] };
     for (const dr of index.ofKind('DestinationRule')) {
       const ns = index.namespaceOf(dr);
-      const rule = { dr, host: toFqdn(drHost(dr), ns, index.clusterDomain), scopes: exportScopes(stringList(asRecord(dr.object.spec)?.exportTo), ns, index.mesh.defaultDestinationRuleExportTo) };
+      const rule = { dr, namespace: ns, host: toFqdn(drHost(dr), ns, index.clusterDomain), scopes: exportScopes(stringList(asRecord(dr.object.spec)?.exportTo), ns, index.mesh.defaultDestinationRuleExportTo) };
       if (rule.host.startsWith('*')) table.wildcards.push(rule);
-      else table.byHost.set(rule.host, [...(table.byHost.get(rule.host) ?? []), rule]);
+      else {
+        const list = table.byHost.get(rule.host);
+        if (list) list.push(rule);
+        else table.byHost.set(rule.host, [rule]);
+      }
     }
     tables.set(index, table);
   }

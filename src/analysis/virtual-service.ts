@@ -11,6 +11,8 @@ export interface RouteDestination {
   host: string;
   subset?: string;
   port?: number;
+  /** The route's `weight` (absent: an even share of what the other routes leave). */
+  weight?: number;
   /** JSON pointer of the destination object (`/spec/http/0/route/1/destination`). */
   pointer: string;
   /** The route rule's index in its section. */
@@ -46,7 +48,9 @@ export function routeDestinations(record: ResourceRecord): RouteDestination[] {
   for (const section of ['tcp', 'tls', 'http'] as const) {
     asArray(spec[section]).forEach((rule, ruleIndex) => {
       asArray(asRecord(rule)?.route).forEach((route, routeIndex) => {
-        out.push(destinationAt(asRecord(route)?.destination, section, `/spec/${section}/${ruleIndex}/route/${routeIndex}/destination`, ruleIndex));
+        const d = destinationAt(asRecord(route)?.destination, section, `/spec/${section}/${ruleIndex}/route/${routeIndex}/destination`, ruleIndex);
+        const weight = asNumber(asRecord(route)?.weight);
+        out.push(weight === undefined ? d : { ...d, weight });
       });
     });
   }

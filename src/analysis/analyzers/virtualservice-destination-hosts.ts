@@ -1,5 +1,6 @@
 import { defineAnalyzer } from '../analyzer.js';
 import type { ConfigIndex, KnownHost } from '../config-index.js';
+import { toFqdn } from '../hosts.js';
 import type { IstioMessage } from '../messages.js';
 import { mirrorDestinations, routeDestinations, vsExportTo, vsGateways, vsHosts, type RouteDestination } from '../virtual-service.js';
 import type { ResourceRecord } from '../../model/facets.js';
@@ -17,12 +18,12 @@ export const destinationHostAnalyzer = defineAnalyzer({
   analyze(index) {
     const messages: Message[] = [];
     const virtualServices = index.ofKind('VirtualService');
-    const subsetRoutesByVs = virtualServices.map((vs) => ({ vs, hosts: subsetDestinationsToOwnHosts(vs) })).filter((r) => r.hosts.length > 0);
+    const subsetRoutesByVs = virtualServices.map((vs) => ({ vs, hosts: subsetDestinationsToOwnHosts(index, vs) })).filter((r) => r.hosts.length > 0);
     for (const vs of virtualServices) {
       const namespace = index.namespaceOf(vs);
       for (const d of routeDestinations(vs)) messages.push(...checkDestination(index, vs, namespace, d, 'host'));
       for (const d of mirrorDestinations(vs)) messages.push(...checkDestination(index, vs, namespace, d, 'mirror host'));
-      messages.push(...ingressSubsetsIgnored(vs, subsetRoutesByVs));
+      messages.push(...ingressSubsetsIgnored(index, vs, subsetRoutesByVs));
     }
     return messages;
   },
@@ -71,26 +72,30 @@ function checkPort(vs: ResourceRecord, d: RouteDestination, target: KnownHost): 
   ];
 }
 
-/** The destinations with a subset that route to one of the VirtualService's own hosts. */
-function subsetDestinationsToOwnHosts(vs: ResourceRecord): string[] {
-  const hosts = new Set(vsHosts(vs));
+/** The destinations with a subset that route to one of the VirtualService's own hosts, as FQDNs. */
+function subsetDestinationsToOwnHosts(index: ConfigIndex, vs: ResourceRecord): string[] {
+  const namespace = index.namespaceOf(vs);
+  const fqdn = (h: string) => toFqdn(h, namespace, index.clusterDomain);
+  const hosts = new Set(vsHosts(vs).map(fqdn));
   return routeDestinations(vs)
-    .filter((d) => d.section === 'http' && d.subset && hosts.has(d.host))
-    .map((d) => d.host);
+    .filter((d) => d.section === 'http' && d.subset && hosts.has(fqdn(d.host)))
+    .map((d) => fqdn(d.host));
 }
 
 /**
  * IST0140: a gateway-bound route without subset to a host that another VirtualService splits by
  * subset: the subset rules apply to sidecar traffic only, not to requests entering at the gateway.
  */
-function ingressSubsetsIgnored(vs: ResourceRecord, subsetRoutes: readonly { vs: ResourceRecord; hosts: string[] }[]): Message[] {
+function ingressSubsetsIgnored(index: ConfigIndex, vs: ResourceRecord, subsetRoutes: readonly { vs: ResourceRecord; hosts: string[] }[]): Message[] {
   if (vsGateways(vs).length === 0) return [];
   const messages: Message[] = [];
+  const namespace = index.namespaceOf(vs);
   for (const d of routeDestinations(vs)) {
     if (d.section !== 'http' || d.subset) continue;
+    const target = toFqdn(d.host, namespace, index.clusterDomain);
     for (const other of subsetRoutes) {
       for (const host of other.hosts) {
-        if (host !== d.host) continue;
+        if (host !== target) continue;
         const otherName = `${other.vs.object.metadata.namespace ?? ''}/${other.vs.object.metadata.name}`;
         messages.push({
           code: 'IST0140',

@@ -3,7 +3,7 @@ import type { ConfigIndex } from '../config-index.js';
 import { hostsOverlap } from '../hosts.js';
 import type { IstioMessage } from '../messages.js';
 import { asArray, asRecord, asString } from '../object-access.js';
-import { MESH_GATEWAY, stringList, vsGateways, vsHosts } from '../virtual-service.js';
+import { MESH_GATEWAY, stringList, vsHosts } from '../virtual-service.js';
 import type { ResourceRecord } from '../../model/facets.js';
 
 /** Gateways Istio generates from a Gateway API Gateway: internal names that a VirtualService must not bind to. */
@@ -23,8 +23,10 @@ export const gatewayReferenceAnalyzer = defineAnalyzer({
     for (const vs of index.ofKind('VirtualService')) {
       const namespace = index.namespaceOf(vs);
       const hosts = vsHosts(vs);
-      vsGateways(vs).forEach((reference, i) => {
-        if (reference === MESH_GATEWAY) return;
+      // Indexed over the raw list, so the pointer names the entry even when others are not strings.
+      asArray(asRecord(vs.object.spec)?.gateways).forEach((entry, i) => {
+        const reference = asString(entry);
+        if (reference === undefined || reference === MESH_GATEWAY) return;
         const field = `/spec/gateways/${i}`;
         if (reference.includes(INTERNAL_GATEWAY_MARKER)) {
           messages.push({

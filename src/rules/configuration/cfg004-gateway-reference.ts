@@ -65,7 +65,7 @@ export const cfg004 = defineMessageRule({
         : 'Nothing is routed on that gateway for this VirtualService until the Gateway exists.',
       remediation: corrected ? `Reference the gateway as \`${corrected.reference}\`.` : `Create the Gateway \`${gateway}\`, or correct the reference to an existing Gateway.`,
       ...(corrected ? { yaml: fragmentYaml(view, message.resource, '/spec/gateways', gateways.map((g) => (g === gateway ? corrected.reference : g))) } : {}),
-      commands: ['kubectl get gateways.networking.istio.io,gateways.gateway.networking.k8s.io -A'],
+      commands: ['kubectl get gateways.networking.istio.io -A', 'kubectl get gateways.gateway.networking.k8s.io -A'],
     };
   },
 });
@@ -84,6 +84,8 @@ function correctedReference(
   if (unique.length !== 1) return undefined;
   return {
     reference: `${unique[0]}/${name}`,
-    why: `A short gateway name means a Gateway in the VirtualService's namespace (\`${vsNamespace}\`); Gateway \`${name}\` is in namespace \`${unique[0]}\`.`,
+    why: reference.includes('/')
+      ? `Gateway \`${name}\` is in namespace \`${unique[0]}\`, not \`${reference.split('/')[0]}\`.`
+      : `A short gateway name means a Gateway in the VirtualService's namespace (\`${vsNamespace}\`); Gateway \`${name}\` is in namespace \`${unique[0]}\`.`,
   };
 }

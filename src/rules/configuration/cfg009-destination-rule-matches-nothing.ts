@@ -48,7 +48,8 @@ export const cfg009 = defineMessageRule({
     }
     if (!confirmed && hostNamespace && !view.index.pods().some((p) => view.index.namespaceOf(p) === hostNamespace)) return undefined;
     const subset = String(message.details.subset ?? '');
-    const routed = view.index.ofKind('VirtualService').filter((vs) => routeDestinations(vs).some((d) => d.subset === subset && toFqdn(d.host, view.index.namespaceOf(vs), view.index.clusterDomain) === fqdn));
+    // A route at weight 0 (a canary not yet started) sends nothing there.
+    const routed = view.index.ofKind('VirtualService').filter((vs) => routeDestinations(vs).some((d) => d.subset === subset && d.weight !== 0 && toFqdn(d.host, view.index.namespaceOf(vs), view.index.clusterDomain) === fqdn));
     return {
       severity: routed.length > 0 ? 'critical' : 'high',
       headline: `subset \`${subset}\` selects no pod`,

@@ -59,7 +59,8 @@ export function reportMessage(message: IstioMessage, view: ConfigurationView, an
   context.report({
     severity: f.severity,
     subject: subjectOf(view, message.resource),
-    key: `${message.code} ${message.field ?? ''} ${message.text}`,
+    // Never the text: it lists related resources and wording changes; fingerprints must not.
+    key: [message.code, message.field ?? '', message.details.reference ?? '', message.details.host ?? '', message.details.subset ?? '', message.details.gateway ?? ''].join(' '),
     title: plain(`${resourceName(view, message.resource)}: ${f.headline} (${message.code})`),
     evidence: [fieldEvidence(message), ...extra, ...imported],
     explanation: `${message.text} ${f.impact}${provenance(message, imported, analyze)}`,
