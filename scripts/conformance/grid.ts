@@ -5,6 +5,7 @@ import type { OfflineAnalyzer } from '../../src/analysis/analyzer.js';
 import { buildConfigIndex } from '../../src/analysis/config-index.js';
 import { originName, type IstioCode } from '../../src/analysis/messages.js';
 import { readKubernetesObjects } from '../../src/artifacts/k8s/documents.js';
+import { compareText } from '../../src/order.js';
 import type { KubernetesObject } from '../../src/artifacts/k8s/resource-schema.js';
 import type { ResourceRecord } from '../../src/model/facets.js';
 
@@ -100,5 +101,5 @@ export function notImplemented(analyzers: readonly OfflineAnalyzer[], grid = loa
       missing.set(e.code, set);
     }
   }
-  return [...missing].map(([code, set]) => ({ code, analyzers: [...set].sort() })).sort((a, b) => a.code.localeCompare(b.code));
+  return [...missing].map(([code, set]) => ({ code, analyzers: [...set].sort() })).sort((a, b) => compareText(a.code, b.code));
 }

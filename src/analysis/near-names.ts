@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { compareText } from '../order.js';
 
 /** Typos worth suggesting a correction for: one or two edits, and never more than a third of the name. */
 const MAX_EDITS = 2;
@@ -12,7 +13,7 @@ export function nearestName(name: string, candidates: readonly string[]): string
   const sameLetters = unique.filter((c) => c.toLowerCase() === name.toLowerCase());
   if (sameLetters.length === 1) return sameLetters[0];
   const limit = Math.min(MAX_EDITS, Math.floor(name.length / 3));
-  const scored = unique.map((c) => ({ c, d: distance(name, c) })).filter((s) => s.d <= limit).sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
+  const scored = unique.map((c) => ({ c, d: distance(name, c) })).filter((s) => s.d <= limit).sort((a, b) => a.d - b.d || compareText(a.c, b.c));
   if (scored.length === 0) return undefined;
   if (scored.length > 1 && scored[1]!.d === scored[0]!.d) return undefined;
   return scored[0]!.c;

@@ -79,8 +79,9 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: In
         skippedReason = { ruleId: rule.id, title: rule.title, missing: [], reason, collect: collect ?? [] };
       },
     });
+    // A rule that found something and could not check the rest is both: checked, and partly not.
     if (skippedReason) notChecked.push(skippedReason);
-    else checked.push(rule.id);
+    if (!skippedReason || findings.some((f) => f.ruleId === rule.id)) checked.push(rule.id);
   }
   return { findings: findings.sort(compareFindings), notChecked, checked };
 }

@@ -37,8 +37,12 @@ function checkDestination(index: ConfigIndex, vs: ResourceRecord, namespace: str
       {
         code: 'IST0101',
         resource: vs,
-        field: `${d.pointer}/host`,
-        text: `${reference === 'host' ? 'Route destination' : 'Mirror destination'} host \`${d.host}\` matches no Service or ServiceEntry visible from namespace \`${namespace}\`.`,
+        // A destination without a host: point at the destination itself, not at a field that is not there.
+        field: d.host === '' ? d.pointer : `${d.pointer}/host`,
+        text:
+          d.host === ''
+            ? `${reference === 'host' ? 'A route' : 'A mirror'} has no destination host.`
+            : `${reference === 'host' ? 'Route destination' : 'Mirror destination'} host \`${d.host}\` matches no Service or ServiceEntry visible from namespace \`${namespace}\`.`,
         details: { reference, host: d.host, ...(near ? { caseInsensitiveMatch: near } : {}) },
       },
     ];

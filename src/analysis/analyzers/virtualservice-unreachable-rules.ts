@@ -74,6 +74,8 @@ function analyzeSection(section: Section, rules: readonly unknown[]): Finding[] 
     // Istio skips a null rule without counting it as a catch-all.
     const rule = asRecord(raw);
     if (!rule) return;
+    // A `match` that is not a list is malformed (the API server rejects it): not a catch-all.
+    if (rule.match !== undefined && rule.match !== null && !Array.isArray(rule.match)) return;
     const target = ruleRef(section, rule, ruleIndex);
     const matches = asArray(rule.match);
     if (catchAll) {

@@ -42,7 +42,7 @@ export const cfg002 = defineRule({
     '(`NR`/`UH`/`NC`). A missing mirror loses only the mirrored copies.',
   remediation: 'Correct the destination host (or port) to the Service or ServiceEntry meant, or create it; the corrected fragment is in each finding.',
   threshold: {
-    value: 'route or port to nowhere critical; mirror to nowhere high; several service ports and none chosen (IST0112) high',
+    value: 'route or port to nowhere critical; mirror to nowhere high; several service ports and none chosen (IST0112) medium',
     source: 'rule catalogue CFG002; Istio analysis IST0101/IST0112; istio.io VirtualService Destination',
   },
   docs: ['https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination', 'https://istio.io/latest/docs/reference/config/analysis/ist0101/'],
@@ -59,14 +59,15 @@ export const cfg002 = defineRule({
       const vsNamespace = view.index.namespaceOf(message.resource);
       const targetNamespace = serviceOfFqdn(toFqdn(message.details.host ?? '', vsNamespace))?.namespace;
       const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
-      const unlisted = targetNamespace !== undefined && !servicedNamespaces.has(targetNamespace);
+      // With the Namespace listing in the bundle, a namespace not in it does not exist: no reason to defer.
+      const unlisted = targetNamespace !== undefined && !servicedNamespaces.has(targetNamespace) && !namespaceMissing(view, targetNamespace);
       if (message.code === 'IST0101' && ['host', 'mirror host', 'backendRef'].includes(message.details.reference ?? '') && unlisted && imported.length === 0) {
         unknown.add(targetNamespace);
         continue;
       }
       const fix = correction(view, message);
       context.report({
-        severity: message.code === 'IST0112' ? 'high' : (SEVERITY_BY_REFERENCE[message.details.reference ?? 'host'] ?? 'critical'),
+        severity: message.code === 'IST0112' ? 'medium' : (SEVERITY_BY_REFERENCE[message.details.reference ?? 'host'] ?? 'critical'),
         subject: subjectOf(view, message.resource),
         key: `${message.code} ${message.field ?? ''}`,
         title: plain(`${resourceName(view, message.resource)}: ${headline(message)} (${message.code})`),
@@ -119,7 +120,7 @@ function correction(view: ConfigurationView, message: IstioMessage): Correction 
   if (message.code === 'IST0112') {
     const ports = (message.details.ports as number[] | undefined) ?? [];
     return {
-      why: 'With several ports, Istio needs `destination.port.number` to know which one the route means.',
+      why: 'Without `destination.port.number` Istio routes to the port the request arrived on: that works for a sidecar calling the service on one of its ports, and fails at a gateway (port 80/443) or wherever the ports differ.',
       remediation: `Add the port the route means (one of ${ports.join(', ')}) to the destination.`,
       yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, port: { number: ports[0] } }, `choose one of ports ${ports.join(', ')}`),
     };
@@ -159,11 +160,20 @@ function correction(view: ConfigurationView, message: IstioMessage): Correction 
       yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: meant }),
     };
   }
+  const target = serviceOfFqdn(toFqdn(host, namespace, view.index.clusterDomain), view.index.clusterDomain);
+  if (target && namespaceMissing(view, target.namespace)) {
+    const meantNamespace = nearestName(target.namespace, view.index.ofKind('Namespace').map((n) => n.object.metadata.name));
+    return {
+      why: `Namespace \`${target.namespace}\` does not exist (the bundle lists the cluster's namespaces)${meantNamespace ? `; the closest is \`${meantNamespace}\`` : ''}.`,
+      remediation: meantNamespace ? `Correct the host to \`${target.name}.${meantNamespace}.svc.cluster.local\`.` : 'Correct the host to a service that exists.',
+      ...(meantNamespace ? { yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: `${target.name}.${meantNamespace}.svc.cluster.local` }) } : {}),
+    };
+  }
   return {
     why: 'No Service or ServiceEntry in the bundle has that name or a similar one.',
-    remediation: host.includes('.') && !host.endsWith('.svc.cluster.local')
-      ? `Create a ServiceEntry for \`${host}\` (an external host needs one unless outbound traffic is ALLOW_ANY), or correct the host.`
-      : `Create the Service \`${host}\` in namespace \`${namespace}\`, or correct the host to an existing one.`,
+    remediation: target
+      ? `Create the Service \`${target.name}\` in namespace \`${target.namespace}\`, or correct the host to an existing one.`
+      : `Create a ServiceEntry for \`${host}\` (a route destination must be a Service or ServiceEntry host, whatever the outbound traffic policy), or correct the host.`,
   };
 }
 
@@ -210,4 +220,10 @@ function backendCorrection(view: ConfigurationView, message: IstioMessage): Corr
     remediation: meant ? `Correct \`backendRefs[].name\` to \`${meant}\`.` : `Create the Service \`${namespace}/${name}\`, or correct the backend reference.`,
     ...(meant ? { yaml: fragmentYaml(view, message.resource, message.field!.replace(/\/name$/, ''), { ...(asRecord(valueAt(message.resource.object, message.field!.replace(/\/name$/, ''))) ?? {}), name: meant }) } : {}),
   };
+}
+
+/** The bundle lists the cluster's Namespaces and this one is not among them. */
+function namespaceMissing(view: ConfigurationView, namespace: string): boolean {
+  const namespaces = view.index.ofKind('Namespace');
+  return namespaces.length > 0 && !namespaces.some((n) => n.object.metadata.name === namespace);
 }

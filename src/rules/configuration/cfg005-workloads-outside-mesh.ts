@@ -61,8 +61,15 @@ function notInjected(view: ConfigurationView, namespace: string, bare: readonly 
       (reasons.length > 0
         ? `The bundle shows the namespace matters to the mesh: ${reasons.join('; ')}.`
         : 'Nothing else in the bundle shows this namespace takes part in the mesh, so this is low: label it `istio-injection=disabled` if it is meant to stay outside.'),
-    remediation: `Label the namespace \`${label}\`${revision ? ' (the revision the other injected namespaces use)' : ''} and restart its workloads so they get the sidecar; or label it \`istio-injection=disabled\` if it stays outside on purpose.`,
-    commands: [shell`kubectl label namespace ${namespace} ${label}`, shell`kubectl rollout restart deployment -n ${namespace}`],
+    remediation:
+      severity === 'low'
+        ? `If the namespace stays outside the mesh on purpose, say so with \`istio-injection=disabled\` (first command); if it belongs in the mesh, label it \`${label}\` and restart its workloads.`
+        : `Label the namespace \`${label}\`${revision ? ' (the revision the other injected namespaces use)' : ''} and restart its workloads so they get the sidecar; or label it \`istio-injection=disabled\` if it stays outside on purpose.`,
+    // Low: nothing shows the namespace belongs in the mesh, so the harmless label comes first.
+    commands:
+      severity === 'low'
+        ? [shell`kubectl label namespace ${namespace} istio-injection=disabled`, shell`kubectl label namespace ${namespace} ${label}`, shell`kubectl rollout restart deployment -n ${namespace}`]
+        : [shell`kubectl label namespace ${namespace} ${label}`, shell`kubectl rollout restart deployment -n ${namespace}`],
   };
 }
 
@@ -85,8 +92,8 @@ function otherFinding(view: ConfigurationView, message: IstioMessage): MessageFi
       severity: 'medium',
       headline: 'namespace has several injection labels',
       impact: 'Which mechanism wins is undefined; an upgrade or revision change can silently move the namespace.',
-      remediation: `Keep one of ${labels.map((l) => `\`${l}\``).join(', ')} and remove the others.`,
-      commands: labels.slice(1).map((l) => shell`kubectl label namespace ${name} ${`${l}-`}`),
+      remediation: `Keep the one mechanism the namespace is meant to use — \`istio.io/rev\` for a revisioned install, \`istio-injection\` otherwise, \`istio.io/dataplane-mode\` for ambient — and remove the others (\`kubectl label namespace ${name} <label>-\`). Which to keep depends on the install, so check the revisions istiod runs first.`,
+      commands: [shell`kubectl get namespace ${name} --show-labels`, 'kubectl get mutatingwebhookconfigurations -l app=sidecar-injector'],
     };
   }
   return {

@@ -37,7 +37,10 @@ export const cfg009 = defineMessageRule({
             }
           : undefined;
       }
+      // What was not collected cannot be called missing: the host's namespace's Services, or any
+      // ServiceEntry for a host outside the cluster domain.
       if (!confirmed && hostNamespace && !view.index.ofKind('Service').some((s) => view.index.namespaceOf(s) === hostNamespace)) return undefined;
+      if (!confirmed && !hostNamespace && (host.startsWith('*') ? view.index.ofKind('Service').length === 0 : view.index.ofKind('ServiceEntry').length === 0)) return undefined;
       const near = message.details.caseInsensitiveMatch;
       return {
         severity: 'medium',
@@ -47,6 +50,8 @@ export const cfg009 = defineMessageRule({
       };
     }
     if (!confirmed && hostNamespace && !view.index.pods().some((p) => view.index.namespaceOf(p) === hostNamespace)) return undefined;
+    // A ServiceEntry's subsets may select WorkloadEntries (VMs), which pods do not show.
+    if (!confirmed && String(message.details.service ?? '').startsWith('ServiceEntry')) return undefined;
     const subset = String(message.details.subset ?? '');
     // A route at weight 0 (a canary not yet started) sends nothing there.
     const routed = view.index.ofKind('VirtualService').filter((vs) => routeDestinations(vs).some((d) => d.subset === subset && d.weight !== 0 && toFqdn(d.host, view.index.namespaceOf(vs), view.index.clusterDomain) === fqdn));

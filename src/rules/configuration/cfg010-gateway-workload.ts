@@ -1,5 +1,7 @@
 import { conflictingGatewaysAnalyzer } from '../../analysis/analyzers/conflicting-gateways.js';
 import { gatewayPortAnalyzer } from '../../analysis/analyzers/gateway-ports.js';
+import { stringMap } from '../../analysis/object-access.js';
+import type { ResourceRecord } from '../../model/facets.js';
 import { defineMessageRule } from './message-rule.js';
 
 export const cfg010 = defineMessageRule({
@@ -42,8 +44,10 @@ export const cfg010 = defineMessageRule({
     }
     const listed = new Set(view.index.pods().map((p) => view.index.namespaceOf(p)));
     const gatewayNamespace = view.index.namespaceOf(message.resource);
-    // Gateway pods usually run in the Gateway's namespace or the control plane's: both must be listed.
-    if (!confirmed && (!listed.has(gatewayNamespace) || !listed.has(view.index.istioNamespace))) return undefined;
+    // Gateway pods run in the Gateway's namespace, the control plane's, or their own (istio-ingress):
+    // the bundle must list the first two and hold some gateway pod, or it may just not show them.
+    const gatewayPodListed = view.index.pods().some((p) => isGatewayPod(p));
+    if (!confirmed && (!listed.has(gatewayNamespace) || !listed.has(view.index.istioNamespace) || !gatewayPodListed)) return undefined;
     return {
       severity: 'high',
       headline: `selector \`${message.details.selector}\` matches no gateway pod`,
@@ -53,3 +57,9 @@ export const cfg010 = defineMessageRule({
     };
   },
 });
+
+/** Istio's gateway deployments: the Helm charts' `istio` label, or a managed Gateway API gateway. */
+function isGatewayPod(pod: ResourceRecord): boolean {
+  const labels = stringMap(pod.object.metadata.labels);
+  return labels.istio === 'ingressgateway' || labels.istio === 'egressgateway' || labels.istio === 'ingress' || labels['gateway.istio.io/managed'] !== undefined;
+}
