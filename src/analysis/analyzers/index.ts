@@ -10,6 +10,7 @@ import { conflictingMeshHostsAnalyzer } from './virtualservice-conflicting-mesh-
 import { destinationHostAnalyzer } from './virtualservice-destination-hosts.js';
 import { destinationRuleSubsetAnalyzer } from './virtualservice-destination-rules.js';
 import { delegateAnalyzer } from './virtualservice-delegates.js';
+import { matchGatewayAnalyzer } from './virtualservice-match-gateways.js';
 import { gatewayReferenceAnalyzer } from './virtualservice-gateways.js';
 
 /** Every offline analyzer: Istio's (by Metadata name), then the checks Istio's analyzers lack. */
@@ -28,4 +29,5 @@ export const OFFLINE_ANALYZERS: readonly OfflineAnalyzer[] = [
   delegateAnalyzer,
   gatewayApiReferenceAnalyzer,
   insecureSkipVerifyAnalyzer,
+  matchGatewayAnalyzer,
 ];

@@ -75,7 +75,7 @@ export const gatewayReferenceAnalyzer = defineAnalyzer({
   },
 });
 
-function findGateway(index: ConfigIndex, namespace: string, name: string): ResourceRecord | undefined {
+export function findGateway(index: ConfigIndex, namespace: string, name: string): ResourceRecord | undefined {
   const matches = (g: ResourceRecord) => g.object.metadata.name === name && index.namespaceOf(g) === namespace;
   return index.ofKind('Gateway').find(matches) ?? index.ofKind('KubernetesGateway').find(matches);
 }

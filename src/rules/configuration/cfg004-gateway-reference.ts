@@ -1,6 +1,8 @@
 import { gatewayApiReferenceAnalyzer } from '../../analysis/analyzers/gateway-api-references.js';
 import { gatewayReferenceAnalyzer } from '../../analysis/analyzers/virtualservice-gateways.js';
+import { matchGatewayAnalyzer } from '../../analysis/analyzers/virtualservice-match-gateways.js';
 import { vsGateways } from '../../analysis/virtual-service.js';
+import { nearestName } from '../../analysis/near-names.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
 import { fragmentYaml } from './offline-findings.js';
 import { defineMessageRule } from './message-rule.js';
@@ -11,11 +13,12 @@ export const cfg004 = defineMessageRule({
   title: 'a VirtualService is bound to a gateway that does not exist or does not serve its hosts',
   severity: 'high',
   step: 'configuration',
-  sources: [{ analyzer: gatewayReferenceAnalyzer }, { analyzer: gatewayApiReferenceAnalyzer }],
+  sources: [{ analyzer: gatewayReferenceAnalyzer }, { analyzer: matchGatewayAnalyzer }, { analyzer: gatewayApiReferenceAnalyzer }],
   description:
     'Resolves every `spec.gateways` entry of every VirtualService as Istio does (istioctl analyze IST0101 gateway, IST0132, IST0165): `mesh` is the sidecars, a short ' +
     'name is a Gateway in the VirtualService\'s namespace, `ns/name` one anywhere; Istio Gateways and Gateway API Gateways both count. Then checks that the ' +
-    'gateway\'s servers (or listeners) serve at least one of the VirtualService\'s hosts, honouring `ns/host` scoping in the servers. Gateway API ' +
+    'gateway\'s servers (or listeners) serve at least one of the VirtualService\'s hosts, honouring `ns/host` scoping in the servers. Beyond istioctl analyze: ' +
+    'the gateways a rule\'s `match[].gateways` names must exist too (a typo there turns the rule off). Gateway API ' +
     'HTTPRoutes and GRPCRoutes are held to the same standard: a `parentRefs` Gateway (or mesh Service) that does not exist.',
   rationale:
     'A VirtualService bound to a Gateway that does not exist, or whose servers do not carry its hosts, programs no route on that gateway: requests entering there get 404 ' +
@@ -56,7 +59,9 @@ export const cfg004 = defineMessageRule({
       };
     }
     const corrected = correctedReference(view, gateway, view.index.namespaceOf(message.resource), message.details.caseInsensitiveMatch as string | undefined);
-    const gateways = vsGateways(message.resource);
+    // A rule's `match[].gateways` list, or the VirtualService's `spec.gateways`.
+    const listPointer = typeof message.details.listPointer === 'string' ? message.details.listPointer : '/spec/gateways';
+    const gateways = Array.isArray(message.details.list) ? (message.details.list as string[]) : vsGateways(message.resource);
     return {
       severity: 'high',
       headline: `gateway \`${gateway}\` does not exist`,
@@ -64,7 +69,7 @@ export const cfg004 = defineMessageRule({
         ? `${corrected.why} Until it is corrected, nothing is routed on that gateway for this VirtualService.`
         : 'Nothing is routed on that gateway for this VirtualService until the Gateway exists.',
       remediation: corrected ? `Reference the gateway as \`${corrected.reference}\`.` : `Create the Gateway \`${gateway}\`, or correct the reference to an existing Gateway.`,
-      ...(corrected ? { yaml: fragmentYaml(view, message.resource, '/spec/gateways', gateways.map((g) => (g === gateway ? corrected.reference : g))) } : {}),
+      ...(corrected ? { yaml: fragmentYaml(view, message.resource, listPointer, gateways.map((g) => (g === gateway ? corrected.reference : g))) } : {}),
       commands: ['kubectl get gateways.networking.istio.io -A', 'kubectl get gateways.gateway.networking.k8s.io -A'],
     };
   },
@@ -81,7 +86,13 @@ function correctedReference(
   const name = reference.includes('/') ? reference.split('/')[1]! : reference;
   const elsewhere = [...view.index.ofKind('Gateway'), ...view.index.ofKind('KubernetesGateway')].filter((g) => g.object.metadata.name === name).map((g) => view.index.namespaceOf(g));
   const unique = [...new Set(elsewhere)];
-  if (unique.length !== 1) return undefined;
+  if (unique.length !== 1) {
+    const gwNamespace = reference.includes('/') ? reference.split('/')[0]! : vsNamespace;
+    const inNamespace = [...view.index.ofKind('Gateway'), ...view.index.ofKind('KubernetesGateway')].filter((g) => view.index.namespaceOf(g) === gwNamespace).map((g) => g.object.metadata.name);
+    const meant = nearestName(name, inNamespace);
+    if (!meant) return undefined;
+    return { reference: reference.includes('/') ? `${gwNamespace}/${meant}` : meant, why: `The closest Gateway in namespace \`${gwNamespace}\` is \`${meant}\`.` };
+  }
   return {
     reference: `${unique[0]}/${name}`,
     why: reference.includes('/')
