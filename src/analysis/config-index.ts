@@ -110,7 +110,7 @@ export function buildConfigIndex(resources: readonly ResourceRecord[], pods: rea
   const ofKind = (kind: ConfigKind) => byKind.get(kind) ?? [];
   const namespaces = new Map(ofKind('Namespace').map((r) => [r.object.metadata.name, r] as const));
   const mesh = meshSettings(options.meshConfig, ofKind('ConfigMap'), istioNamespace, namespaceOf);
-  const clusterDomain = DEFAULT_CLUSTER_DOMAIN;
+  const clusterDomain = serviceDomain(ofKind('ConfigMap'), istioNamespace, namespaceOf);
   let hosts: KnownHost[] | undefined;
   const knownHosts = () => (hosts ??= collectHosts(ofKind('Service'), ofKind('ServiceEntry'), namespaceOf, mesh, clusterDomain));
   // Lookups run once per route destination: index the hosts by name, exact and lower-cased.
@@ -230,4 +230,20 @@ function parseMesh(text: string): Record<string, unknown> | undefined {
 
 function isString(value: string | undefined): value is string {
   return value !== undefined;
+}
+
+/**
+ * `svc.<cluster domain>`: the injector's `global.proxy.clusterDomain` (its ConfigMap's `values`
+ * JSON) when the bundle has it, else Kubernetes' default `cluster.local`.
+ */
+function serviceDomain(configMaps: readonly ResourceRecord[], istioNamespace: string, namespaceOf: (r: ResourceRecord) => string): string {
+  const injector = configMaps.find((r) => namespaceOf(r) === istioNamespace && r.object.metadata.name === 'istio-sidecar-injector');
+  const values = asString(asRecord(injector?.object.data)?.values);
+  if (!values) return DEFAULT_CLUSTER_DOMAIN;
+  try {
+    const domain = asString(asRecord(asRecord(asRecord(JSON.parse(values))?.global)?.proxy)?.clusterDomain);
+    return domain && /^[a-z0-9.-]+$/.test(domain) ? `svc.${domain}` : DEFAULT_CLUSTER_DOMAIN;
+  } catch {
+    return DEFAULT_CLUSTER_DOMAIN;
+  }
 }

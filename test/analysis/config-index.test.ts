@@ -50,3 +50,19 @@ describe('config index', () => {
     expect(buildConfigIndex([service('bookinfo', 'reviews')], []).mesh.rootNamespace).toBe('istio-system');
   });
 });
+
+describe('cluster domain', () => {
+  const injector = (clusterDomain: string) =>
+    record({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' }, data: { config: 'policy: enabled', values: JSON.stringify({ global: { proxy: { clusterDomain } } }) } });
+
+  it('is the injector\'s global.proxy.clusterDomain, so FQDNs in a custom domain resolve', () => {
+    const index = buildConfigIndex([injector('corp.internal'), service('bookinfo', 'reviews')], []);
+    expect(index.clusterDomain).toBe('svc.corp.internal');
+    expect(index.resolveHost('reviews.bookinfo.svc.corp.internal', 'shop')?.host).toBe('reviews.bookinfo.svc.corp.internal');
+    expect(index.resolveHost('reviews.bookinfo.svc.cluster.local', 'shop')).toBeUndefined();
+  });
+
+  it('defaults to cluster.local', () => {
+    expect(buildConfigIndex([service('bookinfo', 'reviews')], []).clusterDomain).toBe('svc.cluster.local');
+  });
+});

@@ -57,7 +57,7 @@ export const cfg002 = defineRule({
     ];
     for (const message of messages) {
       const vsNamespace = view.index.namespaceOf(message.resource);
-      const targetNamespace = serviceOfFqdn(toFqdn(message.details.host ?? '', vsNamespace))?.namespace;
+      const targetNamespace = serviceOfFqdn(toFqdn(message.details.host ?? '', vsNamespace, view.index.clusterDomain), view.index.clusterDomain)?.namespace;
       const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
       // With the Namespace listing in the bundle, a namespace not in it does not exist: no reason to defer.
       const unlisted = targetNamespace !== undefined && !servicedNamespaces.has(targetNamespace) && !namespaceMissing(view, targetNamespace);
@@ -146,9 +146,9 @@ function correction(view: ConfigurationView, message: IstioMessage): Correction 
   const elsewhere = sameNameElsewhere(view, host, namespace);
   if (elsewhere) {
     return {
-      why: `A short name resolves in the VirtualService's own namespace: \`${host}\` here means \`${toFqdn(host, namespace)}\`. The Service \`${host}\` is in namespace \`${elsewhere}\`.`,
-      remediation: `Use the fully qualified name \`${host}.${elsewhere}.svc.cluster.local\`.`,
-      yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: `${host}.${elsewhere}.svc.cluster.local` }),
+      why: `A short name resolves in the VirtualService's own namespace: \`${host}\` here means \`${toFqdn(host, namespace, view.index.clusterDomain)}\`. The Service \`${host}\` is in namespace \`${elsewhere}\`.`,
+      remediation: `Use the fully qualified name \`${host}.${elsewhere}.${view.index.clusterDomain}\`.`,
+      yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: `${host}.${elsewhere}.${view.index.clusterDomain}` }),
     };
   }
   const meant = suggestion(view, host, namespace);
@@ -165,8 +165,8 @@ function correction(view: ConfigurationView, message: IstioMessage): Correction 
     const meantNamespace = nearestName(target.namespace, view.index.ofKind('Namespace').map((n) => n.object.metadata.name));
     return {
       why: `Namespace \`${target.namespace}\` does not exist (the bundle lists the cluster's namespaces)${meantNamespace ? `; the closest is \`${meantNamespace}\`` : ''}.`,
-      remediation: meantNamespace ? `Correct the host to \`${target.name}.${meantNamespace}.svc.cluster.local\`.` : 'Correct the host to a service that exists.',
-      ...(meantNamespace ? { yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: `${target.name}.${meantNamespace}.svc.cluster.local` }) } : {}),
+      remediation: meantNamespace ? `Correct the host to \`${target.name}.${meantNamespace}.${view.index.clusterDomain}\`.` : 'Correct the host to a service that exists.',
+      ...(meantNamespace ? { yaml: fragmentYaml(view, message.resource, destinationPointer, { ...destination, host: `${target.name}.${meantNamespace}.${view.index.clusterDomain}` }) } : {}),
     };
   }
   return {
