@@ -73,9 +73,12 @@ export const resourcesKind = defineDocumentKind<LocatedResource[]>({
   id: 'k8s.resources',
   title: 'Kubernetes and Istio resources (kubectl get -o json|yaml)',
   schema: resourceSchema,
+  // Fully qualified kinds: `gateways` alone could be the Gateway API's.
   collect: [
-    'kubectl get virtualservices,destinationrules,gateways,serviceentries,sidecars,peerauthentications,authorizationpolicies -A -o json',
+    'kubectl get virtualservices.networking.istio.io,destinationrules.networking.istio.io,gateways.networking.istio.io,serviceentries.networking.istio.io,sidecars.networking.istio.io,peerauthentications.security.istio.io,authorizationpolicies.security.istio.io -A -o json',
+    'kubectl get gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io -A -o json',
     'kubectl get services,endpointslices.discovery.k8s.io,deployments -n <namespace> -o json',
+    'kubectl get namespaces -o json',
   ],
   paths: [
     /(?:^|\/)(?:istio|kubernetes)\/resources\/[^/]+\.(?:json|ya?ml)$/,
