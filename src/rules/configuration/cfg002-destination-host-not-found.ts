@@ -50,6 +50,7 @@ export const cfg002 = defineRule({
     const view = inputs.configuration;
     const servicedNamespaces = new Set(view.index.ofKind('Service').map((s) => view.index.namespaceOf(s)));
     const unknown = new Set<string>();
+    const gaps = new Set<string>();
     const messages = [
       ...view.from(destinationHostAnalyzer, ['IST0101', 'IST0112']),
       ...view.from(delegateAnalyzer),
@@ -63,6 +64,10 @@ export const cfg002 = defineRule({
       const unlisted = targetNamespace !== undefined && !servicedNamespaces.has(targetNamespace) && !namespaceMissing(view, targetNamespace);
       if (message.code === 'IST0101' && ['host', 'mirror host', 'backendRef'].includes(message.details.reference ?? '') && unlisted && imported.length === 0) {
         unknown.add(targetNamespace);
+        continue;
+      }
+      if (imported.length === 0 && !context.bundle.layout.startsWith('collector') && notListedOutsideCollector(view, message)) {
+        gaps.add(message.details.reference === 'delegate' ? `delegates into namespace ${(message.details.host ?? '').split('/')[0]} (none of its VirtualServices is in the bundle)` : 'external hosts (the bundle has no ServiceEntry listing)');
         continue;
       }
       const fix = correction(view, message);
@@ -79,11 +84,15 @@ export const cfg002 = defineRule({
         docs: [analyzerDocsFor(message), 'https://istio.io/latest/docs/reference/config/networking/virtual-service/#Destination'],
       });
     }
-    if (unknown.size > 0) {
+    if (unknown.size > 0 || gaps.size > 0) {
       const namespaces = [...unknown].sort();
+      const parts = [
+        ...(namespaces.length > 0 ? [`route destinations into namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')} (the bundle has none of their Services)`] : []),
+        ...[...gaps].sort(),
+      ];
       context.notChecked(
-        `Route destinations into namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(', ')} could not be checked: the bundle has none of their Services.`,
-        namespaces.map((n) => `kubectl get services -n ${n} -o json`),
+        `Could not be checked: ${parts.join('; ')}.`,
+        [...namespaces.map((n) => `kubectl get services -n ${n} -o json`), ...(gaps.size > 0 ? ['kubectl get virtualservices.networking.istio.io,serviceentries.networking.istio.io -A -o json'] : [])],
       );
     }
   },
@@ -226,4 +235,22 @@ function backendCorrection(view: ConfigurationView, message: IstioMessage): Corr
 function namespaceMissing(view: ConfigurationView, namespace: string): boolean {
   const namespaces = view.index.ofKind('Namespace');
   return namespaces.length > 0 && !namespaces.some((n) => n.object.metadata.name === namespace);
+}
+
+/**
+ * Outside a collector bundle (which lists every Istio kind cluster-wide), absence proves nothing
+ * when the bundle has none of what the reference needs: no ServiceEntry at all for an external
+ * host, no VirtualService of the delegate's namespace.
+ */
+function notListedOutsideCollector(view: ConfigurationView, message: IstioMessage): boolean {
+  const reference = message.details.reference;
+  const host = message.details.host ?? '';
+  if (reference === 'delegate') {
+    const namespace = host.split('/')[0]!;
+    return !view.index.ofKind('VirtualService').some((vs) => view.index.namespaceOf(vs) === namespace);
+  }
+  if ((reference === 'host' || reference === 'mirror host') && host.includes('.') && !serviceOfFqdn(host, view.index.clusterDomain)) {
+    return view.index.ofKind('ServiceEntry').length === 0;
+  }
+  return false;
 }

@@ -26,11 +26,14 @@ export const cfg004 = defineMessageRule({
   remediation: 'Reference the Gateway by `namespace/name`, correct its name, or add the VirtualService\'s host to the Gateway\'s `servers[].hosts`.',
   threshold: { value: 'missing gateway high; hosts not served by it high; internal generated gateway medium', source: 'rule catalogue CFG004; Istio analysis IST0101, IST0132, IST0165' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService', 'https://istio.io/latest/docs/reference/config/networking/gateway/#Server'],
-  finding(message, view) {
+  finding(message, view, confirmed, bundle) {
     const gateway = String(message.details.gateway ?? '');
     if (message.analyzer === gatewayApiReferenceAnalyzer.name) {
       // Backend references are CFG002's; parent references are the Gateway API's gateway binding.
       if (message.details.reference !== 'parentRef') return undefined;
+      if (!confirmed && !bundle.layout.startsWith('collector') && view.index.ofKind('KubernetesGateway').length === 0 && !String(message.text).startsWith('Parent Service')) {
+        return { notSupported: 'route parents (the bundle has no Gateway API Gateway listing)', collect: 'kubectl get gateways.gateway.networking.k8s.io -A -o json' };
+      }
       return {
         severity: 'high',
         headline: `attached to parent \`${gateway}\`, which does not exist`,
@@ -57,6 +60,10 @@ export const cfg004 = defineMessageRule({
         impact: 'The gateway gets no route for these hosts: requests for them entering there are answered 404 (`NR`).',
         remediation: served.length > 0 ? `Add the VirtualService's host to the Gateway's \`servers[].hosts\` (it serves ${served.map((h) => `\`${h}\``).join(', ')}), or use the host the Gateway serves.` : 'Add the host to the Gateway\'s servers, or bind the VirtualService to the Gateway that serves it.',
       };
+    }
+    // Outside a collector bundle (every Gateway listed cluster-wide), no Gateway at all may be a gap.
+    if (!confirmed && !bundle.layout.startsWith('collector') && view.index.ofKind('Gateway').length + view.index.ofKind('KubernetesGateway').length === 0) {
+      return { notSupported: 'gateway references (the bundle has no Gateway listing)', collect: 'kubectl get gateways.networking.istio.io -A -o json' };
     }
     const corrected = correctedReference(view, gateway, view.index.namespaceOf(message.resource), message.details.caseInsensitiveMatch as string | undefined);
     // A rule's `match[].gateways` list, or the VirtualService's `spec.gateways`.

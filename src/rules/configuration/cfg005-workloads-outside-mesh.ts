@@ -86,7 +86,6 @@ function otherFinding(view: ConfigurationView, message: IstioMessage): MessageFi
     };
   }
   if (message.code === 'IST0123') {
-    const labels = ((message.details.labels as string[] | undefined) ?? []).map((l) => l.split('=')[0]!);
     const name = message.resource.object.metadata.name;
     return {
       severity: 'medium',

@@ -5,6 +5,12 @@ import type { AnalyzeRecord, BundleFacts } from '../../model/facets.js';
 import { defineRule, type AnyRule, type Evidence, type Rule, type RuleContext, type Severity } from '../rule.js';
 import { analyzerDocsFor, fieldEvidence, plain, getCommand, importedCounterparts, resourceName, provenance, subjectOf } from './offline-findings.js';
 
+/** A message the bundle cannot support, with what is missing: said once under *Not checked*. */
+export interface NotSupported {
+  notSupported: string;
+  collect: string;
+}
+
 /** What a configuration rule adds to an offline analyzer's message to make it a finding. */
 export interface MessageFinding {
   severity: Severity;
@@ -25,7 +31,7 @@ type MessageRuleSpec = Omit<Rule<'k8s.resources', never, 'kubectl.pods' | 'istio
    * `istioctl analyze` message reports the same fault, which a live cluster saw whole, so a rule
    * keeps what it would drop only for lack of input.
    */
-  finding(message: IstioMessage, view: ConfigurationView, confirmed: boolean, bundle: BundleFacts): MessageFinding | undefined;
+  finding(message: IstioMessage, view: ConfigurationView, confirmed: boolean, bundle: BundleFacts): MessageFinding | NotSupported | undefined;
 };
 
 /**
@@ -41,16 +47,17 @@ export function defineMessageRule(spec: MessageRuleSpec): AnyRule {
     inputs: { required: ['k8s.resources'], optional: ['kubectl.pods', 'istioctl.analyze'], views: ['configuration'] },
     check(inputs, context) {
       const view = inputs.configuration;
+      const unsupported = new Map<string, string>();
       for (const { analyzer, codes } of sources) {
-        for (const message of view.from(analyzer, codes)) report(message, view, inputs['istioctl.analyze'], finding, context);
+        for (const message of view.from(analyzer, codes)) {
+          const f = finding(message, view, importedCounterparts(message, view, inputs['istioctl.analyze']).length > 0, context.bundle);
+          if (f && 'notSupported' in f) unsupported.set(f.notSupported, f.collect);
+          else if (f) reportMessage(message, view, inputs['istioctl.analyze'], f, context);
+        }
       }
+      if (unsupported.size > 0) context.notChecked(`Could not be checked: ${[...unsupported.keys()].sort().join('; ')}.`, [...new Set(unsupported.values())].sort());
     },
   });
-}
-
-function report(message: IstioMessage, view: ConfigurationView, analyze: readonly AnalyzeRecord[], finding: MessageRuleSpec['finding'], context: RuleContext): void {
-  const f = finding(message, view, importedCounterparts(message, view, analyze).length > 0, context.bundle);
-  if (f) reportMessage(message, view, analyze, f, context);
 }
 
 /** One finding for one message, with `extra` evidence (what raised or lowered its severity). */
