@@ -1,7 +1,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { ArtifactParseError } from '../artifact-kind.js';
 import { parseJsonText } from '../json-text.js';
-import { readYamlStreamFast } from './yaml-stream.js';
+import { YamlTooDeep, readYamlStreamFast } from './yaml-stream.js';
 
 /** One Kubernetes-shaped object and where it sits in its file. */
 export interface LocatedObject {
@@ -71,7 +71,13 @@ function fromYaml(text: string, reader: YamlReader): LocatedObject[] {
   if (reader === 'reference') return fromYamlReference(text);
   // js-yaml first (≥ 10 MB/s, exact lines from its parser); anything it cannot vouch for — errors,
   // anchors and aliases, null or explicit keys, odd `items` — is read by the `yaml` package below.
-  const fast = readYamlStreamFast(text);
+  let fast: ReturnType<typeof readYamlStreamFast>;
+  try {
+    fast = readYamlStreamFast(text);
+  } catch (error) {
+    if (error instanceof YamlTooDeep) throw new ArtifactParseError(error.message, error.line);
+    throw error;
+  }
   if (fast !== undefined) {
     const objects: LocatedObject[] = [];
     fast.forEach((doc, index) => {

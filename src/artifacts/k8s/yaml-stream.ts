@@ -108,6 +108,17 @@ interface LoadOptionsWithDepth extends jsYaml.LoadOptions {
  * Reads every document of `text`, or returns `undefined` when the caller must use the reference
  * (`yaml`) reader instead: see the module comment for when.
  */
+/**
+ * Block nesting deeper than {@link MAX_BLOCK_DEPTH}: refused outright. The reference reader would
+ * exhaust the call stack on it, at a line that depends on the stack left, so the error would differ
+ * from one run to the next.
+ */
+export class YamlTooDeep extends Error {
+  constructor(readonly line: number) {
+    super(`YAML nested more than ${MAX_BLOCK_DEPTH} levels deep: refused as unsafe to parse`);
+  }
+}
+
 export function readYamlStreamFast(text: string): FastYamlDocument[] | undefined {
   const documents: FastYamlDocument[] = [];
   let depth = 0;
@@ -120,6 +131,7 @@ export function readYamlStreamFast(text: string): FastYamlDocument[] | undefined
   const listener = (event: 'open' | 'close', state: LoaderState): void => {
     if (event === 'open') {
       depth++;
+      if (depth > MAX_BLOCK_DEPTH) throw new YamlTooDeep(state.line + 1);
       // An explicit key (`? …`) may be null or a collection, spelled differently by the two readers.
       if (explicitKeyBefore(text, state.position)) throw GIVE_UP;
       if (depth === 1) rootLine = state.line;
@@ -153,7 +165,10 @@ export function readYamlStreamFast(text: string): FastYamlDocument[] | undefined
   try {
     const options: LoadOptionsWithDepth = { schema: SCHEMA, json: false, maxDepth: MAX_BLOCK_DEPTH, listener: listener as unknown as jsYaml.LoadOptions['listener'] };
     values = jsYaml.loadAll(text, null, options);
-  } catch {
+  } catch (error) {
+    if (error instanceof YamlTooDeep) throw error;
+    // js-yaml's own depth bound (maxDepth) fires first: the same refusal.
+    if (error instanceof jsYaml.YAMLException && error.reason.startsWith('nesting exceeded maxDepth')) throw new YamlTooDeep(error.mark.line + 1);
     return undefined; // GIVE_UP, or any js-yaml error: the reference reader decides
   }
   if (values.length !== documents.length) return undefined;
