@@ -1,20 +1,8 @@
-import {
-  applicableVirtualServices,
-  correctedMatch,
-  describeStringMatch,
-  gatewayRef,
-  mergeRelaxations,
-  nearMiss,
-  parseRequestKey,
-  proxyContext,
-  stringMatchOf,
-  type Applicable,
-  type HttpRequest,
-  type NearMiss,
-  type NearMissReason,
-  type ProxyContext,
-  type UriRelaxation,
-} from '../../analysis/http-match.js';
+import { applicableVirtualServices, proxyContext, type Applicable } from '../../analysis/http-routing/applicable.js';
+import { gatewayRef } from '../../analysis/http-routing/match-evaluation.js';
+import { correctedMatch, describeStringMatch, mergeRelaxations, nearMiss, type NearMiss, type NearMissReason, type UriRelaxation } from '../../analysis/http-routing/near-miss.js';
+import { parseRequestKey, type HttpRequest, type ProxyContext } from '../../analysis/http-routing/request.js';
+import { stringMatchOf } from '../../analysis/http-routing/string-match.js';
 import { asRecord } from '../../analysis/object-access.js';
 import { vsGateways } from '../../analysis/virtual-service.js';
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';

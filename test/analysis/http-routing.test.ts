@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfigIndex } from '../../src/analysis/config-index.js';
-import {
-  applicableVirtualServices,
-  authorityHosts,
-  compileRegex,
-  correctedMatch,
-  evaluateMatch,
-  firstMatchingRule,
-  nearMiss,
-  parseRequestKey,
-  proxyContext,
-  proxyKindOf,
-  queryParams,
-  ruleMatches,
-  splitAuthority,
-  stringMatches,
-  uriNearMiss,
-  uriPath,
-  type HttpRequest,
-  type NearMissReason,
-  type ProxyContext,
-} from '../../src/analysis/http-match.js';
+import { applicableVirtualServices, authorityHosts, proxyContext, proxyKindOf } from '../../src/analysis/http-routing/applicable.js';
+import { evaluateMatch, firstMatchingRule, ruleMatches } from '../../src/analysis/http-routing/match-evaluation.js';
+import { correctedMatch, nearMiss, uriNearMiss, type NearMissReason } from '../../src/analysis/http-routing/near-miss.js';
+import { parseRequestKey, queryParams, splitAuthority, uriPath, type HttpRequest, type ProxyContext } from '../../src/analysis/http-routing/request.js';
+import { compileRegex, stringMatches } from '../../src/analysis/http-routing/string-match.js';
 import type { ResourceRecord } from '../../src/model/facets.js';
 
 let line = 0;
@@ -394,7 +378,7 @@ describe('near misses', () => {
 
 describe('route regexes are RE2, matched in linear time', () => {
   it('answers a catastrophic-backtracking pattern on a hostile path at once (a backtracking RegExp would hang)', async () => {
-    const { stringMatches } = await import('../../src/analysis/http-match.js');
+    const { stringMatches } = await import('../../src/analysis/http-routing/string-match.js');
     expect(stringMatches({ regex: '/(a+)+' }, `/${'a'.repeat(5000)}!`)).toBe(false);
     expect(stringMatches({ regex: '/(a+)+' }, `/${'a'.repeat(5000)}`)).toBe(true);
   });
