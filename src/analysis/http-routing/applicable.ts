@@ -1,4 +1,5 @@
 import type { ResourceRecord } from '../../model/facets.js';
+import { gatewayHosts } from '../analyzers/virtualservice-gateways.js';
 import type { ConfigIndex } from '../config-index.js';
 import { DEFAULT_CLUSTER_DOMAIN, exportScopes, toFqdn, visibleIn, wildcardCovers } from '../hosts.js';
 import { asArray, asRecord, selectorMatches, stringMap } from '../object-access.js';
@@ -133,15 +134,6 @@ function bindingFor(index: ConfigIndex, record: ResourceRecord, proxy: ProxyCont
 function gatewayAdmits(index: ConfigIndex, ref: string, vsNamespace: string, hosts: readonly string[]): boolean {
   const [namespace, name] = ref.split('/') as [string, string];
   const gateway = index.ofKind('Gateway').find((g) => g.object.metadata.name === name && index.namespaceOf(g) === namespace);
-  if (!gateway) return false;
-  for (const server of asArray(asRecord(gateway.object.spec)?.servers)) {
-    for (const entry of stringList(asRecord(server)?.hosts)) {
-      const slash = entry.indexOf('/');
-      const ns = slash < 0 ? '*' : entry.slice(0, slash);
-      const pattern = (slash < 0 ? entry : entry.slice(slash + 1)).toLowerCase();
-      const nsOk = ns === '*' || ns === vsNamespace || (ns === '.' && vsNamespace === namespace);
-      if (nsOk && hosts.some((h) => wildcardCovers(pattern, h))) return true;
-    }
-  }
-  return false;
+  // Authorities compare case-insensitively (Envoy virtual host domains), hence the lower-casing.
+  return gateway !== undefined && gatewayHosts(index, gateway, vsNamespace).some((pattern) => hosts.some((h) => wildcardCovers(pattern.toLowerCase(), h)));
 }
