@@ -4,7 +4,7 @@ import type { IstioMessage } from '../messages.js';
 import { selectorMatches } from '../object-access.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
-import { formatSelector, gatewaySelector, gatewayServers, gatewayWorkloads, podLabels, qualifiedName, type GatewayServer } from './gateway-ports.js';
+import { formatSelector, gatewaySelector, gatewayServers, gatewayWorkloads, podLabels, qualifiedName, type GatewayServer } from '../gateway-workloads.js';
 
 /**
  * Gateways that claim the same host on the same port of the same gateway workload (Istio's
