@@ -5,6 +5,7 @@ import { serviceOfFqdn, toFqdn } from '../../analysis/hosts.js';
 import type { IstioMessage } from '../../analysis/messages.js';
 import { nearestName } from '../../analysis/near-names.js';
 import { asRecord } from '../../analysis/object-access.js';
+import { stringList } from '../../analysis/virtual-service.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
 import { defineRule, type Severity } from '../rule.js';
 import {
@@ -147,9 +148,12 @@ function correction(view: ConfigurationView, message: IstioMessage): Correction 
   }
   const hidden = hiddenByExportTo(view, host, namespace);
   if (hidden) {
+    // The VirtualService applies where it is exported; the host must be visible in all of those namespaces.
+    const vsExport = stringList(asRecord(message.resource.object.spec)?.exportTo).map((ns) => (ns === '.' ? namespace : ns));
+    const where = vsExport.length === 0 || vsExport.every((ns) => ns === namespace) ? `namespace \`${namespace}\`` : `every namespace the VirtualService is exported to (${vsExport.map((ns) => `\`${ns}\``).join(', ')})`;
     return {
-      why: `${hidden} exists, but its \`exportTo\` does not include namespace \`${namespace}\`, so proxies there do not know it.`,
-      remediation: `Export ${hidden} to namespace \`${namespace}\` (add it to \`exportTo\`, or to the Service annotation \`networking.istio.io/exportTo\`), or route to a host that is exported there.`,
+      why: `${hidden} exists, but its \`exportTo\` does not reach ${where}, so proxies there do not know it.`,
+      remediation: `Export ${hidden} to ${where} (its \`exportTo\`, or the Service annotation \`networking.istio.io/exportTo\`), or narrow the VirtualService's \`exportTo\` to where the host is visible.`,
     };
   }
   const elsewhere = sameNameElsewhere(view, host, namespace);
