@@ -5,22 +5,11 @@
 // whose block scalars hold YAML of their own (including indented `---` lines), EnvoyFilters with comments,
 // and now and then a `kind: List` document. Deterministic for a given seed.
 
+import { randomSource } from './random.mjs';
+
 /** Returns `{ text, objects, documents }`; `text` is at least `targetBytes` long (UTF-8, ASCII only). */
 export function generateCrsYaml(targetBytes, seedValue = 0x9e3779b9) {
-  let seed = seedValue >>> 0 || 1;
-  const rnd = () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 4294967296;
-  };
-  const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
-  const hex = (len) => {
-    let s = '';
-    for (let i = 0; i < len; i++) s += '0123456789abcdef'[Math.floor(rnd() * 16)];
-    return s;
-  };
-  const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+  const { rnd, int, hex, uuid } = randomSource(seedValue);
   const ts = () => `2025-0${int(1, 9)}-${String(int(10, 28))}T${String(int(10, 23))}:${String(int(10, 59))}:${String(int(10, 59))}Z`;
   const namespaces = Array.from({ length: 24 }, (_, i) => (i === 0 ? 'istio-system' : `team-${String(i).padStart(2, '0')}`));
 

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { create } from 'tar';
 import { generateCrsYaml } from './crs-yaml.mjs';
+import { randomSource } from './random.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'out');
@@ -39,20 +40,7 @@ const CRS_TARGET_S = 2;
 
 // ---------------------------------------------------------------------------------------------
 // deterministic pseudo-random data
-let seed = 0x2545f491;
-const rnd = () => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 4294967296;
-};
-const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
-const hex = (len) => {
-  let s = '';
-  for (let i = 0; i < len; i++) s += '0123456789abcdef'[Math.floor(rnd() * 16)];
-  return s;
-};
-const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+const { rnd, int, hex, uuid } = randomSource(0x2545f491);
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789';
 const suffix = (len) => Array.from({ length: len }, () => ALNUM[Math.floor(rnd() * ALNUM.length)]).join('');
 
