@@ -6,6 +6,12 @@ import { isIstiod } from './pods.js';
 /** `docker.io/istio/proxyv2:1.22.3`, `gcr.io/istio-release/pilot:1.24.2-distroless` → the release. */
 const ISTIO_IMAGE = /(?:^|\/)(proxyv2|pilot):(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:$|[-@])/;
 
+/** The Istio release of a `pilot` (istiod) or `proxyv2` (sidecar, gateway) image; undefined for any other image. */
+export function imageRelease(image: string | undefined, component: 'pilot' | 'proxyv2'): string | undefined {
+  const m = image ? ISTIO_IMAGE.exec(image) : null;
+  return m && m[1] === component ? m[2] : undefined;
+}
+
 /**
  * The Istio releases the bundle reveals, wherever it reveals them: proxy-status and syncz rows,
  * the images of istiod's discovery container and of the istio-proxy containers, pilot-agent's

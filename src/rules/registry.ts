@@ -12,6 +12,7 @@ import { cfg011 } from './certificates/cfg011-tls-origination-unverified.js';
 import { cp001 } from './control-plane/cp001-proxies-not-synced.js';
 import { cp003 } from './control-plane/cp003-istiod-not-healthy.js';
 import { cp004 } from './control-plane/cp004-istiod-memory-over-4gb.js';
+import { cp007 } from './control-plane/cp007-version-skew.js';
 import type { AnyRule } from './rule.js';
 import { log001 } from './sidecar-logs/log001-upstream-connect-error.js';
 import { log002 } from './sidecar-logs/log002-no-healthy-upstream.js';
@@ -20,7 +21,7 @@ import { log004 } from './sidecar-logs/log004-no-route-matched.js';
 import { log005 } from './sidecar-logs/log005-rbac-access-denied.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp003, cp004, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, log001, log002, log003, log004, log005];
+export const RULES: readonly AnyRule[] = [cp001, cp003, cp004, cp007, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, log001, log002, log003, log004, log005];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);
