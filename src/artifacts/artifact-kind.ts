@@ -19,6 +19,7 @@ export const ARTIFACT_IDS = [
   'k8s.resources',
   'logs.proxy',
   'logs.istiod',
+  'istioctl.version',
 ] as const;
 export type ArtifactId = (typeof ARTIFACT_IDS)[number];
 

@@ -1,6 +1,7 @@
 import { compareText } from '../order.js';
 import type { AnalyzeData } from './analyze/schema.js';
 import type { BugReportVersions, ClusterContext } from './bug-report/kinds.js';
+import type { IstioctlVersion } from './istioctl-version/kinds.js';
 import type { LocatedPod, LocatedResource } from './k8s/kinds.js';
 import type { ArtifactId, EntryContext } from './artifact-kind.js';
 import type { LogSummary } from './logs/schema.js';
@@ -25,6 +26,7 @@ export interface ArtifactDataMap {
   'k8s.resources': LocatedResource[];
   'logs.proxy': LogSummary;
   'logs.istiod': LogSummary;
+  'istioctl.version': IstioctlVersion;
 }
 
 // Compile-time check that every artifact id has a data type and no other key slipped in.

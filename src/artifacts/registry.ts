@@ -1,5 +1,6 @@
 import { analyzeKind } from './analyze/kinds.js';
 import { clusterContextKind, versionsKind } from './bug-report/kinds.js';
+import { istioctlVersionKind } from './istioctl-version/kinds.js';
 import { podsKind, resourcesKind } from './k8s/kinds.js';
 import type { ArtifactId, ArtifactKind } from './artifact-kind.js';
 import { istiodLogKind, proxyLogKind } from './logs/kinds.js';
@@ -24,6 +25,7 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   resourcesKind,
   proxyLogKind,
   istiodLogKind,
+  istioctlVersionKind,
 ] as ArtifactKind[];
 
 const BY_ID = new Map(ARTIFACT_KINDS.map((kind) => [kind.id, kind]));

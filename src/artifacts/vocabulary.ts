@@ -7,7 +7,6 @@ import { ARTIFACT_KINDS } from './registry.js';
  */
 export const COLLECTED_NOT_ANALYSED: Readonly<Record<string, string>> = {
   'kubectl.version': 'kubectl version -o json (client and API server versions)',
-  'istioctl.version': 'istioctl version -o json (istioctl, control plane and proxy versions)',
   'istiod.configz': 'istiod debug/configz (the configuration istiod holds)',
   'kubectl.secretNames': 'Secret names and types (no values)',
   'certs.public': 'public CA certificates of cacerts / istio-ca-secret',

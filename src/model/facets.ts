@@ -1,4 +1,5 @@
 import type { AnalyzeMessage } from '../artifacts/analyze/schema.js';
+import type { IstioctlVersion } from '../artifacts/istioctl-version/kinds.js';
 import { ARTIFACT_IDS, type ArtifactId } from '../artifacts/artifact-kind.js';
 import type { Pod } from '../artifacts/k8s/pod-schema.js';
 import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
@@ -27,6 +28,10 @@ export interface PodRecord {
 }
 
 export interface TopRecord extends TopRow {
+  path: string;
+}
+
+export interface VersionRecord extends IstioctlVersion {
   path: string;
 }
 
@@ -73,6 +78,7 @@ export interface ModelFacets {
   'k8s.resources': ResourceRecord[];
   'logs.proxy': LogRecord[];
   'logs.istiod': LogRecord[];
+  'istioctl.version': VersionRecord[];
 }
 
 export type InputId = keyof ModelFacets;

@@ -5,6 +5,7 @@ import { podsBuilder } from './pods.js';
 import { proxyStatusBuilder, synczBuilder } from './proxy-sync.js';
 import { resourcesBuilder } from './resources.js';
 import { topBuilder } from './top.js';
+import { istioctlVersionBuilder } from './versions.js';
 import type { FacetBuilder } from './types.js';
 
 /** One builder per facet, in dependency order: a builder comes after the facets it `uses`. */
@@ -17,6 +18,7 @@ export const FACET_BUILDERS: readonly FacetBuilder[] = [
   analyzeBuilder,
   proxyLogsBuilder,
   istiodLogsBuilder,
+  istioctlVersionBuilder,
 ] as FacetBuilder[];
 
 // Compile-time check that every input has a builder (a missing one is a type error here).

@@ -12,6 +12,8 @@ const NAMED_PROXIES = 5;
 interface Proxy {
   id: string;
   release: string;
+  /** How many proxies this stands for (the text `istioctl version` counts them per release). */
+  count?: number;
   /** The istiod pod it is connected to (proxy-status), when known. */
   istiod?: string;
   evidence: Evidence;
@@ -23,10 +25,10 @@ export const cp007 = defineRule({
   title: 'proxies run an Istio release too far from istiod, or a release past its end of life',
   severity: 'medium',
   step: 'control-plane',
-  inputs: { required: [], anyOf: ['kubectl.pods', 'istioctl.proxyStatus'], optional: ['istiod.syncz'] },
+  inputs: { required: [], anyOf: ['kubectl.pods', 'istioctl.proxyStatus', 'istioctl.version'], optional: ['istiod.syncz'] },
   description:
-    'Compares each proxy\'s Istio release (proxy-status or syncz `VERSION`, else its `istio-proxy` image) with the release of the istiod it is connected to (the ' +
-    '`discovery` image of that istiod pod; with one control-plane release, that one): a proxy more than one minor behind is beyond the supported skew, a proxy ' +
+    'Compares each proxy\'s Istio release (proxy-status or syncz `VERSION`, else its `istio-proxy` image, else `istioctl version`) with the release of the istiod it is ' +
+    'connected to (the `discovery` image of that istiod pod, or `istioctl version`\'s control plane; with one control-plane release, that one): a proxy more than one minor behind is beyond the supported skew, a proxy ' +
     'newer than its istiod is never supported. Also reports every release in the bundle whose end of life is before the bundle was collected (istio.io supported-releases dates).',
   rationale:
     'Istio supports a control plane one minor ahead of its proxies, not more, and never behind them: outside that, xDS fields the proxy does not know or istiod no ' +
@@ -59,6 +61,17 @@ export const cp007 = defineRule({
       }
     }
 
+    // `istioctl version`: the control plane's releases, and the proxies the bundle shows no other way.
+    for (const version of inputs['istioctl.version']) {
+      version.controlPlane.forEach((cp, i) => {
+        if (minorOf(cp.version)) istiods.set(`istioctl version ${cp.component ?? 'istiod'} ${cp.revision ?? ''} ${cp.version}`, { release: cp.version, evidence: evidenceAt({ path: version.path, ...(version.format === 'json' ? { pointer: `/meshVersion/${i}` } : {}) }, `control plane ${cp.version}`) });
+      });
+      version.proxies.forEach((p, i) => {
+        const id = p.id ?? `${p.count ?? 1} proxies on ${p.version}`;
+        if (proxies.has(id) || !minorOf(p.version)) return;
+        proxies.set(id, { id, release: p.version, ...(p.count ? { count: p.count } : {}), evidence: evidenceAt({ path: version.path, ...(version.format === 'json' ? { pointer: `/dataPlaneVersion/${i}` } : {}) }, `${id} ${p.version}`) });
+      });
+    }
     const controlPlane = [...new Set([...istiods.values()].map((i) => i.release))].sort(compareText);
     if (controlPlane.length === 0 && proxies.size > 0) {
       context.notChecked('the bundle shows the proxies\' releases but not istiod\'s (no istiod pod with its `discovery` image)', [`kubectl get pods -n ${context.bundle.istioNamespace} -o json`]);
@@ -82,6 +95,7 @@ function reportSkew(context: RuleContext, proxies: Map<string, Proxy>, istiods: 
     groups.set(key, group);
   }
   for (const group of [...groups.values()].sort((a, b) => compareText(`${a.cp}|${a.dp}`, `${b.cp}|${b.dp}`))) {
+    const total = group.proxies.reduce((n, p) => n + (p.count ?? 1), 0);
     const named = group.proxies.slice(0, NAMED_PROXIES).map((p) => `\`${p.id}\``).join(', ') + (group.proxies.length > NAMED_PROXIES ? ` and ${group.proxies.length - NAMED_PROXIES} more` : '');
     const cpEvidence = group.cpEvidence ?? [...istiods.values()].find((i) => i.release === group.cp)?.evidence;
     context.report({
@@ -89,12 +103,12 @@ function reportSkew(context: RuleContext, proxies: Map<string, Proxy>, istiods: 
       subject: { kind: 'Cluster', name: context.bundle.cluster ?? 'cluster' },
       key: `skew ${group.cp} ${group.dp}`,
       title: group.ahead
-        ? `${plural(group.proxies.length, 'proxy', 'proxies')} on Istio ${group.dp}, newer than istiod ${group.cp}`
-        : `${plural(group.proxies.length, 'proxy', 'proxies')} on Istio ${group.dp}, more than ${SUPPORTED_SKEW_MINORS} minor behind istiod ${group.cp}`,
+        ? `${plural(total, 'proxy', 'proxies')} on Istio ${group.dp}, newer than istiod ${group.cp}`
+        : `${plural(total, 'proxy', 'proxies')} on Istio ${group.dp}, more than ${SUPPORTED_SKEW_MINORS} minor behind istiod ${group.cp}`,
       evidence: [...(cpEvidence ? [cpEvidence] : []), ...group.proxies.slice(0, NAMED_PROXIES).map((p) => p.evidence)],
       explanation: group.ahead
-        ? `${named} ${group.proxies.length === 1 ? 'runs' : 'run'} Istio ${group.dp} against istiod ${group.cp}. A data plane newer than its control plane is not supported: the proxies may expect configuration istiod does not send.`
-        : `${named} ${group.proxies.length === 1 ? 'runs' : 'run'} Istio ${group.dp} against istiod ${group.cp}: ${minorGap(group.cp, group.dp)} minors apart, beyond the ${SUPPORTED_SKEW_MINORS} Istio supports. istiod may send configuration these proxies reject or misread.`,
+        ? `${named} ${total === 1 ? 'runs' : 'run'} Istio ${group.dp} against istiod ${group.cp}. A data plane newer than its control plane is not supported: the proxies may expect configuration istiod does not send.`
+        : `${named} ${total === 1 ? 'runs' : 'run'} Istio ${group.dp} against istiod ${group.cp}: ${minorGap(group.cp, group.dp)} minors apart, beyond the ${SUPPORTED_SKEW_MINORS} Istio supports. istiod may send configuration these proxies reject or misread.`,
       remediation: group.ahead
         ? `Upgrade istiod to ${group.dp} (or move these workloads to a revision that runs it) before anything else.`
         : `Restart the workloads of these proxies so they get the ${group.cp} sidecar (\`kubectl rollout restart deployment -n <namespace>\`), or move them to a revision one minor behind at most, one step at a time.`,
@@ -107,12 +121,12 @@ function reportEndOfLife(context: RuleContext, proxies: Map<string, Proxy>, isti
   const now = context.bundle.collectedAt?.slice(0, 10);
   if (!now) return;
   const releases = new Map<string, { controlPlane: boolean; count: number; evidence: Evidence }>();
-  const note = (minor: string, controlPlane: boolean, evidence: Evidence) => {
+  const note = (minor: string, controlPlane: boolean, evidence: Evidence, weight = 1) => {
     const seen = releases.get(minor);
-    releases.set(minor, { controlPlane: (seen?.controlPlane ?? false) || controlPlane, count: (seen?.count ?? 0) + (controlPlane ? 0 : 1), evidence: seen?.evidence ?? evidence });
+    releases.set(minor, { controlPlane: (seen?.controlPlane ?? false) || controlPlane, count: (seen?.count ?? 0) + (controlPlane ? 0 : weight), evidence: seen?.evidence ?? evidence });
   };
   for (const i of istiods.values()) note(minorName(i.release), true, i.evidence);
-  for (const p of proxies.values()) note(minorName(p.release), false, p.evidence);
+  for (const p of proxies.values()) note(minorName(p.release), false, p.evidence, p.count ?? 1);
   for (const [minor, seen] of [...releases].sort((a, b) => compareText(a[0], b[0]))) {
     const eol = endOfLife(minor);
     if (!eol || eol >= now) continue;

@@ -1,0 +1,8 @@
+import { ofKind } from '../../artifacts/artifact.js';
+import { defineBuilder } from './types.js';
+
+/** `istioctl version` outputs, as read. */
+export const istioctlVersionBuilder = defineBuilder({
+  facet: 'istioctl.version',
+  build: (artifacts) => ofKind(artifacts, 'istioctl.version').map((artifact) => ({ ...artifact.data, path: artifact.path })),
+});
