@@ -15,7 +15,7 @@ export function imageRelease(image: string | undefined, component: 'pilot' | 'pr
 /**
  * The Istio releases the bundle reveals, wherever it reveals them: proxy-status and syncz rows,
  * the images of istiod's discovery container and of the istio-proxy containers, pilot-agent's
- * start-up line in proxy logs, and an istioctl bug-report's `versions` file.
+ * start-up line in proxy logs, `istioctl version`, and an istioctl bug-report's `versions` file.
  */
 export function istioVersions(facets: ModelFacets, bugReportVersions: readonly BugReportVersions[]): IstioVersions {
   const controlPlane = new Set<string>();
@@ -33,6 +33,10 @@ export function istioVersions(facets: ModelFacets, bugReportVersions: readonly B
     }
   }
   for (const log of facets['logs.proxy']) if (log.summary.istioVersion) dataPlane.add(log.summary.istioVersion);
+  for (const version of facets['istioctl.version']) {
+    for (const cp of version.controlPlane) controlPlane.add(cp.version);
+    for (const proxy of version.proxies) dataPlane.add(proxy.version);
+  }
   for (const versions of bugReportVersions) {
     for (const v of versions.controlPlane) controlPlane.add(v);
     for (const v of versions.proxies) dataPlane.add(v);
