@@ -22,24 +22,32 @@ export const caCertificatesAnalyzer = defineAnalyzer({
   analyze(index) {
     const messages: Message[] = [];
     for (const dr of index.ofKind('DestinationRule')) {
-      const spec = asRecord(dr.object.spec);
-      const host = asString(spec?.host) ?? '';
-      const hasWorkloadSelector = asRecord(spec?.workloadSelector) !== undefined;
-      const policy = asRecord(spec?.trafficPolicy);
+      const hasWorkloadSelector = asRecord(asRecord(dr.object.spec)?.workloadSelector) !== undefined;
       const where = originName('DestinationRule', index.namespaceOf(dr) || undefined, dr.object.metadata.name);
-
-      const ruleMode = unverifiedTlsMode(asRecord(policy?.tls), hasWorkloadSelector);
-      if (ruleMode) messages.push(destinationLevel(dr, where, ruleMode, host));
-
-      asArray(policy?.portLevelSettings).forEach((setting, i) => {
-        const portSetting = asRecord(setting);
-        const mode = unverifiedTlsMode(asRecord(portSetting?.tls), hasWorkloadSelector);
-        if (mode) messages.push(portLevel(dr, where, mode, host, i, asNumber(asRecord(portSetting?.port)?.number)));
-      });
+      for (const setting of tlsSettings(dr)) {
+        const mode = unverifiedTlsMode(setting.tls, hasWorkloadSelector);
+        if (!mode) continue;
+        messages.push(setting.portIndex === undefined ? destinationLevel(dr, where, mode, setting.host) : portLevel(dr, where, mode, setting.host, setting.portIndex, setting.port));
+      }
     }
     return messages;
   },
 });
+
+/** The TLS settings of a DestinationRule's traffic policy: the rule's own, then each port-level one. */
+function tlsSettings(dr: ResourceRecord): { host: string; tls: Record<string, unknown> | undefined; pointer: string; portIndex?: number; port?: number }[] {
+  const spec = asRecord(dr.object.spec);
+  const host = asString(spec?.host) ?? '';
+  const policy = asRecord(spec?.trafficPolicy);
+  return [
+    { host, tls: asRecord(policy?.tls), pointer: '/spec/trafficPolicy/tls' },
+    ...asArray(policy?.portLevelSettings).map((setting, i) => {
+      const portSetting = asRecord(setting);
+      const port = asNumber(asRecord(portSetting?.port)?.number);
+      return { host, tls: asRecord(portSetting?.tls), pointer: `/spec/trafficPolicy/portLevelSettings/${i}/tls`, portIndex: i, ...(port !== undefined ? { port } : {}) };
+    }),
+  ];
+}
 
 /** The protobuf enum of `ClientTLSSettings.mode`, which YAML may give by name or by number. */
 const TLS_MODES = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'] as const;
@@ -89,26 +97,19 @@ export const insecureSkipVerifyAnalyzer = defineAnalyzer({
   codes: ['IST0128', 'IST0129'],
   analyze(index) {
     const messages: Message[] = [];
+    const skips = (tls: Record<string, unknown> | undefined) => tls?.insecureSkipVerify === true && tlsMode(tls.mode) !== 'ISTIO_MUTUAL' && tlsMode(tls.mode) !== 'DISABLE';
     for (const dr of index.ofKind('DestinationRule')) {
-      const spec = asRecord(dr.object.spec);
-      const host = asString(spec?.host) ?? '';
-      const policy = asRecord(spec?.trafficPolicy);
-      const skips = (tls: Record<string, unknown> | undefined) => tls?.insecureSkipVerify === true && tlsMode(tls.mode) !== 'ISTIO_MUTUAL' && tlsMode(tls.mode) !== 'DISABLE';
-      if (skips(asRecord(policy?.tls))) {
-        messages.push({ code: 'IST0128', resource: dr, field: '/spec/trafficPolicy/tls/insecureSkipVerify', text: `TLS to \`${host}\` sets \`insecureSkipVerify: true\`: the server's certificate is not verified at all.`, details: { host, mode: 'insecureSkipVerify' } });
-      }
-      asArray(policy?.portLevelSettings).forEach((setting, i) => {
-        const portSetting = asRecord(setting);
-        if (!skips(asRecord(portSetting?.tls))) return;
-        const port = asNumber(asRecord(portSetting?.port)?.number);
+      for (const { host, tls, pointer, portIndex, port } of tlsSettings(dr)) {
+        if (!skips(tls)) continue;
+        const where = port !== undefined ? ` port ${port}` : '';
         messages.push({
-          code: 'IST0129',
+          code: portIndex === undefined ? 'IST0128' : 'IST0129',
           resource: dr,
-          field: `/spec/trafficPolicy/portLevelSettings/${i}/tls/insecureSkipVerify`,
-          text: `TLS to \`${host}\`${port !== undefined ? ` port ${port}` : ''} sets \`insecureSkipVerify: true\`: the server's certificate is not verified at all.`,
+          field: `${pointer}/insecureSkipVerify`,
+          text: `TLS to \`${host}\`${where} sets \`insecureSkipVerify: true\`: the server's certificate is not verified at all.`,
           details: { host, mode: 'insecureSkipVerify', ...(port !== undefined ? { port } : {}) },
         });
-      });
+      }
     }
     return messages;
   },

@@ -134,7 +134,7 @@ interface EndpointLabels {
 }
 
 function endpointLabels(index: ConfigIndex): EndpointLabels[] {
-  const nodes = new Map(nodeRecords(index).map((node) => [node.object.metadata.name, stringMap(node.object.metadata.labels)] as const));
+  const nodes = new Map(index.ofKind('Node').map((node) => [node.object.metadata.name, stringMap(node.object.metadata.labels)] as const));
   return index.pods().map((pod) => {
     const labels = stringMap(pod.object.metadata.labels);
     const nodeName = asString(asRecord(pod.object.spec)?.nodeName) ?? '';
@@ -148,10 +148,6 @@ function endpointLabels(index: ConfigIndex): EndpointLabels[] {
   });
 }
 
-/** Node objects: where a pod's topology labels (region, zone, subzone) come from. */
-function nodeRecords(index: ConfigIndex): readonly ResourceRecord[] {
-  return index.ofKind('Node');
-}
 
 /** A map selector (every key equal; an empty one selects everything) against a pod's endpoint labels. */
 function podMatches(selector: Record<string, string>, pod: EndpointLabels): boolean {

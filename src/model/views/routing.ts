@@ -41,8 +41,3 @@ export const routingView = defineView({
     };
   },
 });
-
-/** `reviews.bookinfo.svc.cluster.local` → { name: reviews, namespace: bookinfo }. */
-export function serviceOfHost(host: string): { name: string; namespace: string } | undefined {
-  return serviceOfFqdn(host);
-}

@@ -50,9 +50,10 @@ export function defineMessageRule(spec: MessageRuleSpec): AnyRule {
       const unsupported = new Map<string, string>();
       for (const { analyzer, codes } of sources) {
         for (const message of view.from(analyzer, codes)) {
-          const f = finding(message, view, importedCounterparts(message, view, inputs['istioctl.analyze']).length > 0, context.bundle);
+          const imported = importedCounterparts(message, view, inputs['istioctl.analyze']);
+          const f = finding(message, view, imported.length > 0, context.bundle);
           if (f && 'notSupported' in f) unsupported.set(f.notSupported, f.collect);
-          else if (f) reportMessage(message, view, inputs['istioctl.analyze'], f, context);
+          else if (f) reportMessage(message, view, inputs['istioctl.analyze'], f, context, [], imported);
         }
       }
       if (unsupported.size > 0) context.notChecked(`Could not be checked: ${[...unsupported.keys()].sort().join('; ')}.`, [...new Set(unsupported.values())].sort());
@@ -61,8 +62,15 @@ export function defineMessageRule(spec: MessageRuleSpec): AnyRule {
 }
 
 /** One finding for one message, with `extra` evidence (what raised or lowered its severity). */
-export function reportMessage(message: IstioMessage, view: ConfigurationView, analyze: readonly AnalyzeRecord[], f: MessageFinding, context: RuleContext, extra: readonly Evidence[] = []): void {
-  const imported = importedCounterparts(message, view, analyze);
+export function reportMessage(
+  message: IstioMessage,
+  view: ConfigurationView,
+  analyze: readonly AnalyzeRecord[],
+  f: MessageFinding,
+  context: RuleContext,
+  extra: readonly Evidence[] = [],
+  imported: readonly Evidence[] = importedCounterparts(message, view, analyze),
+): void {
   context.report({
     severity: f.severity,
     subject: subjectOf(view, message.resource),

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { serviceOfHost } from '../../model/views/routing.js';
+import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 import { shell, shellQuote } from '../shell.js';
 
@@ -25,7 +25,7 @@ export const log001 = defineRule({
     for (const match of signatureMatches(inputs['logs.proxy'], 'upstreamConnectError')) {
       const top = match.hits.breakdown[0]?.key ?? '';
       const cluster = parseCluster(top);
-      const target = cluster?.host ? serviceOfHost(cluster.host) : undefined;
+      const target = cluster?.host ? serviceOfFqdn(cluster.host) : undefined;
       // Only a bundle with Services of the target's namespace can tell that the target is missing.
       const servicesThere = target ? inputs.routing.servicesIn(target.namespace) : [];
       const missingService = target && servicesThere.length > 0 && !servicesThere.some((s) => s.object.metadata.name === target.name);
