@@ -2,7 +2,7 @@
 # collect.sh: gather what an Istio support engineer needs into one .tar.gz, read-only.
 #
 # Read this before you run it. It only runs `kubectl get|logs|top|exec` (exec only for
-# read-only admin requests: Envoy/istiod debug pages and a file-descriptor count) and
+# read-only admin requests: Envoy/istiod debug pages, istiod metrics and a file-descriptor count) and
 # `istioctl version|proxy-status|analyze|proxy-config`. It never applies, labels, restarts,
 # deletes or changes log levels. It never reads Secret values: only Secret names and types,
 # and the public certificates of `cacerts`/`istio-ca-secret`, selected field by field.
@@ -509,6 +509,11 @@ for pod in $ISTIOD_PODS; do
   fi
   run istiod.syncz "istiod/$pod/syncz.json" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k exec "$pod" -n "$ISTIO_NS" -c discovery -- pilot-discovery request GET /debug/syncz
   run istiod.configz "istiod/$pod/configz.json" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k exec "$pod" -n "$ISTIO_NS" -c discovery -- pilot-discovery request GET /debug/configz
+  # `pilot-discovery request` speaks to 127.0.0.1:15014, istiod's monitoring port, which serves
+  # /metrics beside /debug (pilot/cmd/pilot-discovery/app/request.go): no curl needed in the
+  # distroless image, and the same pods/exec right as syncz, where the API server's pod proxy
+  # (`kubectl get --raw …/pods/<pod>:15014/proxy/metrics`) needs pods/proxy, which support roles rarely have.
+  run istiod.metrics "istiod/$pod/metrics.txt" "$(meta_pod "$ISTIO_NS" "$pod" discovery)" -- k exec "$pod" -n "$ISTIO_NS" -c discovery -- pilot-discovery request GET /metrics
 done
 [ -n "$ISTIOD_PODS" ] || skip "logs/$ISTIO_NS/<istiod>/discovery.log" "no pod labelled app=istiod in $ISTIO_NS"
 
@@ -560,6 +565,9 @@ if [ "$ALL_NAMESPACES" -eq 0 ]; then
   run k8s.resources kubernetes/resources/services.other-namespaces.json "" -- k get services -A --field-selector "$collected_ns" -o json
   run kubectl.pods kubernetes/resources/pods.other-namespaces.json "" -- k get pods -A --field-selector "$collected_ns" -o json
 fi
+# Every Service of the cluster by namespace and name only (no spec, labels or annotations): how many
+# Services istiod watches, from one cluster-wide listing that stays small with thousands of them.
+run kubectl.serviceNames kubernetes/service-names.txt "" -- k get services -A -o custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name
 
 # Proxies: gateways and waypoints always, then sidecars in name order up to --max-proxies.
 PROXY_LIST=$WORK/proxies
@@ -587,7 +595,9 @@ while IFS="$(printf '\t')" read -r ns pod; do
     run envoy.configDump "proxies/$ns/$pod/config_dump.json" "$meta" -- k exec "$pod" -n "$ns" -c istio-proxy -- pilot-agent request GET config_dump
   fi
   run envoy.stats "proxies/$ns/$pod/stats.txt" "$meta" -- k exec "$pod" -n "$ns" -c istio-proxy -- pilot-agent request GET stats
-  run proxy.fileDescriptors "proxies/$ns/$pod/fd-count.txt" "$meta" -- k exec "$pod" -n "$ns" -c istio-proxy -- sh -c 'ls -1 /proc/[0-9]*/fd 2>/dev/null | grep -c "^[0-9]"; ulimit -n'
+  # Open descriptors of the container's processes, the soft limit, and the hard limit: Envoy and
+  # pilot-agent raise their soft limit to the hard one at start-up, so the hard one binds them.
+  run proxy.fileDescriptors "proxies/$ns/$pod/fd-count.txt" "$meta" -- k exec "$pod" -n "$ns" -c istio-proxy -- sh -c 'ls -1 /proc/[0-9]*/fd 2>/dev/null | grep -c "^[0-9]"; ulimit -n; ulimit -H -n'
 done <"$PROXY_LIST.chosen"
 
 # Ambient: ztunnel logs per node.

@@ -46,6 +46,7 @@ const EXPECTED: Record<string, Key[]> = {
     `CP003 critical Pod istio-system/${POD.istiodOk}`,
     `CP003 critical Pod istio-system/${POD.istiodCrash}`,
     `CP004 critical Pod istio-system/${POD.istiodOk}`,
+    `CP006 medium Pod istio-system/${POD.istiodOk}`,
   ],
   'config-faults': [
     'CFG002 critical VirtualService bookinfo/ratings',
@@ -53,6 +54,12 @@ const EXPECTED: Record<string, Key[]> = {
     'CFG004 high VirtualService bookinfo/bookinfo-admin',
     'CFG006 high VirtualService bookinfo/bookinfo',
     'LOG004 high Pod istio-system/istio-ingressgateway-5c9f8b6d7-m4tqz',
+  ],
+  'sidecar-memory': [
+    'CFG001 low Service bookinfo/ratings',
+    'CP005 medium Deployment istio-system/istiod',
+    'MEM001 high Pod shop/checkout-6d9f7c7b5-k2x8p',
+    'MEM002 medium Namespace /shop',
   ],
   'data-plane-503': [
     'CFG003 critical VirtualService bookinfo/reviews',

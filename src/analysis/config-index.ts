@@ -33,6 +33,8 @@ export interface MeshSettings {
   defaultServiceExportTo: string[];
   defaultVirtualServiceExportTo: string[];
   defaultDestinationRuleExportTo: string[];
+  /** `discoverySelectors`: the namespaces istiod watches (label selectors, ORed); empty: every namespace. */
+  discoverySelectors: Record<string, unknown>[];
   /** Where the settings came from; undefined when the bundle has no mesh config (Istio's defaults apply). */
   source?: ResourceRecord;
 }
@@ -216,6 +218,7 @@ function meshSettings(
     defaultServiceExportTo: list('defaultServiceExportTo'),
     defaultVirtualServiceExportTo: list('defaultVirtualServiceExportTo'),
     defaultDestinationRuleExportTo: list('defaultDestinationRuleExportTo'),
+    discoverySelectors: asArray(mesh?.discoverySelectors).map(asRecord).filter((s): s is Record<string, unknown> => s !== undefined),
     ...(source ? { source } : {}),
   };
 }

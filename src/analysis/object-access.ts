@@ -31,3 +31,23 @@ export function stringMap(value: unknown): Record<string, string> {
 export function selectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
+
+/**
+ * A Kubernetes LabelSelector (`matchLabels` and `matchExpressions`, ANDed; an empty one selects
+ * everything). An operator it does not know selects nothing.
+ */
+export function labelSelectorMatches(selector: Record<string, unknown>, labels: Record<string, string>): boolean {
+  if (!selectorMatches(stringMap(selector.matchLabels), labels)) return false;
+  return asArray(selector.matchExpressions).every((e) => {
+    const expression = asRecord(e);
+    const key = asString(expression?.key) ?? '';
+    const values = asArray(expression?.values).filter((v): v is string => typeof v === 'string');
+    switch (expression?.operator) {
+      case 'In': return key in labels && values.includes(labels[key]!);
+      case 'NotIn': return !(key in labels) || !values.includes(labels[key]!);
+      case 'Exists': return key in labels;
+      case 'DoesNotExist': return !(key in labels);
+      default: return false;
+    }
+  });
+}

@@ -20,6 +20,12 @@ export const ARTIFACT_IDS = [
   'logs.proxy',
   'logs.istiod',
   'istioctl.version',
+  'envoy.stats',
+  'proxy.fileDescriptors',
+  'istiod.metrics',
+  'kubectl.version',
+  'kubectl.serviceNames',
+  'envoy.configDump',
 ] as const;
 export type ArtifactId = (typeof ARTIFACT_IDS)[number];
 
@@ -125,7 +131,10 @@ export interface LineScanner<T> {
   finish(): T;
 }
 
-export type ArtifactKind = DocumentKind | LineKind;
+/** A kind that summarises a large document while it streams (Envoy config dumps): it brings its own sink. */
+export type StreamKind = KindBase;
+
+export type ArtifactKind = DocumentKind | LineKind | StreamKind;
 
 export function defineDocumentKind<T>(kind: Omit<DocumentKind<T>, 'open'>): DocumentKind<T> {
   const defined: DocumentKind<T> = { ...kind, open: (context) => documentSink(defined as DocumentKind, context) };

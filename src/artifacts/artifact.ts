@@ -1,13 +1,19 @@
 import { compareText } from '../order.js';
 import type { AnalyzeData } from './analyze/schema.js';
+import type { ConfigDumpSummary } from './envoy/summary-schema.js';
 import type { BugReportVersions, ClusterContext } from './bug-report/kinds.js';
+import type { EnvoyStats } from './envoy-stats/schema.js';
+import type { FileDescriptors } from './file-descriptors/kinds.js';
+import type { IstiodMetrics } from './istiod-metrics/schema.js';
 import type { IstioctlVersion } from './istioctl-version/kinds.js';
+import type { KubectlVersion } from './kubectl-version/kinds.js';
 import type { LocatedPod, LocatedResource } from './k8s/kinds.js';
 import type { ArtifactId, EntryContext } from './artifact-kind.js';
 import type { LogSummary } from './logs/schema.js';
 import type { StderrText } from './manifest/kinds.js';
 import type { Manifest } from './manifest/schema.js';
 import type { ProxySync } from './proxy-status/schema.js';
+import type { ServiceNames } from './service-names/kinds.js';
 import type { TopData } from './top/schema.js';
 
 export type RecognisedBy = 'manifest' | 'path' | 'content';
@@ -27,6 +33,12 @@ export interface ArtifactDataMap {
   'logs.proxy': LogSummary;
   'logs.istiod': LogSummary;
   'istioctl.version': IstioctlVersion;
+  'envoy.stats': EnvoyStats;
+  'proxy.fileDescriptors': FileDescriptors;
+  'istiod.metrics': IstiodMetrics;
+  'kubectl.version': KubectlVersion;
+  'kubectl.serviceNames': ServiceNames;
+  'envoy.configDump': ConfigDumpSummary;
 }
 
 // Compile-time check that every artifact id has a data type and no other key slipped in.

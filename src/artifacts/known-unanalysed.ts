@@ -4,13 +4,12 @@
  * tell "the analyzer ignores this" from "this file is junk".
  */
 const KNOWN: Array<[RegExp, string]> = [
-  [/(?:^|\/)config_dump\?include_eds$/, 'Envoy config dump (istioctl bug-report)'],
   [/(?:^|\/)proxies\/[^/]+\/ztunnel[^/]*\/(?:config_dump|istio-proxy\.log)$/, 'ztunnel config dump or log (ambient mode)'],
-  [/(?:^|\/)proxies\/[^/]+\/[^/]+\/(?:certs|clusters|listeners|memory|server_info|runtime|netstat|stats\/prometheus|config_dump)$/, 'Envoy admin output (istioctl bug-report)'],
+  [/(?:^|\/)proxies\/[^/]+\/[^/]+\/(?:certs|clusters|listeners|memory|server_info|runtime|netstat)$/, 'Envoy admin output (istioctl bug-report)'],
   [/(?:^|\/)proxies\/[^/]+\/[^/]+\/cores\/[^/]+$/, 'Envoy core dump (istioctl bug-report)'],
-  [/(?:^|\/)istio\/[^/]+\/[^/]+\/(?:debug\/[^/]+|metrics)$/, 'istiod debug endpoint output (istioctl bug-report)'],
+  [/(?:^|\/)istio\/[^/]+\/[^/]+\/debug\/[^/]+$/, 'istiod debug endpoint output (istioctl bug-report)'],
   [/(?:^|\/)bug-report\.log$/, 'istioctl bug-report metadata'],
-  [/(?:^|\/)cluster\/(?:events|secrets|kubectl-version)$/, 'cluster information (istioctl bug-report)'],
+  [/(?:^|\/)cluster\/(?:events|secrets)$/, 'cluster information (istioctl bug-report)'],
   [/(?:^|\/)(?:cni\/[^/]+\/cni\.log|operator\/[^/]+\/[^/]+\/operator\.log)$/, 'istio-cni or operator log (istioctl bug-report)'],
 ];
 

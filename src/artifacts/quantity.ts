@@ -14,3 +14,4 @@ export function parseQuantity(text: string | number): number | undefined {
 
 export const GiB = 2 ** 30;
 export const MiB = 2 ** 20;
+export const KiB = 2 ** 10;

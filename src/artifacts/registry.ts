@@ -1,11 +1,17 @@
 import { analyzeKind } from './analyze/kinds.js';
 import { clusterContextKind, versionsKind } from './bug-report/kinds.js';
+import { envoyStatsKind } from './envoy-stats/kinds.js';
+import { fileDescriptorsKind } from './file-descriptors/kinds.js';
+import { istiodMetricsKind } from './istiod-metrics/kinds.js';
+import { configDumpKind } from './envoy/config-dump-kind.js';
 import { istioctlVersionKind } from './istioctl-version/kinds.js';
 import { podsKind, resourcesKind } from './k8s/kinds.js';
+import { kubectlVersionKind } from './kubectl-version/kinds.js';
 import type { ArtifactId, ArtifactKind } from './artifact-kind.js';
 import { istiodLogKind, proxyLogKind } from './logs/kinds.js';
 import { manifestKind, stderrKind } from './manifest/kinds.js';
 import { proxyStatusKind, synczKind } from './proxy-status/kinds.js';
+import { serviceNamesKind } from './service-names/kinds.js';
 import { topKind } from './top/kinds.js';
 
 /**
@@ -20,12 +26,20 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   proxyStatusKind,
   synczKind,
   analyzeKind,
+  configDumpKind,
   topKind,
   podsKind,
   resourcesKind,
+  // Prometheus samples and `/stats` lines are unambiguous, a log's markers less so: sniffed first.
+  envoyStatsKind,
+  istiodMetricsKind,
+  fileDescriptorsKind,
   proxyLogKind,
   istiodLogKind,
+  // Before istioctl's: both have `clientVersion`, only kubectl's has `gitVersion`.
+  kubectlVersionKind,
   istioctlVersionKind,
+  serviceNamesKind,
 ] as ArtifactKind[];
 
 const BY_ID = new Map(ARTIFACT_KINDS.map((kind) => [kind.id, kind]));

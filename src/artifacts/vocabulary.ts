@@ -6,13 +6,9 @@ import { ARTIFACT_KINDS } from './registry.js';
  * vocabulary of artifact kinds the collector and the analyzer share (schemas/artifact-kinds.json).
  */
 export const COLLECTED_NOT_ANALYSED: Readonly<Record<string, string>> = {
-  'kubectl.version': 'kubectl version -o json (client and API server versions)',
   'istiod.configz': 'istiod debug/configz (the configuration istiod holds)',
   'kubectl.secretNames': 'Secret names and types (no values)',
   'certs.public': 'public CA certificates of cacerts / istio-ca-secret',
-  'envoy.configDump': 'Envoy config dump',
-  'envoy.stats': 'Envoy stats',
-  'proxy.fileDescriptors': "open file descriptors of a proxy's processes and their limit",
   'logs.ztunnel': 'ztunnel log (ambient mode)',
 };
 

@@ -10,12 +10,14 @@ import type { ModelInput } from './build.js';
 export function bundleFacts(input: ModelInput, facets: ModelFacets): BundleFacts {
   const clusterContext = ofKind(input.artifacts, 'bugReport.clusterContext').map((a) => a.data)[0];
   const versions = istioVersions(facets, ofKind(input.artifacts, 'bugReport.versions').map((a) => a.data));
+  const kubernetesVersion = facets['kubectl.version'].find((v) => v.server)?.server?.gitVersion;
   const facts: BundleFacts = {
     source: input.source === STDIN ? 'standard input' : basename(input.source),
     layout: detectLayout(input),
     collectedAtSource: 'unknown',
     istioNamespace: istioNamespace(input.manifest),
     istioVersions: versions,
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
     ...(clusterContext ? { cluster: clusterContext.context } : {}),
   };
   if (input.manifest) {

@@ -1,10 +1,16 @@
 import type { AnalyzeMessage } from '../artifacts/analyze/schema.js';
+import type { EnvoyStats } from '../artifacts/envoy-stats/schema.js';
+import type { FileDescriptors } from '../artifacts/file-descriptors/kinds.js';
+import type { IstiodMetrics } from '../artifacts/istiod-metrics/schema.js';
+import type { ConfigDumpSummary } from '../artifacts/envoy/summary-schema.js';
 import type { IstioctlVersion } from '../artifacts/istioctl-version/kinds.js';
 import { ARTIFACT_IDS, type ArtifactId } from '../artifacts/artifact-kind.js';
 import type { Pod } from '../artifacts/k8s/pod-schema.js';
+import type { KubectlVersion } from '../artifacts/kubectl-version/kinds.js';
 import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
 import type { LogPart } from '../artifacts/logs/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
+import type { ServiceNames } from '../artifacts/service-names/kinds.js';
 import type { TopRow } from '../artifacts/top/schema.js';
 import type { Collection } from './collection.js';
 import type { ModelViews, ViewId } from './views/types.js';
@@ -18,6 +24,8 @@ export interface Source {
 
 export interface ProxySyncSource extends ProxySync {
   path: string;
+  /** syncz: the istiod pod it was fetched from (bundle path or manifest), when known; it lists that pod's proxies only. */
+  fetchedFrom?: { pod: string; namespace?: string };
 }
 
 export interface PodRecord {
@@ -33,6 +41,44 @@ export interface TopRecord extends TopRow {
 
 export interface VersionRecord extends IstioctlVersion {
   path: string;
+}
+
+export interface KubectlVersionRecord extends KubectlVersion {
+  path: string;
+}
+
+/** A cluster-wide listing of Service names (`kubectl get services -A`): complete by construction. */
+export interface ServiceNamesRecord extends ServiceNames {
+  path: string;
+}
+
+/**
+ * One proxy's Envoy configuration, summarised. `identifiedBy`: the bundle's path or manifest named the
+ * pod, or the dump's own bootstrap node did; `unknown` when neither (findings then name the file).
+ */
+export interface ProxyConfigRecord {
+  path: string;
+  namespace?: string;
+  pod?: string;
+  identifiedBy: 'path' | 'bootstrap' | 'unknown';
+  summary: ConfigDumpSummary;
+}
+
+/** Output of one proxy's (or istiod's) admin endpoint; `pod` when the bundle's path or manifest names it. */
+interface PodOutput {
+  path: string;
+  namespace?: string;
+  pod?: string;
+}
+
+export interface EnvoyStatsRecord extends PodOutput {
+  summary: EnvoyStats;
+}
+
+export interface FileDescriptorsRecord extends PodOutput, FileDescriptors {}
+
+export interface IstiodMetricsRecord extends PodOutput {
+  metrics: IstiodMetrics;
 }
 
 export interface AnalyzeRecord {
@@ -79,6 +125,12 @@ export interface ModelFacets {
   'logs.proxy': LogRecord[];
   'logs.istiod': LogRecord[];
   'istioctl.version': VersionRecord[];
+  'envoy.stats': EnvoyStatsRecord[];
+  'proxy.fileDescriptors': FileDescriptorsRecord[];
+  'istiod.metrics': IstiodMetricsRecord[];
+  'kubectl.version': KubectlVersionRecord[];
+  'kubectl.serviceNames': ServiceNamesRecord[];
+  'envoy.configDump': ProxyConfigRecord[];
 }
 
 export type InputId = keyof ModelFacets;
@@ -125,6 +177,8 @@ export interface BundleFacts {
   istioNamespace: string;
   /** The Istio releases the bundle shows (istiod and proxy images, proxy-status, logs, bug-report versions). */
   istioVersions: IstioVersions;
+  /** The API server's Kubernetes release (`kubectl version`'s `gitVersion`, e.g. `v1.29.5-gke.1091000`). */
+  kubernetesVersion?: string;
 }
 
 export interface MeshModel {

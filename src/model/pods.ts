@@ -28,3 +28,31 @@ export function isServing(pod: Pod): boolean {
 export function podCondition(pod: Pod, type: string): 'True' | 'False' | 'Unknown' | undefined {
   return pod.status?.conditions?.find((c) => c.type === type)?.status;
 }
+
+/**
+ * The pod's Envoy proxy container: `istio-proxy` in `spec.containers` (classic sidecar, gateway,
+ * waypoint) or a native sidecar (Istio ≥ 1.27: an init container with `restartPolicy: Always`).
+ * ztunnel's container is also named `istio-proxy` but is no Envoy proxy: undefined for it.
+ */
+export function envoyProxyContainer(pod: Pod): { native: boolean } | undefined {
+  if (pod.metadata.labels?.app === 'ztunnel') return undefined;
+  if (pod.spec?.containers?.some((c) => c.name === 'istio-proxy')) return { native: false };
+  return pod.spec?.initContainers?.some((c) => c.name === 'istio-proxy' && c.restartPolicy === 'Always') ? { native: true } : undefined;
+}
+
+/**
+ * The Istio revision a pod belongs to: its `istio.io/rev` label or annotation (the injector sets
+ * one, istiod's chart labels istiod), else the injector's record (`sidecar.istio.io/status`
+ * `revision`), else `default`.
+ */
+export function revisionOf(pod: Pod): string {
+  const marked = pod.metadata.labels?.['istio.io/rev'] ?? pod.metadata.annotations?.['istio.io/rev'];
+  if (marked) return marked;
+  try {
+    const status = JSON.parse(pod.metadata.annotations?.['sidecar.istio.io/status'] ?? '{}') as { revision?: unknown };
+    if (typeof status.revision === 'string' && status.revision !== '') return status.revision;
+  } catch {
+    // a malformed annotation says nothing about the revision
+  }
+  return 'default';
+}

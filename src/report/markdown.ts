@@ -53,6 +53,7 @@ function headline(report: Report): string {
   if (report.facts.proxies > 0) parts.push(plural(report.facts.proxies, 'proxy', 'proxies'));
   const versions = istioVersionsText(report.facts.istio);
   if (versions) parts.push(mdText(versions));
+  if (report.facts.kubernetesVersion) parts.push(mdText(`Kubernetes ${report.facts.kubernetesVersion}`));
   const inv = report.inventorySummary;
   const files = [`${plural(inv.used, 'file')} used`];
   if (inv.invalid) files.push(`${inv.invalid} invalid`);

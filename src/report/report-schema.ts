@@ -159,6 +159,7 @@ export const reportSchema = {
           properties: { controlPlane: { type: 'array', items: { type: 'string' } }, dataPlane: { type: 'array', items: { type: 'string' } } },
         },
         inputsUsed: { type: 'integer', minimum: 0 },
+        kubernetesVersion: { type: 'string' },
       },
     },
     warnings: { type: 'array', items: { type: 'string' } },

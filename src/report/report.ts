@@ -56,6 +56,8 @@ export type Report = {
     /** Every Istio release seen, control plane and proxies. */
     istioVersions: string[];
     istio: { controlPlane: string[]; dataPlane: string[] };
+    /** The API server's Kubernetes release, when the bundle has `kubectl version` with a server part. */
+    kubernetesVersion?: string;
     /** Entries a rule could read (not the manifest or stderr files). */
     inputsUsed: number;
   };
@@ -173,6 +175,7 @@ function facts(model: MeshModel): Omit<Report['facts'], 'inputsUsed'> {
     pods: model.facets['kubectl.pods'].length,
     istioVersions: [...new Set([...controlPlane, ...dataPlane])].sort(compareText),
     istio: { controlPlane, dataPlane },
+    ...(model.bundle.kubernetesVersion ? { kubernetesVersion: model.bundle.kubernetesVersion } : {}),
   };
 }
 

@@ -23,3 +23,8 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 export function percent(part: number, whole: number): string {
   return whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
 }
+
+/** A share of a limit, rounded down to one decimal (`89.9%`): never shows a share as reaching a line it has not. */
+export function usedPercent(share: number): string {
+  return `${(Math.floor(share * 1000) / 10).toFixed(1)}%`;
+}

@@ -10,8 +10,11 @@ import { cfg009 } from './configuration/cfg009-destination-rule-matches-nothing.
 import { cfg010 } from './configuration/cfg010-gateway-workload.js';
 import { cfg011 } from './certificates/cfg011-tls-origination-unverified.js';
 import { cp001 } from './control-plane/cp001-proxies-not-synced.js';
+import { cp002 } from './control-plane/cp002-proxy-not-connected.js';
 import { cp003 } from './control-plane/cp003-istiod-not-healthy.js';
 import { cp004 } from './control-plane/cp004-istiod-memory-over-4gb.js';
+import { cp005 } from './control-plane/cp005-istiod-sizing.js';
+import { cp006 } from './control-plane/cp006-istiod-cpu-or-push-delays.js';
 import { cp007 } from './control-plane/cp007-version-skew.js';
 import type { AnyRule } from './rule.js';
 import { log001 } from './sidecar-logs/log001-upstream-connect-error.js';
@@ -19,9 +22,13 @@ import { log002 } from './sidecar-logs/log002-no-healthy-upstream.js';
 import { log003 } from './sidecar-logs/log003-tls-certificate-errors.js';
 import { log004 } from './sidecar-logs/log004-no-route-matched.js';
 import { log005 } from './sidecar-logs/log005-rbac-access-denied.js';
+import { fd001 } from './scale/fd001-file-descriptors-near-limit.js';
+import { mem001 } from './scale/mem001-proxy-memory-over-2gb.js';
+import { mem002 } from './scale/mem002-config-for-unused-services.js';
+import { tp001 } from './traffic-path/tp001-cluster-missing-from-proxy.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp003, cp004, cp007, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, log001, log002, log003, log004, log005];
+export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, log001, log002, log003, log004, log005, mem001, mem002, fd001];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

@@ -50,6 +50,8 @@ describe('LogScanner on the corpus access log', () => {
       byStatusClass: { '4xx': 4, '5xx': 2, 'no response': 3 },
       // outbound clusters to `<svc>.<ns>.svc.…` (L1, L3, L9); httpbin.org and mymongodb.somedomain name no namespace
       byUpstreamNamespace: { default: 1, foo: 1, istio: 1 },
+      // every outbound cluster's host, with or without a namespace: what a tailored Sidecar must keep
+      byUpstreamHost: { 'httpbin.foo.svc.cluster.local': 1, 'httpbin.org': 1, 'mymongodb.somedomain': 1, 'productpage.istio.svc.cluster.local': 1, 'redis.default.svc.cluster.local': 1 },
     });
     expect(summary.firstTimestamp).toBe('2020-09-12T13:38:23.077Z');
     expect(summary.lastTimestamp).toBe('2026-10-09T08:07:10.309Z');

@@ -41,7 +41,7 @@ describe('recognise by path conventions', () => {
   it('a manifest.json two folders deep is not the bundle manifest; unknown names are not recognised', () => {
     expect(byPath('a/b/manifest.json')).toBeUndefined();
     expect(byPath('notes.txt')).toBeUndefined();
-    expect(byPath('bug-report/proxies/default/p/config_dump?include_eds')).toBeUndefined();
+    expect(byPath('bug-report/proxies/default/p/netstat')).toBeUndefined();
   });
 });
 

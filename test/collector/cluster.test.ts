@@ -70,6 +70,7 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
       'kubernetes/resources/istio-system.json',
       'kubernetes/resources/services.other-namespaces.json',
       'kubernetes/resources/pods.other-namespaces.json',
+      'kubernetes/service-names.txt',
       'kubernetes/configmaps/istio-system-istio.json',
       'kubernetes/configmaps/istio-system-istio-sidecar-injector.json',
       'kubernetes/configmaps/istio-system-istio-canary.json',
@@ -92,6 +93,7 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
       `logs/istio-system/${ISTIOD}/discovery.previous.log`,
       `istiod/${ISTIOD}/syncz.json`,
       `istiod/${ISTIOD}/configz.json`,
+      `istiod/${ISTIOD}/metrics.txt`,
       `logs/shop/${FRONTEND}/istio-proxy.log`,
       `proxies/shop/${FRONTEND}/config_dump.json`,
       `proxies/shop/${FRONTEND}/stats.txt`,
@@ -169,6 +171,7 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
     expect(byPath.get(`logs/istio-system/${ISTIOD}/discovery.log`)).toMatchObject({ kind: 'logs.istiod', namespace: 'istio-system', pod: ISTIOD, container: 'discovery' });
     expect(byPath.get(`istiod/${ISTIOD}/syncz.json`)).toMatchObject({ kind: 'istiod.syncz', pod: ISTIOD });
     expect(byPath.get(`istiod/${ISTIOD}/configz.json`)).toMatchObject({ kind: 'istiod.configz' });
+    expect(byPath.get(`istiod/${ISTIOD}/metrics.txt`)).toMatchObject({ kind: 'istiod.metrics', namespace: 'istio-system', pod: ISTIOD, container: 'discovery' });
     expect(byPath.get(`proxies/shop/${FRONTEND}/config_dump.json`)).toMatchObject({ kind: 'envoy.configDump', namespace: 'shop', pod: FRONTEND });
     expect(byPath.get(`proxies/shop/${FRONTEND}/stats.txt`)).toMatchObject({ kind: 'envoy.stats' });
     expect(byPath.get(`proxies/shop/${FRONTEND}/fd-count.txt`)).toMatchObject({ kind: 'proxy.fileDescriptors' });
@@ -183,6 +186,7 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
     expect(byPath.get('kubernetes/secrets/istio-system.txt')).toMatchObject({ kind: 'kubectl.secretNames' });
     expect(byPath.get('certs/cacerts/ca-cert.pem')).toMatchObject({ kind: 'certs.public' });
     expect(byPath.get('kubernetes/version.json')).toMatchObject({ kind: 'kubectl.version' });
+    expect(byPath.get('kubernetes/service-names.txt')).toMatchObject({ kind: 'kubectl.serviceNames' });
     expect(byPath.get('istio/version.json')).toMatchObject({ kind: 'istioctl.version' });
     expect(byPath.get('redaction-report.json')).toMatchObject({ kind: 'collector.redactionReport' });
   });
@@ -194,9 +198,11 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
     expect(command('istio/proxy-status.txt')).toBe('istioctl proxy-status --verbosity 1');
     expect(command('istio/analyze.json')).toBe('istioctl analyze -A -o json');
     expect(command('istio/analyze.txt')).toBe('istioctl analyze -A');
+    expect(command('kubernetes/service-names.txt')).toBe('kubectl get services -A -o custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name');
     expect(command(`logs/shop/${FRONTEND}/istio-proxy.log`)).toBe(`kubectl logs ${FRONTEND} -n shop -c istio-proxy --tail=2000`);
     expect(command(`logs/istio-system/${ISTIOD}/discovery.previous.log`)).toBe(`kubectl logs ${ISTIOD} -n istio-system -c discovery --previous --tail=2000`);
     expect(command(`istiod/${ISTIOD}/syncz.json`)).toBe(`kubectl exec ${ISTIOD} -n istio-system -c discovery -- pilot-discovery request GET /debug/syncz`);
+    expect(command(`istiod/${ISTIOD}/metrics.txt`)).toBe(`kubectl exec ${ISTIOD} -n istio-system -c discovery -- pilot-discovery request GET /metrics`);
     expect(command(`proxies/shop/${FRONTEND}/config_dump.json`)).toBe(`istioctl proxy-config all ${FRONTEND} -n shop -o json`);
     expect(command(`proxies/shop/${FRONTEND}/stats.txt`)).toBe(`kubectl exec ${FRONTEND} -n shop -c istio-proxy -- pilot-agent request GET stats`);
     expect(command('kubernetes/resources/istio-system.json')).toBe('kubectl get services,endpointslices.discovery.k8s.io,deployments -n istio-system -o json');
@@ -240,7 +246,7 @@ describe('read-only and secret-safe', () => {
     const execs = run.calls.filter((c) => joined(c).startsWith('exec '));
     for (const c of execs) {
       const command = c.argv.slice(c.argv.indexOf('--') + 1).join(' ');
-      expect(command, joined(c)).toMatch(/^(pilot-discovery request GET \/debug\/(syncz|configz)|pilot-agent request GET (config_dump|stats)|sh -c ls -1 \/proc\/\[0-9\]\*\/fd 2>\/dev\/null \| grep -c "\^\[0-9\]"; ulimit -n)$/);
+      expect(command, joined(c)).toMatch(/^(pilot-discovery request GET \/(debug\/syncz|debug\/configz|metrics)|pilot-agent request GET (config_dump|stats)|sh -c ls -1 \/proc\/\[0-9\]\*\/fd 2>\/dev\/null \| grep -c "\^\[0-9\]"; ulimit -n; ulimit -H -n)$/);
       expect(command).not.toMatch(/\b(POST|PUT|DELETE)\b|logging|quitquitquit|drain_listeners|healthcheck\/fail/);
     }
     expect(execs.length).toBeGreaterThan(0);
@@ -377,7 +383,13 @@ describe('round trip: the analyzer on the collector output', () => {
     expect(status('istio/analyze.json')).toBe('used');
     expect(status(`logs/shop/${FRONTEND}/istio-proxy.log`)).toBe('used');
     expect(status('istio/version.json')).toBe('used');
-    for (const path of ['kubernetes/version.json', `proxies/shop/${FRONTEND}/config_dump.json`, `proxies/shop/${FRONTEND}/stats.txt`, 'logs/istio-system/ztunnel-4xkzp/ztunnel.log', 'redaction-report.json', 'certs/cacerts/ca-cert.pem']) {
+    expect(status('kubernetes/version.json')).toBe('used');
+    expect(status('kubernetes/service-names.txt')).toBe('used');
+    expect(status(`istiod/${ISTIOD}/metrics.txt`)).toBe('used');
+    expect(status(`proxies/shop/${FRONTEND}/stats.txt`)).toBe('used');
+    expect(status(`proxies/shop/${FRONTEND}/fd-count.txt`)).toBe('used');
+    expect(status(`proxies/shop/${FRONTEND}/config_dump.json`)).toBe('used');
+    for (const path of ['logs/istio-system/ztunnel-4xkzp/ztunnel.log', 'redaction-report.json', 'certs/cacerts/ca-cert.pem']) {
       const item = inventory.find((i) => i.path === path);
       expect(item?.status, path).toBe('not-recognised');
       expect(item?.reason, path).toMatch(/not analysed/);

@@ -268,12 +268,38 @@ describe('Services and pods of every namespace', () => {
     expect(pods.map((o) => o.id.split('/')[1]).sort()).toEqual(['ambient-demo', 'ambient-demo', 'istio-system', 'istio-system', 'istio-system', 'istio-system', 'kube-system', 'shop', 'shop', 'shop']);
   });
 
+  it.each([
+    ['default options', () => base],
+    ['-n shop', () => selected],
+    ['-A', () => all],
+  ])('%s: the name of every Service of the cluster, in one cluster-wide listing without specs (istiod sizing)', (_name, get) => {
+    const c = get();
+    expect(entry(c, 'kubernetes/service-names.txt')).toMatchObject({
+      kind: 'kubectl.serviceNames',
+      exitCode: 0,
+      command: 'kubectl get services -A -o custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name',
+    });
+    const rows = readFileSync(join(c.bundle.dir, 'kubernetes/service-names.txt'), 'utf8').trim().split('\n').map((l) => l.split(/\s+/).join('/'));
+    expect(rows[0]).toBe('NAMESPACE/NAME');
+    const services = objectsIn(c, ['k8s.resources']).filter((o) => o.id.startsWith('Service/')).map((o) => o.id.replace(/^Service\//, ''));
+    expect(rows.slice(1).sort()).toEqual(services.sort());
+  });
+
+  it('the control plane listing already holds the istiod Deployment with its replicas and discovery resources', () => {
+    const istiod = items(base, 'kubernetes/resources/istio-system.json').find((o) => o.kind === 'Deployment' && o.metadata.name === 'istiod') as unknown as {
+      spec: { replicas: number; template: { spec: { containers: Array<{ name: string; resources: unknown }> } } };
+    };
+    expect(istiod.spec.replicas).toBe(1);
+    expect(istiod.spec.template.spec.containers.find((c) => c.name === 'discovery')?.resources).toEqual({ limits: { memory: '5Gi' }, requests: { cpu: '500m', memory: '2Gi' } });
+  });
+
   it('the analyzer uses the listings: pods of other namespaces join the pods facet', async () => {
     const { report } = await analyzeBundle(base.tarball);
     const status = (path: string) => report.inventory.find((i) => i.path === path);
     expect(status('kubernetes/resources/services.other-namespaces.json')).toMatchObject({ status: 'used', kind: 'k8s.resources' });
     expect(status('kubernetes/resources/pods.other-namespaces.json')).toMatchObject({ status: 'used', kind: 'kubectl.pods' });
     expect(status('kubernetes/resources/istio-system.json')).toMatchObject({ status: 'used', kind: 'k8s.resources' });
+    expect(status('kubernetes/service-names.txt')).toMatchObject({ status: 'used', kind: 'kubectl.serviceNames' });
     expect(report.inventory.filter((i) => i.status === 'invalid' && i.path !== 'kubernetes/top/payments.txt')).toEqual([]);
   }, 120_000);
 });

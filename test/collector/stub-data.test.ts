@@ -105,6 +105,17 @@ describe('stub cluster data', () => {
     }
   });
 
+  it('the Service name listing names every Service of the resource lists, as kubectl -A orders them', () => {
+    const services = ['ambient-demo', 'default', 'istio-system', 'kube-system', 'shop']
+      .flatMap((ns) => items<{ kind: string; metadata: { name: string; namespace: string } }>(`kubectl/resources-${ns}.json`))
+      .filter((o) => o.kind === 'Service')
+      .map((o) => [o.metadata.namespace, o.metadata.name] as const)
+      .sort((a, b) => (a.join('/') < b.join('/') ? -1 : 1));
+    // kubectl's custom-columns printer: tabwriter min width 6, padding 3, the last cell unpadded.
+    const width = Math.max(6, ...['NAMESPACE', ...services.map(([ns]) => ns)].map((c) => c.length + 3));
+    expect(read('kubectl/service-names.txt')).toBe([['NAMESPACE', 'NAME'], ...services].map(([ns, name]) => `${ns.padEnd(width)}${name}\n`).join(''));
+  });
+
   it('proxy-status rows and syncz entries name the same proxies as the pods', () => {
     const pods = ['istio-system', 'shop', 'ambient-demo'].flatMap((ns) => items<Pod>(`kubectl/pods-${ns}.json`));
     const envoys = pods

@@ -48,7 +48,8 @@ describe('one vocabulary with collect.sh', () => {
     const ours = runs.filter((r) => r.kind === kind.id);
     expect(ours.length, `collect.sh writes no ${kind.id}`).toBeGreaterThan(0);
     for (const command of kind.collect) {
-      const words = command.replace(/\s+#.*$/, '').trim().split(/\s+(?![^<]*>)/);
+      // Words as sh splits them: a quoted script (`sh -c '…'`) or a <placeholder> is one word.
+      const words = command.replace(/\s+#.*$/, '').trim().match(/'[^']*'|"[^"]*"|<[^>]*>|\S+/g) ?? [];
       expect(
         ours.some((r) => matches(words, r.words)),
         `${kind.id}: "${command}" is not among what collect.sh runs:\n${ours.map((r) => r.words.join(' ')).join('\n')}`,

@@ -28,6 +28,8 @@ describe('istioctl bug-report archives', () => {
     // cluster/cluster-context names the kubectl context; `versions` and the pods' images the releases
     expect(report.bundle.cluster).toBe('kind-bookinfo');
     expect(report.facts.istio).toEqual({ controlPlane: ['1.22.3'], dataPlane: ['1.22.3'] });
+    // cluster/kubectl-version is `kubectl version` as text: the API server's release goes to the header
+    expect(report.facts.kubernetesVersion).toBe('v1.30.0');
     expect(summary(report.findings)).toEqual([
       'CP001 critical istio-system/istiod-5d8f7c9b6-x2lqp',
       'LOG005 high bookinfo/productpage-v1-7d9d4b7c8-qk5zn',
@@ -35,15 +37,13 @@ describe('istioctl bug-report archives', () => {
       'CFG001 low bookinfo/details',
     ]);
     // No cluster/crs or k8s-resources in this archive: the offline configuration rules say so.
-    expect(report.notChecked.map((n) => n.ruleId)).toEqual(['CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'CP004']);
+    expect(report.notChecked.map((n) => n.ruleId)).toEqual(['CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'CP004', 'CP005', 'FD001', 'MEM001', 'MEM002', 'TP001']);
     const byPath = Object.fromEntries(report.inventory.map((i) => [i.path, i]));
     expect(byPath['bug-report/istio/istio-system/istiod-5d8f7c9b6-x2lqp/debug/syncz']).toMatchObject({ status: 'used', kind: 'istiod.syncz', recognisedBy: 'path' });
     expect(byPath['bug-report/cluster/pods']).toMatchObject({ status: 'used', kind: 'kubectl.pods' });
     expect(byPath['bug-report/cluster/cluster-context']).toMatchObject({ status: 'used', kind: 'bugReport.clusterContext', recognisedBy: 'path' });
     expect(byPath['bug-report/versions']).toMatchObject({ status: 'used', kind: 'bugReport.versions', recognisedBy: 'path' });
-    expect(byPath['bug-report/proxies/bookinfo/productpage-v1-7d9d4b7c8-qk5zn/config_dump?include_eds']).toMatchObject({
-      status: 'not-recognised',
-      reason: 'Envoy config dump (istioctl bug-report): not analysed by this version',
-    });
+    expect(byPath['bug-report/cluster/kubectl-version']).toMatchObject({ status: 'used', kind: 'kubectl.version', recognisedBy: 'path' });
+    expect(byPath['bug-report/proxies/bookinfo/productpage-v1-7d9d4b7c8-qk5zn/config_dump?include_eds']).toMatchObject({ status: 'used', kind: 'envoy.configDump', recognisedBy: 'path' });
   });
 });

@@ -24,8 +24,8 @@ describe('Markdown report layout', () => {
   it('has a section for every step, saying when no rule checks it yet', async () => {
     const markdown = await markdownOf('healthy');
     for (const title of Object.values(STEPS)) expect(markdown).toContain(`## ${title}\n`);
-    const traffic = markdown.slice(markdown.indexOf('## 3 · Traffic path'));
-    expect(traffic).toMatch(/^## 3 · Traffic path\n\nNo rule of this version checks this step yet/);
+    const ambient = markdown.slice(markdown.indexOf('## Ambient mode'));
+    expect(ambient).toMatch(/^## Ambient mode\n\nNo rule of this version checks this step yet/);
     const certificates = markdown.slice(markdown.indexOf('## 5 · Certificates and mTLS'));
     expect(certificates).toMatch(/^## 5 · Certificates and mTLS\n\nNo finding shown \(CFG011 checked\)/);
   });

@@ -2,6 +2,7 @@ import { ArtifactParseError, type LineScanner } from '../artifact-kind.js';
 import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine, type AccessRecord } from './access-log.js';
 import { mayHaveKubectlPrefix, splitKubectlPrefix } from './kubectl-prefix.js';
 import { proxyIdentity, istioVersion } from './proxy-identity.js';
+import { PushDelayTally, pushDebounceDelay } from './push-debounce.js';
 import type { LogPart, LogSummary, SignatureHits } from './schema.js';
 import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
 import { compareText } from '../../order.js';
@@ -9,6 +10,8 @@ import { compareText } from '../../order.js';
 /** Lines are cut to this length for matching and evidence; a log is never held whole. */
 export const MAX_LINE_CHARS = 8 * 1024;
 const MAX_BREAKDOWN_KEYS = 200;
+/** Destinations kept per log for a tailored Sidecar; past this the list is known to be incomplete. */
+const MAX_UPSTREAM_HOSTS = 1000;
 const BREAKDOWN_SHOWN = 10;
 const MAX_IP_CANDIDATES = 1000;
 
@@ -127,8 +130,11 @@ class LogTally {
   private byFlag = new Map<string, number>();
   private byStatusClass = new Map<string, number>();
   private byUpstreamNamespace = new Map<string, number>();
+  private byUpstreamHost = new Map<string, number>();
+  private upstreamHostsDropped = 0;
   private ipVotes = new Map<string, number>();
   private hits = new Map<SignatureId, Hits>();
+  private pushDelays = new PushDelayTally();
 
   line(raw: string, lineNumber: number, prefixTime?: string): void {
     this.lines++;
@@ -162,6 +168,11 @@ class LogTally {
     } else {
       if (ENVOY_BRACKETED.test(text)) this.recognised++;
       this.stamp(prefixTime);
+    }
+    const pushDelay = pushDebounceDelay(text);
+    if (pushDelay !== undefined) {
+      if (!line) this.recognised++; // istiod's debounce line pasted without its prefix
+      this.pushDelays.add(pushDelay, lineNumber, text);
     }
     for (const signature of LOG_SIGNATURES) {
       const key = signature.matchText(text);
@@ -207,7 +218,11 @@ class LogTally {
     if (this.last) summary.lastTimestamp = this.last;
     const ownIp = this.ownIp();
     if (ownIp) summary.access.ownIp = ownIp;
+    const pushDelays = this.pushDelays.finish();
+    if (pushDelays) summary.pushDelays = pushDelays;
     if (this.byUpstreamNamespace.size > 0) summary.access.byUpstreamNamespace = sortedRecord(this.byUpstreamNamespace);
+    if (this.byUpstreamHost.size > 0) summary.access.byUpstreamHost = sortedRecord(this.byUpstreamHost);
+    if (this.upstreamHostsDropped > 0) summary.access.upstreamHostsDropped = this.upstreamHostsDropped;
     for (const [id, hits] of [...this.hits].sort(([a], [b]) => compareText(a, b))) {
       const entry: SignatureHits = {
         count: hits.count,
@@ -236,6 +251,11 @@ class LogTally {
     }
     const namespace = upstreamNamespace(record.upstreamCluster);
     if (namespace && (this.byUpstreamNamespace.has(namespace) || this.byUpstreamNamespace.size < MAX_BREAKDOWN_KEYS)) increment(this.byUpstreamNamespace, namespace);
+    const host = upstreamHost(record.upstreamCluster);
+    if (host) {
+      if (this.byUpstreamHost.has(host) || this.byUpstreamHost.size < MAX_UPSTREAM_HOSTS) increment(this.byUpstreamHost, host);
+      else this.upstreamHostsDropped++;
+    }
     // A proxy's own pod IP is the local address of inbound traffic and the remote one of outbound.
     const own = record.upstreamCluster?.startsWith('inbound|') ? hostOf(record.downstreamLocal) : record.upstreamCluster?.startsWith('outbound|') ? hostOf(record.downstreamRemote) : undefined;
     if (own && (this.ipVotes.has(own) || this.ipVotes.size < MAX_IP_CANDIDATES)) increment(this.ipVotes, own);
@@ -273,9 +293,16 @@ class LogTally {
 }
 
 /** `outbound|9080|v1|reviews.bookinfo.svc.cluster.local` → `bookinfo`. */
-function upstreamNamespace(cluster: string | undefined): string | undefined {
+/** The service host of an outbound cluster `outbound|port|subset|host`. */
+function upstreamHost(cluster: string | undefined): string | undefined {
   if (!cluster?.startsWith('outbound|')) return undefined;
   const host = cluster.slice(cluster.lastIndexOf('|') + 1);
+  return host === '' ? undefined : host;
+}
+
+function upstreamNamespace(cluster: string | undefined): string | undefined {
+  const host = upstreamHost(cluster);
+  if (!host) return undefined;
   const dot = host.indexOf('.');
   const svc = host.indexOf('.svc.', dot + 1);
   return dot > 0 && svc > dot + 1 ? host.slice(dot + 1, svc) : undefined;

@@ -38,8 +38,29 @@ const partProperties = {
       byStatusClass: counts,
       /** Outbound requests per destination namespace (`outbound|…|<svc>.<namespace>.svc.…`): who this proxy calls. */
       byUpstreamNamespace: counts,
+      /** Outbound requests per destination service host: what a tailored Sidecar must keep. */
+      byUpstreamHost: counts,
+      /** Requests to hosts past the kept list's cap: the list is then incomplete. */
+      upstreamHostsDropped: { type: 'integer', minimum: 1 },
       /** The pod IP this proxy serves, inferred from its own addresses in the access log. */
       ownIp: { type: 'string' },
+    },
+  },
+  /**
+   * istiod: how long each debounced push waited after the first change it carries ("since last
+   * push" of `Push debounce stable[…]`), as cumulative counts at or below each bound (seconds).
+   */
+  pushDelays: {
+    type: 'object',
+    required: ['count', 'buckets', 'slowest'],
+    additionalProperties: false,
+    properties: {
+      count: { type: 'integer', minimum: 1 },
+      buckets: {
+        type: 'array',
+        items: { type: 'object', required: ['le', 'count'], additionalProperties: false, properties: { le: { type: 'number' }, count: { type: 'integer', minimum: 0 } } },
+      },
+      slowest: { type: 'object', required: ['seconds', 'line', 'text'], additionalProperties: false, properties: { seconds: { type: 'number' }, line: { type: 'integer', minimum: 1 }, text: { type: 'string' } } },
     },
   },
   signatures: {

@@ -1,11 +1,14 @@
 import type { InputId } from '../facets.js';
 import { analyzeBuilder } from './analyze.js';
+import { configDumpsBuilder } from './config-dumps.js';
 import { istiodLogsBuilder, proxyLogsBuilder } from './logs.js';
+import { istiodMetricsBuilder } from './istiod-metrics.js';
 import { podsBuilder } from './pods.js';
+import { envoyStatsBuilder, fileDescriptorsBuilder } from './proxy-admin.js';
 import { proxyStatusBuilder, synczBuilder } from './proxy-sync.js';
-import { resourcesBuilder } from './resources.js';
+import { resourcesBuilder, serviceNamesBuilder } from './resources.js';
 import { topBuilder } from './top.js';
-import { istioctlVersionBuilder } from './versions.js';
+import { istioctlVersionBuilder, kubectlVersionBuilder } from './versions.js';
 import type { FacetBuilder } from './types.js';
 
 /** One builder per facet, in dependency order: a builder comes after the facets it `uses`. */
@@ -19,6 +22,12 @@ export const FACET_BUILDERS: readonly FacetBuilder[] = [
   proxyLogsBuilder,
   istiodLogsBuilder,
   istioctlVersionBuilder,
+  envoyStatsBuilder,
+  fileDescriptorsBuilder,
+  istiodMetricsBuilder,
+  kubectlVersionBuilder,
+  serviceNamesBuilder,
+  configDumpsBuilder,
 ] as FacetBuilder[];
 
 // Compile-time check that every input has a builder (a missing one is a type error here).

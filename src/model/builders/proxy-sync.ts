@@ -14,6 +14,6 @@ export const synczBuilder = defineBuilder({
     ofKind(artifacts, 'istiod.syncz').map((artifact) => {
       const { pod: istiod, namespace: istiodNamespace } = artifact.context;
       const proxies = artifact.data.proxies.map((row) => (row.istiod || !istiod ? row : { ...row, istiod, ...(istiodNamespace ? { istiodNamespace } : {}) }));
-      return { ...artifact.data, proxies, path: artifact.path };
+      return { ...artifact.data, proxies, path: artifact.path, ...(istiod ? { fetchedFrom: { pod: istiod, ...(istiodNamespace ? { namespace: istiodNamespace } : {}) } } : {}) };
     }),
 });

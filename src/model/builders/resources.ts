@@ -9,3 +9,9 @@ export const resourcesBuilder = defineBuilder({
       artifact.data.filter((located) => located.object.kind !== 'Pod').map((located) => ({ object: located.object, source: source(artifact.path, located.pointer, located.line) })),
     ),
 });
+
+/** Cluster-wide Service name listings, as read. */
+export const serviceNamesBuilder = defineBuilder({
+  facet: 'kubectl.serviceNames',
+  build: (artifacts) => ofKind(artifacts, 'kubectl.serviceNames').map((artifact) => ({ ...artifact.data, path: artifact.path })),
+});

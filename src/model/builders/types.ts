@@ -43,3 +43,9 @@ export function namespaceByPodName(pods: readonly PodRecord[]): (name: string) =
 export function source(path: string, pointer?: string, line?: number): Source {
   return { path, ...(pointer ? { pointer } : {}), ...(line ? { line } : {}) };
 }
+
+/** The file and the pod it is about (the bundle's path or manifest); a path without namespace gets the one pod of that name's. */
+export function podOf(artifact: Artifact, pods: readonly PodRecord[]): { path: string; namespace?: string; pod?: string } {
+  const { pod, namespace = pod ? namespaceByPodName(pods)(pod) : undefined } = artifact.context;
+  return { path: artifact.path, ...(namespace ? { namespace } : {}), ...(pod ? { pod } : {}) };
+}

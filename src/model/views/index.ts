@@ -2,6 +2,7 @@ import type { BundleFacts, ModelFacets } from '../facets.js';
 import { configurationView } from './configuration.js';
 import { controlPlaneView } from './control-plane.js';
 import { proxiesView } from './proxies.js';
+import { proxyConfigView } from './proxy-config.js';
 import { routingView } from './routing.js';
 import type { ModelViews, ViewDefinition, ViewId } from './types.js';
 
@@ -10,6 +11,7 @@ export const VIEWS: { readonly [V in ViewId]: ViewDefinition<V> } = {
   routing: routingView,
   controlPlane: controlPlaneView,
   configuration: configurationView,
+  proxyConfig: proxyConfigView,
 };
 
 export const VIEW_IDS = Object.keys(VIEWS) as ViewId[];

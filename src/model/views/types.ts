@@ -2,6 +2,7 @@ import type { BundleFacts, InputId, ModelFacets } from '../facets.js';
 import type { ConfigurationView } from './configuration.js';
 import type { ControlPlaneView } from './control-plane.js';
 import type { ProxiesView } from './proxies.js';
+import type { ProxyConfigView } from './proxy-config.js';
 import type { RoutingView } from './routing.js';
 
 /**
@@ -14,6 +15,7 @@ export interface ModelViews {
   routing: RoutingView;
   controlPlane: ControlPlaneView;
   configuration: ConfigurationView;
+  proxyConfig: ProxyConfigView;
 }
 
 export type ViewId = keyof ModelViews;

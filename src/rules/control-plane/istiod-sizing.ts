@@ -1,4 +1,4 @@
-import { GiB } from '../../artifacts/quantity.js';
+import { GiB, MiB } from '../../artifacts/quantity.js';
 import type { IstiodMemory } from '../../model/views/control-plane.js';
 import { shell } from '../shell.js';
 
@@ -49,4 +49,31 @@ export function memoryAdvice(memory: IstiodMemory): MemoryAdvice {
   const settings = [...(advice.limitGi !== undefined ? [`--limits=memory=${advice.limitGi}Gi`] : []), ...(advice.requestGi !== undefined ? [`--requests=memory=${advice.requestGi}Gi`] : [])];
   if (settings.length > 0) advice.command = `${shell`kubectl -n ${memory.namespace} set resources ${`deploy/${memory.deployment}`} -c discovery`} ${settings.join(' ')}`;
   return advice;
+}
+
+/**
+ * What istiod needs for the Services it watches (CP005). "4 GB" is read as 4 × 10⁹ bytes, the lower
+ * of its two readings, so that `4G` and `4Gi` both meet it (CP004 reads its ">4 GB" of use as 4 GiB,
+ * the higher one: each line is drawn where it flags less).
+ */
+export const SERVICE_SIZING = {
+  /** Below this many Services istiod's default resources are enough. */
+  defaultUpTo: 100,
+  /** From `defaultUpTo` Services on: the memory and CPU istiod must be given (request, else limit). */
+  memoryBytes: 4e9,
+  cpuCores: 2,
+  /** Above this many: nodes of its own and several replicas. */
+  largeAbove: 1000,
+  /** "Several": more than one. */
+  minReplicas: 2,
+  /** Expected memory: a base plus so much per 1000 Services (MiB). */
+  baseMiB: 200,
+  perThousandMiB: 200,
+  /** "Far above the expected memory": at least this many times it. */
+  overFactor: 2,
+} as const;
+
+/** The memory istiod is expected to use for this many Services, in bytes. */
+export function expectedIstiodMemoryBytes(services: number): number {
+  return (SERVICE_SIZING.baseMiB + (SERVICE_SIZING.perThousandMiB * services) / 1000) * MiB;
 }

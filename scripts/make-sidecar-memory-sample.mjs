@@ -1,0 +1,76 @@
+// Writes samples/sidecar-memory/ from samples/healthy: `node scripts/make-sidecar-memory-sample.mjs` (see samples/README.md).
+// The healthy Bookinfo mesh grows to 600 services in 12 namespaces with no Sidecar resource. In `shop`, the
+// checkout sidecar holds all of them and uses 2310Mi; in `billing`, a Sidecar resource scopes the invoice
+// sidecar to its namespace and istio-system, and it stays small. Config dumps come from
+// scripts/envoy/config-dump-generator.mjs (Istio 1.24 shapes) as `pilot-agent request GET config_dump` prints them.
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { meshServices, sidecarConfigDump } from './envoy/config-dump-generator.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const HEALTHY = join(ROOT, 'samples', 'healthy');
+const OUT = join(ROOT, 'samples', 'sidecar-memory');
+const NAMESPACES = ['shop', 'billing', 'catalog', 'search', 'payments', 'orders', 'users', 'inventory', 'shipping', 'reports', 'ads', 'bookinfo'];
+
+rmSync(OUT, { recursive: true, force: true });
+cpSync(HEALTHY, OUT, { recursive: true });
+const manifest = JSON.parse(readFileSync(join(HEALTHY, 'manifest.json'), 'utf8'));
+manifest.cluster = { name: 'shop-prod-eu2', context: 'gke_acme-shop_europe-west4_shop-prod-eu2' };
+manifest.options.namespaces = ['bookinfo', 'billing', 'istio-system', 'shop'];
+
+function write(path, text, kind, command, extra = {}) {
+  mkdirSync(dirname(join(OUT, path)), { recursive: true });
+  writeFileSync(join(OUT, path), text);
+  const entry = { path, kind, command, exitCode: 0, durationMs: 400, bytes: statSync(join(OUT, path)).size, truncated: false, ...extra };
+  const at = manifest.artifacts.findIndex((a) => a.path === path);
+  if (at >= 0) manifest.artifacts[at] = entry;
+  else manifest.artifacts.push(entry);
+}
+
+const template = JSON.parse(readFileSync(join(HEALTHY, 'kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
+function pod(name, namespace, app, ip) {
+  const p = structuredClone(template);
+  p.metadata.name = name;
+  p.metadata.namespace = namespace;
+  p.metadata.labels = { ...p.metadata.labels, app, 'service.istio.io/canonical-name': app, version: 'v1', 'pod-template-hash': name.split('-').at(-2) };
+  delete p.metadata.ownerReferences;
+  p.status.podIP = ip;
+  p.status.podIPs = [{ ip }];
+  return p;
+}
+const list = (items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
+
+const CHECKOUT = { pod: 'checkout-6d9f7c7b5-k2x8p', namespace: 'shop', ip: '10.244.5.17', app: 'checkout', istioVersion: '1.24.3' };
+const INVOICE = { pod: 'invoice-7c8b9d6f4-p9w3m', namespace: 'billing', ip: '10.244.6.21', app: 'invoice', istioVersion: '1.24.3' };
+const services = meshServices(600, NAMESPACES);
+
+// Every Service of the mesh, as `kubectl get services -A -o json` lists them (the healthy sample's Bookinfo ones kept).
+const healthyServices = JSON.parse(readFileSync(join(HEALTHY, 'istio/resources/services.json'), 'utf8'));
+const serviceObject = (s) => ({ apiVersion: 'v1', kind: 'Service', metadata: { creationTimestamp: '2025-01-20T08:00:00Z', labels: { app: s.name }, name: s.name, namespace: s.namespace, resourceVersion: '1200', uid: `6f1c2d3e-0000-4000-8000-${String(services.indexOf(s)).padStart(12, '0')}` }, spec: { clusterIP: s.ip, clusterIPs: [s.ip], internalTrafficPolicy: 'Cluster', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports: s.ports.map((p) => ({ name: p.protocol === 'http' ? 'http' : 'tcp-redis', port: p.port, protocol: 'TCP', targetPort: p.port })), selector: { app: s.name }, sessionAffinity: 'None', type: 'ClusterIP' }, status: { loadBalancer: {} } });
+write('istio/resources/services.json', list([...healthyServices.items, ...services.map(serviceObject)]), 'k8s.resources', 'kubectl get services -A -o json');
+write('istio/resources/sidecars.json', list([{ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { creationTimestamp: '2025-02-02T10:00:00Z', generation: 1, name: 'default', namespace: 'billing', resourceVersion: '88121', uid: '0d6a7f1e-5b2c-4e8a-9c1d-3f4e5a6b7c8d' }, spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] } }]), 'k8s.resources', 'kubectl get sidecars.networking.istio.io -A -o json');
+
+// The checkout team raised the sidecar's limit to 3Gi (annotation sidecar.istio.io/proxyMemoryLimit) when it was OOMKilled.
+const checkout = pod(CHECKOUT.pod, 'shop', 'checkout', CHECKOUT.ip);
+checkout.metadata.annotations = { ...checkout.metadata.annotations, 'sidecar.istio.io/proxyMemoryLimit': '3Gi' };
+for (const c of [...(checkout.spec.containers ?? []), ...(checkout.spec.initContainers ?? [])]) if (c.name === 'istio-proxy') c.resources = { ...c.resources, limits: { ...c.resources?.limits, memory: '3Gi' } };
+write('kubernetes/pods/shop.json', list([checkout]), 'kubectl.pods', 'kubectl get pods -n shop -o json', { namespace: 'shop' });
+write('kubernetes/pods/billing.json', list([pod(INVOICE.pod, 'billing', 'invoice', INVOICE.ip)]), 'kubectl.pods', 'kubectl get pods -n billing -o json', { namespace: 'billing' });
+const top = (rows) => `POD                        NAME          CPU(cores)   MEMORY(bytes)   \n${rows.map(([p, c, cpu, mem]) => `${p.padEnd(27)}${c.padEnd(14)}${cpu.padEnd(13)}${mem.padEnd(16)}`).join('\n')}\n`;
+write('kubernetes/top/shop.txt', top([[CHECKOUT.pod, 'checkout', '41m', '182Mi'], [CHECKOUT.pod, 'istio-proxy', '96m', '2310Mi']]), 'kubectl.top', 'kubectl top pod -n shop --containers', { namespace: 'shop' });
+write('kubernetes/top/billing.txt', top([[INVOICE.pod, 'invoice', '12m', '96Mi'], [INVOICE.pod, 'istio-proxy', '9m', '58Mi']]), 'kubectl.top', 'kubectl top pod -n billing --containers', { namespace: 'billing' });
+
+const dumpCommand = (p) => `kubectl exec ${p.pod} -n ${p.namespace} -c istio-proxy -- pilot-agent request GET config_dump`;
+const scoped = services.filter((s) => s.namespace === 'billing' || s.namespace === 'istio-system');
+write(`proxies/shop/${CHECKOUT.pod}/config_dump.json`, `${sidecarConfigDump(CHECKOUT, services, { inboundPorts: [8080], endpoints: false })}\n`, 'envoy.configDump', dumpCommand(CHECKOUT), { namespace: 'shop', pod: CHECKOUT.pod, container: 'istio-proxy' });
+write(`proxies/billing/${INVOICE.pod}/config_dump.json`, `${sidecarConfigDump(INVOICE, scoped, { inboundPorts: [8080], endpoints: false })}\n`, 'envoy.configDump', dumpCommand(INVOICE), { namespace: 'billing', pod: INVOICE.pod, container: 'istio-proxy' });
+
+// proxy-status lists the two new proxies too (SYNCED), in the healthy sample's 1.24 table layout.
+const status = readFileSync(join(HEALTHY, 'istio/proxy-status.txt'), 'utf8').trimEnd().split('\n');
+const row = (id) => `${id.padEnd(54)}Kubernetes     SYNCED (3m12s)     SYNCED (3m12s)     SYNCED (3m12s)     SYNCED (3m12s)     NOT SENT     istiod-6b9c8d7f5-kx2vq     1.24.3`;
+const rows = [...status.slice(1), row(`${CHECKOUT.pod}.shop`), row(`${INVOICE.pod}.billing`)].sort();
+write('istio/proxy-status.txt', `${[status[0], ...rows].join('\n')}\n`, 'istioctl.proxyStatus', 'istioctl proxy-status');
+
+manifest.artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+writeFileSync(join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

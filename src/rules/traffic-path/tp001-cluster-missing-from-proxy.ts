@@ -1,0 +1,102 @@
+import type { ConfigIndex } from '../../analysis/config-index.js';
+import type { PodRecord } from '../../model/facets.js';
+import type { ProxyConfig } from '../../model/views/proxy-config.js';
+import { evidenceAt, plural } from '../evidence.js';
+import { defineRule, type Evidence } from '../rule.js';
+import { shell } from '../shell.js';
+import { whyHostMissing } from './why-host-missing.js';
+
+/** Clusters named per finding; the rest are counted. */
+const MAX_NAMED = 10;
+
+interface Missing {
+  cluster: string;
+  host: string;
+  /** Where the proxy is told to send traffic there: its own route table, or a VirtualService. */
+  wantedBy: Evidence;
+  /** `<name>.<namespace>` of the VirtualServices the routes came from, when the dump says. */
+  virtualServices: string[];
+  cause?: string;
+  causeEvidence: Evidence[];
+}
+
+export const tp001 = defineRule({
+  id: 'TP001',
+  slug: 'cluster-missing-from-proxy',
+  title: 'a proxy has no cluster for a service its own routes send traffic to',
+  severity: 'high',
+  step: 'traffic-path',
+  inputs: { required: ['envoy.configDump'], optional: ['k8s.resources', 'kubectl.pods'], views: ['proxyConfig', 'configuration'] },
+  description:
+    'Reads each proxy\'s clusters and route tables from its config dump. Fires when a route (the VirtualService routes istiod turned into its route table) sends traffic to an `outbound|port|subset|host` cluster the proxy does not have, ' +
+    'naming the likely cause the bundle supports: a Sidecar resource whose egress hosts leave the service out (the VirtualService is imported, the Service is not), or the Service or ServiceEntry not exported to the proxy\'s namespace.',
+  rationale:
+    'A proxy without the cluster does not know the target service exists: a route naming it answers 503 with flag NC (`cluster_not_found`), and traffic the mesh should route leaves as passthrough or is dropped. ' +
+    'VirtualService and DestinationRule look right in the cluster, yet this proxy never received them.',
+  remediation:
+    'Make the service visible to the proxy: add its host to the Sidecar resource\'s `egress[].hosts`, or export the Service, ServiceEntry or DestinationRule to the proxy\'s namespace. Then check the proxy has it: `istioctl proxy-config cluster <pod> -n <namespace> --fqdn <host>`.',
+  threshold: { value: 'any route of the proxy whose cluster the proxy does not have', source: 'rule catalogue (`istio-bundle explain TP001`), after the Istio production debugging guide, step 3 ("the sidecar doesn\'t know the target service exists")' },
+  docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://istio.io/latest/docs/reference/config/networking/sidecar/'],
+  check(inputs, context) {
+    const proxies = inputs.proxyConfig.proxies.filter((p) => p.sections.clusters);
+    if (proxies.length === 0) {
+      context.notChecked('no config dump in the bundle holds the clusters section', [shell`istioctl proxy-config all <pod> -n <namespace> -o json`]);
+      return;
+    }
+    const index = inputs.configuration.index;
+    const pods = new Map(inputs['kubectl.pods'].map((p) => [`${p.name}.${p.namespace}`, p]));
+    for (const proxy of proxies) {
+      const missing = missingClusters(proxy, index, pods.get(proxy.id));
+      if (missing.length === 0) continue;
+      const record = proxy.sections.clusters!;
+      const named = missing.slice(0, MAX_NAMED);
+      const caused = missing.filter((m) => m.cause);
+      context.report({
+        subject: proxy.pod && proxy.namespace ? { kind: 'Pod', namespace: proxy.namespace, name: proxy.pod } : { kind: 'File', name: record.path },
+        title: `${proxy.pod ?? record.path} has no cluster ${missing.length === 1 ? `\`${missing[0]!.cluster}\`` : `for ${plural(missing.length, 'destination')}`} its routes send traffic to`,
+        evidence: [evidenceAt({ path: record.path, pointer: clustersPointer(record.summary.clusters[0]?.pointer) }, `${plural(record.summary.clusters.length, 'cluster')}, none of ${named.map((m) => m.cluster).join(', ')}`), ...named.map((m) => m.wantedBy), ...caused.flatMap((m) => m.causeEvidence).slice(0, MAX_NAMED)],
+        explanation:
+          `The config dump of \`${proxy.id}\` has no ${named.map((m) => `\`${m.cluster}\``).join(', ')}${missing.length > named.length ? ` (and ${missing.length - named.length} more)` : ''}, ` +
+          `yet its route table sends traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or leave unrouted. ` +
+          (caused.length > 0 ? `Why: ${[...new Set(caused.map((m) => m.cause))].join('; ')}.` : 'Nothing in the bundle\'s configuration explains it: istiod may not have pushed it yet (compare `istioctl proxy-status` for this proxy), or the configuration changed after the dump was taken.'),
+        key: proxy.id,
+        commands: [shell`istioctl proxy-config cluster ${proxy.pod ?? '<pod>'} -n ${proxy.namespace ?? '<namespace>'} --fqdn ${missing[0]!.host}`, shell`istioctl proxy-status ${proxy.id}`],
+      });
+    }
+  },
+});
+
+function missingClusters(proxy: ProxyConfig, index: ConfigIndex, pod: PodRecord | undefined): Missing[] {
+  const summary = proxy.sections.clusters!.summary;
+  const have = new Set(summary.clusters.map((c) => c.name));
+  const namespace = proxy.namespace ?? summary.node?.namespace;
+  const labels = pod?.pod.metadata?.labels ?? {};
+  const missing = new Map<string, Missing>();
+  const add = (cluster: string, host: string, wantedBy: Evidence, virtualServices: string[]) => {
+    if (have.has(cluster) || missing.has(cluster)) return;
+    const known = index.resolveHost(host, namespace ?? index.istioNamespace);
+    const why = namespace ? whyHostMissing(index, host, known, namespace, labels) : undefined;
+    missing.set(cluster, { cluster, host, wantedBy, virtualServices, ...(why ? { cause: why.text } : {}), causeEvidence: why?.evidence ?? [] });
+  };
+  // The proxy's own route table names clusters it must have.
+  const routes = proxy.sections.routes;
+  for (const table of routes?.summary.routeTables ?? []) {
+    for (const vh of table.virtualHosts) {
+      for (const cluster of vh.clusters ?? []) {
+        const host = cluster.split('|')[3];
+        if (cluster.startsWith('outbound|') && host) add(cluster, host, evidenceAt({ path: routes!.path, pointer: table.pointer }, `route table ${table.name}, virtual host ${vh.name} → ${cluster}`), vh.virtualServices ?? []);
+      }
+    }
+  }
+  return [...missing.values()];
+}
+
+function virtualServicesOf(missing: readonly Missing[]): string {
+  const names = [...new Set(missing.flatMap((m) => m.virtualServices))];
+  return names.length > 0 ? ` (routes of VirtualService ${names.map((n) => `\`${n}\``).join(', ')})` : '';
+}
+
+function clustersPointer(pointer: string | undefined): string {
+  const match = pointer ? /^(\/configs\/\d+)\//.exec(pointer) : null;
+  return match ? match[1]! : '';
+}

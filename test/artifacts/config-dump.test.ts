@@ -1,0 +1,116 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/bundle/limits.js';
+import type { ArtifactSink } from '../../src/artifacts/artifact-kind.js';
+import { configDumpKind } from '../../src/artifacts/envoy/config-dump-kind.js';
+import type { ConfigDumpSummary } from '../../src/artifacts/envoy/summary-schema.js';
+import { analyzeBundle } from '../../src/pipeline.js';
+
+const bytes = (name: string) => readFileSync(new URL(`../fixtures/envoy/${name}`, import.meta.url));
+
+function summarise(input: Buffer | string, chunk = 4096): ConfigDumpSummary {
+  const data = Buffer.isBuffer(input) ? input : Buffer.from(input);
+  const sink = configDumpKind.open({
+    entry: { path: 'proxies/default/p/config_dump.json' },
+    size: data.length,
+    encoding: 'utf8',
+    recognisedBy: 'path',
+    limits: DEFAULT_LIMITS,
+    budget: { tryKeep: () => true, release: () => undefined },
+  }) as ArtifactSink;
+  for (let at = 0; at < data.length; at += chunk) sink.write(data.subarray(at, at + chunk));
+  return sink.end().data as ConfigDumpSummary;
+}
+
+describe('Envoy config dump summary', () => {
+  it('summarises the admin config_dump of a waypoint (istioctl proxyconfig testdata): every section, clusters parsed from their names', () => {
+    const summary = summarise(bytes('config-dump-waypoint.json'));
+    expect(summary.format).toBe('config_dump');
+    expect(summary.sections).toEqual(['bootstrap', 'clusters', 'endpoints', 'listeners', 'routes', 'secrets']);
+    expect(summary.node).toMatchObject({ pointer: '/configs/0/bootstrap', istioVersion: expect.stringMatching(/^1\.2\d/) });
+    const vip = summary.clusters.find((c) => c.direction === 'inbound-vip');
+    expect(vip).toMatchObject({ port: expect.any(Number), host: expect.stringContaining('.svc.cluster.local'), state: 'active', type: 'EDS' });
+    expect(vip!.pointer).toMatch(/^\/configs\/1\/dynamic_active_clusters\/\d+\/cluster$/);
+    expect(summary.clusters.filter((c) => c.state === 'static').length).toBeGreaterThan(0);
+    expect(summary.secrets.map((s) => s.name).sort()).toEqual(expect.arrayContaining(['ROOTCA', 'default']));
+  });
+
+  it('gives the same summary whatever the chunking', () => {
+    const whole = summarise(bytes('config-dump-listeners-sidecar.json'), 1 << 22);
+    expect(summarise(bytes('config-dump-listeners-sidecar.json'), 13)).toEqual(whole);
+    expect(whole.listeners.length).toBeGreaterThan(10);
+    expect(whole.listeners.find((l) => l.name === 'virtualInbound')).toMatchObject({ address: '0.0.0.0', port: 15006, state: 'active' });
+  });
+
+  it('counts endpoints by health from the EDS section (istioctl configdump endpoint testdata)', () => {
+    const summary = summarise(bytes('config-dump-endpoints.json'));
+    expect(summary.sections).toEqual(['endpoints']);
+    const total = summary.endpoints.reduce((sum, e) => sum + e.total, 0);
+    expect(total).toBeGreaterThan(0);
+    for (const e of summary.endpoints) expect(e.healthy + Object.values(e.unhealthy ?? {}).reduce((a, b) => a + b, 0)).toBe(e.total);
+  });
+
+  it('decodes the certificates of SDS secrets with X.509 (istioctl configdump secret testdata)', () => {
+    const summary = summarise(bytes('config-dump-secrets.json'));
+    const leaf = summary.secrets.find((s) => s.name === 'default')!;
+    expect(leaf).toMatchObject({ state: 'active', holds: 'chain' });
+    // `istioctl proxy-config secret` prints this serial and validity for it (testdata output).
+    expect(leaf.certificates[0]).toMatchObject({ serial: '6fbee254c22900615cb1f74e3d2f1713', notAfter: '2023-05-16T01:32:52.000Z', notBefore: '2023-05-15T01:30:52.000Z', ca: false });
+    expect(leaf.certificates[0]!.uris?.[0]).toMatch(/^spiffe:\/\//);
+    const root = summary.secrets.find((s) => s.name === 'ROOTCA')!;
+    expect(root).toMatchObject({ holds: 'trusted-ca' });
+    expect(root.certificates[0]).toMatchObject({ ca: true, notAfter: '2033-05-02T03:41:33.000Z' });
+    expect(summary.secrets.find((s) => s.state === 'warming')).toMatchObject({ name: 'configmap://some/thing', certificates: [] });
+  });
+
+  it('reads the camelCase single-type outputs: proxy-config eds -o json, bootstrap -o json', () => {
+    const eds = summarise(bytes('pc-eds-output.json'));
+    expect(eds.format).toBe('proxy-config eds');
+    expect(eds.endpoints.length).toBeGreaterThan(5);
+    const boot = summarise(bytes('pc-bootstrap-output.json'));
+    expect(boot.format).toBe('proxy-config bootstrap');
+    expect(boot.node).toMatchObject({ pointer: '/bootstrap' });
+  });
+
+  it('reads proxy-config cluster, route and listener -o json arrays (camelCase)', () => {
+    const clusters = [
+      { name: 'outbound|9080|v1|reviews.bookinfo.svc.cluster.local', type: 'EDS', edsClusterConfig: { edsConfig: { ads: {} }, serviceName: 'outbound|9080|v1|reviews.bookinfo.svc.cluster.local' }, connectTimeout: '10s', outlierDetection: { consecutive5xx: 1, interval: '1s', baseEjectionTime: '3m', maxEjectionPercent: 100 }, metadata: { filterMetadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/bookinfo/destination-rule/reviews' } } }, transportSocketMatches: [{ name: 'tlsMode-istio' }] },
+      { name: 'BlackHoleCluster', type: 'STATIC', connectTimeout: '10s' },
+    ];
+    const summary = summarise(JSON.stringify(clusters, null, 4), 7);
+    expect(summary.format).toBe('proxy-config cluster');
+    expect(summary.clusters[0]).toEqual({ name: clusters[0]!.name, direction: 'outbound', port: 9080, subset: 'v1', host: 'reviews.bookinfo.svc.cluster.local', type: 'EDS', state: 'active', pointer: '/0', destinationRule: 'reviews.bookinfo', outlierDetection: { consecutive5xx: 1, interval: '1s', baseEjectionTime: '3m', maxEjectionPercent: 100 }, tls: 'auto' });
+    expect(summary.clusters[1]).toEqual({ name: 'BlackHoleCluster', type: 'STATIC', state: 'active', pointer: '/1' });
+    const routes = summarise(JSON.stringify([{ name: '9080', virtualHosts: [{ name: 'reviews.bookinfo.svc.cluster.local:9080', domains: ['reviews.bookinfo.svc.cluster.local', 'reviews'], routes: [{ match: { prefix: '/v2' }, route: { weightedClusters: { clusters: [{ name: 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local', weight: 90 }, { name: 'outbound|9080|v3|reviews.bookinfo.svc.cluster.local', weight: 10 }] } } }, { match: { prefix: '/' }, route: { cluster: 'outbound|9080|v1|reviews.bookinfo.svc.cluster.local' }, metadata: { filterMetadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/bookinfo/virtual-service/reviews' } } } }] }] }]));
+    expect(routes.routeTables).toEqual([{ name: '9080', pointer: '/0', virtualHosts: [{ name: 'reviews.bookinfo.svc.cluster.local:9080', domains: ['reviews.bookinfo.svc.cluster.local', 'reviews'], routes: 2, clusters: ['outbound|9080|v1|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v3|reviews.bookinfo.svc.cluster.local'], virtualServices: ['reviews.bookinfo'] }] }]);
+  });
+
+  it('keeps the NACK Envoy records in error_state', () => {
+    const dump = { configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump', dynamic_listeners: [{ name: '0.0.0.0_8080', error_state: { failed_configuration: {}, last_update_attempt: '2024-05-14T09:00:00Z', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener' } }] }] };
+    expect(summarise(JSON.stringify(dump)).rejected).toEqual([{ type: 'listener', name: '0.0.0.0_8080', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener', pointer: '/configs/0/dynamic_listeners/0/error_state' }]);
+  });
+
+  it.each([
+    ['{"configs": [', /truncated JSON/],
+    ['[]', /an empty list/],
+    ['{"kind": "Pod"}', /not an Envoy config dump/],
+    ['{"configs": [{"dynamic_active_clusters": [{"cluster": {"name": "a"}}, ]}]}', /malformed JSON: unexpected "]"/],
+  ])('refuses %j with a reason', (text, reason) => {
+    expect(() => summarise(text)).toThrow(reason);
+  });
+
+  it('is used from its istioctl bug-report path, and tied to its pod', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dump-'));
+    const dir = join(root, 'bug-report', 'proxies', 'bookinfo', 'reviews-v1-5b6c8d7f9-abcde');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'config_dump?include_eds'), bytes('config-dump-compare.json'));
+    const { model, report } = await analyzeBundle(root).finally(() => rmSync(root, { recursive: true }));
+    const item = report.inventory.find((i) => i.path.endsWith('config_dump?include_eds'));
+    expect(item).toMatchObject({ status: 'used', kind: 'envoy.configDump', recognisedBy: 'path' });
+    const [record] = model.facets['envoy.configDump'];
+    expect(record).toMatchObject({ namespace: 'bookinfo', pod: 'reviews-v1-5b6c8d7f9-abcde', identifiedBy: 'path' });
+    expect(record!.summary.clusters.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,117 @@
+// Regenerates the MEM002 fixture bundles: `node test/rules/generate-proxy-config-fixtures.mjs`.
+// Config dumps come from scripts/envoy/config-dump-generator.mjs (Istio 1.24 sidecar shapes), pods from the
+// bookinfo productpage pod of the CP007 fixtures (a real `kubectl get pods -o json` layout), access-log
+// lines in Istio's default TEXT format as in the LOG fixtures.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { meshServices, sidecarConfigDump } from '../../scripts/envoy/config-dump-generator.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const template = JSON.parse(readFileSync(join(here, 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
+const NAMESPACES = ['shop', 'payments', 'catalog', 'search', 'istio-system'];
+
+function pod(name, namespace, ip, labels = {}) {
+  const p = structuredClone(template);
+  p.metadata.name = name;
+  p.metadata.namespace = namespace;
+  p.metadata.labels = { ...labels, app: labels.app ?? name.split('-')[0], 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': name.split('-')[0], version: 'v1' };
+  delete p.metadata.generateName;
+  delete p.metadata.ownerReferences;
+  p.status.podIP = ip;
+  p.status.podIPs = [{ ip }];
+  return p;
+}
+
+function accessLine(i, host, port, ip) {
+  const id = `0b1f${String(i).padStart(4, '0')}-7ae3-4dc7-a10e-9ae4e8ee4ede`;
+  return `[2024-05-14T09:0${Math.floor(i / 60) % 10}:${String(i % 60).padStart(2, '0')}.000Z] "GET /api/${i} HTTP/1.1" 200 - via_upstream - "-" 0 120 4 3 "-" "checkout/1.4" "${id}" "${host.split('.')[0]}.${host.split('.')[1]}:${port}" "10.244.9.${(i % 50) + 10}:${port}" outbound|${port}||${host} 10.244.1.7:40312 10.96.0.${(i % 200) + 1}:${port} ${ip}:38394 - default`;
+}
+
+function writeBundle(dir, files, expect) {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, 'bundle', path)), { recursive: true });
+    writeFileSync(join(dir, 'bundle', path), text);
+  }
+  writeFileSync(join(dir, 'expect.json'), `${JSON.stringify(expect, null, 2)}\n`);
+}
+
+const podList = (items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
+const proxy = (podName, namespace, ip) => ({ pod: podName, namespace, ip, app: podName.split('-')[0] });
+const top = (rows) => `POD${' '.repeat(30)}NAME          CPU(cores)   MEMORY(bytes)   \n${rows.map(([p, c, cpu, mem]) => `${p.padEnd(33)}${c.padEnd(14)}${cpu.padEnd(13)}${mem.padEnd(16)}`).join('\n')}\n`;
+const sidecarList = (namespace) => `${JSON.stringify({ apiVersion: 'v1', items: [{ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace, creationTimestamp: '2024-05-01T10:00:00Z' }, spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] } }], kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
+
+const CHECKOUT = 'checkout-6d9f7c7b5-k2x8p';
+const IP = '10.244.1.7';
+
+/** A mesh of `count` services spread over the namespaces; the checkout sidecar in `shop` gets all of them. */
+function meshBundle(count, extra = {}) {
+  const services = meshServices(count, NAMESPACES);
+  return {
+    [`proxies/shop/${CHECKOUT}/config_dump.json`]: `${sidecarConfigDump(proxy(CHECKOUT, 'shop', IP), services, { inboundPorts: [8080], endpoints: false })}\n`,
+    'kubernetes/pods/shop.json': podList([pod(CHECKOUT, 'shop', IP)]),
+    'kubernetes/top/shop.txt': top([[CHECKOUT, 'checkout', '12m', '80Mi'], [CHECKOUT, 'istio-proxy', '35m', '2310Mi']]),
+    ...extra,
+  };
+}
+
+function logCalling(services, calls) {
+  return `${services
+    .slice(0, calls)
+    .flatMap((s, i) => [accessLine(2 * i, `${s.name}.${s.namespace}.svc.cluster.local`, s.ports[0].port, IP), accessLine(2 * i + 1, `${s.name}.${s.namespace}.svc.cluster.local`, s.ports[0].port, IP)])
+    .join('\n')}\n`;
+}
+
+const out = join(here, 'MEM002');
+const subject = { kind: 'Namespace', name: 'shop' };
+writeBundle(join(out, 'fires-100-services-no-sidecar'), meshBundle(100), {
+  findings: [{ subject, severity: 'medium', evidencePaths: [`proxies/shop/${CHECKOUT}/config_dump.json`, 'kubernetes/top/shop.txt'], explanationIncludes: ['up to 100 services in 5 namespaces', 'no access log of them', 'measured 2310 MiB'], yamlIncludes: ['kind: Sidecar', 'namespace: shop', '- ./*', '- istio-system/*'] }],
+});
+writeBundle(join(out, 'quiet-99-services'), meshBundle(99), { findings: [] });
+writeBundle(join(out, 'quiet-sidecar-in-namespace'), meshBundle(100, { 'istio/resources/sidecars.json': sidecarList('shop') }), { findings: [] });
+writeBundle(join(out, 'quiet-sidecar-in-root-namespace'), meshBundle(100, { 'istio/resources/sidecars.json': sidecarList('istio-system') }), { findings: [] });
+const services = meshServices(100, NAMESPACES);
+// 10 of 100 services called (10%): far more held than used; 11 (just over 10%) is not.
+const called = services.filter((s) => s.namespace !== 'shop' && s.namespace !== 'istio-system');
+writeBundle(join(out, 'fires-calls-10-percent-tailored'), meshBundle(100, { [`logs/shop/${CHECKOUT}/istio-proxy.log`]: logCalling(called, 10) }), {
+  findings: [{ subject, severity: 'medium', explanationIncludes: ['access logs show calls to 10 services'], yamlIncludes: [`- payments/${called[0].name}.payments.svc.cluster.local`] }],
+});
+writeBundle(join(out, 'quiet-calls-11-percent'), meshBundle(100, { [`logs/shop/${CHECKOUT}/istio-proxy.log`]: logCalling(called, 11) }), { findings: [] });
+
+// TP001 / TP002: a small mesh. `productpage` in `shop` calls `reviews` in `catalog` through a VirtualService.
+const small = [
+  { name: 'productpage', namespace: 'shop', ports: [{ port: 9080, protocol: 'http' }], ip: '10.96.10.1', endpoints: ['10.244.1.7'] },
+  { name: 'cart', namespace: 'shop', ports: [{ port: 8080, protocol: 'http' }], ip: '10.96.10.2', endpoints: ['10.244.1.8'] },
+  { name: 'reviews', namespace: 'catalog', ports: [{ port: 9080, protocol: 'http' }], ip: '10.96.20.1', endpoints: ['10.244.2.7', '10.244.2.8'], subsets: ['v1', 'v2'], destinationRule: 'reviews' },
+  { name: 'istiod', namespace: 'istio-system', ports: [{ port: 15012, protocol: 'tcp' }], ip: '10.96.0.10', endpoints: ['10.244.0.5'] },
+];
+const PRODUCTPAGE = 'productpage-v1-7d9f8c6b5-r4t2x';
+const serviceObject = (s) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: s.name, namespace: s.namespace, labels: { app: s.name } }, spec: { clusterIP: s.ip, clusterIPs: [s.ip], ports: s.ports.map((p) => ({ name: p.protocol === 'http' ? 'http' : 'tcp', port: p.port, protocol: 'TCP', targetPort: p.port })), selector: { app: s.name }, type: 'ClusterIP' } });
+const list = (items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
+const reviewsVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: 'catalog' }, spec: { hosts: ['reviews.catalog.svc.cluster.local'], http: [{ route: [{ destination: { host: 'reviews.catalog.svc.cluster.local', subset: 'v2' } }] }] } };
+const reviewsDr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews', namespace: 'catalog' }, spec: { host: 'reviews.catalog.svc.cluster.local', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] } };
+const shopSidecar = (hosts) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'shop', creationTimestamp: '2024-05-01T10:00:00Z' }, spec: { egress: [{ hosts }] } });
+const vsRoutes = (service, port) =>
+  service.name === 'reviews' ? [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}|v2|reviews.catalog.svc.cluster.local`, timeout: '0s' }, metadata: { filter_metadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/catalog/virtual-service/reviews' } } } }] : undefined;
+
+function smallBundle({ visible, sidecarHosts, routesFor = vsRoutes, omitClusters = [] }) {
+  const resources = [...small.map(serviceObject), reviewsVs, reviewsDr, ...(sidecarHosts ? [shopSidecar(sidecarHosts)] : [])];
+  return {
+    [`proxies/shop/${PRODUCTPAGE}/config_dump.json`]: `${sidecarConfigDump(proxy(PRODUCTPAGE, 'shop', '10.244.1.7'), small.filter((s) => visible.includes(s.name)), { inboundPorts: [9080], routesFor, omitClusters })}\n`,
+    'kubernetes/pods/shop.json': podList([pod(PRODUCTPAGE, 'shop', '10.244.1.7')]),
+    'kubernetes/resources/all.json': list(resources),
+  };
+}
+
+const tp001 = join(here, 'TP001');
+const productpage = { kind: 'Pod', namespace: 'shop', name: PRODUCTPAGE };
+// The Sidecar imports the VirtualService (its own namespace) but not the Service it routes to: a virtual host without its cluster.
+const reviewsClusters = ['', 'v1', 'v2'].map((subset) => `outbound|9080|${subset}|reviews.catalog.svc.cluster.local`);
+writeBundle(join(tp001, 'fires-sidecar-egress-excludes-service'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], sidecarHosts: ['./*', 'istio-system/*'], omitClusters: reviewsClusters }), {
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`outbound|9080|v2|reviews.catalog.svc.cluster.local`', 'VirtualService `reviews.catalog`', 'the Sidecar `shop/default` scopes this proxy', '`catalog/reviews.catalog.svc.cluster.local`'], evidencePointers: ['/configs/5/dynamic_route_configs/1/route_config', '/spec/egress'] }],
+});
+writeBundle(join(tp001, 'quiet-sidecar-lists-service'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], sidecarHosts: ['./*', 'istio-system/*', 'catalog/*'] }), { findings: [] });
+writeBundle(join(tp001, 'fires-route-names-missing-subset-cluster'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], omitClusters: ['outbound|9080|v2|reviews.catalog.svc.cluster.local'] }), {
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['its route table sends traffic there', 'Nothing in the bundle'] }],
+});
