@@ -52,24 +52,22 @@ export interface ServiceNamesRecord extends ServiceNames {
   path: string;
 }
 
-/**
- * One proxy's Envoy configuration, summarised. `identifiedBy`: the bundle's path or manifest named the
- * pod, or the dump's own bootstrap node did; `unknown` when neither (findings then name the file).
- */
-export interface ProxyConfigRecord {
-  path: string;
-  namespace?: string;
-  pod?: string;
-  identifiedBy: 'path' | 'bootstrap' | 'unknown';
-  summary: ConfigDumpSummary;
-}
-
 /** Output of one proxy's (or istiod's) admin endpoint; `pod` when the bundle's path or manifest names it. */
 interface PodOutput {
   path: string;
   namespace?: string;
   pod?: string;
 }
+
+/**
+ * One proxy's Envoy configuration, summarised. `identifiedBy`: the bundle's path or manifest named the
+ * pod, or the dump's own bootstrap node did; `unknown` when neither (findings then name the file).
+ */
+export interface ProxyConfigRecord extends PodOutput {
+  identifiedBy: 'path' | 'bootstrap' | 'unknown';
+  summary: ConfigDumpSummary;
+}
+
 
 export interface EnvoyStatsRecord extends PodOutput {
   summary: EnvoyStats;

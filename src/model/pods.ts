@@ -20,6 +20,11 @@ export function isIstiod(pod: Pod): boolean {
   return labels.app === 'istiod' || labels.istio === 'pilot' || ISTIOD_POD_NAME.test(pod.metadata.name);
 }
 
+/** Running and not being deleted (`metadata.deletionTimestamp`, which the pod schema does not type): it will stay. */
+export function isRunningToStay(pod: Pod): boolean {
+  return pod.status?.phase === 'Running' && !(pod.metadata as Record<string, unknown>).deletionTimestamp;
+}
+
 /** Running, Ready, and no container crashlooping: the pod serves now, whatever happened before. */
 export function isServing(pod: Pod): boolean {
   return pod.status?.phase === 'Running' && podCondition(pod, 'Ready') === 'True' && !containerStatuses(pod).some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');

@@ -1,4 +1,4 @@
-import { compareText } from '../../order.js';
+import { sortedRecord } from '../../order.js';
 import { ArtifactParseError, type LineScanner } from '../artifact-kind.js';
 import { parsePrometheusSample, type PrometheusSample } from '../prometheus-text.js';
 import { KEPT_STATS, type EnvoyStats, type StatTotal, type StatValue } from './schema.js';
@@ -56,8 +56,8 @@ export class EnvoyStatsScanner implements LineScanner<EnvoyStats> {
       format: this.textLines >= this.prometheusLines ? 'text' : 'prometheus',
       lines: this.lines,
       statLines,
-      stats: sortedRecord(this.stats),
-      totals: sortedRecord(this.totals),
+      stats: sortedRecord(Object.entries(this.stats)),
+      totals: sortedRecord(Object.entries(this.totals) as Array<[string, StatValue]>),
     };
   }
 
@@ -92,8 +92,4 @@ export class EnvoyStatsScanner implements LineScanner<EnvoyStats> {
     else if (seen.value === 0 && value > 0) this.totals[total] = { value, line, text: text.slice(0, MAX_TEXT) };
     else seen.value += value;
   }
-}
-
-function sortedRecord<T>(record: Partial<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b))) as Record<string, T>;
 }

@@ -60,7 +60,6 @@ export class JsonSplitter {
   private takePath: JsonPath = [];
   private line = 1;
   private offset = 0;
-  private started = false;
   /** Whether the document is an object or an array (known once it starts). */
   root: 'object' | 'array' | undefined;
   private readonly decoder: StringDecoder | undefined;
@@ -80,7 +79,7 @@ export class JsonSplitter {
   end(): void {
     if (this.decoder) this.scan(Buffer.from(this.decoder.end(), 'utf8'));
     if (this.inScalar) this.endScalar(Buffer.alloc(0), 0);
-    if (!this.started) throw new ArtifactParseError('empty: no JSON value');
+    if (this.root === undefined) throw new ArtifactParseError('empty: no JSON value');
     if (this.inString || this.isObject.length > 0 || this.expect !== 'done') {
       throw new ArtifactParseError(`truncated JSON: ${this.isObject.length} container(s) still open at the end of the file`, this.line);
     }
@@ -196,9 +195,8 @@ export class JsonSplitter {
   }
 
   private startValue(buf: Buffer, i: number, c: number): void {
-    if (!this.started) {
+    if (this.root === undefined) {
       if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) this.fail(`not JSON: starts with ${show(c)}`, i);
-      this.started = true;
       this.root = c === OPEN_OBJECT ? 'object' : 'array';
     }
     if (this.takeDepth < 0 && this.path.length > 0 && this.path.length <= this.options.maxSelectDepth && this.options.select(this.path)) {

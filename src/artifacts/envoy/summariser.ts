@@ -46,19 +46,16 @@ export class ConfigDumpSummariser {
   private readonly summary: ConfigDumpSummary = { format: 'config_dump', sections: [], clusters: [], listeners: [], routeTables: [], endpoints: [], secrets: [], rejected: [], ignored: 0 };
   private readonly sections = new Set<ConfigSection>();
   private readonly singleTypes = new Set<Format>();
-  private root: 'configs' | 'array' | 'object' | undefined;
+  /** The admin dump's `{ "configs": [...] }`; anything else is a single-type output. */
+  private sawConfigs = false;
 
   /** Which values the splitter should hand over; notes the sections it passes on the way. */
   readonly select = (path: JsonPath): boolean => {
     const [first] = path;
     if (path.length === 1) {
-      if (typeof first === 'number') {
-        this.root = 'array';
-        return true;
-      }
+      if (typeof first === 'number') return true;
       const key = snake(first as string);
-      if (key === 'configs') this.root = 'configs';
-      else this.root ??= 'object';
+      if (key === 'configs') this.sawConfigs = true;
       if (key === 'bootstrap') return true;
       if (key === 'cluster_statuses' || key in SECTION_LISTS) this.notePresent(key === 'cluster_statuses' ? 'endpoints' : SECTION_LISTS[key]![0]);
       return false;
@@ -202,7 +199,7 @@ export class ConfigDumpSummariser {
 
   /** `root`: what the document turned out to be (an empty `[]` never reaches select). */
   finish(root: 'object' | 'array' | undefined): ConfigDumpSummary {
-    if (this.root === 'configs') this.summary.format = 'config_dump';
+    if (this.sawConfigs) this.summary.format = 'config_dump';
     else if (this.singleTypes.size === 1) this.summary.format = [...this.singleTypes][0]!;
     else if (this.singleTypes.size > 1) throw new ArtifactParseError(`not one proxy-config output: it mixes ${[...this.singleTypes].sort().join(', ')}`);
     else if (root === 'array' && this.summary.ignored === 0) throw new ArtifactParseError('an empty list: the proxy-config output holds nothing to read');

@@ -1,4 +1,4 @@
-import { compareText } from '../../order.js';
+import { compareText, sortedRecord } from '../../order.js';
 import { ArtifactParseError, type LineScanner } from '../artifact-kind.js';
 import { parsePrometheusSample } from '../prometheus-text.js';
 import { KEPT_HISTOGRAMS, KEPT_METRICS, type Histogram, type IstiodMetrics, type KeptHistogram, type MetricValue } from './schema.js';
@@ -81,7 +81,7 @@ export class IstiodMetricsScanner implements LineScanner<IstiodMetrics> {
       lines: this.lines,
       samples: this.samples,
       ...(this.version ? { version: this.version } : {}),
-      values: Object.fromEntries(Object.entries(this.values).sort(([a], [b]) => compareText(a, b))),
+      values: sortedRecord(Object.entries(this.values)),
       histograms,
     };
   }

@@ -5,7 +5,7 @@ import { proxyIdentity, istioVersion } from './proxy-identity.js';
 import { PushDelayTally, pushDebounceDelay } from './push-debounce.js';
 import type { LogPart, LogSummary, SignatureHits } from './schema.js';
 import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
-import { compareText } from '../../order.js';
+import { compareText, sortedRecord } from '../../order.js';
 
 /** Lines are cut to this length for matching and evidence; a log is never held whole. */
 export const MAX_LINE_CHARS = 8 * 1024;
@@ -60,12 +60,14 @@ interface Hits {
  */
 export class LogScanner implements LineScanner<LogSummary> {
   private lines = 0;
-  private readonly own = new LogTally();
+  private readonly own: LogTally;
   private readonly sources = new Map<string, { pod: string; container: string; tally: LogTally }>();
   private readonly otherContainers = new Set<string>();
 
   /** `container`: the one this kind of log comes from (`istio-proxy`, `discovery`). */
-  constructor(private readonly container: string) {}
+  constructor(private readonly container: string) {
+    this.own = new LogTally(container === ISTIOD_CONTAINER);
+  }
 
   line(raw: string, lineNumber: number): void {
     this.lines = lineNumber;
@@ -83,7 +85,7 @@ export class LogScanner implements LineScanner<LogSummary> {
       const key = `${split.pod}/${split.container}`;
       let source = this.sources.get(key);
       if (!source && this.sources.size < MAX_SOURCES) {
-        source = { pod: split.pod, container: split.container!, tally: new LogTally() };
+        source = { pod: split.pod, container: split.container!, tally: new LogTally(this.container === ISTIOD_CONTAINER) };
         this.sources.set(key, source);
       }
       if (source) tally = source.tally;
@@ -111,6 +113,9 @@ export class LogScanner implements LineScanner<LogSummary> {
 }
 
 /** Counts of one log (or of one pod's lines in a `--prefix` file). */
+/** Only istiod's log has push lines: proxy logs, the hot path, are not searched for them. */
+const ISTIOD_CONTAINER = 'discovery';
+
 class LogTally {
   /** Lines an Envoy or Istio component wrote (access, levelled, Envoy's bracketed format, a signature). */
   recognised = 0;
@@ -134,7 +139,11 @@ class LogTally {
   private upstreamHostsDropped = 0;
   private ipVotes = new Map<string, number>();
   private hits = new Map<SignatureId, Hits>();
-  private pushDelays = new PushDelayTally();
+  private readonly pushDelays: PushDelayTally | undefined;
+
+  constructor(readsPushes: boolean) {
+    this.pushDelays = readsPushes ? new PushDelayTally() : undefined;
+  }
 
   line(raw: string, lineNumber: number, prefixTime?: string): void {
     this.lines++;
@@ -169,10 +178,10 @@ class LogTally {
       if (ENVOY_BRACKETED.test(text)) this.recognised++;
       this.stamp(prefixTime);
     }
-    const pushDelay = pushDebounceDelay(text);
+    const pushDelay = this.pushDelays ? pushDebounceDelay(text) : undefined;
     if (pushDelay !== undefined) {
       if (!line) this.recognised++; // istiod's debounce line pasted without its prefix
-      this.pushDelays.add(pushDelay, lineNumber, text);
+      this.pushDelays?.add(pushDelay, lineNumber, text);
     }
     for (const signature of LOG_SIGNATURES) {
       const key = signature.matchText(text);
@@ -218,7 +227,7 @@ class LogTally {
     if (this.last) summary.lastTimestamp = this.last;
     const ownIp = this.ownIp();
     if (ownIp) summary.access.ownIp = ownIp;
-    const pushDelays = this.pushDelays.finish();
+    const pushDelays = this.pushDelays?.finish();
     if (pushDelays) summary.pushDelays = pushDelays;
     if (this.byUpstreamNamespace.size > 0) summary.access.byUpstreamNamespace = sortedRecord(this.byUpstreamNamespace);
     if (this.byUpstreamHost.size > 0) summary.access.byUpstreamHost = sortedRecord(this.byUpstreamHost);
@@ -312,6 +321,3 @@ function increment(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-function sortedRecord(map: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...map].sort(([a], [b]) => compareText(a, b)));
-}

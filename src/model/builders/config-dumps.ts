@@ -1,7 +1,7 @@
 import { ofKind, type Artifact } from '../../artifacts/artifact.js';
 import type { NodeSummary } from '../../artifacts/envoy/summary-schema.js';
-import type { ProxyConfigRecord } from '../facets.js';
-import { defineBuilder } from './types.js';
+import type { PodRecord, ProxyConfigRecord } from '../facets.js';
+import { builtFacet, defineBuilder, podOf } from './types.js';
 
 /**
  * Config dump summaries, each tied to its proxy: by the manifest or the bundle's path layout
@@ -10,15 +10,17 @@ import { defineBuilder } from './types.js';
  */
 export const configDumpsBuilder = defineBuilder({
   facet: 'envoy.configDump',
-  build: (artifacts) => ofKind(artifacts, 'envoy.configDump').map(configRecord),
+  uses: ['kubectl.pods'],
+  build: (artifacts, built) => ofKind(artifacts, 'envoy.configDump').map((artifact) => configRecord(artifact, builtFacet(built, 'kubectl.pods'))),
 });
 
-function configRecord(artifact: Artifact<'envoy.configDump'>): ProxyConfigRecord {
-  const { context, data: summary, path } = artifact;
-  if (context.pod && context.namespace) return { path, namespace: context.namespace, pod: context.pod, identifiedBy: 'path', summary };
+function configRecord(artifact: Artifact<'envoy.configDump'>, pods: readonly PodRecord[]): ProxyConfigRecord {
+  const summary = artifact.data;
+  const own = podOf(artifact, pods);
+  if (own.pod && own.namespace) return { ...own, identifiedBy: 'path', summary };
   const node = nodeIdentity(summary.node);
-  if (node) return { path, ...node, identifiedBy: 'bootstrap', summary };
-  return { path, identifiedBy: 'unknown', summary };
+  if (node) return { path: artifact.path, ...node, identifiedBy: 'bootstrap', summary };
+  return { path: artifact.path, identifiedBy: 'unknown', summary };
 }
 
 const NODE_ID = /^[a-z]+~[^~]*~([^.~]+)\.([^~]+)~/;

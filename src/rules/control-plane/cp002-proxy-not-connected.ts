@@ -1,5 +1,5 @@
 import type { PodRecord, ProxySyncSource } from '../../model/facets.js';
-import { containerStatuses, envoyProxyContainer, isIstiod, revisionOf } from '../../model/pods.js';
+import { containerStatuses, envoyProxyContainer, isIstiod, isRunningToStay, revisionOf } from '../../model/pods.js';
 import { deploymentOf } from '../../model/views/control-plane.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
@@ -89,7 +89,7 @@ export const cp002 = defineRule({
 function candidate(record: PodRecord): Candidate | undefined {
   const { pod } = record;
   const proxy = envoyProxyContainer(pod);
-  if (!proxy || pod.status?.phase !== 'Running' || (pod.metadata as Record<string, unknown>).deletionTimestamp) return undefined;
+  if (!proxy || !isRunningToStay(pod)) return undefined;
   const status = containerStatuses(pod).find((s) => s.name === 'istio-proxy');
   const startedAt = Date.parse(status?.state?.running?.startedAt ?? '');
   if (!status || Number.isNaN(startedAt)) return undefined;

@@ -2,6 +2,7 @@ import type { ConfigIndex } from '../../analysis/config-index.js';
 import { asArray, asNumber, asRecord, asString, stringMap } from '../../analysis/object-access.js';
 import { parseQuantity } from '../../artifacts/quantity.js';
 import type { PodRecord, Source } from '../../model/facets.js';
+import { isRunningToStay } from '../../model/pods.js';
 import { deploymentOf } from '../../model/views/control-plane.js';
 import { compareText } from '../../order.js';
 
@@ -47,7 +48,7 @@ export function istiodDeployments(index: ConfigIndex, istiodPods: readonly PodRe
 
   const byDeployment = new Map<string, PodRecord[]>();
   for (const pod of istiodPods) {
-    if (pod.pod.status?.phase !== 'Running' || (pod.pod.metadata as Record<string, unknown>).deletionTimestamp) continue;
+    if (!isRunningToStay(pod.pod)) continue;
     const key = `${pod.namespace}/${deploymentOf(pod.name)}`;
     byDeployment.set(key, [...(byDeployment.get(key) ?? []), pod]);
   }

@@ -5,9 +5,10 @@ import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { sidecarFor } from '../../analysis/sidecar-scope.js';
 import type { LogRecord, PodRecord, TopRecord } from '../../model/facets.js';
 import { envoyProxyContainer } from '../../model/pods.js';
-import type { ProxyConfig } from '../../model/views/proxy-config.js';
+import { sectionPointer, type ProxyConfig } from '../../model/views/proxy-config.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext } from '../rule.js';
+import { proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
 import { estimatedProxyBytes, mib, PROXY_MEMORY_ESTIMATE, savedBytes } from './proxy-memory-estimate.js';
 
@@ -51,17 +52,11 @@ export const mem002 = defineRule({
   },
   docs: ['https://istio.io/latest/docs/reference/config/networking/sidecar/', 'https://istio.io/latest/docs/ops/best-practices/performance/'],
   check(inputs, context) {
-    const withClusters = inputs.proxyConfig.proxies.filter((p) => p.sections.clusters);
-    if (withClusters.length === 0) {
-      context.notChecked('no config dump in the bundle holds the clusters section', [shell`istioctl proxy-config all <pod> -n <namespace> -o json`]);
-      return;
-    }
     const index = inputs.configuration.index;
     const resourcesCollected = inputs['k8s.resources'].length > 0;
-    const pods = new Map(inputs['kubectl.pods'].map((p) => [`${p.name}.${p.namespace}`, p]));
     const byNamespace = new Map<string, Candidate[]>();
-    for (const proxy of withClusters) {
-      const candidate = candidateOf(proxy, pods.get(proxy.id), index, inputs['logs.proxy'], inputs['kubectl.top']);
+    for (const proxy of proxiesHolding('clusters', inputs.proxyConfig, context)) {
+      const candidate = candidateOf(proxy, index, inputs['logs.proxy'], inputs['kubectl.top']);
       if (!candidate) continue;
       byNamespace.set(candidate.namespace, [...(byNamespace.get(candidate.namespace) ?? []), candidate]);
     }
@@ -71,11 +66,11 @@ export const mem002 = defineRule({
   },
 });
 
-function candidateOf(proxy: ProxyConfig, pod: PodRecord | undefined, index: ConfigIndex, logs: readonly LogRecord[], top: readonly TopRecord[]): Candidate | undefined {
+function candidateOf(proxy: ProxyConfig, index: ConfigIndex, logs: readonly LogRecord[], top: readonly TopRecord[]): Candidate | undefined {
   const summary = proxy.sections.clusters!.summary;
   const namespace = proxy.namespace ?? summary.node?.namespace;
-  if (!namespace || isGateway(proxy, pod)) return undefined;
-  const labels = pod?.pod.metadata?.labels ?? {};
+  if (!namespace || isGateway(proxy)) return undefined;
+  const labels = proxy.podRecord?.pod.metadata?.labels ?? {};
   if (sidecarFor(index, namespace, labels)) return undefined;
   const outbound = summary.clusters.filter((c) => c.direction === 'outbound' && c.host);
   const hosts = new Set(outbound.map((c) => c.host!));
@@ -97,10 +92,10 @@ function candidateOf(proxy: ProxyConfig, pod: PodRecord | undefined, index: Conf
 }
 
 /** Gateways (`router~` node ids, Istio's gateway labels) route to every service they expose: never scoped down here. */
-function isGateway(proxy: ProxyConfig, pod: PodRecord | undefined): boolean {
+function isGateway(proxy: ProxyConfig): boolean {
   const nodeId = Object.values(proxy.sections).find((r) => r?.summary.node?.id)?.summary.node?.id;
   if (nodeId && !nodeId.startsWith('sidecar~')) return true;
-  const labels = pod?.pod.metadata?.labels ?? {};
+  const labels = proxy.podRecord?.pod.metadata?.labels ?? {};
   return labels.istio === 'ingressgateway' || labels.istio === 'egressgateway' || 'gateway.networking.k8s.io/gateway-name' in labels || 'istio.io/gateway-name' in labels;
 }
 
@@ -189,10 +184,4 @@ function removedRouteCount(candidate: Candidate, keeps: (host: string) => boolea
     }
   }
   return removed;
-}
-
-/** `/configs/1/dynamic_active_clusters/7/cluster` → `/configs/1`: the clusters section. */
-function sectionPointer(pointer: string): string {
-  const match = /^(\/configs\/\d+)\//.exec(pointer);
-  return match ? match[1]! : '';
 }
