@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { meshServices, sidecarConfigDump } from './envoy/config-dump-generator.mjs';
+import { podFromTemplate } from './fixtures/pod-from-template.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HEALTHY = join(ROOT, 'samples', 'healthy');
@@ -29,16 +30,7 @@ function write(path, text, kind, command, extra = {}) {
 }
 
 const template = JSON.parse(readFileSync(join(HEALTHY, 'kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
-function pod(name, namespace, app, ip) {
-  const p = structuredClone(template);
-  p.metadata.name = name;
-  p.metadata.namespace = namespace;
-  p.metadata.labels = { ...p.metadata.labels, app, 'service.istio.io/canonical-name': app, version: 'v1', 'pod-template-hash': name.split('-').at(-2) };
-  delete p.metadata.ownerReferences;
-  p.status.podIP = ip;
-  p.status.podIPs = [{ ip }];
-  return p;
-}
+const pod = (name, namespace, app, ip) => podFromTemplate(template, { name, namespace, app, ip });
 const list = (items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
 
 const CHECKOUT = { pod: 'checkout-6d9f7c7b5-k2x8p', namespace: 'shop', ip: '10.244.5.17', app: 'checkout', istioVersion: '1.24.3' };

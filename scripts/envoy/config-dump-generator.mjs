@@ -132,7 +132,8 @@ function loadAssignment(service, port, subset = '') {
 }
 
 /**
- * One sidecar's config dump. `proxy`: { pod, namespace, ip, app, version, istioVersion }; `services`: what
+ * One sidecar's config dump. `proxy`: { pod, namespace, ip, app, version, istioVersion, type } (`type`: the node id's
+ * proxy type, `sidecar` unless `router` for a gateway); `services`: what
  * istiod sends it (every service of the mesh without a Sidecar resource); `options.routesFor(service, port)`
  * overrides the routes of a virtual host (VirtualService routes); `options.omitClusters` drops clusters by name;
  * `options.endpoints: false` leaves out the EDS section, as the admin `config_dump` without `include_eds` does.
@@ -159,7 +160,7 @@ export function sidecarConfigDump(proxy, services, options = {}) {
         '@type': 'type.googleapis.com/envoy.admin.v3.BootstrapConfigDump',
         bootstrap: {
           node: {
-            id: `sidecar~${proxy.ip}~${proxy.pod}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`,
+            id: `${proxy.type ?? 'sidecar'}~${proxy.ip}~${proxy.pod}.${proxy.namespace}~${proxy.namespace}.svc.cluster.local`,
             cluster: `${proxy.app}.${proxy.namespace}`,
             metadata: { ISTIO_VERSION: proxy.istioVersion ?? '1.24.2', NAME: proxy.pod, NAMESPACE: proxy.namespace, CLUSTER_ID: 'Kubernetes', MESH_ID: 'cluster.local', LABELS: { app: proxy.app, version: proxy.version ?? 'v1', 'security.istio.io/tlsMode': 'istio' }, INTERCEPTION_MODE: 'REDIRECT', SERVICE_ACCOUNT: proxy.app, WORKLOAD_NAME: proxy.app },
             user_agent_name: 'envoy',

@@ -6,22 +6,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { meshServices, sidecarConfigDump } from '../../scripts/envoy/config-dump-generator.mjs';
+import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const template = JSON.parse(readFileSync(join(here, 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
 const NAMESPACES = ['shop', 'payments', 'catalog', 'search', 'istio-system'];
 
-function pod(name, namespace, ip, labels = {}) {
-  const p = structuredClone(template);
-  p.metadata.name = name;
-  p.metadata.namespace = namespace;
-  p.metadata.labels = { ...labels, app: labels.app ?? name.split('-')[0], 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': name.split('-')[0], version: 'v1' };
-  delete p.metadata.generateName;
-  delete p.metadata.ownerReferences;
-  p.status.podIP = ip;
-  p.status.podIPs = [{ ip }];
-  return p;
-}
+const pod = (name, namespace, ip, labels = {}) => podFromTemplate(template, { name, namespace, app: name.split('-')[0], ip, labels });
 
 function accessLine(i, host, port, ip) {
   const id = `0b1f${String(i).padStart(4, '0')}-7ae3-4dc7-a10e-9ae4e8ee4ede`;
@@ -46,10 +37,10 @@ const CHECKOUT = 'checkout-6d9f7c7b5-k2x8p';
 const IP = '10.244.1.7';
 
 /** A mesh of `count` services spread over the namespaces; the checkout sidecar in `shop` gets all of them. */
-function meshBundle(count, extra = {}) {
+function meshBundle(count, extra = {}, type = 'sidecar') {
   const services = meshServices(count, NAMESPACES);
   return {
-    [`proxies/shop/${CHECKOUT}/config_dump.json`]: `${sidecarConfigDump(proxy(CHECKOUT, 'shop', IP), services, { inboundPorts: [8080], endpoints: false })}\n`,
+    [`proxies/shop/${CHECKOUT}/config_dump.json`]: `${sidecarConfigDump({ ...proxy(CHECKOUT, 'shop', IP), type }, services, { inboundPorts: [8080], endpoints: false })}\n`,
     'kubernetes/pods/shop.json': podList([pod(CHECKOUT, 'shop', IP)]),
     'kubernetes/top/shop.txt': top([[CHECKOUT, 'checkout', '12m', '80Mi'], [CHECKOUT, 'istio-proxy', '35m', '2310Mi']]),
     ...extra,
@@ -69,6 +60,8 @@ writeBundle(join(out, 'fires-100-services-no-sidecar'), meshBundle(100), {
   findings: [{ subject, severity: 'medium', evidencePaths: [`proxies/shop/${CHECKOUT}/config_dump.json`, 'kubernetes/top/shop.txt'], explanationIncludes: ['up to 100 services in 5 namespaces', 'no access log of them', 'measured 2310 MiB'], yamlIncludes: ['kind: Sidecar', 'namespace: shop', '- ./*', '- istio-system/*'] }],
 });
 writeBundle(join(out, 'quiet-99-services'), meshBundle(99), { findings: [] });
+// A gateway (node id `router~…`) routes to whatever it exposes: it holds every service by design.
+writeBundle(join(out, 'quiet-gateway-holds-every-service'), meshBundle(100, {}, 'router'), { findings: [] });
 writeBundle(join(out, 'quiet-sidecar-in-namespace'), meshBundle(100, { 'istio/resources/sidecars.json': sidecarList('shop') }), { findings: [] });
 writeBundle(join(out, 'quiet-sidecar-in-root-namespace'), meshBundle(100, { 'istio/resources/sidecars.json': sidecarList('istio-system') }), { findings: [] });
 const services = meshServices(100, NAMESPACES);
@@ -95,8 +88,11 @@ const shopSidecar = (hosts) => ({ apiVersion: 'networking.istio.io/v1', kind: 'S
 const vsRoutes = (service, port) =>
   service.name === 'reviews' ? [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}|v2|reviews.catalog.svc.cluster.local`, timeout: '0s' }, metadata: { filter_metadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/catalog/virtual-service/reviews' } } } }] : undefined;
 
-function smallBundle({ visible, sidecarHosts, routesFor = vsRoutes, omitClusters = [] }) {
-  const resources = [...small.map(serviceObject), reviewsVs, reviewsDr, ...(sidecarHosts ? [shopSidecar(sidecarHosts)] : [])];
+function smallBundle({ visible, sidecarHosts, routesFor = vsRoutes, omitClusters = [], exportReviewsTo }) {
+  const services = small.map(serviceObject);
+  // `networking.istio.io/exportTo` on the Service: the only way to narrow a Kubernetes Service's visibility.
+  if (exportReviewsTo) services.find((s) => s.metadata.name === 'reviews').metadata.annotations = { 'networking.istio.io/exportTo': exportReviewsTo };
+  const resources = [...services, reviewsVs, reviewsDr, ...(sidecarHosts ? [shopSidecar(sidecarHosts)] : [])];
   return {
     [`proxies/shop/${PRODUCTPAGE}/config_dump.json`]: `${sidecarConfigDump(proxy(PRODUCTPAGE, 'shop', '10.244.1.7'), small.filter((s) => visible.includes(s.name)), { inboundPorts: [9080], routesFor, omitClusters })}\n`,
     'kubernetes/pods/shop.json': podList([pod(PRODUCTPAGE, 'shop', '10.244.1.7')]),
@@ -114,4 +110,7 @@ writeBundle(join(tp001, 'fires-sidecar-egress-excludes-service'), smallBundle({ 
 writeBundle(join(tp001, 'quiet-sidecar-lists-service'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], sidecarHosts: ['./*', 'istio-system/*', 'catalog/*'] }), { findings: [] });
 writeBundle(join(tp001, 'fires-route-names-missing-subset-cluster'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], omitClusters: ['outbound|9080|v2|reviews.catalog.svc.cluster.local'] }), {
   findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['its route table sends traffic there', 'Nothing in the bundle'] }],
+});
+writeBundle(join(tp001, 'fires-service-not-exported'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], omitClusters: reviewsClusters, exportReviewsTo: '.' }), {
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`networking.istio.io/exportTo` annotation (`catalog`) does not export `reviews.catalog.svc.cluster.local` to `shop`'], evidencePaths: ['kubernetes/resources/all.json'] }],
 });

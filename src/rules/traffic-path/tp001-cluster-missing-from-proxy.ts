@@ -1,8 +1,9 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
-import type { PodRecord } from '../../model/facets.js';
-import type { ProxyConfig } from '../../model/views/proxy-config.js';
+import { serviceOfFqdn } from '../../analysis/hosts.js';
+import { sectionPointer, type ProxyConfig } from '../../model/views/proxy-config.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence } from '../rule.js';
+import { proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
 import { whyHostMissing } from './why-host-missing.js';
 
@@ -38,15 +39,9 @@ export const tp001 = defineRule({
   threshold: { value: 'any route of the proxy whose cluster the proxy does not have', source: 'rule catalogue (`istio-bundle explain TP001`), after the Istio production debugging guide, step 3 ("the sidecar doesn\'t know the target service exists")' },
   docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://istio.io/latest/docs/reference/config/networking/sidecar/'],
   check(inputs, context) {
-    const proxies = inputs.proxyConfig.proxies.filter((p) => p.sections.clusters);
-    if (proxies.length === 0) {
-      context.notChecked('no config dump in the bundle holds the clusters section', [shell`istioctl proxy-config all <pod> -n <namespace> -o json`]);
-      return;
-    }
     const index = inputs.configuration.index;
-    const pods = new Map(inputs['kubectl.pods'].map((p) => [`${p.name}.${p.namespace}`, p]));
-    for (const proxy of proxies) {
-      const missing = missingClusters(proxy, index, pods.get(proxy.id));
+    for (const proxy of proxiesHolding('clusters', inputs.proxyConfig, context)) {
+      const missing = missingClusters(proxy, index);
       if (missing.length === 0) continue;
       const record = proxy.sections.clusters!;
       const named = missing.slice(0, MAX_NAMED);
@@ -54,7 +49,7 @@ export const tp001 = defineRule({
       context.report({
         subject: proxy.pod && proxy.namespace ? { kind: 'Pod', namespace: proxy.namespace, name: proxy.pod } : { kind: 'File', name: record.path },
         title: `${proxy.pod ?? record.path} has no cluster ${missing.length === 1 ? `\`${missing[0]!.cluster}\`` : `for ${plural(missing.length, 'destination')}`} its routes send traffic to`,
-        evidence: [evidenceAt({ path: record.path, pointer: clustersPointer(record.summary.clusters[0]?.pointer) }, `${plural(record.summary.clusters.length, 'cluster')}, none of ${named.map((m) => m.cluster).join(', ')}`), ...named.map((m) => m.wantedBy), ...caused.flatMap((m) => m.causeEvidence).slice(0, MAX_NAMED)],
+        evidence: [evidenceAt({ path: record.path, pointer: sectionPointer(record.summary.clusters[0]?.pointer) }, `${plural(record.summary.clusters.length, 'cluster')}, none of ${named.map((m) => m.cluster).join(', ')}`), ...named.map((m) => m.wantedBy), ...caused.flatMap((m) => m.causeEvidence).slice(0, MAX_NAMED)],
         explanation:
           `The config dump of \`${proxy.id}\` has no ${named.map((m) => `\`${m.cluster}\``).join(', ')}${missing.length > named.length ? ` (and ${missing.length - named.length} more)` : ''}, ` +
           `yet its route table sends traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or leave unrouted. ` +
@@ -66,15 +61,16 @@ export const tp001 = defineRule({
   },
 });
 
-function missingClusters(proxy: ProxyConfig, index: ConfigIndex, pod: PodRecord | undefined): Missing[] {
+function missingClusters(proxy: ProxyConfig, index: ConfigIndex): Missing[] {
   const summary = proxy.sections.clusters!.summary;
   const have = new Set(summary.clusters.map((c) => c.name));
   const namespace = proxy.namespace ?? summary.node?.namespace;
-  const labels = pod?.pod.metadata?.labels ?? {};
+  const labels = proxy.podRecord?.pod.metadata?.labels ?? {};
   const missing = new Map<string, Missing>();
   const add = (cluster: string, host: string, wantedBy: Evidence, virtualServices: string[]) => {
     if (have.has(cluster) || missing.has(cluster)) return;
-    const known = index.resolveHost(host, namespace ?? index.istioNamespace);
+    // Looked up from the host's own namespace: from the proxy's, a Service not exported there is not found at all.
+    const known = index.resolveHost(host, serviceOfFqdn(host, index.clusterDomain)?.namespace ?? namespace ?? index.istioNamespace);
     const why = namespace ? whyHostMissing(index, host, known, namespace, labels) : undefined;
     missing.set(cluster, { cluster, host, wantedBy, virtualServices, ...(why ? { cause: why.text } : {}), causeEvidence: why?.evidence ?? [] });
   };
@@ -94,9 +90,4 @@ function missingClusters(proxy: ProxyConfig, index: ConfigIndex, pod: PodRecord 
 function virtualServicesOf(missing: readonly Missing[]): string {
   const names = [...new Set(missing.flatMap((m) => m.virtualServices))];
   return names.length > 0 ? ` (routes of VirtualService ${names.map((n) => `\`${n}\``).join(', ')})` : '';
-}
-
-function clustersPointer(pointer: string | undefined): string {
-  const match = pointer ? /^(\/configs\/\d+)\//.exec(pointer) : null;
-  return match ? match[1]! : '';
 }
