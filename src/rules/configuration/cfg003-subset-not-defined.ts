@@ -8,7 +8,8 @@ import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
 import { defineRule, type Evidence } from '../rule.js';
-import { analyzerDocsFor, documentYaml, fieldEvidence, getCommand, importedCounterparts, plain, resourceName, provenance, subjectOf } from './offline-findings.js';
+import { documentYaml } from '../fix-yaml.js';
+import { analyzerDocsFor, fieldEvidence, getCommand, importedCounterparts, plain, resourceName, provenance, subjectOf } from './offline-findings.js';
 
 /** The pod label Istio's samples and most meshes split versions by. */
 const VERSION_LABEL = 'version';

@@ -154,10 +154,6 @@ export function fragmentYaml(view: ConfigurationView, resource: ResourceRecord, 
   return `${header}\n${stringify(corrected, { lineWidth: 0 }).trimEnd()}`;
 }
 
-export function documentYaml(object: unknown, comment?: string): string {
-  return `${comment ? `# ${comment}\n` : ''}${stringify(object, { lineWidth: 0 }).trimEnd()}`;
-}
-
 /** Resource names kubectl resolves without ambiguity (`gateways` alone could be the Gateway API's). */
 const KUBECTL_RESOURCE: Record<string, string> = {
   VirtualService: 'virtualservices.networking.istio.io',

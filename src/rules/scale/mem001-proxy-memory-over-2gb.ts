@@ -4,6 +4,7 @@ import type { PodRecord } from '../../model/facets.js';
 import { evidenceAt, usedPercent } from '../evidence.js';
 import { defineRule, type Evidence, type Subject } from '../rule.js';
 import { shell } from '../shell.js';
+import { sidecarYaml } from './sidecar-resource.js';
 
 /**
  * The Istio production debugging guide's "> 2 GB" for a sidecar; `kubectl top` reports MiB, so the
@@ -94,7 +95,7 @@ export const mem001 = defineRule({
         title: `${p.pod === undefined ? 'a proxy' : `istio-proxy of ${p.pod}`} uses ${mib(highest)}, above ${LINE}`,
         evidence: [...p.measurements.map((m) => m.evidence), ...(limit && record ? [evidenceAt(record.source, `limits.memory: ${limit.quantity}`, limit.pointer)] : [])],
         explanation: `${who} is over the ${LINE} line: ${measured}.${limitText} A proxy this large holds configuration for much more of the mesh than its workload calls.`,
-        ...(namespace ? { yaml: sidecarYaml(namespace, context.bundle.istioNamespace) } : {}),
+        ...(namespace ? { yaml: sidecarYaml(namespace, ['./*', `${context.bundle.istioNamespace}/*`]) } : {}),
         commands:
           p.pod === undefined
             ? []
@@ -108,20 +109,4 @@ export const mem001 = defineRule({
 function podRecord(pods: readonly PodRecord[], namespace: string | undefined, name: string): PodRecord | undefined {
   const named = pods.filter((p) => p.name === name && (namespace === undefined || p.namespace === namespace));
   return named.length === 1 ? named[0] : undefined;
-}
-
-/** The generic fix: the namespace's own services and the control plane's. MEM002 writes the tailored one. */
-function sidecarYaml(namespace: string, istioNamespace: string): string {
-  return [
-    'apiVersion: networking.istio.io/v1',
-    'kind: Sidecar',
-    'metadata:',
-    '  name: default',
-    `  namespace: ${namespace}`,
-    'spec:',
-    '  egress:',
-    '  - hosts:',
-    '    - "./*"',
-    `    - "${istioNamespace}/*"`,
-  ].join('\n');
 }

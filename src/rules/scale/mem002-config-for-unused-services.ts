@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import type { ClusterSummary, RouteTableSummary } from '../../artifacts/envoy/summary-schema.js';
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
@@ -10,6 +9,7 @@ import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext } from '../rule.js';
 import { proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
+import { sidecarYaml } from './sidecar-resource.js';
 import { estimatedProxyBytes, mib, PROXY_MEMORY_ESTIMATE, savedBytes } from './proxy-memory-estimate.js';
 
 /** Below this many services a proxy's configuration is small whatever it holds (the playbook's first sizing tier). */
@@ -168,7 +168,7 @@ function reportNamespace(namespace: string, candidates: Candidate[], facts: Name
       `${proxies} in \`${namespace}\` (${perProxy.map((p) => `\`${p.candidate.proxy.id}\``).join(', ')}) ${candidates.length === 1 ? 'holds' : 'hold'} outbound configuration for up to ${plural(largest.candidate.hosts.size, 'service')} in ${plural(namespaces.size, 'namespace')}, and ${scopeText}.${usedText} ` +
       `Estimated memory (≈ ${mib(PROXY_MEMORY_ESTIMATE.baseBytes)} + 1 KiB per route + 10 KiB per cluster): ≈ ${mib(largest.estimate)} for \`${largest.candidate.proxy.id}\` (${plural(largest.candidate.proxy.sections.clusters!.summary.clusters.length, 'cluster')}, ${plural(largest.candidate.routes, 'route')})` +
       `${measuredText ? `; ${measuredText}` : ''}. The Sidecar below removes ${plural(largest.removedClusters, 'cluster')} and ${plural(largest.removedRoutes, 'route')} from it: ≈ ${mib(largest.saving)} less per proxy and ≈ ${mib(namespaceSaving)} for the namespace's ${plural(podCount, 'sidecar')} (estimates).`,
-    yaml: stringify({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace }, spec: { egress: [{ hosts: egress }] } }),
+    yaml: sidecarYaml(namespace, egress),
     commands: [shell`kubectl apply -f sidecar-${namespace}.yaml`, shell`istioctl proxy-config cluster ${candidates[0]!.proxy.pod ?? '<pod>'} -n ${namespace}`],
   });
 }
