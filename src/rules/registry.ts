@@ -26,9 +26,10 @@ import { fd001 } from './scale/fd001-file-descriptors-near-limit.js';
 import { mem001 } from './scale/mem001-proxy-memory-over-2gb.js';
 import { mem002 } from './scale/mem002-config-for-unused-services.js';
 import { tp001 } from './traffic-path/tp001-cluster-missing-from-proxy.js';
+import { tp002 } from './traffic-path/tp002-virtual-service-not-applied.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, log001, log002, log003, log004, log005, mem001, mem002, fd001];
+export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, mem001, mem002, fd001];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

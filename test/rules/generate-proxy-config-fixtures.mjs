@@ -88,15 +88,23 @@ const shopSidecar = (hosts) => ({ apiVersion: 'networking.istio.io/v1', kind: 'S
 const vsRoutes = (service, port) =>
   service.name === 'reviews' ? [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}|v2|reviews.catalog.svc.cluster.local`, timeout: '0s' }, metadata: { filter_metadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/catalog/virtual-service/reviews' } } } }] : undefined;
 
-function smallBundle({ visible, sidecarHosts, routesFor = vsRoutes, omitClusters = [], exportReviewsTo }) {
+function smallBundle({ visible, sidecarHosts, routesFor = vsRoutes, omitClusters = [], exportReviewsTo, extraResources = [], calls = [], reviewsPortName, reviewsMetricsPort }) {
   const services = small.map(serviceObject);
+  const reviews = services.find((s) => s.metadata.name === 'reviews');
+  if (reviewsMetricsPort) reviews.spec.ports.push({ name: 'tcp-metrics', port: 9090, protocol: 'TCP', targetPort: 9090 });
   // `networking.istio.io/exportTo` on the Service: the only way to narrow a Kubernetes Service's visibility.
-  if (exportReviewsTo) services.find((s) => s.metadata.name === 'reviews').metadata.annotations = { 'networking.istio.io/exportTo': exportReviewsTo };
-  const resources = [...services, reviewsVs, reviewsDr, ...(sidecarHosts ? [shopSidecar(sidecarHosts)] : [])];
+  if (exportReviewsTo) reviews.metadata.annotations = { 'networking.istio.io/exportTo': exportReviewsTo };
+  if (reviewsPortName) reviews.spec.ports[0].name = reviewsPortName;
+  // A port named `tcp-…` gets a TCP listener, no HTTP route table entry.
+  const dumped = small.map((s) =>
+    s.name !== 'reviews' ? s : { ...s, ports: [{ ...s.ports[0], protocol: reviewsPortName?.startsWith('tcp') ? 'tcp' : 'http' }, ...(reviewsMetricsPort ? [{ port: 9090, protocol: 'tcp' }] : [])] },
+  );
+  const resources = [...services, reviewsVs, reviewsDr, ...extraResources, ...(sidecarHosts ? [shopSidecar(sidecarHosts)] : [])];
   return {
-    [`proxies/shop/${PRODUCTPAGE}/config_dump.json`]: `${sidecarConfigDump(proxy(PRODUCTPAGE, 'shop', '10.244.1.7'), small.filter((s) => visible.includes(s.name)), { inboundPorts: [9080], routesFor, omitClusters })}\n`,
+    [`proxies/shop/${PRODUCTPAGE}/config_dump.json`]: `${sidecarConfigDump(proxy(PRODUCTPAGE, 'shop', '10.244.1.7'), dumped.filter((s) => visible.includes(s.name)), { inboundPorts: [9080], routesFor, omitClusters })}\n`,
     'kubernetes/pods/shop.json': podList([pod(PRODUCTPAGE, 'shop', '10.244.1.7')]),
     'kubernetes/resources/all.json': list(resources),
+    ...(calls.length > 0 ? { [`logs/shop/${PRODUCTPAGE}/istio-proxy.log`]: `${calls.map(([host, port], i) => accessLine(i, host, port, '10.244.1.7')).join('\n')}\n` } : {}),
   };
 }
 
@@ -114,3 +122,29 @@ writeBundle(join(tp001, 'fires-route-names-missing-subset-cluster'), smallBundle
 writeBundle(join(tp001, 'fires-service-not-exported'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], omitClusters: reviewsClusters, exportReviewsTo: '.' }), {
   findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`networking.istio.io/exportTo` annotation (`catalog`) does not export `reviews.catalog.svc.cluster.local` to `shop`'], evidencePaths: ['kubernetes/resources/all.json'] }],
 });
+
+// TP002: the cart VirtualService (in shop) is in the route table, so the dump names VirtualServices; reviews' may not be.
+const tp002 = join(here, 'TP002');
+const vsMetadata = (ns, name) => ({ filter_metadata: { istio: { config: `/apis/networking.istio.io/v1/namespaces/${ns}/virtual-service/${name}` } } });
+const cartVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: 'shop' }, spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }], timeout: '3s' }] } };
+const cartRoute = (port) => [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}||cart.shop.svc.cluster.local`, timeout: '3s' }, metadata: vsMetadata('shop', 'cart') }];
+const all = ['productpage', 'cart', 'istiod', 'reviews'];
+const callsReviews = Array.from({ length: 4 }, () => ['reviews.catalog.svc.cluster.local', 9080]);
+const withCart = (reviewsRoutes) => (service, port) => (service.name === 'cart' ? cartRoute(port) : service.name === 'reviews' ? reviewsRoutes?.(port) : undefined);
+const reviewsOnDefaultRoute = withCart(undefined);
+writeBundle(join(tp002, 'fires-called-host-on-default-route'), smallBundle({ visible: all, routesFor: reviewsOnDefaultRoute, extraResources: [cartVs], calls: callsReviews }), {
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['sends requests to `reviews.catalog.svc.cluster.local` (its access log)', 'routes `reviews.catalog.svc.cluster.local:9080` without it', 'VirtualService `reviews.catalog`', 'Nothing in the bundle explains it'], evidencePointers: ['/configs/5/dynamic_route_configs/1/route_config'] }],
+});
+writeBundle(join(tp002, 'quiet-not-called'), smallBundle({ visible: all, routesFor: reviewsOnDefaultRoute, extraResources: [cartVs] }), { findings: [] });
+writeBundle(join(tp002, 'quiet-applied'), smallBundle({ visible: all, routesFor: withCart((port) => vsRoutes({ name: 'reviews' }, port)), extraResources: [cartVs], calls: callsReviews }), { findings: [] });
+// A second VirtualService for the same host, in the client's namespace: istiod builds the virtual host from one of them only.
+const shopReviewsVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews-timeouts', namespace: 'shop', creationTimestamp: '2024-04-01T10:00:00Z' }, spec: { hosts: ['reviews.catalog.svc.cluster.local'], http: [{ route: [{ destination: { host: 'reviews.catalog.svc.cluster.local' } }], timeout: '2s' }] } };
+const shopReviewsRoutes = (port) => [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}||reviews.catalog.svc.cluster.local`, timeout: '2s' }, metadata: vsMetadata('shop', 'reviews-timeouts') }];
+writeBundle(join(tp002, 'fires-other-virtual-service-wins'), smallBundle({ visible: all, routesFor: withCart(shopReviewsRoutes), extraResources: [cartVs, shopReviewsVs], calls: callsReviews }), {
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['routes `reviews.catalog.svc.cluster.local:9080` by another VirtualService', 'built from `reviews-timeouts.shop` instead', '`reviews.catalog` is ignored here'] }],
+});
+writeBundle(join(tp002, 'fires-tcp-port-name'), smallBundle({ visible: all, routesFor: reviewsOnDefaultRoute, extraResources: [cartVs], calls: callsReviews, reviewsPortName: 'tcp-web' }), {
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['has no virtual host `reviews.catalog.svc.cluster.local:9080` in route table `9080`', 'declared `tcp` (port name `tcp-web`)'] }],
+});
+// reviews also has a `tcp-metrics` port: a TCP port never gets HTTP routes, and that is no fault.
+writeBundle(join(tp002, 'quiet-applied-tcp-side-port'), smallBundle({ visible: all, routesFor: withCart((port) => vsRoutes({ name: 'reviews' }, port)), extraResources: [cartVs], calls: callsReviews, reviewsMetricsPort: true }), { findings: [] });

@@ -7,7 +7,7 @@ import { envoyProxyContainer } from '../../model/pods.js';
 import { sectionPointer, type ProxyConfig } from '../../model/views/proxy-config.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext } from '../rule.js';
-import { proxiesHolding } from '../proxy-configs.js';
+import { isGatewayProxy, proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
 import { sidecarYaml } from './sidecar-resource.js';
 import { estimatedProxyBytes, mib, PROXY_MEMORY_ESTIMATE, savedBytes } from './proxy-memory-estimate.js';
@@ -69,7 +69,7 @@ export const mem002 = defineRule({
 function candidateOf(proxy: ProxyConfig, index: ConfigIndex, logs: readonly LogRecord[], top: readonly TopRecord[]): Candidate | undefined {
   const summary = proxy.sections.clusters!.summary;
   const namespace = proxy.namespace ?? summary.node?.namespace;
-  if (!namespace || isGateway(proxy)) return undefined;
+  if (!namespace || isGatewayProxy(proxy)) return undefined;
   const labels = proxy.podRecord?.pod.metadata?.labels ?? {};
   if (sidecarFor(index, namespace, labels)) return undefined;
   const outbound = summary.clusters.filter((c) => c.direction === 'outbound' && c.host);
@@ -89,14 +89,6 @@ function candidateOf(proxy: ProxyConfig, index: ConfigIndex, logs: readonly LogR
     usedIncomplete: ownLogs.some((log) => log.summary.access.upstreamHostsDropped !== undefined),
     measured: top.find((row) => row.pod === proxy.pod && (row.namespace === undefined || row.namespace === namespace) && (row.container === undefined || row.container === 'istio-proxy')),
   };
-}
-
-/** Gateways (`router~` node ids, Istio's gateway labels) route to every service they expose: never scoped down here. */
-function isGateway(proxy: ProxyConfig): boolean {
-  const nodeId = Object.values(proxy.sections).find((r) => r?.summary.node?.id)?.summary.node?.id;
-  if (nodeId && !nodeId.startsWith('sidecar~')) return true;
-  const labels = proxy.podRecord?.pod.metadata?.labels ?? {};
-  return labels.istio === 'ingressgateway' || labels.istio === 'egressgateway' || 'gateway.networking.k8s.io/gateway-name' in labels || 'istio.io/gateway-name' in labels;
 }
 
 function routeCount(tables: readonly RouteTableSummary[]): number {
