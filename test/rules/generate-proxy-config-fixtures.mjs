@@ -60,6 +60,11 @@ writeBundle(join(out, 'fires-100-services-no-sidecar'), meshBundle(100), {
   findings: [{ subject, severity: 'medium', evidencePaths: [`proxies/shop/${CHECKOUT}/config_dump.json`, 'kubernetes/top/shop.txt'], explanationIncludes: ['up to 100 services in 5 namespaces', 'no access log of them', 'measured 2310 MiB'], yamlIncludes: ['kind: Sidecar', 'namespace: shop', '- ./*', '- istio-system/*'] }],
 });
 writeBundle(join(out, 'quiet-99-services'), meshBundle(99), { findings: [] });
+// `kubectl top` without --containers (a pod row: the app's memory too) is not the proxy's; Envoy's own allocation is.
+const statsText = readFileSync(join(here, 'MEM001/fires-envoy-memory-allocated/bundle/proxies/bookinfo/ratings-v1-686ccfb5d8-wq4mv/stats.txt'), 'utf8').replace(/^server\.memory_allocated: \d+$/m, `server.memory_allocated: ${2000 * 2 ** 20}`);
+writeBundle(join(out, 'fires-measured-by-envoy-stats'), meshBundle(100, { 'kubernetes/top/shop.txt': `NAME                       CPU(cores)   MEMORY(bytes)   \n${CHECKOUT.padEnd(27)}47m          2500Mi          \n`, [`proxies/shop/${CHECKOUT}/stats.txt`]: statsText }), {
+  findings: [{ subject, severity: 'medium', evidencePaths: [`proxies/shop/${CHECKOUT}/stats.txt`], explanationIncludes: ["measured 2000 MiB (Envoy's `server.memory_allocated`)"], explanationExcludes: ['2500 MiB'] }],
+});
 // A gateway (node id `router~…`) routes to whatever it exposes: it holds every service by design.
 writeBundle(join(out, 'quiet-gateway-holds-every-service'), meshBundle(100, {}, 'router'), { findings: [] });
 writeBundle(join(out, 'quiet-sidecar-in-namespace'), meshBundle(100, { 'istio/resources/sidecars.json': sidecarList('shop') }), { findings: [] });

@@ -2,7 +2,7 @@ import type { ClusterSummary, RouteTableSummary } from '../../artifacts/envoy/su
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { sidecarFor } from '../../analysis/sidecar-scope.js';
-import type { LogRecord, PodRecord, TopRecord } from '../../model/facets.js';
+import type { EnvoyStatsRecord, LogRecord, PodRecord, TopRecord } from '../../model/facets.js';
 import { envoyProxyContainer } from '../../model/pods.js';
 import { sectionPointer, type ProxyConfig } from '../../model/views/proxy-config.js';
 import { evidenceAt, plural } from '../evidence.js';
@@ -17,6 +17,12 @@ export const MIN_SERVICES_HELD = 100;
 /** "Far more than it uses": its access logs show calls to at most this share of the services it holds. */
 export const MAX_USED_SHARE = 0.1;
 
+interface Measurement {
+  bytes: number;
+  by: string;
+  evidence: Evidence;
+}
+
 interface Candidate {
   proxy: ProxyConfig;
   namespace: string;
@@ -26,7 +32,8 @@ interface Candidate {
   /** Services its access logs show it calling; undefined when the bundle has no access log of it. */
   used: Set<string> | undefined;
   usedIncomplete: boolean;
-  measured: TopRecord | undefined;
+  /** The proxy's memory as the bundle measured it: `kubectl top` (its container), Envoy's `server.memory_allocated`. */
+  measured: Measurement[];
 }
 
 export const mem002 = defineRule({
@@ -35,7 +42,7 @@ export const mem002 = defineRule({
   title: 'sidecars hold configuration for far more services than they use, and no Sidecar resource scopes them',
   severity: 'medium',
   step: 'scale',
-  inputs: { required: ['envoy.configDump'], optional: ['k8s.resources', 'kubectl.pods', 'kubectl.top', 'logs.proxy'], views: ['proxyConfig', 'configuration'] },
+  inputs: { required: ['envoy.configDump'], optional: ['k8s.resources', 'kubectl.pods', 'kubectl.top', 'envoy.stats', 'logs.proxy'], views: ['proxyConfig', 'configuration'] },
   description:
     `Reads each sidecar's config dump: the outbound clusters and routes it holds, and the services they are for. Fires for sidecars holding ${MIN_SERVICES_HELD} services or more ` +
     `when no Sidecar resource scopes them (none selects the pod, none in its namespace, none in the root namespace) and, where the bundle has their access logs, they call at most ${MAX_USED_SHARE * 100}% of those services. ` +
@@ -56,7 +63,7 @@ export const mem002 = defineRule({
     const resourcesCollected = inputs['k8s.resources'].length > 0;
     const byNamespace = new Map<string, Candidate[]>();
     for (const proxy of proxiesHolding('clusters', inputs.proxyConfig, context)) {
-      const candidate = candidateOf(proxy, index, inputs['logs.proxy'], inputs['kubectl.top']);
+      const candidate = candidateOf(proxy, index, inputs['logs.proxy'], measurementsOf(proxy, inputs['kubectl.top'], inputs['envoy.stats']));
       if (!candidate) continue;
       byNamespace.set(candidate.namespace, [...(byNamespace.get(candidate.namespace) ?? []), candidate]);
     }
@@ -66,7 +73,7 @@ export const mem002 = defineRule({
   },
 });
 
-function candidateOf(proxy: ProxyConfig, index: ConfigIndex, logs: readonly LogRecord[], top: readonly TopRecord[]): Candidate | undefined {
+function candidateOf(proxy: ProxyConfig, index: ConfigIndex, logs: readonly LogRecord[], measured: Measurement[]): Candidate | undefined {
   const summary = proxy.sections.clusters!.summary;
   const namespace = proxy.namespace ?? summary.node?.namespace;
   if (!namespace || isGatewayProxy(proxy)) return undefined;
@@ -87,8 +94,21 @@ function candidateOf(proxy: ProxyConfig, index: ConfigIndex, logs: readonly LogR
     routes: routeCount(routeTables),
     used,
     usedIncomplete: ownLogs.some((log) => log.summary.access.upstreamHostsDropped !== undefined),
-    measured: top.find((row) => row.pod === proxy.pod && (row.namespace === undefined || row.namespace === namespace) && (row.container === undefined || row.container === 'istio-proxy')),
+    measured,
   };
+}
+
+/** Only the istio-proxy container's own rows: a pod row of `kubectl top` adds the application's memory. */
+function measurementsOf(proxy: ProxyConfig, top: readonly TopRecord[], stats: readonly EnvoyStatsRecord[]): Measurement[] {
+  const mine = (r: { pod?: string; namespace?: string }) => r.pod === proxy.pod && (r.namespace === undefined || r.namespace === proxy.namespace);
+  const fromTop = top
+    .filter((row) => mine(row) && row.container === 'istio-proxy')
+    .map((row) => ({ bytes: row.memoryBytes, by: '`kubectl top`', evidence: evidenceAt({ path: row.path, line: row.line }, row.text ?? `${row.pod} ${mib(row.memoryBytes)}`) }));
+  const fromStats = stats.filter(mine).flatMap((record) => {
+    const allocated = record.summary.stats['server.memory_allocated'];
+    return allocated ? [{ bytes: allocated.value, by: "Envoy's `server.memory_allocated`", evidence: evidenceAt({ path: record.path, line: allocated.line }, allocated.text) }] : [];
+  });
+  return [...fromTop, ...fromStats];
 }
 
 function routeCount(tables: readonly RouteTableSummary[]): number {
@@ -136,7 +156,7 @@ function reportNamespace(namespace: string, candidates: Candidate[], facts: Name
   const evidence: Evidence[] = perProxy.flatMap(({ candidate: c }) => {
     const record = c.proxy.sections.clusters!;
     const items: Evidence[] = [evidenceAt({ path: record.path, pointer: sectionPointer(c.outbound[0]!.pointer) }, `${c.proxy.id}: ${plural(c.outbound.length, 'outbound cluster')} for ${plural(c.hosts.size, 'service')}, ${plural(c.routes, 'route')}`)];
-    if (c.measured) items.push(evidenceAt({ path: c.measured.path, line: c.measured.line }, c.measured.text ?? `${c.measured.pod} ${mib(c.measured.memoryBytes)}`));
+    items.push(...c.measured.map((m) => m.evidence));
     return items;
   });
   const usedText = allUsed
@@ -148,8 +168,8 @@ function reportNamespace(namespace: string, candidates: Candidate[], facts: Name
     ? `no Sidecar resource scopes them (none selects them, none in \`${namespace}\`, none in the root namespace \`${facts.index.mesh.rootNamespace}\`)`
     : 'the bundle has no Istio resources, so no Sidecar resource is known to scope them';
   const measuredText = perProxy
-    .filter((p) => p.candidate.measured)
-    .map((p) => `\`${p.candidate.proxy.pod}\` measured ${mib(p.candidate.measured!.memoryBytes)} against an estimate of ≈ ${mib(p.estimate)}`)
+    .filter((p) => p.candidate.measured.length > 0)
+    .map((p) => `\`${p.candidate.proxy.pod}\` measured ${p.candidate.measured.map((m) => `${mib(m.bytes)} (${m.by})`).join(' and ')} against an estimate of ≈ ${mib(p.estimate)}`)
     .join('; ');
   report({
     subject: { kind: 'Namespace', name: namespace },
