@@ -2,6 +2,7 @@ import type { JSONSchema } from 'json-schema-to-ts';
 import type { BundleLimits } from '../bundle/limits.js';
 import type { RecognisedBy } from './artifact.js';
 import type { TextEncoding } from './entry/encoding.js';
+import type { StringPool } from './entry/string-pool.js';
 import { documentSink, lineSink } from './entry/sinks.js';
 export { ArtifactParseError } from './parse-error.js';
 
@@ -75,6 +76,8 @@ export interface SinkContext {
   limits: BundleLimits;
   /** Memory the sinks of the whole bundle may keep: a sink reserves what it holds, not what streams through. */
   budget: KeepBudget;
+  /** The bundle's shared strings: a sink keeping many summaries takes their repeated names from it. */
+  strings: StringPool;
 }
 
 export interface KeepBudget {

@@ -1,4 +1,5 @@
 import { normaliseEntryPath } from '../bundle/entry-path.js';
+import { StringPool } from './entry/string-pool.js';
 import type { BundleLimits } from '../bundle/limits.js';
 import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
 import type { Artifact, InventoryItem } from './artifact.js';
@@ -30,6 +31,7 @@ export class BundleIngest implements BundleVisitor, IngestTarget {
       this.keptBytes = Math.max(0, this.keptBytes - bytes);
     },
   };
+  readonly strings = new StringPool();
   private hints = new Map<string, ManifestHint>();
 
   constructor(private readonly limits: BundleLimits) {}

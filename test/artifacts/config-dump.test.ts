@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/bundle/limits.js';
 import type { ArtifactSink } from '../../src/artifacts/artifact-kind.js';
 import { configDumpKind } from '../../src/artifacts/envoy/config-dump-kind.js';
+import { StringPool } from '../../src/artifacts/entry/string-pool.js';
 import type { ConfigDumpSummary } from '../../src/artifacts/envoy/summary-schema.js';
 import { analyzeBundle } from '../../src/pipeline.js';
 
@@ -19,6 +20,7 @@ function summarise(input: Buffer | string, chunk = 4096): ConfigDumpSummary {
     recognisedBy: 'path',
     limits: DEFAULT_LIMITS,
     budget: { tryKeep: () => true, release: () => undefined },
+    strings: new StringPool(),
   }) as ArtifactSink;
   for (let at = 0; at < data.length; at += chunk) sink.write(data.subarray(at, at + chunk));
   return sink.end().data as ConfigDumpSummary;
@@ -84,7 +86,7 @@ describe('Envoy config dump summary', () => {
     expect(summary.clusters[0]).toEqual({ name: clusters[0]!.name, direction: 'outbound', port: 9080, subset: 'v1', host: 'reviews.bookinfo.svc.cluster.local', type: 'EDS', state: 'active', pointer: '/0', destinationRule: 'reviews.bookinfo', outlierDetection: { consecutive5xx: 1, interval: '1s', baseEjectionTime: '3m', maxEjectionPercent: 100 }, tls: 'auto' });
     expect(summary.clusters[1]).toEqual({ name: 'BlackHoleCluster', type: 'STATIC', state: 'active', pointer: '/1' });
     const routes = summarise(JSON.stringify([{ name: '9080', virtualHosts: [{ name: 'reviews.bookinfo.svc.cluster.local:9080', domains: ['reviews.bookinfo.svc.cluster.local', 'reviews'], routes: [{ match: { prefix: '/v2' }, route: { weightedClusters: { clusters: [{ name: 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local', weight: 90 }, { name: 'outbound|9080|v3|reviews.bookinfo.svc.cluster.local', weight: 10 }] } } }, { match: { prefix: '/' }, route: { cluster: 'outbound|9080|v1|reviews.bookinfo.svc.cluster.local' }, metadata: { filterMetadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/bookinfo/virtual-service/reviews' } } } }] }] }]));
-    expect(routes.routeTables).toEqual([{ name: '9080', pointer: '/0', virtualHosts: [{ name: 'reviews.bookinfo.svc.cluster.local:9080', domains: ['reviews.bookinfo.svc.cluster.local', 'reviews'], routes: 2, clusters: ['outbound|9080|v1|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v3|reviews.bookinfo.svc.cluster.local'], virtualServices: ['reviews.bookinfo'] }] }]);
+    expect(routes.routeTables).toEqual([{ name: '9080', pointer: '/0', virtualHosts: [{ name: 'reviews.bookinfo.svc.cluster.local:9080', domains: 2, routes: 2, clusters: ['outbound|9080|v1|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v3|reviews.bookinfo.svc.cluster.local'], virtualServices: ['reviews.bookinfo'] }] }]);
   });
 
   it('keeps the NACK Envoy records in error_state', () => {

@@ -11,6 +11,7 @@ import { isArtifactId, recognise, type ManifestHint, type Recognition } from '..
 import { lineAtPointer, validateValue } from '../validate.js';
 import { COLLECTED_NOT_ANALYSED } from '../vocabulary.js';
 import { detectEncoding, stripBom } from './encoding.js';
+import type { StringPool } from './string-pool.js';
 
 /** Bytes looked at to sniff an entry's content. */
 export const HEAD_BYTES = 16 * 1024;
@@ -18,6 +19,7 @@ export const HEAD_BYTES = 16 * 1024;
 /** What reading one entry needs from the bundle-wide collector. */
 export interface IngestTarget {
   readonly budget: KeepBudget;
+  readonly strings: StringPool;
   hintFor(path: string): ManifestHint | undefined;
   /** A manifest found in the bundle; the reason when it is refused. */
   adoptManifest(manifest: Manifest, path: string): string | undefined;
@@ -112,7 +114,7 @@ export class EntryIngest implements EntrySink {
     if (!recognition) {
       return this.discard({ status: 'not-recognised', reason: knownUnanalysed(path) ?? describeUnrecognised(headText, head.length) });
     }
-    const opened = recognition.kind.open({ entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits, budget: this.target.budget });
+    const opened = recognition.kind.open({ entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits, budget: this.target.budget, strings: this.target.strings });
     if ('refused' in opened) return this.discard({ status: 'skipped', kind: recognition.kind.id, recognisedBy: recognition.by, reason: opened.refused });
     opened.write(head);
     this.phase = { name: 'reading', recognition, sink: opened };

@@ -29,7 +29,7 @@ export const configDumpKind: StreamKind = {
     /^\s*\[\s*\{\s*"(?:name|clusterName)"\s*:\s*"(?:outbound|inbound|inbound-vip|BlackHoleCluster|PassthroughCluster|InboundPassthroughCluster|virtualOutbound|virtualInbound|[0-9]+)[|"]/.test(head) ||
     /^\s*\{\s*"(?:dynamicActiveSecrets|dynamicWarmingSecrets|cluster_statuses)"\s*:/.test(head),
   open(context: SinkContext): ArtifactSink {
-    const summariser = new ConfigDumpSummariser();
+    const summariser = new ConfigDumpSummariser(context.strings);
     const maxElement = context.limits.maxDocumentBytes;
     const splitter = new JsonSplitter(
       {

@@ -234,7 +234,8 @@ export class JsonSplitter {
   }
 
   private endScalar(buf: Buffer, end: number): void {
-    const text = Buffer.concat([...this.scalarParts, buf.subarray(this.scalarStart, end)]).toString('latin1');
+    // Most scalars lie within one chunk: read them in place (a dump has millions), copy only the rest.
+    const text = this.scalarParts.length === 0 ? buf.toString('latin1', this.scalarStart, end) : Buffer.concat([...this.scalarParts, buf.subarray(this.scalarStart, end)]).toString('latin1');
     this.scalarParts = [];
     this.inScalar = false;
     if (!SCALAR.test(text)) throw new ArtifactParseError(`malformed JSON: ${JSON.stringify(text.slice(0, 40))} is not a value`, this.line);

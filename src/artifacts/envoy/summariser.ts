@@ -1,6 +1,7 @@
 import { ArtifactParseError } from '../parse-error.js';
 import { clusterStatusSummary, clusterSummary, listenerSummary, loadAssignmentSummary, nodeSummary, routeTableSummary } from './elements.js';
 import { field, type Json, objectField, stringField } from './fields.js';
+import type { StringPool } from '../entry/string-pool.js';
 import type { JsonPath } from './json-splitter.js';
 import { secretSummary } from './secrets.js';
 import type { ConfigDumpSummary, ConfigSection } from './summary-schema.js';
@@ -46,6 +47,8 @@ export class ConfigDumpSummariser {
   private readonly summary: ConfigDumpSummary = { format: 'config_dump', sections: [], clusters: [], listeners: [], routeTables: [], endpoints: [], secrets: [], rejected: [], ignored: 0 };
   private readonly sections = new Set<ConfigSection>();
   private readonly singleTypes = new Set<Format>();
+  constructor(private readonly strings?: StringPool) {}
+
   /** The admin dump's `{ "configs": [...] }`; anything else is a single-type output. */
   private sawConfigs = false;
 
@@ -193,7 +196,7 @@ export class ConfigDumpSummariser {
   }
 
   private push<T>(list: T[], item: T | undefined): void {
-    if (item) list.push(item);
+    if (item) list.push(this.strings?.internAll(item) ?? item);
     else this.summary.ignored++;
   }
 
