@@ -54,8 +54,16 @@ write('kubernetes/top/shop.txt', top([[CHECKOUT.pod, 'checkout', '41m', '182Mi']
 write('kubernetes/top/billing.txt', top([[INVOICE.pod, 'invoice', '12m', '96Mi'], [INVOICE.pod, 'istio-proxy', '9m', '58Mi']]), 'kubectl.top', 'kubectl top pod -n billing --containers', { namespace: 'billing' });
 
 const dumpCommand = (p) => `kubectl exec ${p.pod} -n ${p.namespace} -c istio-proxy -- pilot-agent request GET config_dump`;
-const scoped = services.filter((s) => s.namespace === 'billing' || s.namespace === 'istio-system');
-write(`proxies/shop/${CHECKOUT.pod}/config_dump.json`, `${sidecarConfigDump(CHECKOUT, services, { inboundPorts: [8080], endpoints: false })}\n`, 'envoy.configDump', dumpCommand(CHECKOUT), { namespace: 'shop', pod: CHECKOUT.pod, container: 'istio-proxy' });
+// The Bookinfo Services of the healthy sample are in the mesh too: an unscoped sidecar holds them as well.
+const bookinfo = healthyServices.items.map((s) => ({
+  name: s.metadata.name,
+  namespace: s.metadata.namespace,
+  ip: s.spec.clusterIP,
+  ports: s.spec.ports.map((p) => ({ port: p.port, protocol: /^(tcp|tls|mongo|mysql|redis)/.test(p.name ?? '') ? 'tcp' : 'http' })),
+}));
+const everything = [...services, ...bookinfo];
+const scoped = everything.filter((s) => s.namespace === 'billing' || s.namespace === 'istio-system');
+write(`proxies/shop/${CHECKOUT.pod}/config_dump.json`, `${sidecarConfigDump(CHECKOUT, everything, { inboundPorts: [8080], endpoints: false })}\n`, 'envoy.configDump', dumpCommand(CHECKOUT), { namespace: 'shop', pod: CHECKOUT.pod, container: 'istio-proxy' });
 write(`proxies/billing/${INVOICE.pod}/config_dump.json`, `${sidecarConfigDump(INVOICE, scoped, { inboundPorts: [8080], endpoints: false })}\n`, 'envoy.configDump', dumpCommand(INVOICE), { namespace: 'billing', pod: INVOICE.pod, container: 'istio-proxy' });
 
 // proxy-status lists the two new proxies too (SYNCED), in the healthy sample's 1.24 table layout.
