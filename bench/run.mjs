@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { create } from 'tar';
 import { generateCrsYaml } from './crs-yaml.mjs';
 import { randomSource } from './random.mjs';
+import { meshServices, sidecarConfigDump } from '../scripts/envoy/config-dump-generator.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'out');
@@ -33,6 +34,9 @@ const SIZES = {
   pods: n(2000),
   logPods: n(200),
   logBytesPerPod: 1.5 * 1024 * 1024,
+  /** Sidecars whose config dump (`istioctl proxy-config all -o json`, with EDS) is in the bundle, and the services each holds. */
+  dumpProxies: n(100),
+  meshServices: 1000,
 };
 /** The large-YAML target: a 20 MB bug-report `cluster/crs` stream read in ≤ 2 s (fixed size, whatever BENCH_SCALE). */
 const CRS_YAML_BYTES = 20e6;
@@ -230,6 +234,12 @@ function generate() {
     }
     put(`logs/${p.namespace}/${p.name}/istio-proxy.log`, `${lines.join('\n')}\n`);
   }
+  // Config dumps: every sidecar without a Sidecar resource holds the whole mesh (Istio 1.24 shapes, scripts/envoy/).
+  const mesh = meshServices(SIZES.meshServices, namespaces);
+  for (const p of pods.slice(0, SIZES.dumpProxies)) {
+    const proxy = { pod: p.name, namespace: p.namespace, ip: p.ip, app: p.name.split('-').slice(0, 2).join('-'), istioVersion: '1.24.3' };
+    put(`proxies/${p.namespace}/${p.name}/config_dump.json`, `${sidecarConfigDump(proxy, mesh, { inboundPorts: [8080] })}\n`);
+  }
   mkdirSync(YAML_ONLY, { recursive: true });
   writeFileSync(join(YAML_ONLY, 'serviceentries.yaml'), `${yaml.join('\n---\n')}\n`);
 }
@@ -276,6 +286,7 @@ const genMs = performance.now() - t0;
 const uncompressed = [...files.values()].reduce((a, b) => a + b, 0);
 const logBytes = [...files].filter(([p]) => p.startsWith('logs/')).reduce((a, [, b]) => a + b, 0);
 const yamlBytes = files.get('istio/resources/serviceentries.yaml');
+const dumpBytes = [...files].filter(([p]) => p.startsWith('proxies/')).reduce((a, [, b]) => a + b, 0);
 
 const t1 = performance.now();
 await create({ gzip: true, file: ARCHIVE, cwd: TREE, portable: true }, walk(TREE).sort());
@@ -296,6 +307,8 @@ const crsBytes = statSync(CRS_YAML).size;
 const tarRun = child(ARCHIVE);
 const folderRun = child(TREE);
 const yamlRun = child(YAML_ONLY);
+// The config dumps alone (the folder below the bundle's proxies/: recognised by content, tied to pods by their bootstrap node).
+const dumpRun = child(join(TREE, 'proxies'));
 const crsRun = yamlChild(CRS_YAML, 'auto');
 // The `yaml` package alone (the previous reader, ~1 MB/s: 15–20 s at scale 1) only on request.
 const crsReferenceRun = process.env.BENCH_YAML_REFERENCE === '1' ? yamlChild(CRS_YAML, 'reference') : undefined;
@@ -306,6 +319,7 @@ const rows = [
   ['analyzeBundle(bundle.tar.gz)', fmt(tarRun.wallMs / 1000, 2), fmt(uncompressed / MB / (tarRun.wallMs / 1000)), fmt(tarRun.maxRssKiB / 1024, 0)],
   ['analyzeBundle(folder)', fmt(folderRun.wallMs / 1000, 2), fmt(uncompressed / MB / (folderRun.wallMs / 1000)), fmt(folderRun.maxRssKiB / 1024, 0)],
   [`analyzeBundle(YAML only, ${SIZES.yamlServiceEntries} docs)`, fmt(yamlRun.wallMs / 1000, 2), fmt(yamlBytes / MB / (yamlRun.wallMs / 1000), 2), fmt(yamlRun.maxRssKiB / 1024, 0)],
+  [`analyzeBundle(config dumps only, ${SIZES.dumpProxies} proxies)`, fmt(dumpRun.wallMs / 1000, 2), fmt(dumpBytes / MB / (dumpRun.wallMs / 1000)), fmt(dumpRun.maxRssKiB / 1024, 0)],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
@@ -313,7 +327,7 @@ const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.
 console.log(`\nistio-bundle-analyzer bench — BENCH_SCALE=${SCALE}, node ${process.version}, ${process.platform}/${process.arch}`);
 console.log(
   `bundle: ${files.size} files, ${fmt(uncompressed / MB)} MB uncompressed (${fmt(logBytes / MB)} MB istio-proxy logs in ${SIZES.logPods} files, ` +
-    `${SIZES.pods} pods, ${SIZES.virtualServices} VirtualServices, ${SIZES.destinationRules} DestinationRules, ${SIZES.yamlServiceEntries} YAML ServiceEntries = ${fmt(yamlBytes / MB, 2)} MB), ` +
+    `${fmt(dumpBytes / MB)} MB config dumps of ${SIZES.dumpProxies} sidecars × ${SIZES.meshServices} services, ${SIZES.pods} pods, ${SIZES.virtualServices} VirtualServices, ${SIZES.destinationRules} DestinationRules, ${SIZES.yamlServiceEntries} YAML ServiceEntries = ${fmt(yamlBytes / MB, 2)} MB), ` +
     `${fmt(archiveBytes / MB)} MB .tar.gz`,
 );
 console.log(`generated in ${fmt(genMs / 1000)} s, packed (tar + gzip) in ${fmt(packMs / 1000)} s\n`);
