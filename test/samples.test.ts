@@ -47,6 +47,7 @@ const EXPECTED: Record<string, Key[]> = {
     `CP003 critical Pod istio-system/${POD.istiodCrash}`,
     `CP004 critical Pod istio-system/${POD.istiodOk}`,
     `CP006 medium Pod istio-system/${POD.istiodOk}`,
+    'LOG008 high Pod shop/checkout-7c6d5f9b8-m4r2q',
   ],
   'config-faults': [
     'CFG002 critical VirtualService bookinfo/ratings',

@@ -157,15 +157,19 @@ describe('signatures on pilot-agent / Envoy log lines', () => {
 
   it('xDS stream closes (incl. `14, no healthy upstream`) are not data-plane signatures', () => {
     const summary = scan(fixtureLines('istio-proxy-xds-stream.log'));
-    expect(summary.signatures).toEqual({});
+    // LOG008's signature only: none of LOG001–LOG005's (data-plane) signatures
+    expect(Object.keys(summary.signatures)).toEqual(['xdsStreamClosed']);
+    expect(summary.signatures.xdsStreamClosed?.count).toBe(8);
     expect(summary.levels.warn).toBe(4); // levelled lines only; the `20XX-` and bracketed lines have no ISO prefix
-    expect(firing('2019-07-19T16:14:31.920000Z\twarning\tenvoy config\tgRPC config stream closed: 14, no healthy upstream')).toEqual([]);
+    expect(firing('2019-07-19T16:14:31.920000Z\twarning\tenvoy config\tgRPC config stream closed: 14, no healthy upstream')).toEqual(['xdsStreamClosed']);
   });
 
   it('counts error-level lines (LDS bind failure)', () => {
     const summary = scan(fixtureLines('istio-proxy-lds-reject.log'));
     expect(summary.levels.error).toBe(1);
-    expect(summary.signatures).toEqual({});
+    // the step-4 signatures of bind failures, NACKs and readiness; no data-plane signature
+    expect(Object.keys(summary.signatures).sort()).toEqual(['bindFailure', 'configRejected', 'proxyNotReady']);
+    expect(summary.signatures.configRejected?.count).toBe(4);
   });
 
   it('noRouteMatched fires on the router debug line with the URL as key', () => {

@@ -15,7 +15,18 @@ export interface LogSignature {
   matchAccess(record: AccessRecord): string | undefined;
 }
 
-export type SignatureId = 'upstreamConnectError' | 'noHealthyUpstream' | 'tlsError' | 'noRouteMatched' | 'rbacDenied';
+export type SignatureId =
+  | 'upstreamConnectError'
+  | 'noHealthyUpstream'
+  | 'tlsError'
+  | 'noRouteMatched'
+  | 'rbacDenied'
+  | 'bindFailure'
+  | 'tooManyOpenFiles'
+  | 'xdsStreamClosed'
+  | 'proxyNotReady'
+  | 'configRejected'
+  | 'ackError';
 
 /** Envoy's xDS client reports istiod connectivity with words that overlap data-plane signatures. */
 function isXdsStreamLine(line: string): boolean {
@@ -96,4 +107,111 @@ const rbacDenied: LogSignature = {
   },
 };
 
-export const LOG_SIGNATURES: readonly LogSignature[] = [upstreamConnectError, noHealthyUpstream, tlsError, noRouteMatched, rbacDenied];
+/** Log messages only: these have no access-log form. */
+const textOnly = (id: SignatureId, title: string, matchText: (line: string) => string | undefined): LogSignature => ({ id, title, matchText, matchAccess: () => undefined });
+
+/**
+ * Envoy cannot open a listener's socket: `listener '0.0.0.0_80' failed to bind or apply socket options:
+ * cannot bind '0.0.0.0:80': Permission denied` (listener_manager_impl.cc, listen_socket_impl.cc). Key: the
+ * address and the reason (`Address already in use` on 15001/15006 means another proxy holds the port).
+ */
+const bindFailure = textOnly('bindFailure', 'failed to bind a listener socket', (line) => {
+  if (!line.includes('cannot bind') && !line.includes('failed to bind')) return undefined;
+  const bind = /cannot bind '([^']+)': ([^,;]+)/.exec(line);
+  if (bind) return `${bind[1]}: ${bind[2]!.trim()}`;
+  return /listener '([^']+)' failed to bind/.exec(line)?.[1] ?? 'failed to bind';
+});
+
+/**
+ * File-descriptor exhaustion, in Envoy's and pilot-agent's words (`listener accept failure: Too many open files`,
+ * `socket(2) failed, got error: Too many open files`, `failed to start workload secret manager too many open files`).
+ * Key: what failed, the words before the error.
+ */
+const tooManyOpenFiles = textOnly('tooManyOpenFiles', 'too many open files', (line) => {
+  const at = line.search(/too many open files/i);
+  if (at < 0) return undefined;
+  const before = line.slice(0, at).replace(/[:\s,]+$/, '');
+  const what = /(listener accept failure|socket\(2\) failed|accept|workload secret manager|inotify|watch)[^:]*$/i.exec(before)?.[1];
+  return what ? what.toLowerCase() : 'too many open files';
+});
+
+/** The known reasons a config stream to istiod closes, each as one breakdown key. */
+const XDS_REASONS: Array<[RegExp, string]> = [
+  [/connection refused/, 'connection refused'],
+  [/i\/o timeout/, 'i/o timeout'],
+  [/x509: certificate signed by unknown authority/, 'x509: certificate signed by unknown authority'],
+  [/x509:[^"]*/, 'x509 certificate error'],
+  [/no healthy upstream/, 'no healthy upstream'],
+  [/context deadline exceeded/, 'context deadline exceeded'],
+  [/NO_ERROR/, 'goaway NO_ERROR (istiod closed the stream)'],
+  [/transport is closing/, 'transport is closing'],
+  [/\bEOF\b/, 'EOF'],
+];
+
+/**
+ * Envoy's xDS stream to istiod closing (`StreamAggregatedResources gRPC config stream to xds-grpc closed
+ * [since 40s ago]: 14, connection error: … i/o timeout`; older `… gRPC config stream closed: 14, …`). Key:
+ * the gRPC status and the reason, `(sustained)` when Envoy says the failure has lasted (`closed since …`).
+ */
+const xdsStreamClosed = textOnly('xdsStreamClosed', 'xDS stream to istiod closed', (line) => {
+  const at = line.indexOf('gRPC config stream');
+  if (at < 0) return line.includes('Unable to establish new stream') ? 'unable to establish new stream' : undefined;
+  const closed = /gRPC config stream(?: to (\S+))? closed(?: since (\d+)s ago)?: (\d+), ?(.*)$/.exec(line.slice(at));
+  if (!closed) return undefined;
+  const [, target, since, status, message] = closed;
+  const reason = XDS_REASONS.find(([pattern]) => pattern.test(message ?? ''))?.[1] ?? (message ?? '').replace(/\d+(?:\.\d+){3}(?::\d+)?/g, '<ip>').slice(0, 80).trim();
+  return `${target === 'sds-grpc' ? 'SDS ' : ''}${status}, ${reason}${since ? ' (sustained)' : ''}`;
+});
+
+/**
+ * pilot-agent's readiness probe: `Envoy proxy is NOT ready: <reason>` (every ~2 s while it fails). Key: the
+ * reason without its counters (`config received from XDS server, but was rejected`, `config not received from
+ * XDS server (is Istiod running?)`, `server is not live, current state is: DRAINING`, …).
+ */
+const proxyNotReady = textOnly('proxyNotReady', 'Envoy proxy is NOT ready', (line) => {
+  const at = line.indexOf('Envoy proxy is NOT ready');
+  if (at < 0) return undefined;
+  const reason = line.slice(at + 'Envoy proxy is NOT ready'.length).replace(/^:\s*/, '');
+  return reason.replace(/:?\s*cds updates:.*$/, '').replace(/: Get http\S+.*$/, '').trim().slice(0, 120) || 'no reason given';
+});
+
+/**
+ * Envoy rejecting configuration from istiod (a NACK): `gRPC config for type.googleapis.com/envoy.config.listener.v3.Listener
+ * rejected: Error adding/updating listener(s) 0.0.0.0_8443: <reason>`. Key: `<type>: <reason>`.
+ */
+const configRejected = textOnly('configRejected', 'configuration rejected by Envoy (NACK)', (line) => {
+  const rejected = /gRPC config for type\.googleapis\.com\/([\w.]+) rejected: (.*)$/.exec(line);
+  if (!rejected) return undefined;
+  return `${xdsType(rejected[1]!)}: ${rejected[2]!.trim().slice(0, 200)}`;
+});
+
+/**
+ * istiod's side of a NACK: `ADS:LDS: ACK ERROR <connection id> Internal:Error adding/updating listener(s) …`
+ * (pilot/pkg/xds/ads.go). Key: `<type> <proxy>: <reason>`, the proxy as `<pod>.<namespace>` from the connection id.
+ */
+const ackError = textOnly('ackError', 'istiod saw a proxy reject configuration (ACK ERROR)', (line) => {
+  const ack = /ADS:(\w+): ACK ERROR (\S+) (.*)$/.exec(line);
+  if (!ack) return undefined;
+  const proxy = /~([^~]+)~[^~]*$/.exec(ack[2]!)?.[1] ?? ack[2]!.replace(/-\d+$/, '');
+  return `${ack[1]} ${proxy}: ${ack[3]!.replace(/^Internal:/, '').trim().slice(0, 200)}`;
+});
+
+/** `envoy.config.listener.v3.Listener` → LDS; the name Istio's logs and istioctl use for each xDS type. */
+function xdsType(typeName: string): string {
+  const name = typeName.slice(typeName.lastIndexOf('.') + 1);
+  return { Listener: 'LDS', Cluster: 'CDS', RouteConfiguration: 'RDS', ClusterLoadAssignment: 'EDS', Secret: 'SDS', ScopedRouteConfiguration: 'SRDS', TypedExtensionConfig: 'ECDS' }[name] ?? name;
+}
+
+export const LOG_SIGNATURES: readonly LogSignature[] = [
+  upstreamConnectError,
+  noHealthyUpstream,
+  tlsError,
+  noRouteMatched,
+  rbacDenied,
+  bindFailure,
+  tooManyOpenFiles,
+  xdsStreamClosed,
+  proxyNotReady,
+  configRejected,
+  ackError,
+];

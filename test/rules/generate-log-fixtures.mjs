@@ -1,0 +1,107 @@
+// Regenerates the LOG006–LOG008, LOG010 and CP008 fixture bundles: `node test/rules/generate-log-fixtures.mjs`.
+// Every log is the healthy productpage sidecar log of the LOG003 fixtures (pilot-agent start-up, then Istio TEXT
+// access lines) with real lines of test/fixtures/formats/ (origins in its README) put after the start-up; where a
+// line had to name another port or proxy than its source, only that value is changed and the comment says so.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const formats = (name) => readFileSync(join(here, '../fixtures/formats', name), 'utf8').split('\n').filter((l) => l !== '');
+const HEALTHY = readFileSync(join(here, 'LOG003/quiet-healthy-traffic/bundle/logs/bookinfo/productpage-v1-6b746f74dc-8xk2r/istio-proxy.log'), 'utf8').trimEnd().split('\n');
+const START = HEALTHY.filter((l) => !l.startsWith('['));
+const ACCESS = HEALTHY.filter((l) => l.startsWith('['));
+const POD = 'productpage-v1-6b746f74dc-8xk2r';
+const LOG = `logs/bookinfo/${POD}/istio-proxy.log`;
+const subject = { kind: 'Pod', namespace: 'bookinfo', name: POD };
+
+/** The sidecar log with `lines` after its start-up and before its traffic. */
+const sidecarLog = (lines) => `${[...START, ...lines, ...ACCESS].join('\n')}\n`;
+
+function writeBundle(rule, name, files, expect) {
+  const dir = join(here, rule, name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, 'bundle', path)), { recursive: true });
+    writeFileSync(join(dir, 'bundle', path), text);
+  }
+  writeFileSync(join(dir, 'expect.json'), `${JSON.stringify(expect, null, 2)}\n`);
+}
+
+const xds = formats('istio-proxy-xds-stream.log');
+const lds = formats('istio-proxy-lds-reject.log');
+const readiness = formats('pilot-agent-readiness.log');
+const ack = formats('istiod-ack-error.log');
+const list = (items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
+
+// LOG006 — the privileged-port bind failure as istio/istio#16935 logged it; the same line for the capture port
+// 15001 with `Address already in use` (the reason Envoy gives for a taken port, envoyproxy/envoy#4773).
+const bind80 = lds.filter((l) => l.includes("cannot bind '0.0.0.0:80'"));
+const bind15001 = bind80[0].replace("listener '0.0.0.0_80'", "listener 'virtualOutbound'").replace("'0.0.0.0:80': Permission denied", "'0.0.0.0:15001': Address already in use");
+const template = JSON.parse(readFileSync(join(here, 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
+const withLinkerd = podFromTemplate(template, { name: POD, namespace: 'bookinfo', app: 'productpage', ip: '10.244.1.17' });
+withLinkerd.spec.containers.push({ name: 'linkerd-proxy', image: 'cr.l5d.io/linkerd/proxy:stable-2.14.10', ports: [{ containerPort: 4143, name: 'linkerd-proxy' }] });
+writeBundle('LOG006', 'fires-capture-port-held-by-linkerd', { [LOG]: sidecarLog([bind15001]), 'kubernetes/pods/bookinfo.json': list([withLinkerd]) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`0.0.0.0:15001: Address already in use` (1)', 'the pod also runs `linkerd-proxy`'] }],
+});
+writeBundle('LOG006', 'fires-privileged-port', { [LOG]: sidecarLog(bind80) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`0.0.0.0:80: Permission denied` (2)', 'NET_BIND_SERVICE'] }],
+});
+writeBundle('LOG006', 'quiet-healthy', { [LOG]: sidecarLog([]) }, { findings: [] });
+
+// LOG007 — Envoy's socket(2) assert (envoyproxy/envoy#13852) and pilot-agent's inotify failure (istio/istio#55915), in Istio's log layout.
+const fd = [
+  '2024-11-05T09:52:10.118204Z\tcritical\tenvoy assert\tassert failure: SOCKET_VALID(result.rc_). Details: socket(2) failed, got error: Too many open files',
+  '2024-11-05T09:52:11.002731Z\terror\tfailed to start SDS server: failed to start workload secret manager too many open files',
+];
+writeBundle('LOG007', 'fires-socket-and-watch-failures', { [LOG]: sidecarLog(fd) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`socket(2) failed` (1)', '`workload secret manager` (1)'] }],
+});
+writeBundle('LOG007', 'quiet-healthy', { [LOG]: sidecarLog([]) }, { findings: [] });
+
+// LOG008 — sustained i/o timeouts (index id 4499896589) against istiod's routine goaway / transport-is-closing reconnects.
+const sustained = xds.filter((l) => l.includes('closed since') && l.includes('i/o timeout') && l.startsWith('20'));
+const routine = xds.filter((l) => /NO_ERROR|transport is closing/.test(l));
+writeBundle('LOG008', 'fires-sustained-timeouts-high', { [LOG]: sidecarLog(sustained) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`14, i/o timeout (sustained)` (2)', 'cut off from istiod'] }],
+});
+writeBundle('LOG008', 'fires-routine-reconnects-low', { [LOG]: sidecarLog(routine) }, {
+  findings: [{ subject, severity: 'low', explanationIncludes: ['istiod ending streams on purpose'] }],
+});
+writeBundle('LOG008', 'quiet-healthy', { [LOG]: sidecarLog([]) }, { findings: [] });
+
+// LOG010 — pilot-agent readiness lines of istio/istio#41793 and #13939.
+writeBundle('LOG010', 'fires-config-rejected', { [LOG]: sidecarLog([readiness[3]]) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`config received from XDS server, but was rejected` (1)', 'a NACK: see CP008'] }],
+});
+writeBundle('LOG010', 'fires-config-not-received-pilot-wording', { [LOG]: sidecarLog(readiness.slice(0, 2)) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`config not received from Pilot (is Pilot running?)` (2)', 'never received its clusters and listeners'] }],
+});
+writeBundle('LOG010', 'quiet-ready', { [LOG]: sidecarLog(readiness.slice(4)) }, { findings: [] });
+
+// CP008 — the LDS NACK of istio/istio#50658 with the EnvoyFilter that inserts the tcp_proxy; istiod's ACK ERROR of
+// solo-io/wasm#251; a stats file whose LDS rejection counter is above 0 (the MEM001 fixture's stats, counter changed).
+const nack = lds[0];
+const envoyFilter = {
+  apiVersion: 'networking.istio.io/v1alpha3',
+  kind: 'EnvoyFilter',
+  metadata: { name: 'tcp-proxy-8443', namespace: 'bookinfo' },
+  spec: {
+    workloadSelector: { labels: { app: 'productpage' } },
+    configPatches: [{ applyTo: 'NETWORK_FILTER', match: { context: 'SIDECAR_INBOUND', listener: { portNumber: 8443 } }, patch: { operation: 'INSERT_FIRST', value: { name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: 'tcp', cluster: 'inbound|8443||' } } } }],
+  },
+};
+writeBundle('CP008', 'fires-listener-nack-from-envoyfilter', { [LOG]: sidecarLog([nack]), 'istio/resources/envoyfilters.json': list([envoyFilter]) }, {
+  findings: [{ subject: { kind: 'Listener', name: '0.0.0.0_8443' }, severity: 'high', explanationIncludes: [`\`${POD}.bookinfo\` rejected LDS updates`, 'terminal filter named envoy.filters.network.tcp_proxy', '`bookinfo/tcp-proxy-8443` — the likely source'] }],
+});
+writeBundle('CP008', 'fires-istiod-ack-error', { 'logs/istio-system/istiod-5d8f7c9b6-x2lqp/discovery.log': `${ack.join('\n')}\n` }, {
+  findings: [{ subject: { kind: 'Listener', name: 'virtualInbound' }, severity: 'high', explanationIncludes: ['`reviews-v3-56997446d9-bp6m5.bookinfo` rejected LDS updates', 'Invalid path: /var/local/lib/wasme-cache/'] }],
+});
+const stats = readFileSync(join(here, 'MEM001/fires-envoy-memory-allocated/bundle/proxies/bookinfo/ratings-v1-686ccfb5d8-wq4mv/stats.txt'), 'utf8');
+const rejectedStats = stats.replace('listener_manager.total_listeners_warming: 0', 'listener_manager.lds.update_rejected: 3\nlistener_manager.lds.update_success: 41\nlistener_manager.total_listeners_warming: 0');
+writeBundle('CP008', 'fires-stats-counter-only', { [`proxies/bookinfo/${POD}/stats.txt`]: rejectedStats }, {
+  findings: [{ subject: { kind: 'xDS', name: 'LDS' }, severity: 'high', explanationIncludes: ['only the `update_rejected` counters show it'] }],
+});
+writeBundle('CP008', 'quiet-counters-zero', { [`proxies/bookinfo/${POD}/stats.txt`]: stats }, { findings: [] });
+writeBundle('CP008', 'quiet-healthy-log', { [LOG]: sidecarLog([]) }, { findings: [] });
