@@ -28,6 +28,21 @@ const sameIstiod = (symptom: Finding, cause: Finding) =>
 const sameLogLines = (symptom: Finding, cause: Finding) =>
   symptom.subject.kind === 'Pod' && symptom.evidence.some((s) => s.line !== undefined && cause.evidence.some((c) => c.path === s.path && c.line === s.line));
 
+/** `<pod>.<namespace>` of a pod finding: how proxy-status, CP001 and CP008 name a proxy. */
+const proxyId = (finding: Finding) => (finding.subject.kind === 'Pod' && finding.subject.namespace ? `${finding.subject.name}.${finding.subject.namespace}` : undefined);
+
+/** CP001 quotes each STALE proxy's row as `<pod>.<namespace>: CDS STALE (16m), …`. */
+const staleOnIt = (symptom: Finding, cause: Finding) => {
+  const id = proxyId(symptom);
+  return id !== undefined && cause.evidence.some((e) => e.excerpt?.startsWith(`${id}: `) === true);
+};
+
+/** CP008 names every rejecting proxy as `<pod>.<namespace>`, in backticks. */
+const rejectedBy = (symptom: Finding, cause: Finding) => {
+  const id = proxyId(symptom);
+  return id !== undefined && cause.explanation.includes(`\`${id}\``);
+};
+
 export const CORRELATIONS: readonly Correlation[] = [
   {
     symptom: 'CP001',
@@ -40,6 +55,18 @@ export const CORRELATIONS: readonly Correlation[] = [
     cause: 'CP004',
     because: 'an istiod at the edge of its memory pushes slowly: the proxies connected to it go STALE',
     matches: sameIstiod,
+  },
+  {
+    symptom: 'LOG008',
+    cause: 'CP001',
+    because: 'the proxy whose xDS stream keeps failing is one istiod lists as STALE: its stream is why it receives nothing, and CP001 names the istiod (and what is wrong with it)',
+    matches: (symptom, cause) => symptom.severity !== 'low' && staleOnIt(symptom, cause),
+  },
+  {
+    symptom: 'LOG010',
+    cause: 'CP008',
+    because: 'pilot-agent reports the proxy not ready because it rejected its configuration: the rejected resource, which CP008 names, is what to fix',
+    matches: (symptom, cause) => symptom.explanation.includes('but was rejected') && rejectedBy(symptom, cause),
   },
   {
     symptom: 'LOG004',

@@ -60,6 +60,30 @@ describe('the findings stage', () => {
     expect(report.findings.some((f) => f.ruleId === 'CP003' && f.subject.name === 'istiod-7d4b9c6f8-pw7kd')).toBe(true);
   });
 
+  it('links a proxy whose xDS stream keeps failing (LOG008) to the STALE listing of that proxy (CP001), not the routine reconnects', async () => {
+    const { report } = await analyzeBundle(join(SAMPLES, 'control-plane-failure'));
+    const log008 = report.findings.find((f) => f.ruleId === 'LOG008')!;
+    const cp001 = report.findings.find((f) => f.ruleId === 'CP001')!;
+    expect(log008.subject.name).toBe('checkout-7c6d5f9b8-m4r2q');
+    expect(log008.causedBy).toEqual([cp001.fingerprint]);
+    const base = { step: 'sidecar-logs' as const, title: '', remediation: '', commands: [] as string[], docs: [] as string[] };
+    const routine: Finding = { ...base, ruleId: 'LOG008', fingerprint: 'log008log008log0', severity: 'low', explanation: '', subject: log008.subject, evidence: [] };
+    const other: Finding = { ...routine, fingerprint: 'log008otherpod00', severity: 'high', subject: { kind: 'Pod', namespace: 'shop', name: 'not-stale-0' } };
+    const { shown } = findingsStage([routine, other, cp001]);
+    expect(shown.find((f) => f.fingerprint === 'log008log008log0')?.causedBy).toBeUndefined();
+    expect(shown.find((f) => f.fingerprint === 'log008otherpod00')?.causedBy).toBeUndefined();
+  });
+
+  it('links a proxy not ready because it rejected its configuration (LOG010) to the rejection CP008 names it in', () => {
+    const base = { step: 'sidecar-logs' as const, severity: 'high' as const, title: '', remediation: '', commands: [] as string[], docs: [] as string[], evidence: [] };
+    const notReady = (name: string, reason: string): Finding => ({ ...base, ruleId: 'LOG010', fingerprint: `${name}0000000000000000`.slice(0, 16), subject: { kind: 'Pod', namespace: 'bookinfo', name }, explanation: `By reason: \`${reason}\` (3).` });
+    const cp008: Finding = { ...base, ruleId: 'CP008', fingerprint: 'cp008cp008cp008c', step: 'control-plane', subject: { kind: 'Listener', name: '0.0.0.0_8443' }, explanation: '`productpage-v1.bookinfo` rejected LDS updates from istiod: `…`.' };
+    const { shown } = findingsStage([notReady('productpage-v1', 'config received from XDS server, but was rejected'), notReady('reviews-v1', 'config received from XDS server, but was rejected'), notReady('productpage-v1x', 'config not received from XDS server'), cp008]);
+    expect(shown.find((f) => f.subject.name === 'productpage-v1')?.causedBy).toEqual(['cp008cp008cp008c']);
+    expect(shown.find((f) => f.subject.name === 'reviews-v1')?.causedBy).toBeUndefined();
+    expect(shown.find((f) => f.subject.name === 'productpage-v1x')?.causedBy).toBeUndefined();
+  });
+
   it('no cause, no link: a healthy control plane leaves CP001 on its own', async () => {
     const { report } = await analyzeBundle(join(import.meta.dirname, '..', 'fixtures', 'mini-bundle'));
     expect(report.findings.find((f) => f.ruleId === 'CP001')?.causedBy).toBeUndefined();
