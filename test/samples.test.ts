@@ -55,6 +55,7 @@ const EXPECTED: Record<string, Key[]> = {
     'CFG004 high VirtualService bookinfo/bookinfo-admin',
     'CFG006 high VirtualService bookinfo/bookinfo',
     'LOG004 high Pod istio-system/istio-ingressgateway-5c9f8b6d7-m4tqz',
+    'LOG009 info Mesh /all proxies',
   ],
   'sidecar-memory': [
     'CFG001 low Service bookinfo/ratings',
@@ -67,6 +68,7 @@ const EXPECTED: Record<string, Key[]> = {
     `LOG001 high Pod bookinfo/${POD.reviewsV2}`,
     `LOG002 high Pod bookinfo/${POD.productpage}`,
     `LOG005 critical Pod bookinfo/${POD.details}`,
+    'LOG009 info Mesh /all proxies',
   ],
 };
 const NAMES = Object.keys(EXPECTED).sort();

@@ -26,6 +26,7 @@ import { log005 } from './sidecar-logs/log005-rbac-access-denied.js';
 import { log006 } from './sidecar-logs/log006-listener-bind-failure.js';
 import { log007 } from './sidecar-logs/log007-too-many-open-files.js';
 import { log008 } from './sidecar-logs/log008-xds-stream-closed.js';
+import { log009 } from './sidecar-logs/log009-response-flags.js';
 import { log010 } from './sidecar-logs/log010-proxy-not-ready.js';
 import { fd001 } from './scale/fd001-file-descriptors-near-limit.js';
 import { mem001 } from './scale/mem001-proxy-memory-over-2gb.js';
@@ -34,7 +35,7 @@ import { tp001 } from './traffic-path/tp001-cluster-missing-from-proxy.js';
 import { tp002 } from './traffic-path/tp002-virtual-service-not-applied.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log010, mem001, mem002, fd001];
+export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, mem001, mem002, fd001];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

@@ -17,7 +17,7 @@ describe('istio-bundle analyze', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { findings: Array<{ ruleId: string; severity: string }>; inventory: Array<{ path: string; status: string }> };
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.findings.map((f) => `${f.ruleId}:${f.severity}`)).toEqual(['CFG001:critical', 'CP001:critical', 'LOG002:high', 'CFG001:low']);
+    expect(report.findings.map((f) => `${f.ruleId}:${f.severity}`)).toEqual(['CFG001:critical', 'CP001:critical', 'LOG002:high', 'CFG001:low', 'LOG009:info']);
     expect(report.inventory.find((i) => i.path === 'NOTES.txt')?.status).toBe('not-recognised');
   });
 
@@ -35,9 +35,9 @@ describe('istio-bundle analyze', () => {
     expect(reportSchemaErrors(report)).toEqual([]);
     expect(report.summary).toEqual({ critical: 2, high: 1, medium: 0, low: 0, info: 0 });
     expect(report.findings).toHaveLength(3);
-    expect(report.hidden).toEqual({ belowSeverity: 'high', count: 1 });
+    expect(report.hidden).toEqual({ belowSeverity: 'high', count: 2 });
     const markdown = (await run('analyze', BUNDLE, '--format', 'md', '--min-severity', 'high')).stdout;
-    expect(markdown).toContain('**2 critical · 1 high** · 1 below high not shown');
+    expect(markdown).toContain('**2 critical · 1 high** · 2 below high not shown');
   });
 
   it('writes Markdown to --output and nothing to stdout', async () => {
@@ -111,7 +111,7 @@ describe('istio-bundle validate, rules, explain', () => {
   it('rules lists the catalogue and explain prints a rule in full', async () => {
     const rules = await run('rules', '--format', 'json');
     const ids = (JSON.parse(rules.stdout) as Array<{ id: string }>).map((r) => r.id);
-    expect(ids).toEqual(['CP001', 'CP002', 'CP003', 'CP004', 'CP005', 'CP006', 'CP007', 'CP008', 'CFG001', 'CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'TP001', 'TP002', 'LOG001', 'LOG002', 'LOG003', 'LOG004', 'LOG005', 'LOG006', 'LOG007', 'LOG008', 'LOG010', 'MEM001', 'MEM002', 'FD001']);
+    expect(ids).toEqual(['CP001', 'CP002', 'CP003', 'CP004', 'CP005', 'CP006', 'CP007', 'CP008', 'CFG001', 'CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'TP001', 'TP002', 'LOG001', 'LOG002', 'LOG003', 'LOG004', 'LOG005', 'LOG006', 'LOG007', 'LOG008', 'LOG009', 'LOG010', 'MEM001', 'MEM002', 'FD001']);
     const explain = await run('explain', 'CP004');
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain('Threshold: 4 GiB (4096Mi)');

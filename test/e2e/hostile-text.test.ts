@@ -17,7 +17,7 @@ describe('text quoted from a bundle', () => {
     await mkdir(logDir, { recursive: true });
     await writeFile(join(logDir, 'istio-proxy.log'), `${HOSTILE}\n`);
     const { report } = await analyzeBundle(dir);
-    expect(report.findings.map((f) => f.ruleId)).toEqual(['LOG002']);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['LOG002', 'LOG009']);
 
     const markdown = renderMarkdown(report);
     expect(markdown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);

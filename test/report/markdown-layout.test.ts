@@ -54,7 +54,7 @@ describe('Markdown report layout', () => {
   });
 
   it('the header names the Istio releases the bundle shows', async () => {
-    expect(await markdownOf('data-plane-503')).toMatch(/^\*\*2 critical · 2 high\*\* · cluster `shop-prod-eu1` · 6 proxies · Istio 1\.24\.3 · /m);
+    expect(await markdownOf('data-plane-503')).toMatch(/^\*\*2 critical · 2 high · 1 info\*\* · cluster `shop-prod-eu1` · 6 proxies · Istio 1\.24\.3 · /m);
     expect(istioVersionsText({ controlPlane: ['1.22.3'], dataPlane: ['1.21.2', '1.22.3'] })).toBe('Istio 1.22.3 (control plane), 1.21.2, 1.22.3 (proxies)');
     expect(istioVersionsText({ controlPlane: [], dataPlane: ['1.24.3'] })).toBe('Istio 1.24.3');
     expect(istioVersionsText({ controlPlane: [], dataPlane: [] })).toBeUndefined();

@@ -47,7 +47,7 @@ describe('terminal table', () => {
     expect(renderTable(report, { color: false })).not.toMatch(ANSI);
     const { report: shown } = await analyzeBundle(SAMPLE, { findings: { minSeverity: 'critical' } });
     expect(renderTable(shown, { color: false }).split('\n')[0]).toBe(
-      'Istio bundle data-plane-503 (collector, 2025-04-22T14:08:33Z): 2 critical, 0 high, 0 medium, 0 low, 0 info; 2 below critical not shown (--min-severity)',
+      'Istio bundle data-plane-503 (collector, 2025-04-22T14:08:33Z): 2 critical, 0 high, 0 medium, 0 low, 0 info; 3 below critical not shown (--min-severity)',
     );
   });
 });

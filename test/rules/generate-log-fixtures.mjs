@@ -105,3 +105,34 @@ writeBundle('CP008', 'fires-stats-counter-only', { [`proxies/bookinfo/${POD}/sta
 });
 writeBundle('CP008', 'quiet-counters-zero', { [`proxies/bookinfo/${POD}/stats.txt`]: stats }, { findings: [] });
 writeBundle('CP008', 'quiet-healthy-log', { [LOG]: sidecarLog([]) }, { findings: [] });
+
+// LOG009 — the LOG001 fixture's UF/URX log among healthy traffic beside a log without flags (this file's healthy sidecar log, filed for details).
+const uf = readFileSync(join(here, 'LOG001/fires-uf-urx-among-healthy-traffic/bundle', LOG), 'utf8');
+const detailsLog = 'logs/bookinfo/details-v1-65cfcf56f9-r2l8c/istio-proxy.log';
+writeBundle('LOG009', 'fires-flags-table', { [LOG]: uf, [detailsLog]: sidecarLog([]) }, {
+  findings: [{ subject: { kind: 'Mesh', name: 'all proxies' }, severity: 'info', evidencePaths: [LOG], explanationIncludes: [`\`bookinfo/${POD}\``, '`URX` upstream retry limit'], explanationExcludes: ['details-v1'] }],
+});
+writeBundle('LOG009', 'quiet-no-flags', { [LOG]: sidecarLog([]) }, { findings: [] });
+
+// LOG001 causes — the data-plane-503 sample's reviews-v2 sidecar log, its Services (ratings' targetPort 9090) and pods
+// (ratings-v1 declares containerPort 9080); the same with the targetPort put back to 9080, and with the pods' ports taken out.
+const SAMPLE = join(here, '../../samples/data-plane-503');
+const reviewsLog = 'logs/bookinfo/reviews-v2-5b667bcbf8-tz6qw/istio-proxy.log';
+const sampleFile = (path) => readFileSync(join(SAMPLE, path), 'utf8');
+const services = JSON.parse(sampleFile('istio/resources/services.json'));
+const podsList = JSON.parse(sampleFile('kubernetes/pods/bookinfo.json'));
+const reviewsV2 = { kind: 'Pod', namespace: 'bookinfo', name: 'reviews-v2-5b667bcbf8-tz6qw' };
+const fixed = structuredClone(services);
+fixed.items.find((s) => s.metadata.name === 'ratings').spec.ports[0].targetPort = 9080;
+const undeclared = structuredClone(podsList);
+for (const pod of undeclared.items) for (const c of pod.spec.containers) delete c.ports;
+const dp = (servicesJson, podsJson) => ({ [reviewsLog]: sampleFile(reviewsLog), 'istio/resources/services.json': `${JSON.stringify(servicesJson, null, 4)}\n`, 'kubernetes/pods/bookinfo.json': `${JSON.stringify(podsJson, null, 4)}\n` });
+writeBundle('LOG001', 'fires-target-port-mismatch-named', dp(services, podsList), {
+  findings: [{ subject: reviewsV2, severity: 'high', explanationIncludes: ['sends port 9080 to `targetPort: 9090`, but its pods (`ratings-v1-686ccfb5d8-wq4mv`) listen on 9080', 'Set `targetPort` to 9080'], evidencePointers: ['/spec/ports/0/targetPort'] }],
+});
+writeBundle('LOG001', 'fires-target-port-matches-no-cause', dp(fixed, podsList), {
+  findings: [{ subject: reviewsV2, severity: 'high', explanationExcludes: ['targetPort'] }],
+});
+writeBundle('LOG001', 'fires-ports-undeclared-no-cause', dp(services, undeclared), {
+  findings: [{ subject: reviewsV2, severity: 'high', explanationExcludes: ['targetPort'] }],
+});

@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 import { shell, shellQuote } from '../shell.js';
+import { targetPortMismatch } from './target-port.js';
 
 export const log001 = defineRule({
   id: 'LOG001',
@@ -9,7 +10,7 @@ export const log001 = defineRule({
   title: 'upstream connect error: the proxy cannot connect to its target',
   severity: 'high',
   step: 'sidecar-logs',
-  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'], views: ['routing'] },
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources', 'kubectl.pods'], views: ['routing', 'configuration'] },
   description:
     'Counts, per pod, `upstream connect error or disconnect/reset before headers` (the 503 body) and its access-log form: response flags UF/URX or ' +
     '`upstream_reset_before_response_started{…}`. High; critical when most of the pod\'s requests fail this way. Failures are broken down by upstream cluster.',
@@ -29,15 +30,19 @@ export const log001 = defineRule({
       // Only a bundle with Services of the target's namespace can tell that the target is missing.
       const servicesThere = target ? inputs.routing.servicesIn(target.namespace) : [];
       const missingService = target && servicesThere.length > 0 && !servicesThere.some((s) => s.object.metadata.name === target.name);
+      const mismatch = !missingService && cluster?.host && cluster.port ? targetPortMismatch(inputs.configuration.index, cluster.host, Number(cluster.port)) : undefined;
       context.report({
         severity: match.severity,
         subject: match.subject,
         key: match.key,
         title: `upstream connect errors from ${podLabel(match.log)}${cluster?.host ? ` to ${cluster.host}` : ''}`,
-        evidence: signatureEvidence(match),
+        evidence: [...signatureEvidence(match), ...(mismatch?.evidence ?? [])],
         explanation:
           `${where(match)} failed to connect upstream in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +
           (missingService ? ` No Service \`${target.namespace}/${target.name}\` is among the ${servicesThere.length} Services of namespace \`${target.namespace}\` in the bundle: the target does not exist.` : '') +
+          (mismatch
+            ? ` The cause: Service \`${mismatch.service.object.metadata.namespace ?? ''}/${mismatch.service.object.metadata.name}\` sends port ${mismatch.port} to \`targetPort: ${mismatch.targetPort}\`, but its pods (${mismatch.pods.map((p) => `\`${p}\``).join(', ')}) listen on ${mismatch.podPorts.join(', ')}: nothing accepts the connection. Set \`targetPort\` to ${mismatch.podPorts.length === 1 ? mismatch.podPorts[0] : 'the port the container serves on'}.`
+            : '') +
           severityNote(match),
         commands: [
           ...(target ? [shell`kubectl get svc,endpoints ${target.name} -n ${target.namespace} -o wide`] : []),

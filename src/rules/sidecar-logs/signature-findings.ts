@@ -83,11 +83,16 @@ const IDENTIFIED_BY: Partial<Record<LogRecord['identifiedBy'], string>> = {
   prefix: ' (from the `kubectl logs --prefix` source of its lines)',
 };
 
+/** How a log was tied to its pod, when the bundle did not say so itself (empty for the manifest and the path layout). */
+export function identifiedByNote(log: LogRecord): string {
+  return IDENTIFIED_BY[log.identifiedBy] ?? '';
+}
+
 export function where(match: SignatureMatch): string {
   const { log } = match;
   if (log.pod === undefined) return `The log \`${log.path}\` (no pod in the bundle matches it; its pod is not known)`;
   const pod = `${log.namespace ? `${log.namespace}/${log.pod}` : log.pod}${log.previous ? ' (log of the previous container)' : ''}`;
-  return `\`${pod}\`${IDENTIFIED_BY[log.identifiedBy] ?? ''}`;
+  return `\`${pod}\`${identifiedByNote(log)}`;
 }
 
 export function severityNote(match: SignatureMatch): string {
