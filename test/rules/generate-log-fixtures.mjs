@@ -136,3 +136,34 @@ writeBundle('LOG001', 'fires-target-port-matches-no-cause', dp(fixed, podsList),
 writeBundle('LOG001', 'fires-ports-undeclared-no-cause', dp(services, undeclared), {
   findings: [{ subject: reviewsV2, severity: 'high', explanationExcludes: ['targetPort'] }],
 });
+
+// LOG004 at an ingress gateway — NR lines in the layout of the config-faults sample's gateway log (Istio TEXT format),
+// with the authority and path of internet-scanner probes (raw IPs, /.env, /wp-login.php, …) or of the real host.
+const GW = 'istio-ingressgateway-5c9f8b6d7-m4tqz';
+const gwLog = `logs/istio-system/${GW}/istio-proxy.log`;
+const CF = join(here, '../../samples/config-faults');
+const nrTemplate = readFileSync(join(CF, gwLog), 'utf8').split('\n').find((l) => l.includes(' 404 NR route_not_found '));
+const PROBES = ['/.env', '/wp-login.php', '/.git/config', '/cgi-bin/luci/;stok=/locale', '/actuator/health', '/phpmyadmin/index.php', '/boaform/admin/formLogin', '/HNAP1/', '/xmlrpc.php'];
+const nr = (i, authority, path) =>
+  nrTemplate
+    .replace(/^\[[^\]]+\]/, `[2025-03-11T09:${String(10 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z]`)
+    .replace(/"GET [^ ]+ HTTP\/2"/, `"GET ${path} HTTP/1.1"`)
+    .replace(/"bookinfo\.example\.com"/, `"${authority}"`);
+const scanner = (i) => nr(i, i % 3 === 0 ? 'bookinfo.example.com' : `203.0.113.${(i % 50) + 1}`, PROBES[i % PROBES.length]);
+const real = (i) => nr(100 + i, 'bookinfo.example.com', `/api/v1/Products/${i}`);
+const gwPods = readFileSync(join(CF, 'kubernetes/pods/istio-system.json'), 'utf8');
+const gwBundle = (lines) => ({ [gwLog]: `${lines.join('\n')}\n`, 'kubernetes/pods/istio-system.json': gwPods });
+const gateway = { kind: 'Pod', namespace: 'istio-system', name: GW };
+writeBundle('LOG004', 'fires-scanner-noise-at-gateway-low', gwBundle([...Array.from({ length: 19 }, (_, i) => scanner(i)), real(0)]), {
+  findings: [{ subject: gateway, severity: 'low', explanationIncludes: ['internet scanners', '`GET 203.0.113.'] }],
+});
+writeBundle('LOG004', 'fires-scanner-noise-at-90-percent-low', gwBundle([...Array.from({ length: 9 }, (_, i) => scanner(i)), real(0)]), {
+  findings: [{ subject: gateway, severity: 'low', explanationIncludes: ['internet scanners'] }],
+});
+// 8 of 10 (below 90%): a routing fault among the noise; every request fails, so critical as usual.
+writeBundle('LOG004', 'fires-scanners-among-real-misses-critical', gwBundle([...Array.from({ length: 8 }, (_, i) => scanner(i)), real(0), real(1)]), {
+  findings: [{ subject: gateway, severity: 'critical', explanationExcludes: ['internet scanners'] }],
+});
+writeBundle('LOG004', 'fires-scanner-paths-at-a-sidecar-critical', { [LOG]: `${Array.from({ length: 10 }, (_, i) => scanner(i)).join('\n')}\n` }, {
+  findings: [{ subject, severity: 'critical', explanationExcludes: ['internet scanners'] }],
+});
