@@ -309,6 +309,8 @@ const folderRun = child(TREE);
 const yamlRun = child(YAML_ONLY);
 // The config dumps alone (the folder below the bundle's proxies/: recognised by content, tied to pods by their bootstrap node).
 const dumpRun = child(join(TREE, 'proxies'));
+// The istio-proxy logs alone: the one-pass scan of every line for every signature (tied to pods by their access-log IPs only).
+const logRun = child(join(TREE, 'logs'));
 const crsRun = yamlChild(CRS_YAML, 'auto');
 // The `yaml` package alone (the previous reader, ~1 MB/s: 15–20 s at scale 1) only on request.
 const crsReferenceRun = process.env.BENCH_YAML_REFERENCE === '1' ? yamlChild(CRS_YAML, 'reference') : undefined;
@@ -320,6 +322,7 @@ const rows = [
   ['analyzeBundle(folder)', fmt(folderRun.wallMs / 1000, 2), fmt(uncompressed / MB / (folderRun.wallMs / 1000)), fmt(folderRun.maxRssKiB / 1024, 0)],
   [`analyzeBundle(YAML only, ${SIZES.yamlServiceEntries} docs)`, fmt(yamlRun.wallMs / 1000, 2), fmt(yamlBytes / MB / (yamlRun.wallMs / 1000), 2), fmt(yamlRun.maxRssKiB / 1024, 0)],
   [`analyzeBundle(config dumps only, ${SIZES.dumpProxies} proxies)`, fmt(dumpRun.wallMs / 1000, 2), fmt(dumpBytes / MB / (dumpRun.wallMs / 1000)), fmt(dumpRun.maxRssKiB / 1024, 0)],
+  [`analyzeBundle(istio-proxy logs only, ${SIZES.logPods} logs)`, fmt(logRun.wallMs / 1000, 2), fmt(logBytes / MB / (logRun.wallMs / 1000)), fmt(logRun.maxRssKiB / 1024, 0)],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
