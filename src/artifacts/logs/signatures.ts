@@ -128,6 +128,8 @@ const bindFailure = textOnly('bindFailure', 'failed to bind a listener socket', 
  * Key: what failed, the words before the error.
  */
 const tooManyOpenFiles = textOnly('tooManyOpenFiles', 'too many open files', (line) => {
+  // Every non-access line of every log passes here: a plain substring test first, the case-blind search after.
+  if (!line.includes('pen files')) return undefined;
   const at = line.search(/too many open files/i);
   if (at < 0) return undefined;
   const before = line.slice(0, at).replace(/[:\s,]+$/, '');
@@ -180,6 +182,7 @@ const proxyNotReady = textOnly('proxyNotReady', 'Envoy proxy is NOT ready', (lin
  * rejected: Error adding/updating listener(s) 0.0.0.0_8443: <reason>`. Key: `<type>: <reason>`.
  */
 const configRejected = textOnly('configRejected', 'configuration rejected by Envoy (NACK)', (line) => {
+  if (!line.includes(' rejected: ')) return undefined;
   const rejected = /gRPC config for type\.googleapis\.com\/([\w.]+) rejected: (.*)$/.exec(line);
   if (!rejected) return undefined;
   return `${xdsType(rejected[1]!)}: ${rejected[2]!.trim().slice(0, 200)}`;
@@ -190,6 +193,7 @@ const configRejected = textOnly('configRejected', 'configuration rejected by Env
  * (pilot/pkg/xds/ads.go). Key: `<type> <proxy>: <reason>`, the proxy as `<pod>.<namespace>` from the connection id.
  */
 const ackError = textOnly('ackError', 'istiod saw a proxy reject configuration (ACK ERROR)', (line) => {
+  if (!line.includes('ACK ERROR')) return undefined;
   const ack = /ADS:(\w+): ACK ERROR (\S+) (.*)$/.exec(line);
   if (!ack) return undefined;
   const proxy = /~([^~]+)~[^~]*$/.exec(ack[2]!)?.[1] ?? ack[2]!.replace(/-\d+$/, '');

@@ -108,9 +108,9 @@ function groups(rejections: readonly Rejection[]): Group[] {
   return [...byKey.values()];
 }
 
-/** istiod's ACK ERROR and Envoy's own line word the same error alike but for a prefix and per-connection numbers. */
+/** The same error from several sources differs at most in spacing (istiod's `Internal:` prefix is taken off by its signature). */
 function normaliseReason(reason: string): string {
-  return reason.replace(/^(?:Internal:)?/, '').replace(/\s+/g, ' ').trim();
+  return reason.replace(/\s+/g, ' ').trim();
 }
 
 /** What the error text is about: `Error adding/updating listener(s) 0.0.0.0_8443: …` → the listener. */

@@ -5,7 +5,7 @@ import { breakdownText, podCommands, podLabel, signatureEvidence, signatureMatch
 /** The ports Istio's iptables redirect sends traffic to: only one proxy per pod can hold them. */
 const CAPTURE_PORTS = ['15001', '15006'];
 /** Other meshes' proxies, by container name: a second mesh in the pod takes the ports Istio needs. */
-const OTHER_MESH_PROXIES = ['linkerd-proxy', 'consul-dataplane', 'envoy-sidecar', 'consul-connect-envoy-sidecar', 'kuma-sidecar', 'aws-appmesh-envoy', 'envoy'];
+const OTHER_MESH_PROXIES = ['linkerd-proxy', 'consul-dataplane', 'envoy-sidecar', 'consul-connect-envoy-sidecar', 'kuma-sidecar', 'aws-appmesh-envoy'];
 
 export const log006 = defineRule({
   id: 'LOG006',
