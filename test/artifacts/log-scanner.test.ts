@@ -239,3 +239,16 @@ describe('LogScanner bookkeeping', () => {
     expect(summary.signatures.noHealthyUpstream).toMatchObject({ count: 3, first: { line: 1 }, last: { line: 4 } });
   });
 });
+
+describe('coloured log lines', () => {
+  it('reads a line whose level and message a coloured logger wrapped in ANSI escapes as the plain line', () => {
+    const plain = '2025-03-11T09:37:26.961000Z\twarning\tenvoy config\tStreamAggregatedResources gRPC config stream to xds-grpc closed since 40s ago: 14, connection error: desc = "transport: Error while dialing dial tcp 10.96.0.10:15012: i/o timeout"';
+    const coloured = plain.replace('\twarning\t', '\t\x1b[33mwarning\x1b[0m\t').replace('StreamAggregated', '\x1b[1mStreamAggregated').replace(/"$/, '"\x1b[0m');
+    const a = scan([plain]);
+    const b = scan([coloured]);
+    expect(b.levels).toEqual(a.levels);
+    expect(b.levels.warn).toBe(1);
+    expect(b.signatures.xdsStreamClosed?.breakdown).toEqual([{ key: '14, i/o timeout (sustained)', count: 1 }]);
+    expect(b.signatures.xdsStreamClosed?.first.text).toBe(plain);
+  });
+});

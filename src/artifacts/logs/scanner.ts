@@ -5,6 +5,7 @@ import { proxyIdentity, istioVersion } from './proxy-identity.js';
 import { PushDelayTally, pushDebounceDelay } from './push-debounce.js';
 import type { LogPart, LogSummary, SignatureHits } from './schema.js';
 import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
+import { stripAnsi } from '../text.js';
 import { compareText, sortedRecord } from '../../order.js';
 
 /** Lines are cut to this length for matching and evidence; a log is never held whole. */
@@ -150,7 +151,9 @@ class LogTally {
     if (raw.length === 0) return;
     this.nonEmpty++;
     this.firstText ??= raw;
-    let text = raw;
+    // `kubectl logs` of a container whose logger colours its output (a TTY was attached, or FORCE_COLOR): the
+    // escapes would split the level and the message from their tabs. A cheap test first: this is the hot path.
+    let text = raw.includes('\x1b[') ? stripAnsi(raw) : raw;
     if (text.length > MAX_LINE_CHARS) {
       text = text.slice(0, MAX_LINE_CHARS);
       this.longLines++;
