@@ -65,8 +65,8 @@ const EXPECTED: Record<string, Key[]> = {
   ],
   'data-plane-503': [
     'CFG003 critical VirtualService bookinfo/reviews',
-    `LOG001 high Pod bookinfo/${POD.reviewsV2}`,
-    `LOG002 high Pod bookinfo/${POD.productpage}`,
+    'LOG001 high Service bookinfo/ratings',
+    'LOG002 high Service bookinfo/reviews',
     `LOG005 critical Pod bookinfo/${POD.details}`,
     'LOG009 info Mesh /all proxies',
   ],

@@ -1,5 +1,5 @@
 import { plural } from '../rules/evidence.js';
-import { SEVERITIES, type Finding } from '../rules/rule.js';
+import { SEVERITIES, type Finding, type Occurrence } from '../rules/rule.js';
 import { mdBlock, mdCode, mdLink, mdProse, mdText } from './escape.js';
 import { istioVersionsText, type NumberedFinding, type Report, type ReportSection } from './report.js';
 
@@ -95,6 +95,7 @@ function renderFinding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, Nu
     out.push(`**Explained by.** ${list}: fix ${causes.length === 1 ? 'that' : 'those'} first.`, '');
   }
   out.push(`**What we see.** ${mdProse(f.explanation)}`, '');
+  if (f.occurrences && f.occurrences.length > 1) out.push(...occurrencesTable(f.occurrences), '');
   out.push(`**Fix.** ${mdProse(f.remediation)}`);
   if (f.yaml) out.push('', mdBlock(f.yaml, 'yaml'));
   if (f.commands.length > 0) out.push('', mdBlock(f.commands.join('\n'), 'sh'));
@@ -109,6 +110,21 @@ function renderFinding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, Nu
   }
   if (f.docs.length > 0) out.push('', `Docs: ${f.docs.map(mdLink).join(' · ')}`);
   return out;
+}
+
+/** Rows shown in a grouped finding's table; the JSON report carries every one. */
+const OCCURRENCES_SHOWN = 10;
+
+function occurrencesTable(occurrences: readonly Occurrence[]): string[] {
+  const rows = ['| seen at | count | of requests | first | last |', '|---|---|---|---|---|'];
+  for (const o of occurrences.slice(0, OCCURRENCES_SHOWN)) {
+    const { kind, namespace, name } = o.subject;
+    const at = `${kind === 'Pod' ? '' : `${kind} `}${namespace ? `${namespace}/` : ''}${name}`;
+    rows.push(`| ${mdText(at)} | ${o.count} | ${o.requests ?? '—'} | ${mdText(o.firstTime ?? '—')} | ${mdText(o.lastTime ?? '—')} |`);
+  }
+  const more = occurrences.length - OCCURRENCES_SHOWN;
+  if (more > 0) rows.push('', `…and ${more} more (every one is in the JSON report's \`occurrences\`).`);
+  return rows;
 }
 
 function indent(block: string): string {

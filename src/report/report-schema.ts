@@ -65,6 +65,23 @@ export const reportSchema = {
           commands: { type: 'array', items: { type: 'string' } },
           yaml: { type: 'string' },
           docs: { type: 'array', items: { type: 'string' } },
+          /** Where a grouped finding was seen (a pod toward the finding's target), the most affected first. */
+          occurrences: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['subject', 'count'],
+              additionalProperties: false,
+              properties: {
+                subject,
+                count: { type: 'integer', minimum: 1 },
+                requests: { type: 'integer', minimum: 0 },
+                firstTime: { type: 'string' },
+                lastTime: { type: 'string' },
+                evidence,
+              },
+            },
+          },
         },
       },
     },

@@ -31,6 +31,22 @@ export type Subject = {
   name: string;
 };
 
+/**
+ * One place a grouped finding was seen (a pod failing toward the finding's target), with its own
+ * counts and time span: the finding stays one, its detail stays in the report.
+ */
+export type Occurrence = {
+  subject: Subject;
+  /** Matches there (failed requests and log lines). */
+  count: number;
+  /** All requests that pod's access log holds, when it has any: the scale the count is read against. */
+  requests?: number;
+  firstTime?: string;
+  lastTime?: string;
+  /** Its first matching line. */
+  evidence?: Evidence;
+};
+
 export type Finding = {
   ruleId: string;
   /** Stable identity: rule, subject and the rule's key (findings/fingerprint.ts). */
@@ -51,10 +67,12 @@ export type Finding = {
   docs: string[];
   /** Other findings this one is explained by (a symptom's cause), by fingerprint. */
   causedBy?: string[];
+  /** Where a finding grouped by its target or cause was seen, the most affected first. */
+  occurrences?: Occurrence[];
 };
 
 export type FindingInput = Omit<Finding, 'ruleId' | 'fingerprint' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation' | 'causedBy'> &
-  Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs' | 'yaml'>> & {
+  Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs' | 'yaml' | 'occurrences'>> & {
     /** What tells this finding from the rule's other findings on the same subject (part of the fingerprint). */
     key?: string;
   };

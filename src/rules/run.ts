@@ -72,6 +72,7 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: In
           remediation: input.remediation ?? rule.remediation,
           commands: input.commands ?? [],
           ...(input.yaml ? { yaml: input.yaml } : {}),
+          ...(input.occurrences && input.occurrences.length > 0 ? { occurrences: input.occurrences } : {}),
           docs: [...new Set([...(input.docs ?? []), ...rule.docs])],
         });
       },

@@ -151,8 +151,10 @@ describe('whose log it is', () => {
     const dir = await tempDir();
     await writeTree(dir, { 'api-gateway-9bd78f7f4-qpmh2.istio-proxy.log': `${uhLines}\n`, 'productpage-v1-675fc69cf-v2kqw-istio-proxy.log': `${uhLines}\n` });
     const { report } = await analyzeBundle(dir);
-    const subjects = report.findings.filter((f) => f.ruleId === 'LOG002').map((f) => f.subject);
-    expect(subjects).toEqual([
+    // one finding for the upstream both fail toward; each log's pod among its occurrences
+    const findings = report.findings.filter((f) => f.ruleId === 'LOG002');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.occurrences!.map((o) => o.subject)).toEqual([
       { kind: 'Pod', name: 'api-gateway-9bd78f7f4-qpmh2' },
       { kind: 'Pod', name: 'productpage-v1-675fc69cf-v2kqw' },
     ]);
@@ -166,7 +168,7 @@ describe('whose log it is', () => {
     await writeTree(dir, { 'gateway.txt': `${VERSION_LINE}\n${ROLE_LINE}\n${uhLines}\n` });
     const { report } = await analyzeBundle(dir);
     const finding = report.findings.find((f) => f.ruleId === 'LOG002')!;
-    expect(finding.subject).toEqual({ kind: 'Pod', namespace: 'petclinic', name: 'customers-service-77c4bdbcb4-g55hd' });
+    expect(finding.occurrences!.map((o) => o.subject)).toEqual([{ kind: 'Pod', namespace: 'petclinic', name: 'customers-service-77c4bdbcb4-g55hd' }]);
     expect(finding.explanation).toContain('named by the proxy id pilot-agent logged at start-up');
     expect(finding.commands).toContain("istioctl proxy-config endpoint customers-service-77c4bdbcb4-g55hd -n petclinic --cluster 'outbound|8000||httpbin.foo.svc.cluster.local'");
   });
@@ -176,7 +178,7 @@ describe('whose log it is', () => {
     await writeTree(dir, { 'sidecar.log': `${uhLines}\n` });
     const { report } = await analyzeBundle(dir);
     const finding = report.findings.find((f) => f.ruleId === 'LOG002')!;
-    expect(finding.subject).toEqual({ kind: 'File', name: 'sidecar.log' });
+    expect(finding.occurrences!.map((o) => o.subject)).toEqual([{ kind: 'File', name: 'sidecar.log' }]);
     expect(finding.title).toContain('the log sidecar.log');
     expect(finding.commands.join('\n')).not.toMatch(/istioctl proxy-config endpoint sidecar/);
     expect(finding.commands[0]).toMatch(/^kubectl get pods -A -o wide/);
@@ -247,6 +249,6 @@ describe('review: logs the first version misread', () => {
     const dir = await tempDir();
     await writeTree(dir, { 'payment-errors-today.log': `${UH}\n` });
     const { report } = await analyzeBundle(dir);
-    expect(report.findings.find((f) => f.ruleId === 'LOG002')?.subject).toEqual({ kind: 'File', name: 'payment-errors-today.log' });
+    expect(report.findings.find((f) => f.ruleId === 'LOG002')?.occurrences?.map((o) => o.subject)).toEqual([{ kind: 'File', name: 'payment-errors-today.log' }]);
   });
 });

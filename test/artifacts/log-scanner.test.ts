@@ -13,6 +13,11 @@ function scan(lines: string[]): LogSummary {
   return scanner.finish();
 }
 
+/** The breakdown's keys and counts, for tests about what is counted rather than which lines are kept. */
+function keyCounts(breakdown: ReadonlyArray<{ key: string; count: number }> | undefined) {
+  return breakdown?.map(({ key, count }) => ({ key, count }));
+}
+
 /**
  * Signature ids that fire on one line, whether it is an access line or a message. A line no Envoy
  * or Istio component writes, matching no signature either, makes the scan refuse the log: none fire.
@@ -64,8 +69,30 @@ describe('LogScanner on the corpus access log', () => {
     expect(hits.accessCount).toBe(5);
     expect(hits.first.line).toBe(3);
     expect(hits.last.line).toBe(9);
-    expect(hits.breakdown).toContainEqual({ key: 'outbound|9080||productpage.istio.svc.cluster.local', count: 1 });
-    expect(hits.breakdown).toContainEqual({ key: 'unknown destination', count: 1 }); // L8, custom format
+    expect(keyCounts(hits.breakdown)).toContainEqual({ key: 'outbound|9080||productpage.istio.svc.cluster.local', count: 1 });
+    expect(keyCounts(hits.breakdown)).toContainEqual({ key: 'unknown destination', count: 1 }); // L8, custom format
+  });
+
+  it('keeps, per breakdown key, its own first and last line and time span: the evidence for one target', () => {
+    const hits = summary.signatures.upstreamConnectError!;
+    const redis = hits.breakdown.find((b) => b.key === 'outbound|6379||redis.default.svc.cluster.local')!;
+    expect(redis).toMatchObject({ count: 1, accessCount: 1, first: { line: 9 }, last: { line: 9 }, firstTime: '2020-09-12T13:38:23.077Z', lastTime: '2020-09-12T13:38:23.077Z' });
+    expect(redis.first.text).toContain('redis.default.svc.cluster.local');
+    const productpage = hits.breakdown.find((b) => b.key === 'outbound|9080||productpage.istio.svc.cluster.local')!;
+    expect(productpage).toMatchObject({ first: { line: 3 }, last: { line: 3 }, firstTime: '2021-04-30T08:19:22.064Z' });
+    // the signature's span covers every key's: lines are out of time order in this file
+    expect(hits).toMatchObject({ firstTime: '2020-09-12T13:38:23.077Z', lastTime: '2026-10-08T22:54:14.312Z' });
+  });
+
+  it('per-key lines are cut to 2 KiB and each key counts its own matches', () => {
+    const long = (n: number, cluster: string) =>
+      `[2024-01-27T14:15:2${n}.881Z] "- - -" 0 UF,URX - - "-" 0 0 10000 - "-" "${'x'.repeat(3000)}" "-" "-" "10.43.0.1:27018" ${cluster} - 240.240.40.99:27018 10.42.0.10:34145 - -`; // a 3,000-character user agent
+    const result = scan([long(1, 'outbound|27018||a.ns.svc.cluster.local'), long(2, 'outbound|27018||b.ns.svc.cluster.local'), long(3, 'outbound|27018||a.ns.svc.cluster.local')]);
+    const a = result.signatures.upstreamConnectError!.breakdown.find((b) => b.key.includes('|a.'))!;
+    expect(a).toMatchObject({ count: 2, first: { line: 1 }, last: { line: 3 }, firstTime: '2024-01-27T14:15:21.881Z', lastTime: '2024-01-27T14:15:23.881Z' });
+    expect(a.first.text.length).toBe(2048);
+    expect(a.last.text.length).toBe(2048);
+    expect(result.signatures.upstreamConnectError!.last.text.length).toBeGreaterThan(3000);
   });
 
   it('tlsError: both TLS transport failures (old and new BoringSSL forms)', () => {
@@ -78,7 +105,7 @@ describe('LogScanner on the corpus access log', () => {
   it('rbacDenied: both 403s, keyed by policy, `[none]` spelled out', () => {
     const hits = summary.signatures.rbacDenied!;
     expect(hits.count).toBe(2);
-    expect(hits.breakdown).toEqual([
+    expect(keyCounts(hits.breakdown)).toEqual([
       { key: 'no ALLOW policy matched (policy[none])', count: 1 },
       { key: 'ns[starfleet]-policy[probe-deny-status]-rule[0]', count: 1 },
     ]);
@@ -99,7 +126,7 @@ describe('LogScanner on the corpus JSON access log', () => {
     expect(summary.access.byStatusClass).toEqual({ '2xx': 2, '5xx': 1, 'no response': 1 });
     // UF,URX (TCP, with its cluster) and the reset-before-response UC (a line without cluster or authority)
     expect(summary.signatures.upstreamConnectError?.count).toBe(2);
-    expect(summary.signatures.upstreamConnectError?.breakdown).toEqual([
+    expect(keyCounts(summary.signatures.upstreamConnectError?.breakdown)).toEqual([
       { key: 'outbound|7600||keycloak-headless.our_ns.svc.cluster.local', count: 1 },
       { key: 'unknown destination', count: 1 },
     ]);
@@ -113,7 +140,7 @@ describe('signatures on the Envoy local-reply bodies', () => {
     const hits = summary.signatures.upstreamConnectError!;
     expect(hits.count).toBe(12);
     expect(hits.accessCount).toBe(0);
-    expect(hits.breakdown).toEqual([
+    expect(keyCounts(hits.breakdown)).toEqual([
       { key: 'connection failure', count: 4 },
       { key: 'remote connection failure', count: 4 },
       { key: 'connection termination', count: 1 },
@@ -127,7 +154,7 @@ describe('signatures on the Envoy local-reply bodies', () => {
     const hits = summary.signatures.tlsError!;
     expect(hits.count).toBe(6);
     expect([hits.first.line, hits.last.line]).toEqual([1, 6]);
-    expect(hits.breakdown).toEqual([
+    expect(keyCounts(hits.breakdown)).toEqual([
       { key: 'CERTIFICATE_VERIFY_FAILED', count: 3 },
       { key: 'TLS error:', count: 2 },
       { key: 'WRONG_VERSION_NUMBER', count: 1 },
@@ -175,7 +202,7 @@ describe('signatures on pilot-agent / Envoy log lines', () => {
   it('noRouteMatched fires on the router debug line with the URL as key', () => {
     const line = "2023-03-14T09:21:08.001000Z\tdebug\tenvoy router external/envoy/source/common/router/router.cc:469\t[C12][S9] no route match for URL '/nope'\tthread=21";
     expect(firing(line)).toEqual(['noRouteMatched']);
-    expect(scan([line]).signatures.noRouteMatched?.breakdown).toEqual([{ key: '/nope', count: 1 }]);
+    expect(keyCounts(scan([line]).signatures.noRouteMatched?.breakdown)).toEqual([{ key: '/nope', count: 1 }]);
   });
 
   it('rbacDenied fires on the RBAC filter debug line', () => {
@@ -193,14 +220,14 @@ describe('signatures on access lines, and where they must not fire', () => {
   it('UH / no_healthy_upstream → noHealthyUpstream keyed by cluster', () => {
     const summary = scan([UH_LINE]);
     expect(Object.keys(summary.signatures)).toEqual(['noHealthyUpstream']);
-    expect(summary.signatures.noHealthyUpstream?.breakdown).toEqual([{ key: 'outbound|9080||productpage.default.svc.cluster.local', count: 1 }]);
+    expect(keyCounts(summary.signatures.noHealthyUpstream?.breakdown)).toEqual([{ key: 'outbound|9080||productpage.default.svc.cluster.local', count: 1 }]);
     expect(summary.access.failed).toBe(1);
   });
 
   it('HTTP NR / route_not_found → noRouteMatched keyed by method, authority and path', () => {
     const summary = scan([HTTP_NR_LINE]);
     expect(Object.keys(summary.signatures)).toEqual(['noRouteMatched']);
-    expect(summary.signatures.noRouteMatched?.breakdown).toEqual([{ key: 'GET productpage:9080/nope', count: 1 }]);
+    expect(keyCounts(summary.signatures.noRouteMatched?.breakdown)).toEqual([{ key: 'GET productpage:9080/nope', count: 1 }]);
     expect(summary.access.failed).toBe(1); // 404 from Envoy itself, not from the app
   });
 
@@ -248,7 +275,7 @@ describe('coloured log lines', () => {
     const b = scan([coloured]);
     expect(b.levels).toEqual(a.levels);
     expect(b.levels.warn).toBe(1);
-    expect(b.signatures.xdsStreamClosed?.breakdown).toEqual([{ key: '14, i/o timeout (sustained)', count: 1 }]);
+    expect(keyCounts(b.signatures.xdsStreamClosed?.breakdown)).toEqual([{ key: '14, i/o timeout (sustained)', count: 1 }]);
     expect(b.signatures.xdsStreamClosed?.first.text).toBe(plain);
   });
 });

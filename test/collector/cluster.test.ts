@@ -369,8 +369,10 @@ describe('round trip: the analyzer on the collector output', () => {
     expect(find('CFG003', 'cart').map((f) => f.severity)).toEqual(['critical']);
     expect(find('CFG001', 'cart')).toEqual([]);
     expect(find('CFG003', 'cart')[0]!.evidence.some((e) => e.path.includes('analyze'))).toBe(true);
-    expect(find('LOG002', FRONTEND).length).toBe(1);
-    expect(find('LOG002', FRONTEND)[0]!.subject.namespace).toBe('shop');
+    // the frontend sidecar's UH toward cart: one finding about the cart Service, the frontend pod its occurrence
+    expect(find('LOG002', 'cart').length).toBe(1);
+    expect(find('LOG002', 'cart')[0]!.subject).toEqual({ kind: 'Service', namespace: 'shop', name: 'cart' });
+    expect(find('LOG002', 'cart')[0]!.occurrences!.map((o) => `${o.subject.namespace}/${o.subject.name}`)).toEqual([`shop/${FRONTEND}`]);
   });
 
   it('uses the kinds it reads and lists the others as not analysed, none invalid', () => {

@@ -25,6 +25,8 @@ export interface ExpectedFinding {
   explanationExcludes?: string[];
   /** Substrings the finding's fix YAML must contain. */
   yamlIncludes?: string[];
+  /** The grouped finding's occurrences, `<namespace>/<name>` in the order shown (most affected first). */
+  occurrences?: string[];
   /** JSON pointers (or their endings) that must appear among the evidence. */
   evidencePointers?: string[];
 }
@@ -75,7 +77,7 @@ export function discoverFixtures(root = RULE_FIXTURES_ROOT): RuleFixture[] {
   return fixtures;
 }
 
-const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers']);
+const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers', 'occurrences']);
 const SUBJECT_KEYS = new Set(['kind', 'namespace', 'name']);
 
 function isStringArray(value: unknown): value is string[] {
@@ -102,7 +104,7 @@ export function loadExpectation(path: string): Expectation {
     if (!s || typeof s !== 'object' || typeof s.kind !== 'string' || typeof s.name !== 'string') throw new Error(`${where}: subject needs kind and name`);
     for (const key of Object.keys(s)) if (!SUBJECT_KEYS.has(key)) throw new Error(`${where}: unknown subject key "${key}"`);
     if (s.namespace !== undefined && typeof s.namespace !== 'string') throw new Error(`${where}: subject.namespace must be a string`);
-    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers'] as const) {
+    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers', 'occurrences'] as const) {
       if (f[key] !== undefined && !isStringArray(f[key])) throw new Error(`${where}: ${key} must be an array of non-empty strings`);
     }
     const subject: ExpectedSubject = { kind: s.kind, name: s.name, ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}) };
@@ -114,6 +116,7 @@ export function loadExpectation(path: string): Expectation {
       ...(f.explanationExcludes ? { explanationExcludes: f.explanationExcludes as string[] } : {}),
       ...(f.yamlIncludes ? { yamlIncludes: f.yamlIncludes as string[] } : {}),
       ...(f.evidencePointers ? { evidencePointers: f.evidencePointers as string[] } : {}),
+      ...(f.occurrences ? { occurrences: f.occurrences as string[] } : {}),
     };
   });
   return { findings, ...(record.notChecked !== undefined ? { notChecked: record.notChecked } : {}) };

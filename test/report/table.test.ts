@@ -19,7 +19,7 @@ describe('terminal table', () => {
     for (const line of boxed) expect(columns(line), line).toBeLessThanOrEqual(80);
     // the subject column, its wrapped pieces joined back: the pod name is whole
     const subjects = boxed.map((l) => (l.split('│')[4] ?? '').trim()).join('');
-    expect(subjects).toContain('bookinfo/productpage-v1-54bb874995-9xq7d');
+    expect(subjects).toContain('bookinfo/details-v1-65cfcf56f9-r2l8c');
     expect(text).not.toContain('…');
   });
 
@@ -27,7 +27,7 @@ describe('terminal table', () => {
     const { report } = await analyzeBundle(SAMPLE);
     const text = renderTable(report, { color: false });
     const row = text.split('\n').find((l) => l.includes('LOG002'))!;
-    expect(row).toContain('Pod bookinfo/productpage-v1-54bb874995-9xq7d');
+    expect(row).toContain('Service bookinfo/reviews');
     expect(row).toContain('no healthy upstream for reviews.bookinfo.svc.cluster.local seen by productpage-v1-54bb874995-9xq7d');
   });
 

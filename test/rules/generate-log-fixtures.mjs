@@ -121,20 +121,21 @@ const reviewsLog = 'logs/bookinfo/reviews-v2-5b667bcbf8-tz6qw/istio-proxy.log';
 const sampleFile = (path) => readFileSync(join(SAMPLE, path), 'utf8');
 const services = JSON.parse(sampleFile('istio/resources/services.json'));
 const podsList = JSON.parse(sampleFile('kubernetes/pods/bookinfo.json'));
-const reviewsV2 = { kind: 'Pod', namespace: 'bookinfo', name: 'reviews-v2-5b667bcbf8-tz6qw' };
+// LOG001 groups by target: the finding is about the Service the requests fail toward.
+const ratings = { kind: 'Service', namespace: 'bookinfo', name: 'ratings' };
 const fixed = structuredClone(services);
 fixed.items.find((s) => s.metadata.name === 'ratings').spec.ports[0].targetPort = 9080;
 const undeclared = structuredClone(podsList);
 for (const pod of undeclared.items) for (const c of pod.spec.containers) delete c.ports;
 const dp = (servicesJson, podsJson) => ({ [reviewsLog]: sampleFile(reviewsLog), 'istio/resources/services.json': `${JSON.stringify(servicesJson, null, 4)}\n`, 'kubernetes/pods/bookinfo.json': `${JSON.stringify(podsJson, null, 4)}\n` });
 writeBundle('LOG001', 'fires-target-port-mismatch-named', dp(services, podsList), {
-  findings: [{ subject: reviewsV2, severity: 'high', explanationIncludes: ['sends port 9080 to `targetPort: 9090`, but its pods (`ratings-v1-686ccfb5d8-wq4mv`) listen on 9080', 'Set `targetPort` to 9080'], evidencePointers: ['/spec/ports/0/targetPort'] }],
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['sends port 9080 to `targetPort: 9090`, but its pods (`ratings-v1-686ccfb5d8-wq4mv`) listen on 9080', 'Set `targetPort` to 9080'], evidencePointers: ['/spec/ports/0/targetPort'] }],
 });
 writeBundle('LOG001', 'fires-target-port-matches-no-cause', dp(fixed, podsList), {
-  findings: [{ subject: reviewsV2, severity: 'high', explanationExcludes: ['targetPort'] }],
+  findings: [{ subject: ratings, severity: 'high', explanationExcludes: ['targetPort'] }],
 });
 writeBundle('LOG001', 'fires-ports-undeclared-no-cause', dp(services, undeclared), {
-  findings: [{ subject: reviewsV2, severity: 'high', explanationExcludes: ['targetPort'] }],
+  findings: [{ subject: ratings, severity: 'high', explanationExcludes: ['targetPort'] }],
 });
 
 // LOG004 at an ingress gateway — NR lines in the layout of the config-faults sample's gateway log (Istio TEXT format),
@@ -166,4 +167,90 @@ writeBundle('LOG004', 'fires-scanners-among-real-misses-critical', gwBundle([...
 });
 writeBundle('LOG004', 'fires-scanner-paths-at-a-sidecar-critical', { [LOG]: `${Array.from({ length: 10 }, (_, i) => scanner(i)).join('\n')}\n` }, {
   findings: [{ subject, severity: 'critical', explanationExcludes: ['internet scanners'] }],
+});
+
+// Grouping by shared target — the LOG001 fixture's productpage log (2 of its 5 reviews calls UF), the same log for a
+// second replica with every reviews call failing (the UF line with each request's own time), and a healthy third replica.
+// A replica's log is the first one with only the pod name and IP changed.
+const REVIEWS_OK = '"GET /reviews/0 HTTP/1.1" 200';
+const ufLine = uf.split('\n').find((l) => l.includes('"GET /reviews/0 HTTP/1.1" 503 UF,URX'));
+const replica = (text, name, ip) => text.replaceAll(POD, name).replaceAll('10.244.1.17', ip);
+const allReviewsFail = (text) =>
+  text
+    .split('\n')
+    .map((l) => (l.includes(REVIEWS_OK) ? ufLine.replace(/^\[[^\]]+\]/, l.slice(0, l.indexOf(']') + 1)) : l))
+    .join('\n');
+const POD_B = 'productpage-v1-6b746f74dc-q7wz4';
+const POD_C = 'productpage-v1-6b746f74dc-zx9vd';
+const logOf = (pod) => `logs/bookinfo/${pod}/istio-proxy.log`;
+const reviews = { kind: 'Service', namespace: 'bookinfo', name: 'reviews' };
+writeBundle('LOG001', 'fires-shared-target-one-finding', { [LOG]: uf, [logOf(POD_B)]: replica(allReviewsFail(uf), POD_B, '10.244.1.18'), [logOf(POD_C)]: replica(sidecarLog([]), POD_C, '10.244.1.19') }, {
+  findings: [
+    {
+      subject: reviews,
+      severity: 'high',
+      occurrences: [`bookinfo/${POD_B}`, `bookinfo/${POD}`],
+      explanationIncludes: [
+        '2 pods failed to connect to `reviews.bookinfo.svc.cluster.local` in 7 of their 30 requests (23%), 7 of the 10 sent to it (70%)',
+        `Most affected: \`bookinfo/${POD_B}\` (5), \`bookinfo/${POD}\` (2).`,
+      ],
+      explanationExcludes: [POD_C],
+      evidencePaths: [logOf(POD_B), LOG],
+    },
+  ],
+});
+
+// Severity of a group: the failures against all requests of the affected pods. Two clients calling only reviews
+// (the reviews calls of the log above, five each): 6 of 10 fail (above half) or 5 of 10 (half: not above).
+const onlyReviews = (text) => `${text.split('\n').filter((l) => !l.startsWith('[') || l.includes('"GET /reviews/0')).join('\n')}`;
+const failFirst = (text, n) => {
+  let left = n;
+  return text
+    .split('\n')
+    .map((l) => (l.includes(REVIEWS_OK) && left-- > 0 ? ufLine.replace(/^\[[^\]]+\]/, l.slice(0, l.indexOf(']') + 1)) : l))
+    .join('\n');
+};
+const healthyReviews = onlyReviews(sidecarLog([]));
+writeBundle('LOG001', 'fires-group-majority-critical', { [LOG]: failFirst(healthyReviews, 3), [logOf(POD_B)]: replica(failFirst(healthyReviews, 3), POD_B, '10.244.1.18') }, {
+  findings: [{ subject: reviews, severity: 'critical', explanationIncludes: ['6 of their 10 requests (60%)', 'so the severity is raised to critical'] }],
+});
+writeBundle('LOG001', 'fires-group-half-stays-high', { [LOG]: failFirst(healthyReviews, 3), [logOf(POD_B)]: replica(failFirst(healthyReviews, 2), POD_B, '10.244.1.18') }, {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['5 of their 10 requests (50%)'], explanationExcludes: ['raised to critical'] }],
+});
+
+// One pod, two failing targets: two findings, each citing its own lines. The productpage log with its details calls
+// failing too (the UF line, host and cluster changed to details').
+const detailsOk = '"GET /details/0 HTTP/1.1" 200';
+const detailsUf = ufLine.replace('"GET /reviews/0', '"GET /details/0').replaceAll('reviews:9080', 'details:9080').replaceAll('reviews.bookinfo', 'details.bookinfo');
+const twoTargets = uf
+  .split('\n')
+  .map((l, i) => (l.includes(detailsOk) && i % 2 === 0 ? detailsUf.replace(/^\[[^\]]+\]/, l.slice(0, l.indexOf(']') + 1)) : l))
+  .join('\n');
+writeBundle('LOG001', 'fires-two-targets-apart', { [LOG]: twoTargets }, {
+  findings: [
+    { subject: reviews, severity: 'high', explanationIncludes: ['`outbound|9080||reviews.bookinfo.svc.cluster.local` (2)'], explanationExcludes: ['details.bookinfo'] },
+    { subject: { kind: 'Service', namespace: 'bookinfo', name: 'details' }, severity: 'high', explanationIncludes: ['`outbound|9080||details.bookinfo.svc.cluster.local`'], explanationExcludes: ['reviews.bookinfo'] },
+  ],
+});
+
+// No shared target: the pod's own application refuses its inbound connections (`inbound|9080||`). Its inbound
+// lines with the status, flags and details Envoy writes for a refused connect (`503 UF
+// upstream_reset_before_response_started{connection_failure,delayed_connect_error:_111}`, Envoy's access-log docs).
+const INBOUND_OK = /"GET \/productpage HTTP\/1\.1" 200 - via_upstream - "-"/;
+const inboundRefused = sidecarLog([])
+  .split('\n')
+  .map((l) => l.replace(INBOUND_OK, '"GET /productpage HTTP/1.1" 503 UF upstream_reset_before_response_started{connection_failure,delayed_connect_error:_111} - "delayed_connect_error:_111"'))
+  .join('\n');
+writeBundle('LOG001', 'fires-inbound-refused-per-pod', { [LOG]: inboundRefused }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`inbound|9080||` (5)', 'nothing listens on that port'] }],
+});
+
+// LOG002 with no shared target: the pod's inbound cluster has no endpoint (its inbound lines with the status, flag and
+// details Envoy writes for UH, `503 UH no_healthy_upstream`, Envoy's access-log docs): the finding stays on the pod.
+const inboundNoHealthy = sidecarLog([])
+  .split('\n')
+  .map((l) => l.replace(INBOUND_OK, '"GET /productpage HTTP/1.1" 503 UH no_healthy_upstream - "-"'))
+  .join('\n');
+writeBundle('LOG002', 'fires-inbound-per-pod', { [LOG]: inboundNoHealthy }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['no healthy endpoint in 5 of 15 requests (33%)', '`inbound|9080||` (5)'] }],
 });

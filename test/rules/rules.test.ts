@@ -85,6 +85,8 @@ function describeFixture(fixture: RuleFixture) {
       }
     });
 
+    const occurrenceNames = (f: Finding) => (f.occurrences ?? []).map((o) => `${o.subject.namespace ?? ''}/${o.subject.name}`);
+
     it(`reports exactly the expected ${fixture.ruleId} findings`, async () => {
       const { report } = await analyzeFixture(fixture);
       const actual = report.findings.filter((f) => f.ruleId === fixture.ruleId);
@@ -97,7 +99,8 @@ function describeFixture(fixture: RuleFixture) {
         (wanted.evidencePointers ?? []).every((p) => found.evidence.some((e) => e.pointer?.endsWith(p))) &&
         (wanted.explanationIncludes ?? []).every((t) => found.explanation.includes(t)) &&
         (wanted.explanationExcludes ?? []).every((t) => !found.explanation.includes(t)) &&
-        (wanted.yamlIncludes ?? []).every((t) => (found.yaml ?? '').includes(t));
+        (wanted.yamlIncludes ?? []).every((t) => (found.yaml ?? '').includes(t)) &&
+        (wanted.occurrences === undefined || occurrenceNames(found).join('\n') === wanted.occurrences.join('\n'));
       const used = new Set<Finding>();
       for (const wanted of expectation.findings) {
         const candidates = actual.filter((f) => findingKey(f) === findingKey(wanted) && !used.has(f));
@@ -115,6 +118,7 @@ function describeFixture(fixture: RuleFixture) {
         for (const text of wanted.explanationIncludes ?? []) expect(found.explanation, `${label}: explanation`).toContain(text);
         for (const text of wanted.explanationExcludes ?? []) expect(found.explanation, `${label}: explanation`).not.toContain(text);
         for (const text of wanted.yamlIncludes ?? []) expect(found.yaml ?? '', `${label}: fix YAML`).toContain(text);
+        if (wanted.occurrences) expect(occurrenceNames(found), `${label}: occurrences, most affected first`).toEqual(wanted.occurrences);
       }
     });
 

@@ -44,12 +44,26 @@ function levelled(text: string): { time: string | undefined; level: string } | u
 /** Envoy's own log format before Istio 1.17 / in `--log-format` defaults: `[2020-11-25 21:26:18.409][14][warning][config] …`. */
 const ENVOY_BRACKETED = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\]\[\d+\]\[\w+\]/;
 
-interface Hits {
+/** Per-key evidence lines are cut to this: a finding quotes at most a few hundred characters of them. */
+const MAX_KEY_LINE_CHARS = 2048;
+
+interface LineRef {
+  line: number;
+  text: string;
+}
+
+/** Matches of one signature, or of one of its keys: counts, the first and last line, the time span. */
+interface Tally {
   count: number;
   accessCount: number;
-  first: { line: number; text: string };
-  last: { line: number; text: string };
-  keys: Map<string, number>;
+  first: LineRef;
+  last: LineRef;
+  firstTime?: string;
+  lastTime?: string;
+}
+
+interface Hits extends Tally {
+  keys: Map<string, Tally>;
 }
 
 /**
@@ -162,10 +176,11 @@ class LogTally {
     if (access) {
       this.recognised++;
       this.countAccess(access);
-      this.stamp(access.time ?? prefixTime);
+      const time = access.time ?? prefixTime;
+      this.stamp(time);
       for (const signature of LOG_SIGNATURES) {
         const key = signature.matchAccess(access);
-        if (key !== undefined) this.hit(signature.id, key, lineNumber, text, true);
+        if (key !== undefined) this.hit(signature.id, key, lineNumber, text, true, time);
       }
       return;
     }
@@ -190,7 +205,7 @@ class LogTally {
       const key = signature.matchText(text);
       if (key !== undefined) {
         if (!line) this.recognised++;
-        this.hit(signature.id, key, lineNumber, text, false);
+        this.hit(signature.id, key, lineNumber, text, false, line?.time ?? prefixTime);
       }
     }
   }
@@ -237,14 +252,11 @@ class LogTally {
     if (this.upstreamHostsDropped > 0) summary.access.upstreamHostsDropped = this.upstreamHostsDropped;
     for (const [id, hits] of [...this.hits].sort(([a], [b]) => compareText(a, b))) {
       const entry: SignatureHits = {
-        count: hits.count,
-        accessCount: hits.accessCount,
-        first: hits.first,
-        last: hits.last,
+        ...tallyOut(hits),
         breakdown: [...hits.keys]
-          .sort(([ka, a], [kb, b]) => b - a || compareText(ka, kb))
+          .sort(([ka, a], [kb, b]) => b.count - a.count || compareText(ka, kb))
           .slice(0, BREAKDOWN_SHOWN)
-          .map(([key, count]) => ({ key, count })),
+          .map(([key, tally]) => ({ key, ...tallyOut(tally, MAX_KEY_LINE_CHARS) })),
       };
       summary.signatures[id] = entry;
     }
@@ -290,18 +302,54 @@ class LogTally {
     if (this.last === undefined || time > this.last) this.last = time;
   }
 
-  private hit(id: SignatureId, key: string, line: number, text: string, isAccess: boolean): void {
+  private hit(id: SignatureId, key: string, line: number, text: string, isAccess: boolean, time: string | undefined): void {
     const ref = { line, text };
-    const hits = this.hits.get(id);
+    let hits = this.hits.get(id);
     if (!hits) {
-      this.hits.set(id, { count: 1, accessCount: isAccess ? 1 : 0, first: ref, last: ref, keys: new Map([[key, 1]]) });
-      return;
+      hits = { ...newTally(ref), keys: new Map() };
+      this.hits.set(id, hits);
     }
-    hits.count++;
-    if (isAccess) hits.accessCount++;
-    hits.last = ref;
-    if (hits.keys.has(key) || hits.keys.size < MAX_BREAKDOWN_KEYS) increment(hits.keys, key);
+    count(hits, ref, isAccess, time);
+    let byKey = hits.keys.get(key);
+    if (!byKey && hits.keys.size < MAX_BREAKDOWN_KEYS) {
+      // A copy, cut: the key's lines outlive the scan in the summary, and must not hold the chunk they were read from.
+      byKey = newTally({ line, text: flatCopy(text.slice(0, MAX_KEY_LINE_CHARS)) });
+      hits.keys.set(key, byKey);
+    }
+    if (byKey) count(byKey, byKey.first.line === line ? byKey.first : ref, isAccess, time);
   }
+}
+
+function newTally(ref: LineRef): Tally {
+  return { count: 0, accessCount: 0, first: ref, last: ref };
+}
+
+function count(tally: Tally, ref: LineRef, isAccess: boolean, time: string | undefined): void {
+  tally.count++;
+  if (isAccess) tally.accessCount++;
+  tally.last = ref;
+  if (time !== undefined) {
+    if (tally.firstTime === undefined || time < tally.firstTime) tally.firstTime = time;
+    if (tally.lastTime === undefined || time > tally.lastTime) tally.lastTime = time;
+  }
+}
+
+/** A tally as the summary keeps it; the last line is copied only now, as every match replaces it. */
+function tallyOut(tally: Tally, maxChars = MAX_LINE_CHARS) {
+  const last = tally.last === tally.first ? tally.first : { line: tally.last.line, text: flatCopy(tally.last.text.slice(0, maxChars)) };
+  return {
+    count: tally.count,
+    accessCount: tally.accessCount,
+    first: tally.first,
+    last,
+    ...(tally.firstTime !== undefined ? { firstTime: tally.firstTime } : {}),
+    ...(tally.lastTime !== undefined ? { lastTime: tally.lastTime } : {}),
+  };
+}
+
+/** A string that does not share memory with the one it came from (V8 keeps slices as views of their parent). */
+function flatCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** `outbound|9080|v1|reviews.bookinfo.svc.cluster.local` → `bookinfo`. */

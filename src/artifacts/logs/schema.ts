@@ -75,13 +75,26 @@ const partProperties = {
         accessCount: { type: 'integer', minimum: 0 },
         first: lineRef,
         last: lineRef,
+        /** The earliest and latest time of a matching line that carries one (UTC, as the log writes it). */
+        firstTime: { type: 'string' },
+        lastTime: { type: 'string' },
+        /** Keys with the most matches first, at most ten. */
         breakdown: {
           type: 'array',
           items: {
             type: 'object',
-            required: ['key', 'count'],
+            required: ['key', 'count', 'accessCount', 'first', 'last'],
             additionalProperties: false,
-            properties: { key: { type: 'string' }, count: { type: 'integer', minimum: 1 } },
+            properties: {
+              key: { type: 'string' },
+              count: { type: 'integer', minimum: 1 },
+              accessCount: { type: 'integer', minimum: 0 },
+              /** The first and last line with this key: evidence for one target, not the signature's first line whatever its target. */
+              first: lineRef,
+              last: lineRef,
+              firstTime: { type: 'string' },
+              lastTime: { type: 'string' },
+            },
           },
         },
       },

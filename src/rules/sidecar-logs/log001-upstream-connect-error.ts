@@ -1,6 +1,8 @@
 import { defineRule } from '../rule.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
-import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
+import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
+import { groupEvidence, groupOccurrences, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
+import { plural } from '../evidence.js';
 import { shell, shellQuote } from '../shell.js';
 import { targetPortMismatch } from './target-port.js';
 
@@ -12,8 +14,10 @@ export const log001 = defineRule({
   step: 'sidecar-logs',
   inputs: { required: ['logs.proxy'], optional: ['k8s.resources', 'kubectl.pods'], views: ['routing', 'configuration'] },
   description:
-    'Counts, per pod, `upstream connect error or disconnect/reset before headers` (the 503 body) and its access-log form: response flags UF/URX or ' +
-    '`upstream_reset_before_response_started{…}`. High; critical when most of the pod\'s requests fail this way. Failures are broken down by upstream cluster.',
+    'Counts `upstream connect error or disconnect/reset before headers` (the 503 body) and its access-log form: response flags UF/URX or ' +
+    '`upstream_reset_before_response_started{…}`, and groups them by the upstream they fail toward (the outbound cluster\'s host, or the authority): one finding ' +
+    'per target, listing the pods with their counts and times, most affected first. Failures that name no target (plain log lines keyed by reset reason, inbound ' +
+    'or passthrough traffic) stay per pod. High; critical when most of the affected pods\' requests fail this way.',
   rationale:
     'The sidecar reached the point of connecting to the destination and failed: the target Service does not exist, has no ready endpoints, its port does not match ' +
     'the port the container listens on, a NetworkPolicy blocks it, or TLS to it fails (see LOG003).',
@@ -23,34 +27,51 @@ export const log001 = defineRule({
   threshold: { value: SIGNATURE_THRESHOLD, source: 'rule catalogue (`istio-bundle explain LOG001`): step 4 severities, raised when most requests fail' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/network-issues/', 'https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#config-access-log-format-response-flags'],
   check(inputs, context) {
-    for (const match of signatureMatches(inputs['logs.proxy'], 'upstreamConnectError')) {
-      const top = match.hits.breakdown[0]?.key ?? '';
+    const { groups, perPod } = signatureGroups(inputs['logs.proxy'], 'upstreamConnectError');
+    for (const target of groups) {
+      const top = target.keys[0]!.key;
       const cluster = parseCluster(top);
-      const target = cluster?.host ? serviceOfFqdn(cluster.host) : undefined;
+      const service = serviceOfFqdn(target.host);
       // Only a bundle with Services of the target's namespace can tell that the target is missing.
-      const servicesThere = target ? inputs.routing.servicesIn(target.namespace) : [];
-      const missingService = target && servicesThere.length > 0 && !servicesThere.some((s) => s.object.metadata.name === target.name);
-      const mismatch = !missingService && cluster?.host && cluster.port ? targetPortMismatch(inputs.configuration.index, cluster.host, Number(cluster.port)) : undefined;
+      const servicesThere = service ? inputs.routing.servicesIn(service.namespace) : [];
+      const missingService = service && servicesThere.length > 0 && !servicesThere.some((s) => s.object.metadata.name === service.name);
+      const mismatch = !missingService && cluster?.port ? targetPortMismatch(inputs.configuration.index, target.host, Number(cluster.port)) : undefined;
+      const worst = target.sides[0]!.log;
+      context.report({
+        severity: target.severity,
+        subject: target.subject,
+        title: `upstream connect errors to ${target.host} from ${target.sides.length === 1 ? podLabel(worst) : plural(target.sides.length, 'pod')}`,
+        evidence: [...groupEvidence(target), ...(mismatch?.evidence ?? [])],
+        occurrences: groupOccurrences(target),
+        explanation:
+          `${whoText(target)} failed to connect to \`${target.host}\` in ${target.volume}${spanText(target)}.` +
+          (target.sides.length > 1 ? ` Most affected: ${worstPodsText(target)}.` : '') +
+          keysText(target, 'upstream cluster') +
+          (missingService ? ` No Service \`${service.namespace}/${service.name}\` is among the ${servicesThere.length} Services of namespace \`${service.namespace}\` in the bundle: the target does not exist.` : '') +
+          (mismatch
+            ? ` The cause: Service \`${mismatch.service.object.metadata.namespace ?? ''}/${mismatch.service.object.metadata.name}\` sends port ${mismatch.port} to \`targetPort: ${mismatch.targetPort}\`, but its pods (${mismatch.pods.map((p) => `\`${p}\``).join(', ')}) listen on ${mismatch.podPorts.join(', ')}: nothing accepts the connection. Set \`targetPort\` to ${mismatch.podPorts.length === 1 ? mismatch.podPorts[0] : 'the port the container serves on'}.`
+            : '') +
+          (target.severity === 'critical' ? ' Most of the affected pods\' requests fail this way, so the severity is raised to critical.' : ''),
+        commands: [
+          ...(service ? [shell`kubectl get svc,endpoints ${service.name} -n ${service.namespace} -o wide`] : []),
+          ...podCommands(worst, (pod) => [...(cluster ? [`istioctl proxy-config endpoint ${pod} --cluster ${shellQuote(top)}`] : []), `kubectl logs ${pod} -c istio-proxy --tail=200`]),
+        ],
+      });
+    }
+    for (const match of perPod) {
       context.report({
         severity: match.severity,
         subject: match.subject,
         key: match.key,
-        title: `upstream connect errors from ${podLabel(match.log)}${cluster?.host ? ` to ${cluster.host}` : ''}`,
-        evidence: [...signatureEvidence(match), ...(mismatch?.evidence ?? [])],
+        title: `upstream connect errors from ${podLabel(match.log)}`,
+        evidence: signatureEvidence(match),
         explanation:
-          `${where(match)} failed to connect upstream in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +
-          (missingService ? ` No Service \`${target.namespace}/${target.name}\` is among the ${servicesThere.length} Services of namespace \`${target.namespace}\` in the bundle: the target does not exist.` : '') +
-          (mismatch
-            ? ` The cause: Service \`${mismatch.service.object.metadata.namespace ?? ''}/${mismatch.service.object.metadata.name}\` sends port ${mismatch.port} to \`targetPort: ${mismatch.targetPort}\`, but its pods (${mismatch.pods.map((p) => `\`${p}\``).join(', ')}) listen on ${mismatch.podPorts.join(', ')}: nothing accepts the connection. Set \`targetPort\` to ${mismatch.podPorts.length === 1 ? mismatch.podPorts[0] : 'the port the container serves on'}.`
+          `${where(match)} failed to connect upstream in ${match.volume}.${breakdownText(match, match.hits.accessCount > 0 ? 'upstream cluster or reset reason' : 'reset reason')}` +
+          (match.hits.breakdown.some((row) => row.key.startsWith('inbound|'))
+            ? ' Inbound (`inbound|<port>||`) failures are the sidecar failing to reach the application in its own pod: nothing listens on that port (the application is not up, crashed, or listens on another port).'
             : '') +
           severityNote(match),
-        commands: [
-          ...(target ? [shell`kubectl get svc,endpoints ${target.name} -n ${target.namespace} -o wide`] : []),
-          ...podCommands(match.log, (pod) => [
-            ...(cluster ? [`istioctl proxy-config endpoint ${pod} --cluster ${shellQuote(top)}`] : []),
-            `kubectl logs ${pod} -c istio-proxy --tail=200`,
-          ]),
-        ],
+        commands: podCommands(match.log, (pod) => [`kubectl logs ${pod} -c istio-proxy --tail=200`]),
       });
     }
   },

@@ -1,6 +1,8 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
-import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
+import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
+import { groupEvidence, groupOccurrences, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
+import { plural } from '../evidence.js';
 import { shellQuote } from '../shell.js';
 
 /** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
@@ -20,8 +22,9 @@ export const log002 = defineRule({
   step: 'sidecar-logs',
   inputs: { required: ['logs.proxy'], optional: ['k8s.resources'], views: ['routing'] },
   description:
-    'Counts, per pod, `no healthy upstream` (the 503 body) and its access-log form: response flag UH or details `no_healthy_upstream`. The same words in an xDS ' +
-    '`gRPC config stream closed` line are istiod connectivity (LOG008), not this. High; critical when most of the pod\'s requests fail this way. When the bundle has ' +
+    'Counts `no healthy upstream` (the 503 body) and its access-log form: response flag UH or details `no_healthy_upstream`, grouped by the upstream ' +
+    'the requests were for: one finding per target, listing the pods with counts and times, most affected first. The same words in an xDS ' +
+    '`gRPC config stream closed` line are istiod connectivity (LOG008), not this. High; critical when most of the affected pods\' requests fail this way. When the bundle has ' +
     'DestinationRules, the one for the failing host is checked for aggressive outlier detection.',
   rationale:
     'Envoy had no endpoint it considered healthy: the Service has no ready endpoints, or outlier detection ejected them all. An aggressive `outlierDetection` ' +
@@ -32,27 +35,47 @@ export const log002 = defineRule({
   threshold: { value: `${SIGNATURE_THRESHOLD}; outlier detection with consecutive errors < ${AGGRESSIVE_CONSECUTIVE_ERRORS} called aggressive`, source: 'rule catalogue (`istio-bundle explain LOG002`), after the Istio production debugging guide\'s "Random 503 errors with healthy services"; Istio docs: DestinationRule OutlierDetection' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
   check(inputs, context) {
-    for (const match of signatureMatches(inputs['logs.proxy'], 'noHealthyUpstream')) {
-      const top = match.hits.breakdown[0]?.key ?? '';
-      const host = parseCluster(top)?.host;
-      const aggressive = host ? inputs.routing.destinationRulesFor(host, match.log.namespace).map(outlierSummary).find((s) => s !== undefined) : undefined;
+    const { groups, perPod } = signatureGroups(inputs['logs.proxy'], 'noHealthyUpstream');
+    for (const target of groups) {
+      const top = target.keys[0]!.key;
+      const cluster = parseCluster(top);
+      // The DestinationRule a client applies is looked up from its own namespace first.
+      const clientNamespaces = [...new Set(target.sides.map((s) => s.log.namespace))];
+      const aggressive = clientNamespaces
+        .flatMap((namespace) => inputs.routing.destinationRulesFor(target.host, namespace))
+        .map(outlierSummary)
+        .find((summary) => summary !== undefined);
+      const worst = target.sides[0]!.log;
       context.report({
-        severity: match.severity,
-        subject: match.subject,
-        key: match.key,
-        title: `no healthy upstream for ${host ?? 'its target'} seen by ${podLabel(match.log)}`,
-        evidence: [...signatureEvidence(match), ...(aggressive ? [aggressive.evidence] : [])],
+        severity: target.severity,
+        subject: target.subject,
+        title: `no healthy upstream for ${target.host} seen by ${target.sides.length === 1 ? podLabel(worst) : plural(target.sides.length, 'pod')}`,
+        evidence: [...groupEvidence(target), ...(aggressive ? [aggressive.evidence] : [])],
+        occurrences: groupOccurrences(target),
         explanation:
-          `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster')}` +
+          `${whoText(target)} found no healthy endpoint of \`${target.host}\` in ${target.volume}${spanText(target)}.` +
+          (target.sides.length > 1 ? ` Most affected: ${worstPodsText(target)}.` : '') +
+          keysText(target, 'upstream cluster') +
           (aggressive ? ` ${aggressive.text}` : '') +
-          severityNote(match),
+          (target.severity === 'critical' ? ' Most of the affected pods\' requests fail this way, so the severity is raised to critical.' : ''),
         ...(aggressive
           ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.`, yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` }
           : {}),
         commands: [
-          ...podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}${host ? ` --cluster ${shellQuote(top)}` : ''}`]),
-          ...(host ? [`kubectl get endpointslices -A -l ${shellQuote(`kubernetes.io/service-name=${host.split('.')[0]!}`)}`] : []),
+          ...podCommands(worst, (pod) => [`istioctl proxy-config endpoint ${pod}${cluster ? ` --cluster ${shellQuote(top)}` : ''}`]),
+          `kubectl get endpointslices -A -l ${shellQuote(`kubernetes.io/service-name=${target.host.split('.')[0]!}`)}`,
         ],
+      });
+    }
+    for (const match of perPod) {
+      context.report({
+        severity: match.severity,
+        subject: match.subject,
+        key: match.key,
+        title: `no healthy upstream seen by ${podLabel(match.log)}`,
+        evidence: signatureEvidence(match),
+        explanation: `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster or message')}${severityNote(match)}`,
+        commands: podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}`]),
       });
     }
   },

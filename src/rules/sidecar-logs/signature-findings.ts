@@ -33,26 +33,28 @@ export interface SignatureMatch {
 
 /** Every log with at least one hit of the signature, with the severity step 4 gives it. */
 export function signatureMatches(logs: readonly LogRecord[], id: SignatureId): SignatureMatch[] {
-  const matches: SignatureMatch[] = [];
-  for (const log of logs) {
+  return logs.flatMap((log) => {
     const hits = log.summary.signatures[id];
-    if (!hits) continue;
-    const requests = log.summary.access.requests;
-    const mostFail = requests >= SIGNATURE_SEVERITY.minRequests && hits.accessCount > requests * SIGNATURE_SEVERITY.criticalShare;
-    const lines = hits.count - hits.accessCount;
-    const parts = [];
-    if (hits.accessCount > 0) parts.push(`${hits.accessCount} of ${plural(requests, 'request')} (${percent(hits.accessCount, requests)})`);
-    if (lines > 0) parts.push(plural(lines, 'log line'));
-    matches.push({
-      log,
-      hits,
-      key: `${log.container}${log.previous ? ' (previous)' : ''}`,
-      subject: log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
-      severity: mostFail ? 'critical' : 'high',
-      volume: parts.join(' and '),
-    });
-  }
-  return matches;
+    return hits ? [signatureMatch(log, hits)] : [];
+  });
+}
+
+/** One log's hits as a finding reads them: the subject, the volume, the severity. */
+export function signatureMatch(log: LogRecord, hits: SignatureHits): SignatureMatch {
+  const requests = log.summary.access.requests;
+  const mostFail = requests >= SIGNATURE_SEVERITY.minRequests && hits.accessCount > requests * SIGNATURE_SEVERITY.criticalShare;
+  const lines = hits.count - hits.accessCount;
+  const parts = [];
+  if (hits.accessCount > 0) parts.push(`${hits.accessCount} of ${plural(requests, 'request')} (${percent(hits.accessCount, requests)})`);
+  if (lines > 0) parts.push(plural(lines, 'log line'));
+  return {
+    log,
+    hits,
+    key: `${log.container}${log.previous ? ' (previous)' : ''}`,
+    subject: log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
+    severity: mostFail ? 'critical' : 'high',
+    volume: parts.join(' and '),
+  };
 }
 
 /** First and last matching line, the way an engineer quotes a log in a ticket. */
