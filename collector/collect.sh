@@ -475,6 +475,11 @@ run kubectl.pods "kubernetes/pods/$ISTIO_NS.json" "$(meta_ns "$ISTIO_NS")" -- k 
 run kubectl.top "kubernetes/top/$ISTIO_NS.txt" "$(meta_ns "$ISTIO_NS")" -- k top pod -n "$ISTIO_NS" --containers
 # The control plane's Services (istiod, gateways), EndpointSlices and Deployments.
 run k8s.resources "kubernetes/resources/$ISTIO_NS.json" "$(meta_ns "$ISTIO_NS")" -- k get services,endpointslices.discovery.k8s.io,deployments -n "$ISTIO_NS" -o json
+# NetworkPolicies in front of istiod (port 15012) and the gateways, in a command of their own: a
+# role that may not list them must not lose the Services above. A folder of their own, as pods/ and
+# top/: no namespace's file name can collide with them (kubernetes/resources/<ns>-networkpolicies.json
+# would be namespace <ns>-networkpolicies's Services).
+run k8s.resources "kubernetes/networkpolicies/$ISTIO_NS.json" "$(meta_ns "$ISTIO_NS")" -- k get networkpolicies.networking.k8s.io -n "$ISTIO_NS" -o json
 # Mesh config (key `mesh`: rootNamespace, defaultServiceExportTo, defaultVirtualServiceExportTo,
 # defaultDestinationRuleExportTo) and injector config (keys `config` and `values`), of the default
 # revision and of each other revision: `istio-<rev>`, `istio-sidecar-injector-<rev>`, as their own
@@ -554,6 +559,8 @@ for ns in $APP_NAMESPACES; do
   run kubectl.pods "kubernetes/pods/$ns.json" "$(meta_ns "$ns")" -- k get pods -n "$ns" -o json
   run kubectl.top "kubernetes/top/$ns.txt" "$(meta_ns "$ns")" -- k top pod -n "$ns" --containers
   run k8s.resources "kubernetes/resources/$ns.json" "$(meta_ns "$ns")" -- k get services,endpointslices.discovery.k8s.io,deployments -n "$ns" -o json
+  # Whether a NetworkPolicy selecting a Service's pods admits its callers (upstream connect errors).
+  run k8s.resources "kubernetes/networkpolicies/$ns.json" "$(meta_ns "$ns")" -- k get networkpolicies.networking.k8s.io -n "$ns" -o json
 done
 
 # Services and pods of every other namespace, one listing each: a VirtualService or DestinationRule

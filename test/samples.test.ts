@@ -165,11 +165,16 @@ describe('samples/ bundles', () => {
     expect(report.facts).toMatchObject({ proxies: 7, pods: 8, istioVersions: ['1.24.3'] });
   });
 
-  it('data-plane-503: LOG002 cites the aggressive outlier detection, LOG005 the ALLOW policy that matched nothing', async () => {
+  it('data-plane-503: LOG002 cites the aggressive outlier detection, LOG001 the targetPort mismatch, each with its fix; LOG005 the ALLOW policy that matched nothing', async () => {
     const { report } = await analyzeBundle(archives['data-plane-503']!);
     const log002 = report.findings.find((f) => f.ruleId === 'LOG002')!;
     expect(log002.evidence.some((e) => e.path === 'istio/resources/destinationrules.json' && e.pointer === '/items/3/spec/trafficPolicy/outlierDetection')).toBe(true);
-    expect(log002.explanation).toContain('consecutive 5xx');
+    expect(log002.explanation).toContain('DestinationRule `bookinfo/reviews` ejects an endpoint after 1 consecutive 5xx');
+    expect(log002.yaml).toContain('consecutive5xxErrors: 50');
+    const log001 = report.findings.find((f) => f.ruleId === 'LOG001')!;
+    expect(log001.explanation).toContain('The cause: Service `bookinfo/ratings` sends port 9080 to `targetPort: 9090`');
+    expect(log001.yaml).toContain('targetPort: 9080 # was 9090');
+    expect(log001.evidence.some((e) => e.pointer?.endsWith('/spec/ports/0/targetPort'))).toBe(true);
     const log005 = report.findings.find((f) => f.ruleId === 'LOG005')!;
     expect(log005.explanation).toContain('bookinfo/details-viewer');
     expect(log005.explanation).toContain('policy[none]');

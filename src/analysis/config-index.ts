@@ -24,6 +24,10 @@ const KIND_GROUPS = {
   ConfigMap: '',
   Deployment: 'apps',
   Node: '',
+  EndpointSlice: 'discovery.k8s.io',
+  /** v1 Endpoints: deprecated in Kubernetes 1.33, still what older bundles and bug-reports hold. */
+  Endpoints: '',
+  NetworkPolicy: 'networking.k8s.io',
 } as const;
 export type ConfigKind = keyof typeof KIND_GROUPS;
 

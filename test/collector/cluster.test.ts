@@ -1,6 +1,7 @@
 // Scenario 1 (and 6): a stub cluster with planted faults and planted secrets, collected under dash
 // with default options. One collector run serves every test in this file.
-import { readFileSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../src/artifacts/manifest/schema.js';
@@ -12,6 +13,7 @@ import {
   exists,
   extractBundle,
   joined,
+  mkdtempSync,
   MUTATING_VERBS,
   PLANTED_SECRETS,
   readManifest,
@@ -68,6 +70,10 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
       'kubernetes/top/shop.txt',
       'kubernetes/resources/shop.json',
       'kubernetes/resources/istio-system.json',
+      'kubernetes/networkpolicies/istio-system.json',
+      'kubernetes/networkpolicies/shop.json',
+      'kubernetes/networkpolicies/ambient-demo.json',
+      'kubernetes/networkpolicies/payments.json',
       'kubernetes/resources/services.other-namespaces.json',
       'kubernetes/resources/pods.other-namespaces.json',
       'kubernetes/service-names.txt',
@@ -177,6 +183,8 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
     expect(byPath.get(`proxies/shop/${FRONTEND}/fd-count.txt`)).toMatchObject({ kind: 'proxy.fileDescriptors' });
     expect(byPath.get('kubernetes/pods/istio-system.json')).toMatchObject({ kind: 'kubectl.pods', namespace: 'istio-system' });
     expect(byPath.get('kubernetes/resources/istio-system.json')).toMatchObject({ kind: 'k8s.resources', namespace: 'istio-system' });
+    expect(byPath.get('kubernetes/networkpolicies/istio-system.json')).toMatchObject({ kind: 'k8s.resources', namespace: 'istio-system' });
+    expect(byPath.get('kubernetes/networkpolicies/shop.json')).toMatchObject({ kind: 'k8s.resources', namespace: 'shop' });
     expect(byPath.get('kubernetes/resources/services.other-namespaces.json')).toMatchObject({ kind: 'k8s.resources' });
     expect(byPath.get('kubernetes/resources/pods.other-namespaces.json')).toMatchObject({ kind: 'kubectl.pods' });
     expect(byPath.get('kubernetes/configmaps/istio-system-istio-sidecar-injector.json')).toMatchObject({ kind: 'k8s.resources' });
@@ -206,6 +214,9 @@ describe('collector on a stub cluster with planted faults and secrets', () => {
     expect(command(`proxies/shop/${FRONTEND}/config_dump.json`)).toBe(`istioctl proxy-config all ${FRONTEND} -n shop -o json`);
     expect(command(`proxies/shop/${FRONTEND}/stats.txt`)).toBe(`kubectl exec ${FRONTEND} -n shop -c istio-proxy -- pilot-agent request GET stats`);
     expect(command('kubernetes/resources/istio-system.json')).toBe('kubectl get services,endpointslices.discovery.k8s.io,deployments -n istio-system -o json');
+    expect(command('kubernetes/resources/shop.json')).toBe('kubectl get services,endpointslices.discovery.k8s.io,deployments -n shop -o json');
+    expect(command('kubernetes/networkpolicies/istio-system.json')).toBe('kubectl get networkpolicies.networking.k8s.io -n istio-system -o json');
+    expect(command('kubernetes/networkpolicies/shop.json')).toBe('kubectl get networkpolicies.networking.k8s.io -n shop -o json');
     expect(command('kubernetes/configmaps/istio-system-istio-canary.json')).toBe('kubectl get configmap istio-canary -n istio-system -o json');
     expect(command('kubernetes/resources/pods.other-namespaces.json')).toBe(
       'kubectl get pods -A --field-selector metadata.namespace!=ambient-demo,metadata.namespace!=istio-system,metadata.namespace!=payments,metadata.namespace!=shop -o json',
@@ -391,6 +402,7 @@ describe('round trip: the analyzer on the collector output', () => {
     expect(status(`proxies/shop/${FRONTEND}/stats.txt`)).toBe('used');
     expect(status(`proxies/shop/${FRONTEND}/fd-count.txt`)).toBe('used');
     expect(status(`proxies/shop/${FRONTEND}/config_dump.json`)).toBe('used');
+    for (const ns of ['istio-system', 'shop', 'ambient-demo', 'payments']) expect(status(`kubernetes/networkpolicies/${ns}.json`), ns).toBe('used');
     for (const path of ['logs/istio-system/ztunnel-4xkzp/ztunnel.log', 'redaction-report.json', 'certs/cacerts/ca-cert.pem']) {
       const item = inventory.find((i) => i.path === path);
       expect(item?.status, path).toBe('not-recognised');
@@ -405,6 +417,20 @@ describe('round trip: the analyzer on the collector output', () => {
     const item = analysis.report.inventory.find((i) => i.path === 'kubernetes/top/payments.txt');
     expect(item?.status, item?.reason).not.toBe('invalid');
   });
+
+  it('gains no finding from the NetworkPolicies: shop/cart-allow-frontend admits the frontend on 8080', async () => {
+    // the policy is read (inventory above) and admits the one caller whose requests fail (LOG002):
+    // the findings are those of the same bundle without the NetworkPolicy listings, and none cites them
+    expect(analysis.report.findings.filter((f) => f.evidence.some((e) => e.path.startsWith('kubernetes/networkpolicies/')))).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'collector-no-netpol-'));
+    cpSync(bundle.dir, dir, { recursive: true });
+    rmSync(join(dir, 'kubernetes/networkpolicies'), { recursive: true });
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, artifacts: manifest.artifacts.filter((a) => !a.path.startsWith('kubernetes/networkpolicies/')) }, null, 2));
+    const without = await analyzeBundle(dir);
+    const key = (f: Analysis['report']['findings'][number]) => ({ ruleId: f.ruleId, severity: f.severity, subject: f.subject, explanation: f.explanation });
+    expect(without.report.inventory.filter((i) => i.path.includes('networkpolicies'))).toEqual([]);
+    expect(analysis.report.findings.map(key)).toEqual(without.report.findings.map(key));
+  }, 120_000);
 
   it('lists the failed command under collection failures', () => {
     expect(analysis.report.collectionFailures.map((f) => f.path)).toEqual(['istio/resources/grpcroutes.gateway.networking.k8s.io.json']);

@@ -1,5 +1,6 @@
-// Scenario 2: a failing command, two hanging ones (one ignores SIGTERM), and an RBAC refusal.
-// None of them may abort the run or leak into an artifact.
+// Scenario 2: a failing command, two hanging ones (one ignores SIGTERM), and RBAC refusals (a
+// cluster-wide listing, and NetworkPolicies in every namespace). None of them may abort the run or
+// leak into an artifact.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,11 @@ afterAll(removeTempDirs);
 const FORBIDDEN =
   'Error from server (Forbidden): peerauthentications.security.istio.io is forbidden: User "support-readonly@acme.example" cannot list resource "peerauthentications" in API group "security.istio.io" at the cluster scope\n';
 const CHECKOUT = 'checkout-7c6d5f9b8-m4r2q';
+/** What the API server answers a role that may read Services but not NetworkPolicies. */
+const FORBIDDEN_NETWORKPOLICIES = (ns: string) =>
+  `Error from server (Forbidden): networkpolicies.networking.k8s.io is forbidden: User "support-readonly@acme.example" cannot list resource "networkpolicies" in API group "networking.k8s.io" in the namespace "${ns}"\n`;
+/** The namespaces collected one by one with default options. */
+const COLLECTED = ['istio-system', 'ambient-demo', 'payments', 'shop'];
 
 let run: CollectorRun;
 let bundle: Extracted;
@@ -26,6 +32,7 @@ beforeAll(async () => {
       { tool: 'kubectl', match: '^get nodes -o json$', stdoutText: '{"partial": ', sleep: 30 },
       { tool: 'kubectl', match: `^exec ${CHECKOUT} -n shop -c istio-proxy -- pilot-agent request GET stats$`, stdoutText: 'never printed\n', sleep: 30, ignoreTerm: true },
       { tool: 'kubectl', match: '^get peerauthentications\\.security\\.istio\\.io -A -o json$', stderr: FORBIDDEN, exit: 1 },
+      { tool: 'kubectl', match: '^get networkpolicies\\.networking\\.k8s\\.io -n ([a-z0-9-]+) -o json$', stderr: FORBIDDEN_NETWORKPOLICIES('$1'), exit: 1 },
     ],
   });
   tarball = bundleIn(run.cwd);
@@ -68,7 +75,30 @@ describe('collector when commands fail, hang or are forbidden', () => {
     const path = 'istio/resources/peerauthentications.security.istio.io.json';
     expect(entry(path)).toMatchObject({ exitCode: 1, forbidden: true, stderr: `${path}.stderr` });
     expect(readFileSync(join(bundle.dir, `${path}.stderr`), 'utf8')).toBe(FORBIDDEN);
-    expect(manifest.artifacts.filter((a) => a.forbidden).map((a) => a.path)).toEqual([path]);
+    expect(manifest.artifacts.filter((a) => a.forbidden).map((a) => a.path).sort()).toEqual([...COLLECTED.map((ns) => `kubernetes/networkpolicies/${ns}.json`), path].sort());
+  });
+
+  it.each(COLLECTED)('NetworkPolicies refused in %s: recorded with exit code and stderr, and the Services of that namespace are still collected', (ns) => {
+    const path = `kubernetes/networkpolicies/${ns}.json`;
+    expect(entry(path)).toMatchObject({
+      kind: 'k8s.resources',
+      command: `kubectl get networkpolicies.networking.k8s.io -n ${ns} -o json`,
+      namespace: ns,
+      exitCode: 1,
+      bytes: 0,
+      forbidden: true,
+      stderr: `${path}.stderr`,
+    });
+    expect(readFileSync(join(bundle.dir, path), 'utf8')).toBe('');
+    expect(readFileSync(join(bundle.dir, `${path}.stderr`), 'utf8')).toBe(FORBIDDEN_NETWORKPOLICIES(ns));
+    expect(run.stderr).toMatch(new RegExp(`${path.replace(/\./g, '\\.')} +forbidden \\(RBAC\\): Error from server \\(Forbidden\\): networkpolicies\\.networking\\.k8s\\.io is forbidden`));
+    // a command of its own: the Services, EndpointSlices and Deployments of the namespace are there
+    const resources = `kubernetes/resources/${ns}.json`;
+    expect(entry(resources)).toMatchObject({ kind: 'k8s.resources', exitCode: 0, forbidden: false, namespace: ns, command: `kubectl get services,endpointslices.discovery.k8s.io,deployments -n ${ns} -o json` });
+    expect(entry(resources)!.stderr).toBeUndefined();
+    const items = (JSON.parse(readFileSync(join(bundle.dir, resources), 'utf8')) as { items: Array<{ kind: string; metadata: { name: string } }> }).items;
+    const services = items.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
+    expect(services).toEqual({ 'istio-system': ['istio-ingressgateway', 'istiod', 'istiod-canary'], 'ambient-demo': ['waypoint'], payments: [], shop: ['cart', 'checkout', 'frontend', 'redis'] }[ns]);
   });
 
   it('goes on after each failure: later steps are collected', () => {
@@ -80,7 +110,7 @@ describe('collector when commands fail, hang or are forbidden', () => {
 
   it('lists every failure in the summary, with the reason', () => {
     const summary = run.stderr;
-    expect(summary).toMatch(/failed or incomplete: 5\n/);
+    expect(summary).toMatch(/failed or incomplete: 9\n/);
     expect(summary).toMatch(/kubernetes\/top\/shop\.txt +exit 1: error: Metrics API not available/);
     expect(summary).toMatch(/kubernetes\/nodes\.json +timed out after 2s/);
     expect(summary).toMatch(new RegExp(`proxies/shop/${CHECKOUT}/stats\\.txt +timed out after 2s`));
@@ -96,6 +126,13 @@ describe('collector when commands fail, hang or are forbidden', () => {
     expect(failures.get('kubernetes/nodes.json')).toBe(124);
     expect(failures.get(`proxies/shop/${CHECKOUT}/stats.txt`)).toBe(124);
     expect(failures.get('istio/resources/peerauthentications.security.istio.io.json')).toBe(1);
+    for (const ns of COLLECTED) {
+      const failure = report.collectionFailures.find((f) => f.path === `kubernetes/networkpolicies/${ns}.json`);
+      expect(failure, ns).toMatchObject({ exitCode: 1, forbidden: true, command: `kubectl get networkpolicies.networking.k8s.io -n ${ns} -o json`, stderr: `kubernetes/networkpolicies/${ns}.json.stderr` });
+      expect(failure!.stderrFirstLine).toMatch(/^Error from server \(Forbidden\): networkpolicies\.networking\.k8s\.io is forbidden: User "support-readonly@acme\.example" cannot list/);
+      // the namespace's Services are read all the same
+      expect(report.inventory.find((i) => i.path === `kubernetes/resources/${ns}.json`), ns).toMatchObject({ status: 'used', kind: 'k8s.resources' });
+    }
     expect(report.findings.some((f) => f.ruleId === 'CP003' && f.severity === 'critical')).toBe(true);
     // a failed command's empty or partial file is not analysed as if it were the output
     const nodes = report.inventory.find((i) => i.path === 'kubernetes/nodes.json');

@@ -1,14 +1,15 @@
 // The inputs the offline configuration rules need (issue 8, "Collector"): Istio and Gateway API
 // objects cluster-wide, Services and pods of every namespace (each once), namespaces with their
-// labels, the mesh config and injector config of every revision. A missing Gateway API CRD is
-// recorded and collection goes on.
+// labels, the mesh config and injector config of every revision, the NetworkPolicies of every
+// namespace collected one by one (each once). A missing Gateway API CRD is recorded and collection
+// goes on.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../src/artifacts/manifest/schema.js';
 import { validateValue } from '../../src/artifacts/validate.js';
 import { analyzeBundle } from '../../src/pipeline.js';
-import { bundleIn, extractBundle, joined, readManifest, runCollector, type CollectorManifest, type CollectorRun, type Extracted, removeTempDirs } from './helpers.js';
+import { DATA, bundleIn, extractBundle, joined, readManifest, runCollector, type CollectorManifest, type CollectorRun, type Extracted, removeTempDirs } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -121,7 +122,7 @@ describe('a cluster without the Gateway API CRDs', () => {
       expect(noGatewayApi.run.stderr).toMatch(new RegExp(`${path.replace(/\./g, '\\.')} +exit 1: error: the server doesn't have a resource type "${type}"`));
     }
     // the steps after it ran
-    for (const path of ['kubernetes/nodes.json', 'kubernetes/resources/shop.json', 'kubernetes/resources/services.other-namespaces.json', 'kubernetes/resources/pods.other-namespaces.json', 'logs/istio-system/ztunnel-9q7wm/ztunnel.log']) {
+    for (const path of ['kubernetes/nodes.json', 'kubernetes/resources/shop.json', 'kubernetes/networkpolicies/shop.json', 'kubernetes/resources/services.other-namespaces.json', 'kubernetes/resources/pods.other-namespaces.json', 'logs/istio-system/ztunnel-9q7wm/ztunnel.log']) {
       expect(entry(noGatewayApi, path), path).toMatchObject({ exitCode: 0 });
     }
     expect(noGatewayApi.run.stderr).toMatch(/failed or incomplete: 4\n/);
@@ -301,6 +302,63 @@ describe('Services and pods of every namespace', () => {
     expect(status('kubernetes/resources/istio-system.json')).toMatchObject({ status: 'used', kind: 'k8s.resources' });
     expect(status('kubernetes/service-names.txt')).toMatchObject({ status: 'used', kind: 'kubectl.serviceNames' });
     expect(report.inventory.filter((i) => i.status === 'invalid' && i.path !== 'kubernetes/top/payments.txt')).toEqual([]);
+  }, 120_000);
+});
+
+describe('NetworkPolicies of every namespace collected one by one', () => {
+  const OPTIONS: Array<[string, () => Collected, string[]]> = [
+    ['default options', () => base, ['ambient-demo', 'istio-system', 'payments', 'shop']],
+    ['-n shop', () => selected, ['istio-system', 'shop']],
+    ['-A', () => all, ['ambient-demo', 'default', 'istio-system', 'kube-system', 'payments', 'shop']],
+  ];
+
+  it.each(OPTIONS)('%s: one listing per namespace, -n, by the fully qualified name, as k8s.resources, beside the Services', (_name, get, namespaces) => {
+    const c = get();
+    expect(c.run.code, c.run.stderr).toBe(0);
+    expect(c.bundle.files.filter((f) => f.startsWith('kubernetes/networkpolicies/'))).toEqual(namespaces.map((ns) => `kubernetes/networkpolicies/${ns}.json`));
+    for (const ns of namespaces) {
+      expect(entry(c, `kubernetes/networkpolicies/${ns}.json`), ns).toMatchObject({
+        kind: 'k8s.resources',
+        exitCode: 0,
+        forbidden: false,
+        namespace: ns,
+        command: `kubectl get networkpolicies.networking.k8s.io -n ${ns} -o json`,
+      });
+      expect(entry(c, `kubernetes/networkpolicies/${ns}.json`)?.stderr, ns).toBeUndefined();
+      // a command of its own: the namespace's Services, EndpointSlices and Deployments stay one listing
+      expect(entry(c, `kubernetes/resources/${ns}.json`)?.command, ns).toBe(`kubectl get services,endpointslices.discovery.k8s.io,deployments -n ${ns} -o json`);
+    }
+    // what the stub received: one call per namespace, never -A, never the short or ambiguous name
+    const calls = c.run.calls.map(joined).filter((l) => /networkpolic|netpol/.test(l));
+    expect(calls.sort()).toEqual(namespaces.map((ns) => `get networkpolicies.networking.k8s.io -n ${ns} -o json`).sort());
+  });
+
+  it.each(OPTIONS)('%s: every NetworkPolicy of those namespaces, each in one file only', (_name, get) => {
+    const policies = objectsIn(get(), ['k8s.resources', 'kubectl.pods']).filter((o) => o.id.startsWith('NetworkPolicy/'));
+    expect(policies).toEqual([{ path: 'kubernetes/networkpolicies/shop.json', id: 'NetworkPolicy/shop/cart-allow-frontend' }]);
+  });
+
+  it('keeps kubectl\'s output as printed: a List of networking.k8s.io/v1 NetworkPolicies, nothing redacted', () => {
+    expect(readFileSync(join(base.bundle.dir, 'kubernetes/networkpolicies/shop.json'), 'utf8')).toBe(readFileSync(join(DATA, 'kubectl/networkpolicies-shop.json'), 'utf8'));
+    for (const ns of ['ambient-demo', 'istio-system', 'payments']) {
+      expect(json(base, `kubernetes/networkpolicies/${ns}.json`), ns).toEqual({ apiVersion: 'v1', items: [], kind: 'List', metadata: { resourceVersion: '' } });
+    }
+    const [policy] = items(base, 'kubernetes/networkpolicies/shop.json') as unknown as Array<K8sObject & { apiVersion: string; spec: unknown }>;
+    expect(policy).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'cart-allow-frontend', namespace: 'shop' } });
+    expect(policy!.spec).toEqual({
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+      podSelector: { matchLabels: { app: 'cart' } },
+      policyTypes: ['Ingress'],
+    });
+    const report = json<{ files: Array<{ path: string }> }>(base, 'redaction-report.json');
+    expect(report.files.filter((f) => f.path.startsWith('kubernetes/networkpolicies/'))).toEqual([]);
+  });
+
+  it('the analyzer reads them as resources, the empty Lists too', async () => {
+    const { report } = await analyzeBundle(base.tarball);
+    for (const ns of ['ambient-demo', 'istio-system', 'payments', 'shop']) {
+      expect(report.inventory.find((i) => i.path === `kubernetes/networkpolicies/${ns}.json`), ns).toMatchObject({ status: 'used', kind: 'k8s.resources' });
+    }
   }, 120_000);
 });
 

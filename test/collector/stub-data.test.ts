@@ -105,6 +105,46 @@ describe('stub cluster data', () => {
     }
   });
 
+  it('the NetworkPolicy list is kubectl\'s, and its policy admits what the shop pods do: frontend to cart on the port cart listens on', () => {
+    const text = read('kubectl/networkpolicies-shop.json');
+    expect(text.startsWith('{\n    "apiVersion": "v1",\n    "items": [')).toBe(true);
+    expect(text.endsWith('    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n')).toBe(true);
+    interface Policy {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace: string; uid: string; resourceVersion: string; creationTimestamp: string; generation: number };
+      spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress: Array<{ from: Array<{ podSelector: { matchLabels: Record<string, string> } }>; ports: Array<{ port: number; protocol: string }> }> };
+    }
+    const policies = items<Policy>('kubectl/networkpolicies-shop.json');
+    expect(policies.map((p) => p.metadata.name)).toEqual(policies.map((p) => p.metadata.name).sort());
+    const pods = items<{ metadata: Pod['metadata']; spec: { containers: Array<{ name: string; ports?: Array<{ containerPort: number; protocol: string }> }> } }>('kubectl/pods-shop.json');
+    const selects = (selector: { matchLabels: Record<string, string> }) =>
+      pods.filter((p) => Object.entries(selector.matchLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).map((p) => p.metadata.name);
+    const services = items<{ kind: string; metadata: { name: string }; spec: { selector?: Record<string, string>; ports: Array<{ targetPort: number; protocol: string }> } }>('kubectl/resources-shop.json').filter((o) => o.kind === 'Service');
+    for (const p of policies) {
+      expect(p).toMatchObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: 'shop', generation: 1 } });
+      expect(p.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(p.metadata.resourceVersion).toMatch(/^\d+$/);
+      expect(p.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      const targets = selects(p.spec.podSelector);
+      expect(targets.length, p.metadata.name).toBeGreaterThan(0);
+      for (const rule of p.spec.ingress) {
+        for (const peer of rule.from) expect(selects(peer.podSelector).length, `${p.metadata.name}: ${JSON.stringify(peer)}`).toBeGreaterThan(0);
+        // each admitted port is one the selected pods listen on, and the one their Service sends to
+        for (const port of rule.ports) {
+          for (const target of targets) {
+            const listening = pods.find((pod) => pod.metadata.name === target)!.spec.containers.flatMap((c) => c.ports ?? []);
+            expect(listening.some((l) => l.containerPort === port.port && l.protocol === port.protocol), `${target} listens on ${port.port}`).toBe(true);
+          }
+          const service = services.find((s) => s.spec.selector && Object.entries(s.spec.selector).every(([k, v]) => p.spec.podSelector.matchLabels[k] === v));
+          expect(service?.spec.ports.some((sp) => sp.targetPort === port.port && sp.protocol === port.protocol), p.metadata.name).toBe(true);
+        }
+      }
+    }
+    // frontend, whose sidecar log shows the failing requests to cart, is the caller the policy admits
+    expect(policies.flatMap((p) => (selects(p.spec.podSelector).some((n) => n.startsWith('cart-')) ? p.spec.ingress.flatMap((r) => r.from.flatMap((f) => selects(f.podSelector))) : []))).toEqual(['frontend-6d8f9b7c5-4hxkz']);
+  });
+
   it('the Service name listing names every Service of the resource lists, as kubectl -A orders them', () => {
     const services = ['ambient-demo', 'default', 'istio-system', 'kube-system', 'shop']
       .flatMap((ns) => items<{ kind: string; metadata: { name: string; namespace: string } }>(`kubectl/resources-${ns}.json`))

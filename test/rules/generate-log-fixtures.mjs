@@ -134,8 +134,9 @@ writeBundle('LOG001', 'fires-target-port-mismatch-named', dp(services, podsList)
 writeBundle('LOG001', 'fires-target-port-matches-no-cause', dp(fixed, podsList), {
   findings: [{ subject: ratings, severity: 'high', explanationExcludes: ['targetPort'] }],
 });
+// Pods that declare no ports: the port cannot be judged, so it stays among what is left to check.
 writeBundle('LOG001', 'fires-ports-undeclared-no-cause', dp(services, undeclared), {
-  findings: [{ subject: ratings, severity: 'high', explanationExcludes: ['targetPort'] }],
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['left to check, in order: the Service\'s endpoints (`kubectl get endpointslices -n bookinfo -l kubernetes.io/service-name=ratings -o wide`); the Service `targetPort` against the port the container listens on'], explanationExcludes: ['The cause'] }],
 });
 
 // LOG004 at an ingress gateway — NR lines in the layout of the config-faults sample's gateway log (Istio TEXT format),
@@ -253,4 +254,108 @@ const inboundNoHealthy = sidecarLog([])
   .join('\n');
 writeBundle('LOG002', 'fires-inbound-per-pod', { [LOG]: inboundNoHealthy }, {
   findings: [{ subject, severity: 'high', explanationIncludes: ['no healthy endpoint in 5 of 15 requests (33%)', '`inbound|9080||` (5)'] }],
+});
+
+// Causes from the rest of the bundle — the data-plane-503 sample's logs, Services and pods (ratings' targetPort put
+// back to 9080 so the port is not the cause), with the EndpointSlices `kubectl get endpointslices -n bookinfo -o json`
+// lists for them: one slice per Service in the endpointslice controller's shape (as the collector's stub cluster data),
+// built from the pods the Service selects; `ready` follows the pod's Ready condition.
+const endpointSlices = (podsJson, notReady = new Set()) => {
+  const items = fixed.items.map((svc, n) => {
+    const selected = podsJson.items.filter((p) => Object.entries(svc.spec.selector).every(([k, v]) => p.metadata.labels[k] === v));
+    return {
+      addressType: 'IPv4',
+      apiVersion: 'discovery.k8s.io/v1',
+      endpoints: selected.length === 0 ? null : selected.map((p) => {
+        const ready = !notReady.has(p.metadata.name);
+        return { addresses: [p.status.podIP], conditions: { ready, serving: ready, terminating: false }, nodeName: p.spec.nodeName, targetRef: { kind: 'Pod', name: p.metadata.name, namespace: 'bookinfo', uid: p.metadata.uid } };
+      }),
+      kind: 'EndpointSlice',
+      metadata: {
+        creationTimestamp: '2025-04-14T08:03:11Z',
+        generateName: `${svc.metadata.name}-`,
+        labels: { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': svc.metadata.name },
+        name: `${svc.metadata.name}-${['x7k2p', 'q9m4d', 'r2v8n', 'h5c3w'][n % 4]}`,
+        namespace: 'bookinfo',
+        resourceVersion: String(48311 + n),
+        uid: `7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f${String(10 + n)}`,
+      },
+      ports: svc.spec.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: 'TCP' })),
+    };
+  });
+  return `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
+};
+/** The pod with its application container crash-looping (status as the kubelet reports CrashLoopBackOff). */
+const crashLooping = (podsJson, name) => {
+  const out = structuredClone(podsJson);
+  const pod = out.items.find((p) => p.metadata.name === name);
+  for (const c of pod.status.conditions) if (c.type === 'Ready' || c.type === 'ContainersReady') c.status = 'False';
+  const status = pod.status.containerStatuses.find((c) => !c.name.startsWith('istio'));
+  Object.assign(status, { ready: false, started: false, restartCount: 7, lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: '2025-04-22T14:00:51Z', finishedAt: '2025-04-22T14:01:02Z', containerID: status.containerID } }, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${status.name} pod=${name}_bookinfo(${pod.metadata.uid})` } } });
+  return out;
+};
+const RATINGS = 'ratings-v1-686ccfb5d8-wq4mv';
+const json = (value) => `${JSON.stringify(value, null, 4)}\n`;
+const withSlices = (podsJson, slices) => ({ ...dp(fixed, podsJson), 'kubernetes/resources/bookinfo-endpointslices.json': slices });
+writeBundle('LOG001', 'fires-no-ready-endpoint-named', withSlices(crashLooping(podsList, RATINGS), endpointSlices(podsList, new Set([RATINGS]))), {
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['The cause: the only endpoint of Service `bookinfo/ratings` is not ready (`ratings-v1-686ccfb5d8-wq4mv`: container ratings CrashLoopBackOff, 7 restarts)'], explanationExcludes: ['left to check'], evidencePointers: ['/endpoints/0'] }],
+});
+const noRatingsPods = structuredClone(podsList);
+noRatingsPods.items = noRatingsPods.items.filter((p) => p.metadata.name !== RATINGS);
+writeBundle('LOG001', 'fires-selector-matches-no-pod', withSlices(noRatingsPods, endpointSlices(noRatingsPods)), {
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['The cause: Service `bookinfo/ratings` has no endpoints in the bundle\'s EndpointSlices: its selector `app=ratings` matches no running pod.'], evidencePointers: ['/spec/selector'] }],
+});
+writeBundle('LOG001', 'fires-endpoints-ready-candidates-left', withSlices(podsList, endpointSlices(podsList)), {
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['Kubernetes lists the only endpoint of Service `bookinfo/ratings` as ready.', 'left to check, in order: NetworkPolicies in both namespaces; TLS to the upstream'], explanationExcludes: ['The cause', 'targetPort against'] }],
+});
+
+// NetworkPolicy in front of the target — the Kubernetes documentation's `default-deny-ingress` (podSelector {}, Ingress)
+// in bookinfo (https://kubernetes.io/docs/concepts/services-networking/network-policies/), as `kubectl get
+// networkpolicies -o json` prints it; and a policy admitting the reviews pods to ratings on 9080.
+const networkPolicy = (name, spec) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { creationTimestamp: '2025-04-20T09:12:44Z', generation: 1, name, namespace: 'bookinfo', resourceVersion: '51207', uid: `0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e${name.length}` },
+  spec,
+});
+const policies = (...items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
+const denyAll = networkPolicy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
+const admitReviews = networkPolicy('ratings-from-reviews', {
+  podSelector: { matchLabels: { app: 'ratings' } },
+  policyTypes: ['Ingress'],
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: 'reviews' } } }], ports: [{ port: 9080, protocol: 'TCP' }] }],
+});
+writeBundle('LOG001', 'fires-network-policy-denies', { ...withSlices(podsList, endpointSlices(podsList)), 'kubernetes/resources/bookinfo-networkpolicies.json': policies(denyAll) }, {
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['The cause: NetworkPolicy `bookinfo/default-deny-ingress` selects the pods of `ratings.bookinfo.svc.cluster.local` (`ratings-v1-686ccfb5d8-wq4mv`) and admits no ingress from `bookinfo/reviews-v2-5b667bcbf8-tz6qw` on port 9080'], explanationExcludes: ['left to check'], evidencePointers: ['/spec'] }],
+});
+writeBundle('LOG001', 'fires-network-policy-admits-ruled-out', { ...withSlices(podsList, endpointSlices(podsList)), 'kubernetes/resources/bookinfo-networkpolicies.json': policies(admitReviews) }, {
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['NetworkPolicy `bookinfo/ratings-from-reviews` admits `bookinfo/reviews-v2-5b667bcbf8-tz6qw` on port 9080.', 'left to check, in order: TLS to the upstream'], explanationExcludes: ['The cause', 'NetworkPolicies in both'] }],
+});
+
+// LOG002 causes — the sample's productpage log (UH toward reviews v2) with the reviews endpoints down (every reviews
+// pod crash-looping), with and without the sample's aggressive DestinationRule; and everything ready, no DestinationRule.
+const productpageLog = 'logs/bookinfo/productpage-v1-54bb874995-9xq7d/istio-proxy.log';
+const REVIEWS_PODS = podsList.items.filter((p) => p.metadata.labels.app === 'reviews').map((p) => p.metadata.name);
+const reviewsDown = REVIEWS_PODS.reduce((pods, name) => crashLooping(pods, name), podsList);
+const uhBundle = (podsJson, slices, withDr) => ({
+  [productpageLog]: sampleFile(productpageLog),
+  'istio/resources/services.json': json(fixed),
+  'kubernetes/pods/bookinfo.json': json(podsJson),
+  'kubernetes/resources/bookinfo-endpointslices.json': slices,
+  ...(withDr ? { 'istio/resources/destinationrules.json': sampleFile('istio/resources/destinationrules.json') } : {}),
+});
+writeBundle('LOG002', 'fires-endpoints-down-before-outlier', uhBundle(reviewsDown, endpointSlices(podsList, new Set(REVIEWS_PODS)), true), {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['The cause: the only endpoint of Service `bookinfo/reviews` subset `v2` is not ready (`reviews-v2-5b667bcbf8-tz6qw`: container reviews CrashLoopBackOff, 7 restarts)', 'Also: DestinationRule `bookinfo/reviews` ejects'], yamlIncludes: ['consecutive5xxErrors: 50'] }],
+});
+writeBundle('LOG002', 'fires-endpoints-ready-so-ejected', uhBundle(podsList, endpointSlices(podsList), true), {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['Kubernetes lists the only endpoint of Service `bookinfo/reviews` subset `v2` as ready. So they are up, and Envoy ejected them: DestinationRule `bookinfo/reviews` ejects an endpoint after 1 consecutive 5xx'], yamlIncludes: ['consecutive5xxErrors: 50'] }],
+});
+writeBundle('LOG002', 'fires-no-cause-candidates-listed', uhBundle(podsList, endpointSlices(podsList), false), {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['Kubernetes lists all 3 endpoints of Service `bookinfo/reviews` as ready.', 'left to check, in order: outlier ejection by a DestinationRule the bundle does not hold'], explanationExcludes: ['The cause', 'endpointslices -n'] }],
+});
+// The subset's labels pick no pod (v2 relabelled `version: v2-canary` in the sample's DestinationRule): the subset's cluster is empty.
+const relabelled = JSON.parse(sampleFile('istio/resources/destinationrules.json'));
+for (const dr of relabelled.items) for (const subset of dr.spec.subsets ?? []) if (dr.metadata.name === 'reviews' && subset.name === 'v2') subset.labels = { version: 'v2-canary' };
+writeBundle('LOG002', 'fires-subset-picks-no-pod', { ...uhBundle(podsList, endpointSlices(podsList), false), 'istio/resources/destinationrules.json': json(relabelled) }, {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['The cause: no endpoint of Service `bookinfo/reviews` is a pod of subset `v2` (labels `version=v2-canary`)'], evidencePointers: ['/labels'] }],
 });

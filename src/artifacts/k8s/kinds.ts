@@ -78,10 +78,12 @@ export const resourcesKind = defineDocumentKind<LocatedResource[]>({
     'kubectl get virtualservices.networking.istio.io,destinationrules.networking.istio.io,gateways.networking.istio.io,serviceentries.networking.istio.io,sidecars.networking.istio.io,peerauthentications.security.istio.io,authorizationpolicies.security.istio.io -A -o json',
     'kubectl get gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io -A -o json',
     'kubectl get services,endpointslices.discovery.k8s.io,deployments -n <namespace> -o json',
+    'kubectl get networkpolicies.networking.k8s.io -n <namespace> -o json',
     'kubectl get namespaces -o json',
   ],
   paths: [
     /(?:^|\/)(?:istio|kubernetes)\/resources\/[^/]+\.(?:json|ya?ml)$/,
+    /(?:^|\/)kubernetes\/networkpolicies\/[^/]+\.json$/,
     /(?:^|\/)cluster\/(?:k8s-resources|k8s-cluster-resources|crs|nodes)$/,
   ],
   sniff: (head) => looksLikeKubernetes(head) && !looksLikePods(head),

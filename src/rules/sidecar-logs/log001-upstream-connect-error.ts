@@ -4,7 +4,8 @@ import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signa
 import { groupEvidence, groupOccurrences, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
 import { plural } from '../evidence.js';
 import { shell, shellQuote } from '../shell.js';
-import { targetPortMismatch } from './target-port.js';
+import { targetPortMismatch, targetPortVerified, type TargetPortMismatch } from './target-port.js';
+import { endpointsFinding, networkPolicyFinding, remainingCandidates } from './upstream-causes.js';
 
 export const log001 = defineRule({
   id: 'LOG001',
@@ -17,7 +18,9 @@ export const log001 = defineRule({
     'Counts `upstream connect error or disconnect/reset before headers` (the 503 body) and its access-log form: response flags UF/URX or ' +
     '`upstream_reset_before_response_started{…}`, and groups them by the upstream they fail toward (the outbound cluster\'s host, or the authority): one finding ' +
     'per target, listing the pods with their counts and times, most affected first. Failures that name no target (plain log lines keyed by reset reason, inbound ' +
-    'or passthrough traffic) stay per pod. High; critical when most of the affected pods\' requests fail this way.',
+    'or passthrough traffic) stay per pod. High; critical when most of the affected pods\' requests fail this way. For a cluster-local target the rest of the bundle ' +
+    'names the cause: the Service missing, no endpoints or none ready (which pods, and why), a `targetPort` no container declares, a NetworkPolicy admitting no ingress ' +
+    'from the caller; when none is proven, what is left to check is listed in order.',
   rationale:
     'The sidecar reached the point of connecting to the destination and failed: the target Service does not exist, has no ready endpoints, its port does not match ' +
     'the port the container listens on, a NetworkPolicy blocks it, or TLS to it fails (see LOG003).',
@@ -35,25 +38,33 @@ export const log001 = defineRule({
       // Only a bundle with Services of the target's namespace can tell that the target is missing.
       const servicesThere = service ? inputs.routing.servicesIn(service.namespace) : [];
       const missingService = service && servicesThere.length > 0 && !servicesThere.some((s) => s.object.metadata.name === service.name);
-      const mismatch = !missingService && cluster?.port ? targetPortMismatch(inputs.configuration.index, target.host, Number(cluster.port)) : undefined;
+      const index = inputs.configuration.index;
+      const endpoints = service && !missingService ? endpointsFinding(index, target.host) : undefined;
+      const mismatch = !missingService && cluster?.port ? targetPortMismatch(index, target.host, Number(cluster.port)) : undefined;
+      const policy = service && !missingService && !endpoints?.decisive && !mismatch ? networkPolicyFinding(index, target, cluster?.port ? Number(cluster.port) : undefined) : undefined;
+      const proven = missingService || endpoints?.decisive || mismatch !== undefined || policy?.decisive;
       const worst = target.sides[0]!.log;
       context.report({
         severity: target.severity,
         subject: target.subject,
         title: `upstream connect errors to ${target.host} from ${target.sides.length === 1 ? podLabel(worst) : plural(target.sides.length, 'pod')}`,
-        evidence: [...groupEvidence(target), ...(mismatch?.evidence ?? [])],
+        evidence: [...groupEvidence(target), ...(endpoints?.evidence ?? []), ...(mismatch?.evidence ?? []), ...(policy?.evidence ?? [])],
         occurrences: groupOccurrences(target),
         explanation:
           `${whoText(target)} failed to connect to \`${target.host}\` in ${target.volume}${spanText(target)}.` +
           (target.sides.length > 1 ? ` Most affected: ${worstPodsText(target)}.` : '') +
           keysText(target, 'upstream cluster') +
           (missingService ? ` No Service \`${service.namespace}/${service.name}\` is among the ${servicesThere.length} Services of namespace \`${service.namespace}\` in the bundle: the target does not exist.` : '') +
+          (endpoints ? ` ${endpoints.text}` : '') +
           (mismatch
-            ? ` The cause: Service \`${mismatch.service.object.metadata.namespace ?? ''}/${mismatch.service.object.metadata.name}\` sends port ${mismatch.port} to \`targetPort: ${mismatch.targetPort}\`, but its pods (${mismatch.pods.map((p) => `\`${p}\``).join(', ')}) listen on ${mismatch.podPorts.join(', ')}: nothing accepts the connection. Set \`targetPort\` to ${mismatch.podPorts.length === 1 ? mismatch.podPorts[0] : 'the port the container serves on'}.`
+            ? ` The cause: Service \`${serviceName(mismatch)}\` sends port ${mismatch.port} to \`targetPort: ${mismatch.targetPort}\`, but its pods (${mismatch.pods.map((p) => `\`${p}\``).join(', ')}) listen on ${mismatch.podPorts.join(', ')}: nothing accepts the connection. Set \`targetPort\` to ${mismatch.podPorts.length === 1 ? mismatch.podPorts[0] : 'the port the container serves on'}.`
             : '') +
+          (policy ? ` ${policy.text}` : '') +
+          (!proven && service ? remainingCandidates({ endpoints: endpoints !== undefined, targetPort: cluster?.port !== undefined && targetPortVerified(index, target.host, Number(cluster.port)), networkPolicy: policy !== undefined }, target.host) : '') +
           (target.severity === 'critical' ? ' Most of the affected pods\' requests fail this way, so the severity is raised to critical.' : ''),
+        ...(mismatch ? targetPortFix(mismatch) : {}),
         commands: [
-          ...(service ? [shell`kubectl get svc,endpoints ${service.name} -n ${service.namespace} -o wide`] : []),
+          ...(service ? [shell`kubectl get svc,endpointslices -n ${service.namespace} -l ${`kubernetes.io/service-name=${service.name}`} -o wide`, shell`kubectl get svc ${service.name} -n ${service.namespace} -o yaml`] : []),
           ...podCommands(worst, (pod) => [...(cluster ? [`istioctl proxy-config endpoint ${pod} --cluster ${shellQuote(top)}`] : []), `kubectl logs ${pod} -c istio-proxy --tail=200`]),
         ],
       });
@@ -76,3 +87,15 @@ export const log001 = defineRule({
     }
   },
 });
+
+function serviceName(mismatch: TargetPortMismatch): string {
+  return `${mismatch.service.object.metadata.namespace ?? ''}/${mismatch.service.object.metadata.name}`;
+}
+
+/** The Service port as it should read: `targetPort` where the pods listen. */
+function targetPortFix(mismatch: TargetPortMismatch): { remediation: string; yaml?: string } {
+  const [listens] = mismatch.podPorts;
+  const remediation = `Point the Service's \`targetPort\` at the port the pods listen on, then check the endpoints answer (\`istioctl proxy-config endpoint\` on a client shows them HEALTHY).`;
+  if (mismatch.podPorts.length !== 1 || listens === undefined) return { remediation };
+  return { remediation, yaml: `# Service ${serviceName(mismatch)}: spec.ports entry for port ${mismatch.port}\nports:\n  - port: ${mismatch.port}\n    targetPort: ${listens} # was ${mismatch.targetPort}: no container listens there` };
+}

@@ -3,6 +3,9 @@ import { defineRule } from '../rule.js';
 import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 import { groupEvidence, groupOccurrences, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
 import { plural } from '../evidence.js';
+import { serviceOfFqdn } from '../../analysis/hosts.js';
+import { endpointsFinding, subsetOf } from './upstream-causes.js';
+import type { TargetGroup } from './by-target.js';
 import { shellQuote } from '../shell.js';
 
 /** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
@@ -20,12 +23,13 @@ export const log002 = defineRule({
   title: 'no healthy upstream: every endpoint of the target is down or ejected',
   severity: 'high',
   step: 'sidecar-logs',
-  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'], views: ['routing'] },
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources', 'kubectl.pods'], views: ['routing', 'configuration'] },
   description:
     'Counts `no healthy upstream` (the 503 body) and its access-log form: response flag UH or details `no_healthy_upstream`, grouped by the upstream ' +
     'the requests were for: one finding per target, listing the pods with counts and times, most affected first. The same words in an xDS ' +
     '`gRPC config stream closed` line are istiod connectivity (LOG008), not this. High; critical when most of the affected pods\' requests fail this way. When the bundle has ' +
-    'DestinationRules, the one for the failing host is checked for aggressive outlier detection.',
+    'DestinationRules, the one for the failing host is checked for aggressive outlier detection. The endpoints of the target (of the subset the cluster names) come ' +
+    'first: none ready is the cause (which pods, and why); all ready beside an aggressive outlier detection means Envoy ejected them.',
   rationale:
     'Envoy had no endpoint it considered healthy: the Service has no ready endpoints, or outlier detection ejected them all. An aggressive `outlierDetection` ' +
     '(ejecting after one or two 5xx) turns a few errors into an outage: the "random 503s with healthy services" pattern.',
@@ -45,22 +49,31 @@ export const log002 = defineRule({
         .flatMap((namespace) => inputs.routing.destinationRulesFor(target.host, namespace))
         .map(outlierSummary)
         .find((summary) => summary !== undefined);
+      // UH for one subset is about the pods of that subset (`outbound|9080|v2|…`), not the whole Service.
+      const subset = cluster?.subset ? subsetOf(inputs.routing.destinationRulesFor(target.host, worstNamespace(target)), cluster.subset) : undefined;
+      const endpoints = serviceOfFqdn(target.host) ? endpointsFinding(inputs.configuration.index, target.host, subset) : undefined;
+      // Endpoints that are all down explain UH whatever the DestinationRule says; its fix comes second.
+      const fixEndpoints = endpoints?.decisive === true;
       const worst = target.sides[0]!.log;
       context.report({
         severity: target.severity,
         subject: target.subject,
         title: `no healthy upstream for ${target.host} seen by ${target.sides.length === 1 ? podLabel(worst) : plural(target.sides.length, 'pod')}`,
-        evidence: [...groupEvidence(target), ...(aggressive ? [aggressive.evidence] : [])],
+        evidence: [...groupEvidence(target), ...(endpoints?.evidence ?? []), ...(aggressive ? [aggressive.evidence] : [])],
         occurrences: groupOccurrences(target),
         explanation:
           `${whoText(target)} found no healthy endpoint of \`${target.host}\` in ${target.volume}${spanText(target)}.` +
           (target.sides.length > 1 ? ` Most affected: ${worstPodsText(target)}.` : '') +
           keysText(target, 'upstream cluster') +
-          (aggressive ? ` ${aggressive.text}` : '') +
+          (endpoints ? ` ${endpoints.text}` : '') +
+          (aggressive ? ` ${fixEndpoints ? 'Also: ' : endpoints?.allReady ? 'So they are up, and Envoy ejected them: ' : ''}${aggressive.text}` : '') +
+          (!endpoints?.decisive && !aggressive && serviceOfFqdn(target.host) ? noCauseText(endpoints !== undefined, target.host) : '') +
           (target.severity === 'critical' ? ' Most of the affected pods\' requests fail this way, so the severity is raised to critical.' : ''),
-        ...(aggressive
-          ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.`, yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` }
-          : {}),
+        ...(fixEndpoints
+          ? { remediation: `Make the endpoints ready: the pods named above are not ready (see their events and logs: \`kubectl describe pod\`). Envoy sends traffic again as soon as Kubernetes lists them ready.${aggressive ? ` Then relax the outlier detection of DestinationRule \`${aggressive.name}\` as below.` : ''}`, ...(aggressive ? { yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` } : {}) }
+          : aggressive
+            ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.`, yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` }
+            : {}),
         commands: [
           ...podCommands(worst, (pod) => [`istioctl proxy-config endpoint ${pod}${cluster ? ` --cluster ${shellQuote(top)}` : ''}`]),
           `kubectl get endpointslices -A -l ${shellQuote(`kubernetes.io/service-name=${target.host.split('.')[0]!}`)}`,
@@ -80,6 +93,21 @@ export const log002 = defineRule({
     }
   },
 });
+
+function worstNamespace(target: TargetGroup): string | undefined {
+  return target.sides[0]!.log.namespace;
+}
+
+/** No cause proven: what is left, in order. Outlier ejection shows in the client's endpoint table as FAILED_OUTLIER_CHECK. */
+function noCauseText(endpointsKnown: boolean, host: string): string {
+  const service = serviceOfFqdn(host)!;
+  const candidates = [
+    ...(endpointsKnown ? [] : [`the Service's endpoints (\`kubectl get endpointslices -n ${service.namespace} -l kubernetes.io/service-name=${service.name} -o wide\`)`]),
+    'outlier ejection by a DestinationRule the bundle does not hold (`istioctl proxy-config endpoint <client> --cluster <cluster>` shows `FAILED_OUTLIER_CHECK`)',
+    'a subset whose labels match no ready pod',
+  ];
+  return ` The bundle proves no cause; left to check, in order: ${candidates.join('; ')}.`;
+}
 
 function outlierSummary(record: ResourceRecord) {
   const spec = record.object.spec as { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } | undefined;

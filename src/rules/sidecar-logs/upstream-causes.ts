@@ -1,0 +1,218 @@
+import type { ConfigIndex } from '../../analysis/config-index.js';
+import { serviceOfFqdn } from '../../analysis/hosts.js';
+import { ingressVerdict } from '../../analysis/network-policies.js';
+import { asArray, asNumber, asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
+import { serviceEndpoints, type EndpointRef, type ServiceEndpoints } from '../../analysis/service-endpoints.js';
+import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
+import type { ResourceRecord } from '../../model/facets.js';
+import { evidenceAt, plural } from '../evidence.js';
+import type { Evidence } from '../rule.js';
+import type { TargetGroup } from './by-target.js';
+
+/**
+ * What the rest of the bundle says about an upstream that requests fail toward: the Service, its
+ * endpoints, the NetworkPolicies in front of its pods. A finding names the cause the evidence
+ * supports; where none is proven it lists what is left to check, in order.
+ */
+export interface EndpointsFinding {
+  /** A sentence for the explanation. */
+  text: string;
+  evidence: Evidence[];
+  /** No endpoint can take the request: this alone explains the failures. */
+  decisive: boolean;
+  /** Every endpoint is ready: the endpoints are ruled out. */
+  allReady: boolean;
+}
+
+/** Endpoints shown by name in a sentence; the rest are counted. */
+const ENDPOINTS_NAMED = 5;
+
+/**
+ * The Service's endpoints as Kubernetes lists them: none (its selector matches no pod), none ready
+ * (say which and why, from the pods' status), some not ready, or all ready. Undefined when the
+ * bundle has no endpoint listing of the namespace, or the host is no Service of the bundle.
+ */
+export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subset): EndpointsFinding | undefined {
+  const service = serviceFor(index, host);
+  if (!service) return undefined;
+  const all = serviceEndpoints(index, service);
+  if (!all) return undefined;
+  const serviceName = `${index.namespaceOf(service)}/${service.object.metadata.name}`;
+  const endpoints = subset ? inSubset(index, all, subset) : all;
+  if (subset && endpoints.ready.length + endpoints.notReady.length === 0 && all.ready.length + all.notReady.length > 0) {
+    const labels = Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(',');
+    return {
+      text: `The cause: no endpoint of Service \`${serviceName}\` is a pod of subset \`${subset.name}\` (labels \`${labels}\`), so the subset's cluster is empty.`,
+      evidence: [evidenceAt({ ...subset.record.source, pointer: `${subset.record.source.pointer ?? ''}${subset.pointer}` }, labels)],
+      decisive: true,
+      allReady: false,
+    };
+  }
+  const name = subset ? `${serviceName}\` subset \`${subset.name}` : serviceName;
+  if (endpoints.records.length === 0 || endpoints.ready.length + endpoints.notReady.length === 0) {
+    const selector = Object.entries(stringMap(asRecord(service.object.spec)?.selector)).map(([k, v]) => `${k}=${v}`);
+    return {
+      text:
+        `The cause: Service \`${name}\` has no endpoints in the bundle's EndpointSlices` +
+        (selector.length > 0 ? `: its selector \`${selector.join(',')}\` matches no running pod.` : ' (it has no selector, and no endpoints were added by hand).'),
+      evidence: [evidenceAt({ ...service.source, pointer: `${service.source.pointer ?? ''}/spec/selector` }, selector.join(',') || 'no selector'), ...endpoints.records.map((r) => evidenceAt(r.source, 'no endpoints'))],
+      decisive: true,
+      allReady: false,
+    };
+  }
+  if (endpoints.ready.length === 0) {
+    return {
+      text: `The cause: ${endpoints.notReady.length === 1 ? `the only endpoint of Service \`${name}\` is not ready` : `none of the ${endpoints.notReady.length} endpoints of Service \`${name}\` is ready`} (${notReadyText(index, endpoints.notReady)}): Envoy has nowhere to send the request.`,
+      evidence: endpointEvidence(endpoints),
+      decisive: true,
+      allReady: false,
+    };
+  }
+  if (endpoints.notReady.length > 0) {
+    return {
+      text: `${endpoints.notReady.length} of the ${endpoints.ready.length + endpoints.notReady.length} endpoints of Service \`${name}\` are not ready (${notReadyText(index, endpoints.notReady)}).`,
+      evidence: endpointEvidence(endpoints),
+      decisive: false,
+      allReady: false,
+    };
+  }
+  return {
+    text: `Kubernetes lists ${endpoints.ready.length === 1 ? 'the only endpoint' : `all ${endpoints.ready.length} endpoints`} of Service \`${name}\` as ready.`,
+    evidence: [evidenceAt({ ...endpoints.records[0]!.source, pointer: `${endpoints.records[0]!.source.pointer ?? ''}/endpoints` }, `${endpoints.ready.length} ready`)],
+    decisive: false,
+    allReady: true,
+  };
+}
+
+/** A DestinationRule subset a cluster routes to (`outbound|9080|v2|…`) and the labels that pick its pods. */
+export interface Subset {
+  name: string;
+  labels: Record<string, string>;
+  record: ResourceRecord;
+  /** JSON pointer of the subset's labels in the record's object. */
+  pointer: string;
+}
+
+/** The subset named `name` in the first of the DestinationRules that defines it. */
+export function subsetOf(destinationRules: readonly ResourceRecord[], name: string): Subset | undefined {
+  for (const record of destinationRules) {
+    const subsets = asArray(asRecord(record.object.spec)?.subsets);
+    const at = subsets.findIndex((s) => asString(asRecord(s)?.name) === name);
+    if (at >= 0) return { name, labels: stringMap(asRecord(subsets[at])?.labels), record, pointer: `/spec/subsets/${at}/labels` };
+  }
+  return undefined;
+}
+
+/** The endpoints whose pod carries the subset's labels (an endpoint without a pod is left out). */
+function inSubset(index: ConfigIndex, endpoints: ServiceEndpoints, subset: Subset): ServiceEndpoints {
+  const matches = (ref: EndpointRef) => {
+    const pod = ref.pod ? index.pods().find((p) => p.object.metadata.name === ref.pod && index.namespaceOf(p) === index.namespaceOf(ref.record)) : undefined;
+    return pod !== undefined && selectorMatches(subset.labels, stringMap(pod.object.metadata.labels));
+  };
+  return { records: endpoints.records, ready: endpoints.ready.filter(matches), notReady: endpoints.notReady.filter(matches) };
+}
+
+export interface NetworkPolicyFinding {
+  text: string;
+  evidence: Evidence[];
+  decisive: boolean;
+}
+
+/**
+ * Whether the NetworkPolicies in the bundle let the failing client reach the target's pods on the
+ * port the Service sends to. `denied` is a cause; `unknown` stays a candidate; a policy that admits
+ * the client rules NetworkPolicy out.
+ */
+export function networkPolicyFinding(index: ConfigIndex, target: TargetGroup, servicePort: number | undefined): NetworkPolicyFinding | undefined {
+  const service = serviceFor(index, target.host);
+  if (!service || servicePort === undefined) return undefined;
+  const pods = podsOfService(index, service);
+  const pod = pods[0];
+  if (!pod) return undefined;
+  const port = containerPortFor(service, servicePort, pod);
+  if (port === undefined) return undefined;
+  const log = target.sides[0]!.log;
+  const clientPod = log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace));
+  const client = clientPod ? { namespace: index.namespaceOf(clientPod), labels: stringMap(clientPod.object.metadata.labels) } : undefined;
+  const verdict = ingressVerdict(index, pod, port, client);
+  const who = clientPod ? `\`${index.namespaceOf(clientPod)}/${clientPod.object.metadata.name}\`` : 'the client';
+  const names = (policies: readonly ResourceRecord[]) => policies.map((p) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\``).join(', ');
+  const evidence = (policies: readonly ResourceRecord[]) => policies.map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, `NetworkPolicy ${p.object.metadata.name}`));
+  switch (verdict.verdict) {
+    case 'denied':
+      return {
+        text: `The cause: NetworkPolicy ${names(verdict.policies)} selects the pods of \`${target.host}\` (\`${pod.object.metadata.name}\`) and admits no ingress from ${who} on port ${port}: the connection is dropped before it reaches the pod.`,
+        evidence: evidence(verdict.policies),
+        decisive: true,
+      };
+    case 'unknown':
+      return { text: `NetworkPolicy ${names(verdict.policies)} selects the target's pods; whether it admits ${who} on port ${port} cannot be told from the bundle (${verdict.why}).`, evidence: evidence(verdict.policies), decisive: false };
+    case 'allowed':
+      return { text: `NetworkPolicy ${names(verdict.allowedBy.map((a) => a.policy))} admits ${who} on port ${port}.`, evidence: [], decisive: false };
+    case 'no-policy':
+      return undefined;
+  }
+}
+
+/** What is left to check when the bundle proves no cause, in the order an engineer would check it. */
+export function remainingCandidates(checked: { endpoints: boolean; targetPort: boolean; networkPolicy: boolean }, host: string): string {
+  const service = serviceOfFqdn(host);
+  const candidates = [
+    ...(checked.endpoints ? [] : [`the Service's endpoints (${service ? `\`kubectl get endpointslices -n ${service.namespace} -l kubernetes.io/service-name=${service.name} -o wide\`` : 'not in the bundle'})`]),
+    ...(checked.targetPort ? [] : ['the Service `targetPort` against the port the container listens on']),
+    ...(checked.networkPolicy ? [] : ['NetworkPolicies in both namespaces']),
+    'TLS to the upstream (LOG003 when the logs show TLS errors)',
+    'the application refusing or resetting connections (its own logs)',
+  ];
+  return ` The bundle proves no cause; left to check, in order: ${candidates.join('; ')}.`;
+}
+
+function serviceFor(index: ConfigIndex, host: string): ResourceRecord | undefined {
+  const service = serviceOfFqdn(host, index.clusterDomain);
+  return service ? serviceForHost(index, host, service.namespace) : undefined;
+}
+
+/** The container port a Service port sends to: its `targetPort` number, or the named port of the pod. */
+function containerPortFor(service: ResourceRecord, servicePort: number, pod: ResourceRecord): number | undefined {
+  const entry = asArray(asRecord(service.object.spec)?.ports)
+    .map(asRecord)
+    .find((p) => asNumber(p?.port) === servicePort);
+  if (!entry) return undefined;
+  const target = entry.targetPort ?? servicePort;
+  if (typeof target === 'number') return target;
+  const named = asString(target);
+  for (const container of asArray(asRecord(pod.object.spec)?.containers).map(asRecord)) {
+    const port = asArray(container?.ports)
+      .map(asRecord)
+      .find((p) => asString(p?.name) === named);
+    if (port) return asNumber(port.containerPort);
+  }
+  return undefined;
+}
+
+function notReadyText(index: ConfigIndex, refs: readonly EndpointRef[]): string {
+  const named = refs.slice(0, ENDPOINTS_NAMED).map((ref) => {
+    const state = ref.pod ? podState(index, ref.pod, index.namespaceOf(ref.record)) : undefined;
+    return `\`${ref.pod ?? ref.address}\`${ref.terminating ? ' terminating' : ''}${state ? `: ${state}` : ''}`;
+  });
+  const more = refs.length - ENDPOINTS_NAMED;
+  return `${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+}
+
+/** Why a pod is not ready, from its container statuses: `container cart CrashLoopBackOff, 12 restarts`. */
+function podState(index: ConfigIndex, name: string, namespace: string): string | undefined {
+  const pod = index.pods().find((p) => p.object.metadata.name === name && index.namespaceOf(p) === namespace);
+  const statuses = asArray(asRecord(asRecord(pod?.object)?.status)?.containerStatuses).map(asRecord);
+  for (const status of statuses) {
+    if (status?.ready !== false) continue;
+    const state = asRecord(status.state);
+    const reason = asString(asRecord(state?.waiting)?.reason) ?? asString(asRecord(state?.terminated)?.reason) ?? asString(asRecord(asRecord(status.lastState)?.terminated)?.reason);
+    const restarts = asNumber(status.restartCount) ?? 0;
+    return `container ${asString(status.name) ?? '?'} ${reason ?? 'not ready'}${restarts > 0 ? `, ${plural(restarts, 'restart')}` : ''}`;
+  }
+  return undefined;
+}
+
+function endpointEvidence(endpoints: ServiceEndpoints): Evidence[] {
+  return endpoints.notReady.slice(0, ENDPOINTS_NAMED).map((ref) => evidenceAt({ ...ref.record.source, pointer: `${ref.record.source.pointer ?? ''}${ref.pointer}` }, `${ref.address}${ref.pod ? ` (${ref.pod})` : ''} not ready`));
+}
