@@ -189,6 +189,25 @@ describe('samples/ bundles', () => {
   });
 });
 
+describe('control-plane-failure: the incident as a sequence', () => {
+  it('the timeline orders the OOMKills, the restart, the xDS disconnects and the collection, each linked to its finding', async () => {
+    const { report } = await analyzeBundle(archives['control-plane-failure']!);
+    const number = (fingerprint: string | undefined) => report.findings.find((f) => f.fingerprint === fingerprint);
+    const rows = report.timeline.map((e) => `${e.time} ${e.kind} ${e.subject.name} ${(e.findings ?? []).map((fp) => number(fp)?.ruleId).join(',')}`);
+    expect(rows).toEqual([
+      `2025-06-03T01:58:44Z container-terminated ${POD.istiodOk} CP003`,
+      `2025-06-03T01:58:46Z container-restarted ${POD.istiodOk} CP003`,
+      '2025-06-03T02:01:17.003690Z log-first checkout-7c6d5f9b8-m4r2q LOG008',
+      `2025-06-03T02:11:03Z container-terminated ${POD.istiodCrash} CP003`,
+      `2025-06-03T02:11:03Z pod-not-ready ${POD.istiodCrash} CP003`,
+      '2025-06-03T02:14:15.084618Z log-last checkout-7c6d5f9b8-m4r2q LOG008',
+      '2025-06-03T02:14:51Z collected control-plane-failure.tar.gz ',
+    ]);
+    expect(report.timeline[0]!.what).toBe('container discovery terminated: OOMKilled (exit 137), after running since 2025-06-03T01:21:58Z');
+    expect(report.timeline[0]!.evidence).toMatchObject({ path: 'kubernetes/pods/istio-system.json', pointer: expect.stringMatching(/\/status\/containerStatuses\/0\/lastState\/terminated$/) });
+  });
+});
+
 describe('config-faults: every configuration fault found without istioctl analyze', () => {
   it('names the cause with the corrected YAML, and LOG004 is explained by CFG006', async () => {
     const { report } = await analyzeBundle(join(SAMPLES, 'config-faults'));

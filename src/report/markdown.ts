@@ -22,6 +22,7 @@ export function renderMarkdown(report: Report): string {
   const byFingerprint = new Map(ordered.map((f) => [f.fingerprint, f]));
   if (ordered.length > 0) out.push(...summaryTable(ordered), '');
   else out.push('No finding at or above the reporting threshold.', '');
+  if (report.timeline.length > 0) out.push(...timeline(report.timeline, byFingerprint), '');
 
   for (const section of report.sections) {
     out.push(`## ${section.title}`, '');
@@ -110,6 +111,26 @@ function renderFinding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, Nu
   }
   if (f.docs.length > 0) out.push('', `Docs: ${f.docs.map(mdLink).join(' · ')}`);
   return out;
+}
+
+/** Timeline rows shown: the first and the last half of this many; the JSON report carries every event. */
+const TIMELINE_SHOWN = 40;
+
+function timeline(events: Report['timeline'], byFingerprint: ReadonlyMap<string, NumberedFinding>): string[] {
+  const out = ['## Timeline', '', 'Dated events in the bundle, in UTC as the bundle writes them:', '', '| time | what | where | finding |', '|---|---|---|---|'];
+  const row = (e: Report['timeline'][number]) => {
+    const { kind, namespace, name } = e.subject;
+    const where = `${kind === 'Pod' ? '' : `${kind} `}${namespace ? `${namespace}/` : ''}${name}`;
+    const numbers = (e.findings ?? [])
+      .map((fp) => byFingerprint.get(fp))
+      .filter((f): f is NumberedFinding => f !== undefined)
+      .sort((a, b) => a.number - b.number)
+      .map((f) => `#${f.number} ${f.ruleId}`);
+    return `| ${mdText(e.time)} | ${mdText(e.what)} | ${mdText(where)} | ${numbers.join(', ') || '—'} |`;
+  };
+  if (events.length <= TIMELINE_SHOWN) return [...out, ...events.map(row)];
+  const half = TIMELINE_SHOWN / 2;
+  return [...out, ...events.slice(0, half).map(row), `| … | ${events.length - TIMELINE_SHOWN} more events (every one is in the JSON report's \`timeline\`) | | |`, ...events.slice(-half).map(row)];
 }
 
 /** Rows shown in a grouped finding's table; the JSON report carries every one. */

@@ -2,6 +2,7 @@ import { INVENTORY_STATUSES } from '../artifacts/artifact.js';
 import { ARTIFACT_IDS } from '../artifacts/artifact-kind.js';
 import { BUNDLE_LAYOUTS, COLLECTED_AT_SOURCES, INPUT_IDS } from '../model/facets.js';
 import { SEVERITIES, STEPS } from '../rules/rule.js';
+import { TIMELINE_KINDS } from '../findings/timeline.js';
 
 const severity = { enum: SEVERITIES } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -27,7 +28,7 @@ export const reportSchema = {
   $id: 'report',
   title: 'istio-bundle analyze --format json',
   type: 'object',
-  required: ['schemaVersion', 'tool', 'bundle', 'summary', 'findings', 'sections', 'rules', 'notChecked', 'collectionFailures', 'collectionSkipped', 'inventory', 'inventorySummary', 'rulesChecked', 'facts', 'warnings'],
+  required: ['schemaVersion', 'tool', 'bundle', 'summary', 'findings', 'sections', 'timeline', 'rules', 'notChecked', 'collectionFailures', 'collectionSkipped', 'inventory', 'inventorySummary', 'rulesChecked', 'facts', 'warnings'],
   properties: {
     schemaVersion: { const: 1 },
     tool: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
@@ -82,6 +83,23 @@ export const reportSchema = {
               },
             },
           },
+        },
+      },
+    },
+    /** The bundle's dated events in order: terminations, restarts, readiness, first/last log signatures, the collection. */
+    timeline: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['time', 'kind', 'subject', 'what', 'evidence'],
+        additionalProperties: false,
+        properties: {
+          time: { type: 'string' },
+          kind: { enum: TIMELINE_KINDS },
+          subject,
+          what: { type: 'string' },
+          evidence,
+          findings: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
         },
       },
     },

@@ -3,6 +3,7 @@ import { reportSchema } from './report-schema.js';
 import { sortInventory, type InventoryItem } from '../artifacts/artifact.js';
 import { normaliseEntryPath } from '../bundle/entry-path.js';
 import type { Manifest } from '../artifacts/manifest/schema.js';
+import { buildTimeline, type TimelineEvent } from '../findings/timeline.js';
 import { isArtifactId } from '../artifacts/recognise.js';
 import { artifactKind } from '../artifacts/registry.js';
 import type { CollectionFailure } from '../model/collection.js';
@@ -35,6 +36,8 @@ export type Report = {
   findings: NumberedFinding[];
   /** The report's structure: one section per debugging step, its rules and its findings in order. */
   sections: ReportSection[];
+  /** The bundle's dated events in order (findings/timeline.ts), linked to the findings they are evidence of. */
+  timeline: TimelineEvent[];
   /** The catalogue entries of the rules that ran or could not: all a renderer needs to describe them. */
   rules: RulesCatalogue;
   /** Present when `--min-severity` hid findings: how many, and the threshold. */
@@ -132,6 +135,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     summary,
     findings: outcome.shown.map((f) => ({ ...f, number: numbers.get(f.fingerprint)! })),
     sections: sectionsOf(rules, run, ordered),
+    timeline: buildTimeline(model, outcome.shown),
     rules: catalogueOf(rules),
     ...(outcome.hidden ? { hidden: outcome.hidden } : {}),
     ...(outcome.suppressed.length > 0 ? { suppressed: outcome.suppressed } : {}),
