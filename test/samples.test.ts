@@ -178,6 +178,8 @@ describe('samples/ bundles', () => {
     const log005 = report.findings.find((f) => f.ruleId === 'LOG005')!;
     expect(log005.explanation).toContain('bookinfo/details-viewer');
     expect(log005.explanation).toContain('policy[none]');
+    expect(log005.explanation).toContain('The cause: the first denied request came from `bookinfo/productpage-v1-54bb874995-9xq7d` (principal `cluster.local/ns/bookinfo/sa/bookinfo-productpage`');
+    expect(log005.yaml).toContain('cluster.local/ns/bookinfo/sa/bookinfo-productpage # the caller denied in the logs');
     // The missing subset, derived from the resources and reported by istioctl analyze (as JSON and as
     // text): one finding, citing the VirtualService field and both imported messages, none from CFG001.
     expect(report.findings.filter((f) => f.ruleId === 'CFG001')).toEqual([]);

@@ -15,6 +15,8 @@ const KIND_GROUPS = {
   ServiceEntry: 'networking.istio.io',
   Sidecar: 'networking.istio.io',
   WorkloadEntry: 'networking.istio.io',
+  AuthorizationPolicy: 'security.istio.io',
+  PeerAuthentication: 'security.istio.io',
   KubernetesGateway: 'gateway.networking.k8s.io',
   HTTPRoute: 'gateway.networking.k8s.io',
   GRPCRoute: 'gateway.networking.k8s.io',
@@ -34,6 +36,8 @@ export type ConfigKind = keyof typeof KIND_GROUPS;
 /** The parts of the mesh config (`istio` ConfigMap, key `mesh`) that change how references resolve. */
 export interface MeshSettings {
   rootNamespace: string;
+  /** The SPIFFE trust domain of workload identities (`cluster.local` unless the mesh config sets one). */
+  trustDomain: string;
   defaultServiceExportTo: string[];
   defaultVirtualServiceExportTo: string[];
   defaultDestinationRuleExportTo: string[];
@@ -219,6 +223,7 @@ function meshSettings(
   const list = (key: string) => asArray(mesh?.[key]).map(asString).filter(isString);
   return {
     rootNamespace: asString(mesh?.rootNamespace) ?? istioNamespace,
+    trustDomain: asString(mesh?.trustDomain) ?? 'cluster.local',
     defaultServiceExportTo: list('defaultServiceExportTo'),
     defaultVirtualServiceExportTo: list('defaultVirtualServiceExportTo'),
     defaultDestinationRuleExportTo: list('defaultDestinationRuleExportTo'),

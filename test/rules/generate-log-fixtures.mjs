@@ -359,3 +359,45 @@ for (const dr of relabelled.items) for (const subset of dr.spec.subsets ?? []) i
 writeBundle('LOG002', 'fires-subset-picks-no-pod', { ...uhBundle(podsList, endpointSlices(podsList), false), 'istio/resources/destinationrules.json': json(relabelled) }, {
   findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['The cause: no endpoint of Service `bookinfo/reviews` is a pod of subset `v2` (labels `version=v2-canary`)'], evidencePointers: ['/labels'] }],
 });
+
+// LOG005 causes — the data-plane-503 sample's details sidecar (productpage's GETs denied, `policy[none]`), its pods and
+// AuthorizationPolicies (`details-viewer` admits only the reviews service account), plus a policy for ratings that
+// does not select details; the same with the policy admitting productpage but only for POST; and one denial named
+// by a DENY policy (the detail value `rbac_access_denied_matched_policy[none]` changed to name it).
+const detailsLogPath = 'logs/bookinfo/details-v1-65cfcf56f9-r2l8c/istio-proxy.log';
+const authz = JSON.parse(sampleFile('istio/resources/authorizationpolicies.json'));
+const ratingsViewer = structuredClone(authz.items[0]);
+Object.assign(ratingsViewer.metadata, { name: 'ratings-viewer', uid: `${ratingsViewer.metadata.uid}`.replace(/.$/, '9') });
+ratingsViewer.spec.selector.matchLabels = { app: 'ratings' };
+const withRatings = { ...authz, items: [...authz.items, ratingsViewer] };
+const details = { kind: 'Pod', namespace: 'bookinfo', name: 'details-v1-65cfcf56f9-r2l8c' };
+const authzBundle = (policiesJson, log = sampleFile(detailsLogPath)) => ({ [detailsLogPath]: log, 'kubernetes/pods/bookinfo.json': json(podsList), 'istio/resources/authorizationpolicies.json': json(policiesJson) });
+writeBundle('LOG005', 'fires-caller-not-admitted', authzBundle(withRatings), {
+  findings: [{
+    subject: details,
+    severity: 'critical',
+    explanationIncludes: [
+      'AuthorizationPolicies selecting the pod: `bookinfo/details-viewer` (ALLOW).',
+      'The cause: the first denied request came from `bookinfo/productpage-v1-54bb874995-9xq7d` (principal `cluster.local/ns/bookinfo/sa/bookinfo-productpage`, found by its IP 10.244.1.12), and no ALLOW policy selecting the pod admits it (`bookinfo/details-viewer` admits `cluster.local/ns/bookinfo/sa/bookinfo-reviews`)',
+    ],
+    explanationExcludes: ['ratings-viewer'],
+    yamlIncludes: ['  - cluster.local/ns/bookinfo/sa/bookinfo-reviews\n  - cluster.local/ns/bookinfo/sa/bookinfo-productpage # the caller denied in the logs'],
+    evidencePointers: ['/spec/rules'],
+  }],
+});
+const postOnly = structuredClone(authz);
+postOnly.items[0].spec.rules[0].from[0].source.principals.push('cluster.local/ns/bookinfo/sa/bookinfo-productpage');
+postOnly.items[0].spec.rules[0].to[0].operation.methods = ['POST'];
+writeBundle('LOG005', 'fires-caller-admitted-operation-denied', authzBundle(postOnly), {
+  findings: [{ subject: details, severity: 'critical', explanationIncludes: ['Rule 0 of `bookinfo/details-viewer` admits this caller, so its `to`/`when` is what the request (`GET /details/0`) does not meet: {"to":[{"operation":{"methods":["POST"]}}]}'], explanationExcludes: ['The cause'] }],
+});
+const denyPolicy = {
+  apiVersion: 'security.istio.io/v1',
+  kind: 'AuthorizationPolicy',
+  metadata: { creationTimestamp: '2025-04-21T16:40:02Z', generation: 1, name: 'deny-productpage', namespace: 'bookinfo', resourceVersion: '50911', uid: '4b0e6c2a-9d7f-4e3b-8a1c-2f5d6e7a8b90' },
+  spec: { action: 'DENY', selector: { matchLabels: { app: 'details' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } }] }] },
+};
+const deniedByName = sampleFile(detailsLogPath).replaceAll('rbac_access_denied_matched_policy[none]', 'rbac_access_denied_matched_policy[ns[bookinfo]-policy[deny-productpage]-rule[0]]');
+writeBundle('LOG005', 'fires-deny-rule-named', authzBundle({ ...authz, items: [denyPolicy] }, deniedByName), {
+  findings: [{ subject: details, severity: 'critical', explanationIncludes: ['`bookinfo/deny-productpage` (DENY) rule 0 matched these requests: {"from":[{"source":{"principals":["cluster.local/ns/bookinfo/sa/bookinfo-productpage"]}}]}'], evidencePointers: ['/spec/rules/0'] }],
+});

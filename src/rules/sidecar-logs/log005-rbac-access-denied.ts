@@ -1,4 +1,10 @@
+import type { ConfigIndex } from '../../analysis/config-index.js';
+import { asArray, asRecord } from '../../analysis/object-access.js';
+import type { SignatureHits } from '../../artifacts/logs/schema.js';
 import type { ResourceRecord } from '../../model/facets.js';
+import { evidenceAt } from '../evidence.js';
+import type { Evidence } from '../rule.js';
+import { actionOf, callerAdmitted, deniedRequest, namedPolicy, policiesSelecting } from './authorization.js';
 import { defineRule } from '../rule.js';
 import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 import { shell } from '../shell.js';
@@ -11,11 +17,13 @@ export const log005 = defineRule({
   title: 'RBAC: access denied: an AuthorizationPolicy rejects requests',
   severity: 'high',
   step: 'sidecar-logs',
-  inputs: { required: ['logs.proxy'], optional: ['k8s.resources'] },
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources', 'kubectl.pods'], views: ['configuration'] },
   description:
     'Counts, per pod, requests denied by Istio authorization: the 403 body `RBAC: access denied`, the access-log details `rbac_access_denied_matched_policy[…]` ' +
     '(also in connection termination details for TCP) and Envoy\'s `enforced denied` debug line. The policy named in the details is shown: `policy[none]` ' +
-    'means ALLOW policies exist and none matched. When the bundle has AuthorizationPolicies, those that can apply to the pod are listed.',
+    'means ALLOW policies exist and none matched. When the bundle has AuthorizationPolicies, those selecting the pod are listed (by selector, with the pod; by ' +
+    'namespace without it); a DENY policy Envoy names is quoted with its rule; for `policy[none]` the caller is found by the downstream IP of the denied request ' +
+    '(its pod and service account give its principal) and checked against what each ALLOW policy admits, with the principal to add as the fix.',
   rationale:
     'The request reached the destination sidecar and was refused by policy. Either a DENY policy matches, or ALLOW policies exist for the workload and none of them ' +
     'allows this source, path or method: adding the first ALLOW policy denies everything it does not list.',
@@ -25,38 +33,100 @@ export const log005 = defineRule({
   threshold: { value: SIGNATURE_THRESHOLD, source: 'rule catalogue (`istio-bundle explain LOG005`); Istio docs: Authorization is too restrictive (istio.io/latest/docs/ops/common-problems/security-issues/)' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/#authorization-is-too-restrictive', 'https://istio.io/latest/docs/reference/config/security/authorization-policy/'],
   check(inputs, context) {
-    const policies = inputs['k8s.resources'].filter((r) => r.object.kind === 'AuthorizationPolicy');
-    // Policies in the root namespace apply mesh-wide.
-    const root = context.bundle.istioNamespace;
+    const index = inputs.configuration.index;
+    const policies = index.ofKind('AuthorizationPolicy');
+    const root = index.mesh.rootNamespace;
     for (const match of signatureMatches(inputs['logs.proxy'], 'rbacDenied')) {
-      const applicable = policies.filter((p) => {
-        const namespace = p.object.metadata.namespace ?? 'default';
-        return namespace === root || namespace === match.log.namespace;
-      });
+      const pod = match.log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === match.log.pod && (match.log.namespace === undefined || index.namespaceOf(p) === match.log.namespace));
+      // With the pod, the policies whose selector picks it; without, every policy of its namespace and the root namespace.
+      const applicable = pod ? policiesSelecting(index, policies, pod) : policies.filter((p) => [root, match.log.namespace].includes(index.namespaceOf(p)));
+      const causes = match.hits.breakdown.flatMap((row) => denialCause(index, row, applicable, policies));
+      const fix = causes.find((c) => c.yaml !== undefined);
       context.report({
         severity: match.severity,
         subject: match.subject,
         key: match.key,
         title: `requests denied by authorization policy at ${podLabel(match.log)}`,
-        evidence: signatureEvidence(match),
+        evidence: [...signatureEvidence(match), ...causes.flatMap((c) => c.evidence)],
         explanation:
           `${where(match)} denied ${match.volume} with \`RBAC: access denied\`.${breakdownText(match, 'matched policy')}` +
-          (applicable.length > 0 ? ` AuthorizationPolicies that can apply: ${describePolicies(applicable)}.` : policies.length > 0 ? ' None of the AuthorizationPolicies in the bundle is in this namespace or the root namespace.' : '') +
+          (applicable.length > 0
+            ? ` AuthorizationPolicies ${pod ? 'selecting the pod' : 'that can apply'}: ${describePolicies(index, applicable)}.`
+            : policies.length > 0
+              ? ` None of the AuthorizationPolicies in the bundle ${pod ? 'selects this pod' : 'is in this namespace or the root namespace'}.`
+              : '') +
+          causes.map((c) => ` ${c.text}`).join('') +
           severityNote(match),
+        ...(fix ? { remediation: fix.remediation, yaml: fix.yaml } : {}),
         commands: [
           match.log.namespace ? shell`kubectl get authorizationpolicies -n ${match.log.namespace} -o yaml` : 'kubectl get authorizationpolicies -A -o yaml',
           shell`kubectl get authorizationpolicies -n ${root} -o yaml`,
-          ...podCommands(match.log, (pod) => [`istioctl x describe pod ${pod}`]),
+          ...podCommands(match.log, (podArgs) => [`istioctl x describe pod ${podArgs}`]),
         ],
       });
     }
   },
 });
 
-function describePolicies(policies: ResourceRecord[]): string {
-  const names = policies.slice(0, MAX_POLICIES_LISTED).map((p) => {
-    const spec = p.object.spec as { action?: unknown } | undefined;
-    return `\`${p.object.metadata.namespace ?? 'default'}/${p.object.metadata.name}\` (${typeof spec?.action === 'string' ? spec.action : 'ALLOW'})`;
-  });
+function describePolicies(index: ConfigIndex, policies: readonly ResourceRecord[]): string {
+  const names = policies.slice(0, MAX_POLICIES_LISTED).map((p) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${actionOf(p)})`);
   return policies.length > MAX_POLICIES_LISTED ? `${names.join(', ')} and ${policies.length - MAX_POLICIES_LISTED} more` : names.join(', ');
+}
+
+interface DenialCause {
+  text: string;
+  evidence: Evidence[];
+  remediation?: string;
+  yaml?: string;
+}
+
+type Row = SignatureHits['breakdown'][number];
+
+/**
+ * Why one policy key denied: the DENY rule Envoy names, or, for `policy[none]`, the caller the
+ * access line shows (its pod found by the downstream IP) against what each ALLOW policy admits.
+ */
+function denialCause(index: ConfigIndex, row: Row, applicable: readonly ResourceRecord[], all: readonly ResourceRecord[]): DenialCause[] {
+  const named = namedPolicy(row.key);
+  if (named) {
+    const policy = all.find((p) => index.namespaceOf(p) === named.namespace && p.object.metadata.name === named.name);
+    if (!policy) return [];
+    const rule = asArray(asRecord(policy.object.spec)?.rules)[named.rule];
+    return [{
+      text: `\`${named.namespace}/${named.name}\` (${actionOf(policy)}) rule ${named.rule} matched these requests: ${JSON.stringify(rule ?? {})}.`,
+      evidence: [evidenceAt({ ...policy.source, pointer: `${policy.source.pointer ?? ''}/spec/rules/${named.rule}` }, JSON.stringify(rule ?? {}))],
+      remediation: `Narrow or remove rule ${named.rule} of AuthorizationPolicy \`${named.namespace}/${named.name}\` if these requests are legitimate; a DENY policy wins over every ALLOW.`,
+    }];
+  }
+  if (!row.key.includes('policy[none]')) return [];
+  const request = deniedRequest(index, row.first.text, index.mesh.trustDomain);
+  const caller = request.caller;
+  if (!caller) return [];
+  const unnamed = index.pods().length > 0 ? 'no pod of the bundle has this IP' : 'the bundle lists no pods to name it';
+  const who = caller.pod ? `\`${caller.namespace}/${caller.pod.object.metadata.name}\` (principal \`${caller.principal}\`, found by its IP ${caller.ip})` : `the caller at ${caller.ip} (${unnamed})`;
+  const allows = applicable.filter((p) => actionOf(p) === 'ALLOW');
+  if (!caller.pod || allows.length === 0) return [{ text: `The first denied request came from ${who}.`, evidence: [] }];
+  const verdicts = allows.map((policy) => ({ policy, ...callerAdmitted(policy, caller) }));
+  const excluded = verdicts.filter((v) => v.verdict === 'excludes');
+  const admitted = verdicts.filter((v) => v.verdict === 'admits');
+  const requestText = `${request.method ?? ''} ${request.path ?? ''}`.trim();
+  if (admitted.length > 0) {
+    const { policy, rule } = admitted[0]!;
+    const to = asRecord(asArray(asRecord(policy.object.spec)?.rules)[rule!]);
+    return [{
+      text: `The first denied request came from ${who}. Rule ${rule} of \`${index.namespaceOf(policy)}/${policy.object.metadata.name}\` admits this caller, so its \`to\`/\`when\` is what the request${requestText ? ` (\`${requestText}\`)` : ''} does not meet: ${JSON.stringify({ to: to?.to, when: to?.when })}.`,
+      evidence: [evidenceAt({ ...policy.source, pointer: `${policy.source.pointer ?? ''}/spec/rules/${rule}` }, JSON.stringify(to ?? {}))],
+    }];
+  }
+  if (excluded.length === verdicts.length) {
+    const first = excluded[0]!;
+    const name = `${index.namespaceOf(first.policy)}/${first.policy.object.metadata.name}`;
+    return [{
+      text: `The cause: the first denied request came from ${who}, and no ALLOW policy selecting the pod admits it (${excluded.map((v) => `\`${index.namespaceOf(v.policy)}/${v.policy.object.metadata.name}\` admits ${v.principals.length > 0 ? v.principals.map((p) => `\`${p}\``).join(', ') : 'other sources'}`).join('; ')}).`,
+      evidence: excluded.map((v) => evidenceAt({ ...v.policy.source, pointer: `${v.policy.source.pointer ?? ''}/spec/rules` }, v.principals.join(', '))),
+      remediation: `If \`${caller.namespace}/${caller.pod.object.metadata.name}\` is meant to call this workload, add its principal to AuthorizationPolicy \`${name}\` as below; if not, the denial is the policy working and the caller should stop (fix the caller).`,
+      ...(first.principals.length > 0 ? { yaml: `# AuthorizationPolicy ${name}: spec.rules[].from[].source\nprincipals:\n${first.principals.map((p) => `  - ${p}`).join('\n')}\n  - ${caller.principal} # the caller denied in the logs` } : {}),
+    }];
+  }
+  return [{ text: `The first denied request came from ${who}; whether ${verdicts.filter((v) => v.verdict === 'unknown').map((v) => `\`${index.namespaceOf(v.policy)}/${v.policy.object.metadata.name}\``).join(', ')} admits it cannot be told offline (IP blocks or JWT principals).`, evidence: [] }];
 }
