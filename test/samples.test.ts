@@ -47,6 +47,7 @@ const EXPECTED: Record<string, Key[]> = {
     `CP003 critical Pod istio-system/${POD.istiodCrash}`,
     `CP004 critical Pod istio-system/${POD.istiodOk}`,
     `CP006 medium Pod istio-system/${POD.istiodOk}`,
+    `CP009 high Pod istio-system/${POD.istiodOk}`,
     'LOG008 high Pod shop/checkout-7c6d5f9b8-m4r2q',
   ],
   'config-faults': [
@@ -192,7 +193,7 @@ describe('samples/ bundles', () => {
 });
 
 describe('control-plane-failure: the incident as a sequence', () => {
-  it('the timeline orders the OOMKills, the restart, the xDS disconnects and the collection, each linked to its finding', async () => {
+  it('the timeline orders the OOMKills, the restart, the xDS disconnects, istiod\'s failed pushes and the collection, each linked to its finding', async () => {
     const { report } = await analyzeBundle(archives['control-plane-failure']!);
     const number = (fingerprint: string | undefined) => report.findings.find((f) => f.fingerprint === fingerprint);
     const rows = report.timeline.map((e) => `${e.time} ${e.kind} ${e.subject.name} ${(e.findings ?? []).map((fp) => number(fp)?.ruleId).join(',')}`);
@@ -200,9 +201,13 @@ describe('control-plane-failure: the incident as a sequence', () => {
       `2025-06-03T01:58:44Z container-terminated ${POD.istiodOk} CP003`,
       `2025-06-03T01:58:46Z container-restarted ${POD.istiodOk} CP003`,
       '2025-06-03T02:01:17.003690Z log-first checkout-7c6d5f9b8-m4r2q LOG008',
+      `2025-06-03T02:06:13.832862Z log-first ${POD.istiodOk} CP009`,
+      `2025-06-03T02:06:13.833891Z log-first ${POD.istiodOk} CP009`,
       `2025-06-03T02:11:03Z container-terminated ${POD.istiodCrash} CP003`,
       `2025-06-03T02:11:03Z pod-not-ready ${POD.istiodCrash} CP003`,
       '2025-06-03T02:14:15.084618Z log-last checkout-7c6d5f9b8-m4r2q LOG008',
+      `2025-06-03T02:14:49.685902Z log-last ${POD.istiodOk} CP009`,
+      `2025-06-03T02:14:49.686123Z log-last ${POD.istiodOk} CP009`,
       '2025-06-03T02:14:51Z collected control-plane-failure.tar.gz ',
     ]);
     expect(report.timeline[0]!.what).toBe('container discovery terminated: OOMKilled (exit 137), after running since 2025-06-03T01:21:58Z');

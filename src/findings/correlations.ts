@@ -57,6 +57,12 @@ export const CORRELATIONS: readonly Correlation[] = [
     matches: sameIstiod,
   },
   {
+    symptom: 'CP001',
+    cause: 'CP009',
+    because: 'an istiod whose pushes fail or time out (or whose CA cannot sign) leaves the proxies connected to it STALE',
+    matches: sameIstiod,
+  },
+  {
     symptom: 'LOG008',
     cause: 'CP001',
     because: 'the proxy whose xDS stream keeps failing is one istiod lists as STALE: its stream is why it receives nothing, and CP001 names the istiod (and what is wrong with it)',

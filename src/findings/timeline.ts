@@ -1,3 +1,4 @@
+import { ISTIOD_SIGNATURES } from '../artifacts/logs/istiod-signatures.js';
 import { LOG_SIGNATURES, type SignatureId } from '../artifacts/logs/signatures.js';
 import type { ContainerStatus } from '../artifacts/k8s/pod-schema.js';
 import type { LogRecord, MeshModel, PodRecord } from '../model/facets.js';
@@ -38,9 +39,14 @@ const SIGNATURE_RULES: Record<SignatureId, string> = {
   proxyNotReady: 'LOG010',
   configRejected: 'CP008',
   ackError: 'CP008',
+  pushSendFailure: 'CP009',
+  pushWriteTimeout: 'CP009',
+  rateLimited: 'CP009',
+  caSigningError: 'CP009',
+  leaderElectionLost: 'CP009',
 };
 
-const TITLES = new Map(LOG_SIGNATURES.map((s) => [s.id, s.title]));
+const TITLES = new Map([...LOG_SIGNATURES, ...ISTIOD_SIGNATURES].map((s) => [s.id, s.title]));
 
 export function buildTimeline(model: MeshModel, findings: readonly Finding[]): TimelineEvent[] {
   const events = [

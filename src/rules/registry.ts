@@ -17,6 +17,7 @@ import { cp005 } from './control-plane/cp005-istiod-sizing.js';
 import { cp006 } from './control-plane/cp006-istiod-cpu-or-push-delays.js';
 import { cp007 } from './control-plane/cp007-version-skew.js';
 import { cp008 } from './control-plane/cp008-configuration-rejected.js';
+import { cp009 } from './control-plane/cp009-istiod-errors.js';
 import type { AnyRule } from './rule.js';
 import { log001 } from './sidecar-logs/log001-upstream-connect-error.js';
 import { log002 } from './sidecar-logs/log002-no-healthy-upstream.js';
@@ -35,7 +36,7 @@ import { tp001 } from './traffic-path/tp001-cluster-missing-from-proxy.js';
 import { tp002 } from './traffic-path/tp002-virtual-service-not-applied.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, mem001, mem002, fd001];
+export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cp009, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, mem001, mem002, fd001];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

@@ -27,6 +27,9 @@ export interface ExpectedFinding {
   yamlIncludes?: string[];
   /** The grouped finding's occurrences, `<namespace>/<name>` in the order shown (most affected first). */
   occurrences?: string[];
+  /** Substrings some evidence excerpt must contain / no evidence excerpt may contain: the lines a finding quotes. */
+  evidenceIncludes?: string[];
+  evidenceExcludes?: string[];
   /** JSON pointers (or their endings) that must appear among the evidence. */
   evidencePointers?: string[];
 }
@@ -77,7 +80,7 @@ export function discoverFixtures(root = RULE_FIXTURES_ROOT): RuleFixture[] {
   return fixtures;
 }
 
-const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers', 'occurrences']);
+const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes']);
 const SUBJECT_KEYS = new Set(['kind', 'namespace', 'name']);
 
 function isStringArray(value: unknown): value is string[] {
@@ -104,7 +107,7 @@ export function loadExpectation(path: string): Expectation {
     if (!s || typeof s !== 'object' || typeof s.kind !== 'string' || typeof s.name !== 'string') throw new Error(`${where}: subject needs kind and name`);
     for (const key of Object.keys(s)) if (!SUBJECT_KEYS.has(key)) throw new Error(`${where}: unknown subject key "${key}"`);
     if (s.namespace !== undefined && typeof s.namespace !== 'string') throw new Error(`${where}: subject.namespace must be a string`);
-    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers', 'occurrences'] as const) {
+    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes'] as const) {
       if (f[key] !== undefined && !isStringArray(f[key])) throw new Error(`${where}: ${key} must be an array of non-empty strings`);
     }
     const subject: ExpectedSubject = { kind: s.kind, name: s.name, ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}) };
@@ -117,6 +120,8 @@ export function loadExpectation(path: string): Expectation {
       ...(f.yamlIncludes ? { yamlIncludes: f.yamlIncludes as string[] } : {}),
       ...(f.evidencePointers ? { evidencePointers: f.evidencePointers as string[] } : {}),
       ...(f.occurrences ? { occurrences: f.occurrences as string[] } : {}),
+      ...(f.evidenceIncludes ? { evidenceIncludes: f.evidenceIncludes as string[] } : {}),
+      ...(f.evidenceExcludes ? { evidenceExcludes: f.evidenceExcludes as string[] } : {}),
     };
   });
   return { findings, ...(record.notChecked !== undefined ? { notChecked: record.notChecked } : {}) };

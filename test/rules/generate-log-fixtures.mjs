@@ -95,6 +95,14 @@ const envoyFilter = {
 writeBundle('CP008', 'fires-listener-nack-from-envoyfilter', { [LOG]: sidecarLog([nack]), 'istio/resources/envoyfilters.json': list([envoyFilter]) }, {
   findings: [{ subject: { kind: 'Listener', name: '0.0.0.0_8443' }, severity: 'high', explanationIncludes: [`\`${POD}.bookinfo\` rejected LDS updates`, 'terminal filter named envoy.filters.network.tcp_proxy', '`bookinfo/tcp-proxy-8443` — the likely source'] }],
 });
+// Two NACKs in one log (the 8443 tcp_proxy one and the port-80 bind one of istio/istio#16935): each finding quotes its own line.
+const nack80 = lds.find((l) => l.includes("rejected: Error adding/updating listener(s) 0.0.0.0_80: cannot bind"));
+writeBundle('CP008', 'fires-two-errors-each-its-line', { [LOG]: sidecarLog([nack, nack80]) }, {
+  findings: [
+    { subject: { kind: 'Listener', name: '0.0.0.0_8443' }, severity: 'high', evidenceIncludes: ['0.0.0.0_8443: Error: terminal filter'], evidenceExcludes: ["cannot bind '0.0.0.0:80'"] },
+    { subject: { kind: 'Listener', name: '0.0.0.0_80' }, severity: 'high', evidenceIncludes: ["cannot bind '0.0.0.0:80': Permission denied"], evidenceExcludes: ['terminal filter'] },
+  ],
+});
 writeBundle('CP008', 'fires-istiod-ack-error', { 'logs/istio-system/istiod-5d8f7c9b6-x2lqp/discovery.log': `${ack.join('\n')}\n` }, {
   findings: [{ subject: { kind: 'Listener', name: 'virtualInbound' }, severity: 'high', explanationIncludes: ['`reviews-v3-56997446d9-bp6m5.bookinfo` rejected LDS updates', 'Invalid path: /var/local/lib/wasme-cache/'] }],
 });
@@ -401,3 +409,40 @@ const deniedByName = sampleFile(detailsLogPath).replaceAll('rbac_access_denied_m
 writeBundle('LOG005', 'fires-deny-rule-named', authzBundle({ ...authz, items: [denyPolicy] }, deniedByName), {
   findings: [{ subject: details, severity: 'critical', explanationIncludes: ['`bookinfo/deny-productpage` (DENY) rule 0 matched these requests: {"from":[{"source":{"principals":["cluster.local/ns/bookinfo/sa/bookinfo-productpage"]}}]}'], evidencePointers: ['/spec/rules/0'] }],
 });
+
+// CP009 — the control-plane-failure sample's healthy istiod log (its first 40 lines: pushes), with istiod's own failure
+// lines written as its templates print them in Istio's zap layout (security/pkg/server/ca/server.go `CSR signing error:
+// %v` with the CA's TTL error of security/pkg/pki/ca/ca.go; pilot/pkg/xds/xdsgen.go `%s: Send failure for node:%s
+// resources:%d size:%s: %v`; ads.go `Timeout writing %s: %v` and `ADS: %q %s exceeded rate limit: %v`;
+// pilot/pkg/leaderelection `leader election lock lost: %v`; client-go through scope klog `failed to renew lease %v: %v`).
+const ISTIOD = 'istiod-7d4b9c6f8-hm2xr';
+const istiodLogPath = `logs/istio-system/${ISTIOD}/discovery.log`;
+// (the sample's push failures left out: they are the sample's own story)
+const istiodHealthy = readFileSync(join(here, '../../samples/control-plane-failure', istiodLogPath), 'utf8').split('\n').filter((l) => !/Send failure|Timeout writing/.test(l)).slice(0, 40);
+const istiodLog = (lines) => `${[...istiodHealthy.slice(0, 20), ...lines, ...istiodHealthy.slice(20)].join('\n')}\n`;
+const istiodPod = { kind: 'Pod', namespace: 'istio-system', name: ISTIOD };
+const csr = [
+  '2025-06-03T02:06:13.201442Z\terror\tserverca\tCSR signing error: requested TTL 48h0m0s is greater than the max allowed TTL 24h0m0s',
+  '2025-06-03T02:06:13.887310Z\terror\tserverca\tCSR signing error: requested TTL 48h0m0s is greater than the max allowed TTL 24h0m0s',
+];
+const pushFailures = [
+  '2025-06-03T02:06:14.412207Z\twarn\tads\tCDS: Send failure for node:cart-5b7c9d8f6-hq2xw.shop resources:3141 size:4.2MB: rpc error: code = Unavailable desc = transport is closing',
+  '2025-06-03T02:06:15.009981Z\tinfo\tads\tTimeout writing checkout-7c6d5f9b8-m4r2q.shop-31: CDS',
+];
+const strain = [
+  '2025-06-03T02:06:16.120034Z\twarn\tads\tADS: "10.244.1.9:51234" cart-5b7c9d8f6-hq2xw.shop-13 exceeded rate limit: context canceled',
+  '2025-06-03T02:06:17.540118Z\tinfo\tleader election lock lost: istio-leader',
+  '2025-06-03T02:06:18.002371Z\terror\tklog\tfailed to renew lease istio-system/istio-gateway-status-leader: timed out waiting for the condition',
+];
+writeBundle('CP009', 'fires-ca-signing-high', { [istiodLogPath]: istiodLog(csr) }, {
+  findings: [{ subject: istiodPod, severity: 'high', explanationIncludes: ['certificate signing failed: 2 lines from 2025-06-03T02:06:13.201442Z to 2025-06-03T02:06:13.887310Z — `requested TTL 48h0m0s is greater than the max allowed TTL 24h0m0s` (2)', 'workloads starting or rotating their certificate now get none'], evidenceIncludes: ['CSR signing error'] }],
+});
+writeBundle('CP009', 'fires-push-failures-high', { [istiodLogPath]: istiodLog(pushFailures) }, {
+  findings: [{ subject: istiodPod, severity: 'high', explanationIncludes: ['pushes not sent: 1 line', '`CDS: rpc error: code = Unavailable desc = transport is closing` (1)', 'pushes timed out: 1 line', '`CDS write timeout` (1)'] }],
+});
+writeBundle('CP009', 'fires-throttling-and-leases-medium', { [istiodLogPath]: istiodLog(strain) }, {
+  findings: [{ subject: istiodPod, severity: 'medium', explanationIncludes: ['connections throttled: 1 line', 'leader lease lost: 2 lines', '`istio-leader` (1)', '`istio-gateway-status-leader` (1)'] }],
+});
+writeBundle('CP009', 'quiet-pushing-normally', { [istiodLogPath]: istiodLog([]) }, { findings: [] });
+// The same words in a sidecar's log are not istiod's: the proxy log is not searched for them.
+writeBundle('CP009', 'quiet-words-in-a-proxy-log', { [LOG]: sidecarLog(csr), [istiodLogPath]: istiodLog([]) }, { findings: [] });

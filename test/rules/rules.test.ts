@@ -100,7 +100,9 @@ function describeFixture(fixture: RuleFixture) {
         (wanted.explanationIncludes ?? []).every((t) => found.explanation.includes(t)) &&
         (wanted.explanationExcludes ?? []).every((t) => !found.explanation.includes(t)) &&
         (wanted.yamlIncludes ?? []).every((t) => (found.yaml ?? '').includes(t)) &&
-        (wanted.occurrences === undefined || occurrenceNames(found).join('\n') === wanted.occurrences.join('\n'));
+        (wanted.occurrences === undefined || occurrenceNames(found).join('\n') === wanted.occurrences.join('\n')) &&
+        (wanted.evidenceIncludes ?? []).every((t) => found.evidence.some((e) => e.excerpt?.includes(t))) &&
+        (wanted.evidenceExcludes ?? []).every((t) => !found.evidence.some((e) => e.excerpt?.includes(t)));
       const used = new Set<Finding>();
       for (const wanted of expectation.findings) {
         const candidates = actual.filter((f) => findingKey(f) === findingKey(wanted) && !used.has(f));
@@ -119,6 +121,9 @@ function describeFixture(fixture: RuleFixture) {
         for (const text of wanted.explanationExcludes ?? []) expect(found.explanation, `${label}: explanation`).not.toContain(text);
         for (const text of wanted.yamlIncludes ?? []) expect(found.yaml ?? '', `${label}: fix YAML`).toContain(text);
         if (wanted.occurrences) expect(occurrenceNames(found), `${label}: occurrences, most affected first`).toEqual(wanted.occurrences);
+        const excerpts = found.evidence.map((e) => e.excerpt ?? '');
+        for (const text of wanted.evidenceIncludes ?? []) expect(excerpts, `${label}: an evidence excerpt with ${text}`).toContainEqual(expect.stringContaining(text));
+        for (const text of wanted.evidenceExcludes ?? []) expect(excerpts, `${label}: no evidence excerpt with ${text}`).not.toContainEqual(expect.stringContaining(text));
       }
     });
 

@@ -65,7 +65,7 @@ describe('CP001 and its cause when istiod runs outside istio-system (no manifest
 describe('suppression', () => {
   it('drops the links to what it suppressed, and Markdown lists what was suppressed', async () => {
     const { report: full } = await analyzeBundle(CONTROL_PLANE);
-    const causes = full.findings.filter((f) => f.ruleId === 'CP003' || f.ruleId === 'CP004');
+    const causes = full.findings.filter((f) => ['CP003', 'CP004', 'CP009'].includes(f.ruleId));
     const { report } = await analyzeBundle(CONTROL_PLANE, { findings: { suppress: new Map(causes.map((f) => [f.fingerprint, 'discussed in ticket 4711'] as const)) } });
     expect(report.findings.find((f) => f.ruleId === 'CP001')?.causedBy).toBeUndefined();
     expect(report.suppressed).toHaveLength(causes.length);

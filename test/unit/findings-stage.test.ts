@@ -55,7 +55,7 @@ describe('the findings stage', () => {
     const { report } = await analyzeBundle(join(SAMPLES, 'control-plane-failure'));
     const cp001 = report.findings.find((f) => f.ruleId === 'CP001')!;
     const causes = report.findings.filter((f) => cp001.causedBy?.includes(f.fingerprint)).map((f) => `${f.ruleId} ${f.subject.name}`);
-    expect(causes.sort()).toEqual(['CP003 istiod-7d4b9c6f8-hm2xr', 'CP004 istiod-7d4b9c6f8-hm2xr']);
+    expect(causes.sort()).toEqual(['CP003 istiod-7d4b9c6f8-hm2xr', 'CP004 istiod-7d4b9c6f8-hm2xr', 'CP009 istiod-7d4b9c6f8-hm2xr']);
     // the other istiod's CP003 is not a cause of these proxies' staleness
     expect(report.findings.some((f) => f.ruleId === 'CP003' && f.subject.name === 'istiod-7d4b9c6f8-pw7kd')).toBe(true);
   });

@@ -4,7 +4,8 @@ import { mayHaveKubectlPrefix, splitKubectlPrefix } from './kubectl-prefix.js';
 import { proxyIdentity, istioVersion } from './proxy-identity.js';
 import { PushDelayTally, pushDebounceDelay } from './push-debounce.js';
 import type { LogPart, LogSummary, SignatureHits } from './schema.js';
-import { LOG_SIGNATURES, type SignatureId } from './signatures.js';
+import { ISTIOD_SIGNATURES } from './istiod-signatures.js';
+import { LOG_SIGNATURES, type LogSignature, type SignatureId } from './signatures.js';
 import { stripAnsi } from '../text.js';
 import { compareText, sortedRecord } from '../../order.js';
 
@@ -156,8 +157,12 @@ class LogTally {
   private hits = new Map<SignatureId, Hits>();
   private readonly pushDelays: PushDelayTally | undefined;
 
-  constructor(readsPushes: boolean) {
-    this.pushDelays = readsPushes ? new PushDelayTally() : undefined;
+  /** The signatures a plain line is matched against: istiod's own only in istiod's log. */
+  private readonly textSignatures: readonly LogSignature[];
+
+  constructor(isIstiod: boolean) {
+    this.pushDelays = isIstiod ? new PushDelayTally() : undefined;
+    this.textSignatures = isIstiod ? [...LOG_SIGNATURES, ...ISTIOD_SIGNATURES] : LOG_SIGNATURES;
   }
 
   line(raw: string, lineNumber: number, prefixTime?: string): void {
@@ -201,7 +206,7 @@ class LogTally {
       if (!line) this.recognised++; // istiod's debounce line pasted without its prefix
       this.pushDelays?.add(pushDelay, lineNumber, text);
     }
-    for (const signature of LOG_SIGNATURES) {
+    for (const signature of this.textSignatures) {
       const key = signature.matchText(text);
       if (key !== undefined) {
         if (!line) this.recognised++;

@@ -26,7 +26,11 @@ export type SignatureId =
   | 'xdsStreamClosed'
   | 'proxyNotReady'
   | 'configRejected'
-  | 'ackError';
+  | 'ackError'
+  | IstiodSignatureId;
+
+/** Signatures of istiod's own log only (istiod-signatures.ts): proxy logs, the hot path, are not searched for them. */
+export type IstiodSignatureId = 'pushSendFailure' | 'pushWriteTimeout' | 'rateLimited' | 'caSigningError' | 'leaderElectionLost';
 
 /** Envoy's xDS client reports istiod connectivity with words that overlap data-plane signatures. */
 function isXdsStreamLine(line: string): boolean {
@@ -108,7 +112,7 @@ const rbacDenied: LogSignature = {
 };
 
 /** Log messages only: these have no access-log form. */
-const textOnly = (id: SignatureId, title: string, matchText: (line: string) => string | undefined): LogSignature => ({ id, title, matchText, matchAccess: () => undefined });
+export const textOnly = (id: SignatureId, title: string, matchText: (line: string) => string | undefined): LogSignature => ({ id, title, matchText, matchAccess: () => undefined });
 
 /**
  * Envoy cannot open a listener's socket: `listener '0.0.0.0_80' failed to bind or apply socket options:

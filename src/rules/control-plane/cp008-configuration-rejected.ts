@@ -50,7 +50,7 @@ export const cp008 = defineRule({
       const proxy = log.pod ? `${log.pod}.${log.namespace ?? ''}` : log.path;
       for (const row of hits.breakdown) {
         const [type, ...rest] = row.key.split(': ');
-        rejections.push({ type: type!, reason: rest.join(': '), proxy, evidence: evidenceAt({ path: log.path, line: hits.first.line }, hits.first.text) });
+        rejections.push({ type: type!, reason: rest.join(': '), proxy, evidence: evidenceAt({ path: log.path, line: row.first.line }, row.first.text) });
       }
     }
     for (const log of inputs['logs.istiod']) {
@@ -58,7 +58,7 @@ export const cp008 = defineRule({
       if (!hits) continue;
       for (const row of hits.breakdown) {
         const ack = /^(\S+) (\S+): (.*)$/.exec(row.key);
-        if (ack) rejections.push({ type: ack[1]!, reason: ack[3]!, proxy: ack[2]!, evidence: evidenceAt({ path: log.path, line: hits.first.line }, hits.first.text) });
+        if (ack) rejections.push({ type: ack[1]!, reason: ack[3]!, proxy: ack[2]!, evidence: evidenceAt({ path: log.path, line: row.first.line }, row.first.text) });
       }
     }
     for (const record of inputs['envoy.configDump']) {
