@@ -48,7 +48,7 @@ const EXPECTED: Record<string, Key[]> = {
     `CP004 critical Pod istio-system/${POD.istiodOk}`,
     `CP006 medium Pod istio-system/${POD.istiodOk}`,
     `CP009 high Pod istio-system/${POD.istiodOk}`,
-    'LOG008 high Pod shop/checkout-7c6d5f9b8-m4r2q',
+    'LOG008 high Mesh /xDS streams to istiod',
   ],
   'config-faults': [
     'CFG002 critical VirtualService bookinfo/ratings',

@@ -28,20 +28,18 @@ const sameIstiod = (symptom: Finding, cause: Finding) =>
 const sameLogLines = (symptom: Finding, cause: Finding) =>
   symptom.subject.kind === 'Pod' && symptom.evidence.some((s) => s.line !== undefined && cause.evidence.some((c) => c.path === s.path && c.line === s.line));
 
-/** `<pod>.<namespace>` of a pod finding: how proxy-status, CP001 and CP008 name a proxy. */
-const proxyId = (finding: Finding) => (finding.subject.kind === 'Pod' && finding.subject.namespace ? `${finding.subject.name}.${finding.subject.namespace}` : undefined);
+/**
+ * `<pod>.<namespace>` of the pods a finding is about (its subject, or the pods a grouped finding
+ * lists): how proxy-status, CP001 and CP008 name a proxy.
+ */
+const proxyIds = (finding: Finding): string[] =>
+  [finding.subject, ...(finding.occurrences ?? []).map((o) => o.subject)].filter((s) => s.kind === 'Pod' && s.namespace).map((s) => `${s.name}.${s.namespace!}`);
 
 /** CP001 quotes each STALE proxy's row as `<pod>.<namespace>: CDS STALE (16m), …`. */
-const staleOnIt = (symptom: Finding, cause: Finding) => {
-  const id = proxyId(symptom);
-  return id !== undefined && cause.evidence.some((e) => e.excerpt?.startsWith(`${id}: `) === true);
-};
+const staleOnIt = (symptom: Finding, cause: Finding) => proxyIds(symptom).some((id) => cause.evidence.some((e) => e.excerpt?.startsWith(`${id}: `) === true));
 
 /** CP008 names every rejecting proxy as `<pod>.<namespace>`, in backticks. */
-const rejectedBy = (symptom: Finding, cause: Finding) => {
-  const id = proxyId(symptom);
-  return id !== undefined && cause.explanation.includes(`\`${id}\``);
-};
+const rejectedBy = (symptom: Finding, cause: Finding) => proxyIds(symptom).some((id) => cause.explanation.includes(`\`${id}\``));
 
 export const CORRELATIONS: readonly Correlation[] = [
   {

@@ -63,20 +63,36 @@ writeBundle('LOG007', 'quiet-healthy', { [LOG]: sidecarLog([]) }, { findings: []
 // LOG008 — sustained i/o timeouts (index id 4499896589) against istiod's routine goaway / transport-is-closing reconnects.
 const sustained = xds.filter((l) => l.includes('closed since') && l.includes('i/o timeout') && l.startsWith('20'));
 const routine = xds.filter((l) => /NO_ERROR|transport is closing/.test(l));
+// Grouped: the findings are about the proxies' streams and readiness, every pod among the occurrences.
+const streams = { kind: 'Mesh', name: 'xDS streams to istiod' };
+const readinessSubject = { kind: 'Mesh', name: 'proxy readiness' };
+const POD_2 = 'productpage-v1-6b746f74dc-q7wz4';
+const secondProxy = (lines) => ({ [`logs/bookinfo/${POD_2}/istio-proxy.log`]: sidecarLog(lines).replaceAll(POD, POD_2).replaceAll('10.244.1.17', '10.244.1.18') });
 writeBundle('LOG008', 'fires-sustained-timeouts-high', { [LOG]: sidecarLog(sustained) }, {
-  findings: [{ subject, severity: 'high', explanationIncludes: ['`14, i/o timeout (sustained)` (2)', 'cut off from istiod'] }],
+  findings: [{ subject: streams, severity: 'high', occurrences: [`bookinfo/${POD}`], explanationIncludes: ['`14, i/o timeout (sustained)` (2)', 'cut off from istiod'] }],
 });
 writeBundle('LOG008', 'fires-routine-reconnects-low', { [LOG]: sidecarLog(routine) }, {
-  findings: [{ subject, severity: 'low', explanationIncludes: ['istiod ending streams on purpose'] }],
+  findings: [{ subject: streams, severity: 'low', explanationIncludes: ['istiod ending streams on purpose'] }],
+});
+// Two proxies, one failing and reconnecting routinely, the other failing: one high finding for both, one low for the routine part.
+writeBundle('LOG008', 'fires-two-proxies-grouped', { [LOG]: sidecarLog([...sustained, ...routine]), ...secondProxy(sustained.slice(0, 1)) }, {
+  findings: [
+    { subject: streams, severity: 'high', occurrences: [`bookinfo/${POD}`, `bookinfo/${POD_2}`], explanationIncludes: ['2 pods logged the xDS stream to istiod closing (3 log lines', `Most affected: \`bookinfo/${POD}\` (2), \`bookinfo/${POD_2}\` (1)`] },
+    { subject: streams, severity: 'low', occurrences: [`bookinfo/${POD}`], explanationExcludes: [POD_2] },
+  ],
 });
 writeBundle('LOG008', 'quiet-healthy', { [LOG]: sidecarLog([]) }, { findings: [] });
 
 // LOG010 — pilot-agent readiness lines of istio/istio#41793 and #13939.
 writeBundle('LOG010', 'fires-config-rejected', { [LOG]: sidecarLog([readiness[3]]) }, {
-  findings: [{ subject, severity: 'high', explanationIncludes: ['`config received from XDS server, but was rejected` (1)', 'a NACK: see CP008'] }],
+  findings: [{ subject: readinessSubject, severity: 'high', explanationIncludes: ['with the reason `config received from XDS server, but was rejected`', 'a NACK: see CP008'] }],
 });
 writeBundle('LOG010', 'fires-config-not-received-pilot-wording', { [LOG]: sidecarLog(readiness.slice(0, 2)) }, {
-  findings: [{ subject, severity: 'high', explanationIncludes: ['`config not received from Pilot (is Pilot running?)` (2)', 'never received its clusters and listeners'] }],
+  findings: [{ subject: readinessSubject, severity: 'high', explanationIncludes: ['(2 log lines', 'with the reason `config not received from Pilot (is Pilot running?)`', 'never received its clusters and listeners'] }],
+});
+// Two proxies failing for the same reason: one finding listing both.
+writeBundle('LOG010', 'fires-same-reason-two-proxies', { [LOG]: sidecarLog(readiness.slice(0, 2)), ...secondProxy(readiness.slice(0, 1)) }, {
+  findings: [{ subject: readinessSubject, severity: 'high', occurrences: [`bookinfo/${POD}`, `bookinfo/${POD_2}`], explanationIncludes: ['2 pods failed their readiness check (3 log lines'] }],
 });
 writeBundle('LOG010', 'quiet-ready', { [LOG]: sidecarLog(readiness.slice(4)) }, { findings: [] });
 

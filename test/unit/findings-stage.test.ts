@@ -64,11 +64,12 @@ describe('the findings stage', () => {
     const { report } = await analyzeBundle(join(SAMPLES, 'control-plane-failure'));
     const log008 = report.findings.find((f) => f.ruleId === 'LOG008')!;
     const cp001 = report.findings.find((f) => f.ruleId === 'CP001')!;
-    expect(log008.subject.name).toBe('checkout-7c6d5f9b8-m4r2q');
+    expect(log008.occurrences!.map((o) => o.subject.name)).toEqual(['checkout-7c6d5f9b8-m4r2q']);
     expect(log008.causedBy).toEqual([cp001.fingerprint]);
     const base = { step: 'sidecar-logs' as const, title: '', remediation: '', commands: [] as string[], docs: [] as string[] };
-    const routine: Finding = { ...base, ruleId: 'LOG008', fingerprint: 'log008log008log0', severity: 'low', explanation: '', subject: log008.subject, evidence: [] };
-    const other: Finding = { ...routine, fingerprint: 'log008otherpod00', severity: 'high', subject: { kind: 'Pod', namespace: 'shop', name: 'not-stale-0' } };
+    const routine: Finding = { ...base, ruleId: 'LOG008', fingerprint: 'log008log008log0', severity: 'low', explanation: '', subject: log008.subject, evidence: [], occurrences: log008.occurrences! };
+    const notStale = { kind: 'Pod', namespace: 'shop', name: 'not-stale-0' };
+    const other: Finding = { ...routine, fingerprint: 'log008otherpod00', severity: 'high', subject: log008.subject, occurrences: [{ subject: notStale, count: 3 }] };
     const { shown } = findingsStage([routine, other, cp001]);
     expect(shown.find((f) => f.fingerprint === 'log008log008log0')?.causedBy).toBeUndefined();
     expect(shown.find((f) => f.fingerprint === 'log008otherpod00')?.causedBy).toBeUndefined();

@@ -78,12 +78,25 @@ export function targetSubject(host: string): Subject {
  * `signatureMatches` restricted to those rows.
  */
 export function signatureGroups(logs: readonly LogRecord[], id: SignatureId): { groups: TargetGroup[]; perPod: SignatureMatch[] } {
+  return signatureGroupsBy(logs, id, targetOf, targetSubject);
+}
+
+/**
+ * The same grouping by any shared key of a row (the reason a readiness probe fails, whether an xDS
+ * close is routine): `keyOf` returns the group a row belongs to, undefined to leave it per pod.
+ */
+export function signatureGroupsBy(
+  logs: readonly LogRecord[],
+  id: SignatureId,
+  keyOf: (row: Row) => string | undefined,
+  subjectOf: (key: string) => Subject,
+): { groups: TargetGroup[]; perPod: SignatureMatch[] } {
   const byHost = new Map<string, Map<LogRecord, Row[]>>();
   const perPod: SignatureMatch[] = [];
   for (const match of signatureMatches(logs, id)) {
     const untargeted: Row[] = [];
     for (const row of match.hits.breakdown) {
-      const host = targetOf(row);
+      const host = keyOf(row);
       if (host === undefined) {
         untargeted.push(row);
         continue;
@@ -97,7 +110,7 @@ export function signatureGroups(logs: readonly LogRecord[], id: SignatureId): { 
     if (untargeted.length === match.hits.breakdown.length) perPod.push(match);
     else if (untargeted.length > 0) perPod.push(restricted(match, untargeted));
   }
-  const groups = [...byHost].map(([host, sides]) => group(host, [...sides].map(([log, rows]) => side(log, rows))));
+  const groups = [...byHost].map(([host, sides]) => group(host, subjectOf(host), [...sides].map(([log, rows]) => side(log, rows))));
   groups.sort((a, b) => b.count - a.count || compareText(a.host, b.host));
   return { groups, perPod };
 }
@@ -109,7 +122,7 @@ function side(log: LogRecord, rows: Row[]): TargetSide {
   return { log, rows, count: sum(rows, 'count'), accessCount: sum(rows, 'accessCount'), first, last, ...span };
 }
 
-function group(host: string, sides: TargetSide[]): TargetGroup {
+function group(host: string, subject: Subject, sides: TargetSide[]): TargetGroup {
   sides.sort((a, b) => b.count - a.count || compareText(podName(a.log), podName(b.log)));
   const keys = new Map<string, number>();
   for (const s of sides) for (const row of s.rows) keys.set(row.key, (keys.get(row.key) ?? 0) + row.count);
@@ -128,7 +141,7 @@ function group(host: string, sides: TargetSide[]): TargetGroup {
   const mostFail = requests >= SIGNATURE_SEVERITY.minRequests && accessCount > requests * SIGNATURE_SEVERITY.criticalShare;
   return {
     host,
-    subject: targetSubject(host),
+    subject,
     keys: [...keys].map(([key, n]) => ({ key, count: n })).sort((a, b) => b.count - a.count || compareText(a.key, b.key)),
     sides,
     count,

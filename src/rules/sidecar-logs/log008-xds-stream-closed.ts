@@ -1,5 +1,7 @@
 import { defineRule } from '../rule.js';
-import { breakdownText, podCommands, podLabel, signatureEvidence, signatureMatches, where } from './signature-findings.js';
+import { podCommands, podLabel } from './signature-findings.js';
+import { groupEvidence, groupOccurrences, keysText, signatureGroupsBy, spanText, whoText, worstPodsText } from './by-target.js';
+import { plural } from '../evidence.js';
 
 /**
  * How istiod ends streams on purpose: it closes every connection after its maximum age (~30 min,
@@ -17,8 +19,9 @@ export const log008 = defineRule({
   inputs: { required: ['logs.proxy'] },
   description:
     'Matches Envoy\'s `gRPC config stream [to xds-grpc|sds-grpc] closed[ since <N>s ago]: <status>, <message>` and `Unable to establish new stream`, broken down by status and reason ' +
-    '(`connection refused`, `i/o timeout`, `x509: certificate signed by unknown authority`, …). High when any close is not routine; low when all are istiod\'s periodic reconnects ' +
-    '(status 13, a NO_ERROR goaway, `transport is closing`, EOF). `(sustained)` marks Envoy\'s own note that the failure has lasted (`closed since <N>s ago`).',
+    '(`connection refused`, `i/o timeout`, `x509: certificate signed by unknown authority`, …). High for closes that are not routine; low for istiod\'s periodic reconnects ' +
+    '(status 13, a NO_ERROR goaway, `transport is closing`, EOF). `(sustained)` marks Envoy\'s own note that the failure has lasted (`closed since <N>s ago`). ' +
+    'Grouped across proxies: one finding for the failing closes and one for the routine ones, every proxy among its occurrences, most affected first.',
   rationale:
     'A proxy without its xDS stream keeps serving its last configuration but receives no changes, endpoints or certificates: new pods are unreachable from it, removed ones still get traffic, and its certificate expires unrotated. ' +
     'Refused or timed-out connections mean istiod is down or unreachable (Service, NetworkPolicy); an unknown-authority x509 error means proxy and istiod do not share a root.',
@@ -28,22 +31,32 @@ export const log008 = defineRule({
   threshold: { value: 'any non-routine close high; only routine reconnects (status 13, NO_ERROR goaway, transport is closing, EOF) low', source: 'rule catalogue (`istio-bundle explain LOG008`), after the Istio production debugging guide step 4 and Envoy\'s grpc_stream.h close messages' },
   docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol'],
   check(inputs, context) {
-    for (const match of signatureMatches(inputs['logs.proxy'], 'xdsStreamClosed')) {
-      const routine = match.hits.breakdown.every((b) => ROUTINE.some((pattern) => pattern.test(b.key)));
-      const sustained = match.hits.breakdown.some((b) => b.key.endsWith('(sustained)'));
+    // One finding for the proxies whose stream fails, one for routine reconnects: 200 proxies cut off from istiod are one problem.
+    const { groups } = signatureGroupsBy(inputs['logs.proxy'], 'xdsStreamClosed', (row) => (ROUTINE.some((pattern) => pattern.test(row.key)) ? 'routine' : 'failing'), () => STREAMS);
+    for (const group of groups) {
+      const routine = group.host === 'routine';
+      const sustained = group.keys.some((k) => k.key.endsWith('(sustained)'));
+      const worst = group.sides[0]!.log;
+      const who = group.sides.length === 1 ? podLabel(worst) : plural(group.sides.length, 'proxy', 'proxies');
       context.report({
         severity: routine ? 'low' : 'high',
-        subject: match.subject,
-        key: match.key,
-        title: routine ? `routine xDS reconnects in ${podLabel(match.log)}` : `${podLabel(match.log)} loses its xDS stream to istiod`,
-        evidence: signatureEvidence(match),
+        subject: group.subject,
+        key: group.host,
+        title: routine ? `routine xDS reconnects in ${who}` : `${who} ${group.sides.length === 1 ? 'loses its' : 'lose their'} xDS stream to istiod`,
+        evidence: groupEvidence(group),
+        occurrences: groupOccurrences(group),
         explanation:
-          `${where(match)} logged its xDS stream closing (${match.volume}).${breakdownText(match, 'status and reason')} ` +
+          `${whoText(group)} logged the xDS stream to istiod closing (${group.volume}${spanText(group)}).` +
+          (group.sides.length > 1 ? ` Most affected: ${worstPodsText(group)}.` : '') +
+          `${keysText(group, 'status and reason')} ` +
           (routine
             ? 'All are istiod ending streams on purpose (periodic reconnects): nothing to fix unless they come with other failures.'
-            : `${sustained ? 'Envoy reports the failure lasting (`closed since …`): the proxy is cut off from istiod and serves stale configuration. ' : ''}Until the stream is back the proxy receives no configuration, endpoint or certificate updates.`),
-        commands: [...podCommands(match.log, (pod) => [`istioctl proxy-status ${pod}`]), 'kubectl get pods -n istio-system -l app=istiod -o wide'],
+            : `${sustained ? 'Envoy reports the failure lasting (`closed since …`): these proxies are cut off from istiod and serve stale configuration. ' : ''}Until the stream is back a proxy receives no configuration, endpoint or certificate updates.`),
+        commands: [...podCommands(worst, (pod) => [`istioctl proxy-status ${pod}`]), 'kubectl get pods -n istio-system -l app=istiod -o wide'],
       });
     }
   },
 });
+
+/** What the grouped findings are about: the proxies' xDS connections to the control plane. */
+const STREAMS = { kind: 'Mesh', name: 'xDS streams to istiod' };
