@@ -462,3 +462,38 @@ writeBundle('CP009', 'fires-throttling-and-leases-medium', { [istiodLogPath]: is
 writeBundle('CP009', 'quiet-pushing-normally', { [istiodLogPath]: istiodLog([]) }, { findings: [] });
 // The same words in a sidecar's log are not istiod's: the proxy log is not searched for them.
 writeBundle('CP009', 'quiet-words-in-a-proxy-log', { [LOG]: sidecarLog(csr), [istiodLogPath]: istiodLog([]) }, { findings: [] });
+
+// LOG003 causes — the LOG003 fixture's WRONG_VERSION_NUMBER toward reviews (productpage's sidecar log), the data-plane-503
+// sample's Services and pods with the reviews pods' sidecars taken out (as `sidecar.istio.io/inject: "false"` leaves them),
+// its reviews DestinationRule with `tls.mode: ISTIO_MUTUAL` added, and the mesh-wide STRICT PeerAuthentication of Istio's
+// docs (https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/); the same with the sidecars in place.
+const tlsLog = readFileSync(join(here, 'LOG003/fires-wrong-version-number/bundle', LOG), 'utf8');
+const noReviewsSidecar = structuredClone(podsList);
+for (const p of noReviewsSidecar.items.filter((p) => p.metadata.labels.app === 'reviews')) {
+  p.spec.containers = p.spec.containers.filter((c) => c.name !== 'istio-proxy');
+  p.spec.initContainers = (p.spec.initContainers ?? []).filter((c) => c.name !== 'istio-init' && c.name !== 'istio-proxy');
+  p.status.containerStatuses = p.status.containerStatuses.filter((c) => c.name !== 'istio-proxy');
+  delete p.metadata.labels['security.istio.io/tlsMode'];
+}
+const mutualDr = JSON.parse(sampleFile('istio/resources/destinationrules.json'));
+const reviewsDr = mutualDr.items.find((d) => d.metadata.name === 'reviews');
+reviewsDr.spec.trafficPolicy = { ...(reviewsDr.spec.trafficPolicy ?? {}), tls: { mode: 'ISTIO_MUTUAL' } };
+const strictMesh = {
+  apiVersion: 'v1',
+  items: [{ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { creationTimestamp: '2025-04-10T12:00:00Z', generation: 1, name: 'default', namespace: 'istio-system', resourceVersion: '40211', uid: '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b' }, spec: { mtls: { mode: 'STRICT' } } }],
+  kind: 'List',
+  metadata: { resourceVersion: '' },
+};
+const tlsBundle = (podsJson) => ({ [LOG]: tlsLog, 'istio/resources/services.json': json(fixed), 'kubernetes/pods/bookinfo.json': json(podsJson), 'istio/resources/destinationrules.json': json(mutualDr), 'istio/resources/peerauthentications.json': json(strictMesh) });
+writeBundle('LOG003', 'fires-mtls-toward-pods-without-sidecar', tlsBundle(noReviewsSidecar), {
+  findings: [{
+    subject,
+    severity: 'high',
+    explanationIncludes: ['The cause: DestinationRule `bookinfo/reviews` sets `tls.mode: ISTIO_MUTUAL` toward `reviews.bookinfo.svc.cluster.local`, but its pods (`reviews-v1-5b5d6494f4-8fwlm`, `reviews-v2-5b667bcbf8-tz6qw`, `reviews-v3-5b9bd44f4-2hj7n`) run no sidecar', 'PeerAuthentication in force for this pod, the most specific last: `istio-system/default` (mesh, STRICT).'],
+    yamlIncludes: ['mode: DISABLE # was ISTIO_MUTUAL'],
+    evidencePointers: ['/spec/trafficPolicy/tls/mode'],
+  }],
+});
+writeBundle('LOG003', 'fires-wrong-version-sidecars-present-no-cause', tlsBundle(podsList), {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`istio-system/default` (mesh, STRICT)'], explanationExcludes: ['The cause'] }],
+});

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { peerAuthenticationInForce, tlsTowardPlaintext, upstreamHostOf } from './tls-causes.js';
 import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 
 export const log003 = defineRule({
@@ -7,11 +8,13 @@ export const log003 = defineRule({
   title: 'TLS handshake or certificate errors: an mTLS or certificate problem',
   severity: 'high',
   step: 'sidecar-logs',
-  inputs: { required: ['logs.proxy'] },
+  inputs: { required: ['logs.proxy'], optional: ['k8s.resources', 'kubectl.pods'], views: ['configuration'] },
   description:
     'Counts, per pod, TLS and certificate failures: BoringSSL reasons (`CERTIFICATE_VERIFY_FAILED`, `WRONG_VERSION_NUMBER`, `TLS error:`), Go x509 errors, ' +
     'pilot-agent `failed to warm certificate` / `failed to generate secret`, and access-log lines whose upstream transport failure is TLS. ' +
-    '"stream closed", which older guides list as a TLS sign, is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way.',
+    '"stream closed", which older guides list as a TLS sign, is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way. ' +
+    'With the configuration in the bundle, a `WRONG_VERSION_NUMBER` toward a Service whose pods run no sidecar while a DestinationRule forces TLS to it is named as the cause, ' +
+    'and the PeerAuthentications in force for the pod (mesh, namespace, workload, port-level) are listed.',
   rationale:
     '`WRONG_VERSION_NUMBER` means one side speaks TLS and the other plaintext (mTLS mode mismatch between PeerAuthentication and DestinationRule, or a port outside the mesh). ' +
     '`CERTIFICATE_VERIFY_FAILED` and `certificate signed by unknown authority` mean the two sides do not share a root of trust (a replaced `cacerts`, a second CA). ' +
@@ -23,16 +26,30 @@ export const log003 = defineRule({
   threshold: { value: SIGNATURE_THRESHOLD, source: 'rule catalogue (`istio-bundle explain LOG003`); Istio docs: Security problems (istio.io/latest/docs/ops/common-problems/security-issues/)' },
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-config-secret'],
   check(inputs, context) {
+    const index = inputs.configuration.index;
     for (const match of signatureMatches(inputs['logs.proxy'], 'tlsError')) {
+      const { log } = match;
+      const pod = log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace));
+      // TLS rows are keyed by reason: the access line each kept names the upstream it failed toward.
+      const causes = match.hits.breakdown
+        .filter((row) => row.accessCount > 0 && /WRONG_VERSION_NUMBER/.test(row.key))
+        .flatMap((row) => {
+          const host = upstreamHostOf(row.first.text);
+          const cause = host && log.namespace ? tlsTowardPlaintext(index, host, log.namespace) : undefined;
+          return cause ? [cause] : [];
+        });
+      const peer = peerAuthenticationInForce(index, pod, log.namespace);
+      const fix = causes.find((c) => c.yaml !== undefined);
       context.report({
         severity: match.severity,
         subject: match.subject,
         key: match.key,
-        title: `TLS/certificate errors in ${podLabel(match.log)}`,
-        evidence: signatureEvidence(match),
-        explanation: `${where(match)} logged TLS or certificate failures in ${match.volume}.${breakdownText(match, 'reason')}${severityNote(match)}`,
+        title: `TLS/certificate errors in ${podLabel(log)}`,
+        evidence: [...signatureEvidence(match), ...causes.flatMap((c) => c.evidence), ...(peer?.evidence ?? [])],
+        explanation: `${where(match)} logged TLS or certificate failures in ${match.volume}.${breakdownText(match, 'reason')}${causes.map((c) => ` ${c.text}`).join('')}${peer ? ` ${peer.text}` : ''}${severityNote(match)}`,
+        ...(fix ? { remediation: fix.remediation, yaml: fix.yaml } : {}),
         commands: [
-          ...podCommands(match.log, (pod) => [`istioctl x describe pod ${pod}`, `istioctl proxy-config secret ${pod}`]),
+          ...podCommands(log, (podArgs) => [`istioctl x describe pod ${podArgs}`, `istioctl proxy-config secret ${podArgs}`]),
           'kubectl get configmap istio-ca-root-cert -n istio-system -o yaml',
         ],
       });

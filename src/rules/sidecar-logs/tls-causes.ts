@@ -1,0 +1,94 @@
+import type { ConfigIndex } from '../../analysis/config-index.js';
+import { destinationRulesFor } from '../../analysis/destination-rules.js';
+import { serviceOfFqdn } from '../../analysis/hosts.js';
+import { asArray, asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
+import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
+import { isTextAccessLine, parseJsonAccessLine, parseTextAccessLine } from '../../artifacts/logs/access-log.js';
+import type { ResourceRecord } from '../../model/facets.js';
+import { compareText } from '../../order.js';
+import { evidenceAt } from '../evidence.js';
+import type { Evidence } from '../rule.js';
+import { parseCluster } from './signature-findings.js';
+
+/**
+ * What the configuration says about a TLS failure: the mTLS mode the client's DestinationRule sets
+ * toward the upstream against whether the upstream's pods run a sidecar at all, and the
+ * PeerAuthentications in force for the pod that logged it. After Istio's security problems page:
+ * `WRONG_VERSION_NUMBER` is TLS meeting plaintext.
+ */
+export interface TlsCause {
+  text: string;
+  evidence: Evidence[];
+  remediation?: string;
+  yaml?: string;
+}
+
+/** The outbound host of the access line a breakdown row kept (TLS rows are keyed by reason, not target). */
+export function upstreamHostOf(line: string): string | undefined {
+  const record = isTextAccessLine(line) ? parseTextAccessLine(line) : line.startsWith('{') ? parseJsonAccessLine(line) : undefined;
+  const cluster = record?.upstreamCluster ? parseCluster(record.upstreamCluster) : undefined;
+  return cluster?.direction === 'outbound' ? cluster.host : undefined;
+}
+
+/**
+ * A DestinationRule forcing TLS (`ISTIO_MUTUAL`, `MUTUAL`, `SIMPLE`) toward a Service none of whose
+ * pods runs a sidecar: they answer the TLS hello in plaintext (`WRONG_VERSION_NUMBER`).
+ */
+export function tlsTowardPlaintext(index: ConfigIndex, host: string, clientNamespace: string): TlsCause | undefined {
+  const target = serviceOfFqdn(host, index.clusterDomain);
+  const service = target ? serviceForHost(index, host, target.namespace) : undefined;
+  if (!service) return undefined;
+  const pods = podsOfService(index, service);
+  if (pods.length === 0 || pods.some(hasSidecar)) return undefined;
+  for (const rule of destinationRulesFor(index, host, clientNamespace)) {
+    const tls = asRecord(asRecord(asRecord(rule.object.spec)?.trafficPolicy)?.tls);
+    const mode = asString(tls?.mode);
+    if (!mode || mode === 'DISABLE') continue;
+    const name = `${index.namespaceOf(rule)}/${rule.object.metadata.name}`;
+    const podNames = pods.slice(0, 3).map((p) => `\`${p.object.metadata.name}\``).join(', ');
+    return {
+      text: `The cause: DestinationRule \`${name}\` sets \`tls.mode: ${mode}\` toward \`${host}\`, but its pods (${podNames}) run no sidecar: they answer the TLS handshake in plaintext.`,
+      evidence: [evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}/spec/trafficPolicy/tls/mode` }, mode), ...pods.slice(0, 3).map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec/containers` }, 'no istio-proxy container'))],
+      remediation: `Either inject the sidecar into the pods of \`${host}\` (label the namespace or the workload, then restart it), or stop forcing TLS toward them: set \`tls.mode: DISABLE\` in DestinationRule \`${name}\` (or delete its \`tls\` and let auto mTLS decide).`,
+      yaml: `# DestinationRule ${name}: spec\ntrafficPolicy:\n  tls:\n    mode: DISABLE # was ${mode}: the pods of ${host} have no sidecar`,
+    };
+  }
+  return undefined;
+}
+
+/** The PeerAuthentications that set the pod's inbound mTLS mode (mesh, namespace, workload), as a sentence. */
+export function peerAuthenticationInForce(index: ConfigIndex, pod: ResourceRecord | undefined, namespace: string | undefined): TlsCause | undefined {
+  const labels = stringMap(pod?.object.metadata.labels);
+  const applying = index
+    .ofKind('PeerAuthentication')
+    .filter((p) => {
+      const where = index.namespaceOf(p);
+      const selector = asRecord(asRecord(p.object.spec)?.selector);
+      if (where === index.mesh.rootNamespace && !selector) return true;
+      if (where !== namespace) return false;
+      return !selector || (pod !== undefined && selectorMatches(stringMap(selector.matchLabels), labels));
+    })
+    .sort((a, b) => scope(index, a) - scope(index, b) || compareText(a.object.metadata.name, b.object.metadata.name));
+  if (applying.length === 0) return undefined;
+  const describe = (p: ResourceRecord) => {
+    const spec = asRecord(p.object.spec);
+    const mode = asString(asRecord(spec?.mtls)?.mode) ?? 'UNSET';
+    const ports = Object.entries(asRecord(spec?.portLevelMtls) ?? {}).map(([port, v]) => `${port}: ${asString(asRecord(v)?.mode) ?? 'UNSET'}`);
+    return `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${['mesh', 'namespace', 'workload'][scope(index, p)]}, ${mode}${ports.length > 0 ? `; ports ${ports.join(', ')}` : ''})`;
+  };
+  return {
+    text: `PeerAuthentication in force for this pod, the most specific last: ${applying.map(describe).join(', ')}.`,
+    evidence: applying.map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, JSON.stringify(asRecord(p.object.spec)?.mtls ?? {}))),
+  };
+}
+
+/** 0 mesh-wide, 1 namespace-wide, 2 workload: Istio applies the most specific. */
+function scope(index: ConfigIndex, policy: ResourceRecord): number {
+  if (asRecord(asRecord(policy.object.spec)?.selector)) return 2;
+  return index.namespaceOf(policy) === index.mesh.rootNamespace ? 0 : 1;
+}
+
+function hasSidecar(pod: ResourceRecord): boolean {
+  const containers = [...asArray(asRecord(pod.object.spec)?.containers), ...asArray(asRecord(pod.object.spec)?.initContainers)];
+  return containers.some((c) => asString(asRecord(c)?.name) === 'istio-proxy');
+}
