@@ -64,6 +64,8 @@ interface KindBase {
    * entry/sinks.ts; a kind that summarises while streaming brings its own.
    */
   open(context: SinkContext): ArtifactSink | SinkRefusal;
+  /** What a reader of the report should know about how the entry was read (bytes that are not UTF-8, lines cut), if anything. */
+  caveats?(data: unknown): string[];
 }
 
 /** What a sink is told about the entry it reads. */

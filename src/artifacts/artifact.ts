@@ -67,6 +67,8 @@ export type InventoryItem = {
   kind?: ArtifactId;
   recognisedBy?: RecognisedBy;
   reason?: string;
+  /** A used entry read with caveats (bytes that are not UTF-8, lines cut for matching). */
+  note?: string;
   line?: number;
   pointer?: string;
 };

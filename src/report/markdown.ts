@@ -197,6 +197,12 @@ function inventory(report: Report): string[] {
     for (const item of problems) out.push(`| ${mdCode(item.path, true)} | ${item.status}${item.kind ? ` (${item.kind})` : ''} | ${mdText(item.reason ?? '')} |`);
     out.push('');
   }
+  const noted = report.inventory.filter((i) => i.status === 'used' && i.note);
+  if (noted.length > 0) {
+    out.push('Read with caveats:', '');
+    for (const item of noted) out.push(`- ${mdCode(item.path, true)}: ${mdText(item.note!)}`);
+    out.push('');
+  }
   const used = report.inventory.filter((i) => i.status === 'used');
   if (used.length > 0) {
     out.push(`<details><summary>Files used (${used.length})</summary>`, '', '| file | kind | recognised by |', '|---|---|---|');

@@ -208,6 +208,8 @@ export const reportSchema = {
           status: { enum: INVENTORY_STATUSES },
           kind: { enum: ARTIFACT_IDS },
           reason: { type: 'string' },
+          /** A used entry read with caveats: bytes that are not UTF-8, lines cut for matching. */
+          note: { type: 'string' },
           size: { type: 'integer', minimum: 0 },
           recognisedBy: { enum: ['manifest', 'path', 'content'] },
           line: { type: 'integer' },

@@ -146,7 +146,8 @@ export class EntryIngest implements EntrySink {
     }
     // The one place data meets its type: it passed the kind's schema, which ArtifactDataMap mirrors.
     this.target.accept({ kind: kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data } as Artifact);
-    this.record({ status: 'used', kind: kind.id, recognisedBy: recognition.by });
+    const caveats = kind.caveats?.(data) ?? [];
+    this.record({ status: 'used', kind: kind.id, recognisedBy: recognition.by, ...(caveats.length > 0 ? { note: caveats.join('; ') } : {}) });
   }
 
   /** Records why the entry is not used, and drops the rest of its bytes. */

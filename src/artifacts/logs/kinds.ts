@@ -1,6 +1,6 @@
 import { defineLineKind } from '../artifact-kind.js';
 import { withoutKubectlPrefixes } from './kubectl-prefix.js';
-import { LogScanner } from './scanner.js';
+import { LogScanner, MAX_LINE_CHARS } from './scanner.js';
 import { logSummarySchema, type LogSummary } from './schema.js';
 
 /** Lines only an istio-proxy container writes: access logs, pilot-agent scopes, Envoy's own loggers. */
@@ -51,6 +51,7 @@ export const proxyLogKind = defineLineKind<LogSummary>({
   ],
   sniff: sniffProxyLog,
   createScanner: () => new LogScanner('istio-proxy'),
+  caveats: (data) => logCaveats(data as LogSummary),
 });
 
 export const istiodLogKind = defineLineKind<LogSummary>({
@@ -64,4 +65,16 @@ export const istiodLogKind = defineLineKind<LogSummary>({
   ],
   sniff: sniffIstiodLog,
   createScanner: () => new LogScanner('discovery'),
+  caveats: (data) => logCaveats(data as LogSummary),
 });
+
+/** How a log was read, when not as written: over all its parts (`--prefix` sources included). */
+export function logCaveats(summary: LogSummary): string[] {
+  const parts = [summary, ...(summary.sources ?? []).map((s) => s.summary)];
+  const invalid = parts.reduce((n, p) => n + (p.invalidUtf8Lines ?? 0), 0);
+  const long = parts.reduce((n, p) => n + (p.longLines ?? 0), 0);
+  return [
+    ...(invalid > 0 ? [`${invalid} ${invalid === 1 ? 'line has' : 'lines have'} bytes that are not UTF-8 (read as U+FFFD, the rest of the line as written)`] : []),
+    ...(long > 0 ? [`${long} ${long === 1 ? 'line was' : 'lines were'} longer than ${MAX_LINE_CHARS / 1024} KiB and cut for matching`] : []),
+  ];
+}

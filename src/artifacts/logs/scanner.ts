@@ -142,6 +142,7 @@ class LogTally {
   private identityConflict = false;
   private version?: string;
   private longLines = 0;
+  private invalidUtf8 = 0;
   private first?: string;
   private last?: string;
   private errors = 0;
@@ -170,6 +171,8 @@ class LogTally {
     if (raw.length === 0) return;
     this.nonEmpty++;
     this.firstText ??= raw;
+    // Bytes that are not UTF-8 arrive as U+FFFD from the decoder: the line is still read, and the report says so.
+    if (raw.includes('\uFFFD')) this.invalidUtf8++;
     // `kubectl logs` of a container whose logger colours its output (a TTY was attached, or FORCE_COLOR): the
     // escapes would split the level and the message from their tabs. A cheap test first: this is the hot path.
     let text = raw.includes('\x1b[') ? stripAnsi(raw) : raw;
@@ -244,6 +247,7 @@ class LogTally {
       signatures: {},
     };
     if (this.longLines > 0) summary.longLines = this.longLines;
+    if (this.invalidUtf8 > 0) summary.invalidUtf8Lines = this.invalidUtf8;
     if (this.identity) summary.proxy = this.identity;
     if (this.version) summary.istioVersion = this.version;
     if (this.first) summary.firstTimestamp = this.first;

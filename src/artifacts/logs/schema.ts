@@ -22,6 +22,8 @@ const partProperties = {
   istioVersion: { type: 'string' },
   /** Lines longer than the scan keeps, cut for matching. */
   longLines: { type: 'integer', minimum: 0 },
+  /** Lines with bytes that are not UTF-8 (read as U+FFFD). */
+  invalidUtf8Lines: { type: 'integer', minimum: 1 },
   firstTimestamp: { type: 'string' },
   lastTimestamp: { type: 'string' },
   levels: { type: 'object', required: ['error', 'warn'], properties: { error: { type: 'integer' }, warn: { type: 'integer' } } },
