@@ -53,12 +53,23 @@ export function findingsStage(findings: readonly Finding[], options: FindingsOpt
   };
 }
 
+/** Symptom → cause links both ways: a symptom says what explains it (`causedBy`), a cause what it explains (`explains`). */
 function correlate(findings: readonly Finding[], correlations: readonly Correlation[]): Finding[] {
-  return findings.map((symptom) => {
-    const causes = correlations
-      .filter((c) => c.symptom === symptom.ruleId)
-      .flatMap((c) => findings.filter((cause) => cause.ruleId === c.cause && cause !== symptom && c.matches(symptom, cause)))
-      .map((cause) => cause.fingerprint);
-    return causes.length > 0 ? { ...symptom, causedBy: [...new Set(causes)].sort(compareText) } : symptom;
+  const causedBy = new Map<Finding, string[]>();
+  const explains = new Map<Finding, string[]>();
+  for (const symptom of findings) {
+    for (const correlation of correlations.filter((c) => c.symptom === symptom.ruleId)) {
+      for (const cause of findings.filter((f) => f.ruleId === correlation.cause && f !== symptom && correlation.matches(symptom, f))) {
+        causedBy.set(symptom, [...(causedBy.get(symptom) ?? []), cause.fingerprint]);
+        explains.set(cause, [...(explains.get(cause) ?? []), symptom.fingerprint]);
+      }
+    }
+  }
+  const sorted = (fingerprints: string[] | undefined) => (fingerprints ? [...new Set(fingerprints)].sort(compareText) : undefined);
+  return findings.map((finding) => {
+    const causes = sorted(causedBy.get(finding));
+    const symptoms = sorted(explains.get(finding));
+    if (!causes && !symptoms) return finding;
+    return { ...finding, ...(causes ? { causedBy: causes } : {}), ...(symptoms ? { explains: symptoms } : {}) };
   });
 }

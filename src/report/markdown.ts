@@ -95,6 +95,11 @@ function renderFinding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, Nu
     const list = causes.map((c) => `#${c.number} ${c.ruleId} (${mdText(c.title)})`).join('; ');
     out.push(`**Explained by.** ${list}: fix ${causes.length === 1 ? 'that' : 'those'} first.`, '');
   }
+  const symptoms = (f.explains ?? [])
+    .map((fp) => byFingerprint.get(fp))
+    .filter((c): c is NumberedFinding => c !== undefined)
+    .sort((a, b) => a.number - b.number);
+  if (symptoms.length > 0) out.push(`**Explains.** ${symptoms.map((c) => `#${c.number} ${c.ruleId}`).join(', ')}: fixing this should clear ${symptoms.length === 1 ? 'it' : 'them'} too.`, '');
   out.push(`**What we see.** ${mdProse(f.explanation)}`, '');
   if (f.occurrences && f.occurrences.length > 1) out.push(...occurrencesTable(f.occurrences), '');
   out.push(`**Fix.** ${mdProse(f.remediation)}`);

@@ -56,6 +56,8 @@ export const reportSchema = {
           fingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' },
           /** Fingerprints of the findings that explain this one (its causes). */
           causedBy: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
+          /** Fingerprints of the findings this one explains (its symptoms): the other side of `causedBy`. */
+          explains: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
           severity,
           step: { enum: Object.keys(STEPS) },
           title: { type: 'string' },

@@ -20,8 +20,12 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
+/** A share as people write it: whole percents, one decimal under 1% (so 9 of 1,000 is not "1%"), `<0.1%` below that. */
 export function percent(part: number, whole: number): string {
-  return whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
+  if (whole === 0 || part === 0) return '0%';
+  const share = (part / whole) * 100;
+  if (share >= 1) return `${Math.round(share)}%`;
+  return share < 0.1 ? '<0.1%' : `${share.toFixed(1)}%`;
 }
 
 /** A share of a limit, rounded down to one decimal (`89.9%`): never shows a share as reaching a line it has not. */

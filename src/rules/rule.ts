@@ -67,11 +67,13 @@ export type Finding = {
   docs: string[];
   /** Other findings this one is explained by (a symptom's cause), by fingerprint. */
   causedBy?: string[];
+  /** The findings this one explains (a cause's symptoms), by fingerprint: the other side of `causedBy`. */
+  explains?: string[];
   /** Where a finding grouped by its target or cause was seen, the most affected first. */
   occurrences?: Occurrence[];
 };
 
-export type FindingInput = Omit<Finding, 'ruleId' | 'fingerprint' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation' | 'causedBy'> &
+export type FindingInput = Omit<Finding, 'ruleId' | 'fingerprint' | 'step' | 'severity' | 'docs' | 'commands' | 'remediation' | 'causedBy' | 'explains'> &
   Partial<Pick<Finding, 'severity' | 'commands' | 'remediation' | 'docs' | 'yaml' | 'occurrences'>> & {
     /** What tells this finding from the rule's other findings on the same subject (part of the fingerprint). */
     key?: string;

@@ -497,3 +497,22 @@ writeBundle('LOG003', 'fires-mtls-toward-pods-without-sidecar', tlsBundle(noRevi
 writeBundle('LOG003', 'fires-wrong-version-sidecars-present-no-cause', tlsBundle(podsList), {
   findings: [{ subject, severity: 'high', explanationIncludes: ['`istio-system/default` (mesh, STRICT)'], explanationExcludes: ['The cause'] }],
 });
+
+// Severity by impact: a failure rare in plenty of traffic is medium. The productpage sidecar's healthy access lines,
+// repeated to 1,000 (or 999) requests, with the UF line toward reviews (or the refused inbound line) for some of them.
+const HEALTHY_ACCESS = sidecarLog([]).split('\n').filter((l) => l.startsWith('['));
+const volumeLog = (failing, total, failLine) =>
+  `${[...START, ...Array.from({ length: failing }, () => failLine), ...Array.from({ length: total - failing }, (_, i) => HEALTHY_ACCESS[i % HEALTHY_ACCESS.length])].join('\n')}\n`;
+const inboundUf = inboundRefused.split('\n').find((l) => l.includes(' 503 UF '));
+writeBundle('LOG001', 'fires-rare-in-much-traffic-medium', { [LOG]: volumeLog(9, 1000, ufLine) }, {
+  findings: [{ subject: reviews, severity: 'medium', explanationIncludes: ['in 9 of its 1000 requests (0.9%)', 'so the severity is lowered to medium'] }],
+});
+writeBundle('LOG001', 'fires-one-percent-stays-high', { [LOG]: volumeLog(10, 1000, ufLine) }, {
+  findings: [{ subject: reviews, severity: 'high', explanationExcludes: ['lowered to medium'] }],
+});
+writeBundle('LOG001', 'fires-rare-under-1000-requests-high', { [LOG]: volumeLog(9, 999, ufLine) }, {
+  findings: [{ subject: reviews, severity: 'high', explanationExcludes: ['lowered to medium'] }],
+});
+writeBundle('LOG001', 'fires-inbound-rare-per-pod-medium', { [LOG]: volumeLog(9, 1000, inboundUf) }, {
+  findings: [{ subject, severity: 'medium', explanationIncludes: ['9 of 1000 requests (0.9%)', 'lowered to medium'] }],
+});

@@ -58,6 +58,9 @@ describe('the findings stage', () => {
     expect(causes.sort()).toEqual(['CP003 istiod-7d4b9c6f8-hm2xr', 'CP004 istiod-7d4b9c6f8-hm2xr', 'CP009 istiod-7d4b9c6f8-hm2xr']);
     // the other istiod's CP003 is not a cause of these proxies' staleness
     expect(report.findings.some((f) => f.ruleId === 'CP003' && f.subject.name === 'istiod-7d4b9c6f8-pw7kd')).toBe(true);
+    // and each cause says what it explains: the other side of the link
+    for (const cause of report.findings.filter((f) => cp001.causedBy!.includes(f.fingerprint))) expect(cause.explains).toContain(cp001.fingerprint);
+    expect(report.findings.find((f) => f.ruleId === 'CP003' && f.subject.name === 'istiod-7d4b9c6f8-pw7kd')!.explains).toBeUndefined();
   });
 
   it('links a proxy whose xDS stream keeps failing (LOG008) to the STALE listing of that proxy (CP001), not the routine reconnects', async () => {

@@ -5,7 +5,7 @@ import type { LogRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import type { Evidence, Occurrence, Severity, Subject } from '../rule.js';
-import { identifiedByNote, parseCluster, signatureMatch, signatureMatches, SIGNATURE_SEVERITY, type SignatureMatch } from './signature-findings.js';
+import { identifiedByNote, parseCluster, signatureMatch, signatureMatches, signatureSeverity, type SignatureMatch } from './signature-findings.js';
 
 type Row = SignatureHits['breakdown'][number];
 
@@ -138,7 +138,6 @@ function group(host: string, subject: Subject, sides: TargetSide[]): TargetGroup
     parts.push(`${accessCount} of ${their} ${plural(requests, 'request')} (${percent(accessCount, requests)})${share}`);
   }
   if (lines > 0) parts.push(plural(lines, 'log line'));
-  const mostFail = requests >= SIGNATURE_SEVERITY.minRequests && accessCount > requests * SIGNATURE_SEVERITY.criticalShare;
   return {
     host,
     subject,
@@ -148,7 +147,7 @@ function group(host: string, subject: Subject, sides: TargetSide[]): TargetGroup
     accessCount,
     requests,
     ...timeSpan(sides),
-    severity: mostFail ? 'critical' : 'high',
+    severity: signatureSeverity(accessCount, lines, requests),
     volume: parts.join(' and '),
   };
 }
@@ -176,6 +175,12 @@ export function groupOccurrences(target: TargetGroup): Occurrence[] {
     ...(s.lastTime !== undefined ? { lastTime: s.lastTime } : {}),
     evidence: evidenceAt({ path: s.log.path, line: s.first.line }, s.first.text),
   }));
+}
+
+/** Why a grouped finding is not high: most of the affected pods' requests fail, or the failures are rare in their traffic. */
+export function groupSeverityNote(target: TargetGroup): string {
+  if (target.severity === 'critical') return ' Most of the affected pods\' requests fail this way, so the severity is raised to critical.';
+  return target.severity === 'medium' ? ' A rare failure in this much traffic (under 1% of the affected pods\' requests), so the severity is lowered to medium.' : '';
 }
 
 /** "`bookinfo/reviews-v2-…` (8), `bookinfo/reviews-v3-…` (3), and 4 more pods" */

@@ -1,7 +1,7 @@
 import { defineRule } from '../rule.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
-import { groupEvidence, groupOccurrences, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
+import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
 import { plural } from '../evidence.js';
 import { shell, shellQuote } from '../shell.js';
 import { targetPortMismatch, targetPortVerified, type TargetPortMismatch } from './target-port.js';
@@ -18,7 +18,7 @@ export const log001 = defineRule({
     'Counts `upstream connect error or disconnect/reset before headers` (the 503 body) and its access-log form: response flags UF/URX or ' +
     '`upstream_reset_before_response_started{…}`, and groups them by the upstream they fail toward (the outbound cluster\'s host, or the authority): one finding ' +
     'per target, listing the pods with their counts and times, most affected first. Failures that name no target (plain log lines keyed by reset reason, inbound ' +
-    'or passthrough traffic) stay per pod. High; critical when most of the affected pods\' requests fail this way. For a cluster-local target the rest of the bundle ' +
+    'or passthrough traffic) stay per pod. High; critical when most of the affected pods\' requests fail this way, medium when under 1% of at least 1,000. For a cluster-local target the rest of the bundle ' +
     'names the cause: the Service missing, no endpoints or none ready (which pods, and why), a `targetPort` no container declares, a NetworkPolicy admitting no ingress ' +
     'from the caller; when none is proven, what is left to check is listed in order.',
   rationale:
@@ -61,7 +61,7 @@ export const log001 = defineRule({
             : '') +
           (policy ? ` ${policy.text}` : '') +
           (!proven && service ? remainingCandidates({ endpoints: endpoints !== undefined, targetPort: cluster?.port !== undefined && targetPortVerified(index, target.host, Number(cluster.port)), networkPolicy: policy !== undefined }, target.host) : '') +
-          (target.severity === 'critical' ? ' Most of the affected pods\' requests fail this way, so the severity is raised to critical.' : ''),
+          groupSeverityNote(target),
         ...(mismatch ? targetPortFix(mismatch) : {}),
         commands: [
           ...(service ? [shell`kubectl get svc,endpointslices -n ${service.namespace} -l ${`kubernetes.io/service-name=${service.name}`} -o wide`, shell`kubectl get svc ${service.name} -n ${service.namespace} -o yaml`] : []),

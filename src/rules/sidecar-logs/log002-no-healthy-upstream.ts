@@ -1,7 +1,7 @@
 import type { ResourceRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signatureEvidence, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
-import { groupEvidence, groupOccurrences, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
+import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
 import { plural } from '../evidence.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { endpointsFinding, subsetOf } from './upstream-causes.js';
@@ -27,7 +27,7 @@ export const log002 = defineRule({
   description:
     'Counts `no healthy upstream` (the 503 body) and its access-log form: response flag UH or details `no_healthy_upstream`, grouped by the upstream ' +
     'the requests were for: one finding per target, listing the pods with counts and times, most affected first. The same words in an xDS ' +
-    '`gRPC config stream closed` line are istiod connectivity (LOG008), not this. High; critical when most of the affected pods\' requests fail this way. When the bundle has ' +
+    '`gRPC config stream closed` line are istiod connectivity (LOG008), not this. High; critical when most of the affected pods\' requests fail this way, medium when under 1% of at least 1,000. When the bundle has ' +
     'DestinationRules, the one for the failing host is checked for aggressive outlier detection. The endpoints of the target (of the subset the cluster names) come ' +
     'first: none ready is the cause (which pods, and why); all ready beside an aggressive outlier detection means Envoy ejected them.',
   rationale:
@@ -68,7 +68,7 @@ export const log002 = defineRule({
           (endpoints ? ` ${endpoints.text}` : '') +
           (aggressive ? ` ${fixEndpoints ? 'Also: ' : endpoints?.allReady ? 'So they are up, and Envoy ejected them: ' : ''}${aggressive.text}` : '') +
           (!endpoints?.decisive && !aggressive && serviceOfFqdn(target.host) ? noCauseText(endpoints !== undefined, target.host) : '') +
-          (target.severity === 'critical' ? ' Most of the affected pods\' requests fail this way, so the severity is raised to critical.' : ''),
+          groupSeverityNote(target),
         ...(fixEndpoints
           ? { remediation: `Make the endpoints ready: the pods named above are not ready (see their events and logs: \`kubectl describe pod\`). Envoy sends traffic again as soon as Kubernetes lists them ready.${aggressive ? ` Then relax the outlier detection of DestinationRule \`${aggressive.name}\` as below.` : ''}`, ...(aggressive ? { yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` } : {}) }
           : aggressive

@@ -12,7 +12,7 @@ export const log003 = defineRule({
   description:
     'Counts, per pod, TLS and certificate failures: BoringSSL reasons (`CERTIFICATE_VERIFY_FAILED`, `WRONG_VERSION_NUMBER`, `TLS error:`), Go x509 errors, ' +
     'pilot-agent `failed to warm certificate` / `failed to generate secret`, and access-log lines whose upstream transport failure is TLS. ' +
-    '"stream closed", which older guides list as a TLS sign, is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way. ' +
+    '"stream closed", which older guides list as a TLS sign, is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way, medium when under 1% of at least 1,000. ' +
     'With the configuration in the bundle, a `WRONG_VERSION_NUMBER` toward a Service whose pods run no sidecar while a DestinationRule forces TLS to it is named as the cause, ' +
     'and the PeerAuthentications in force for the pod (mesh, namespace, workload, port-level) are listed.',
   rationale:

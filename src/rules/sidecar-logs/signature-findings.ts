@@ -14,10 +14,26 @@ export const SIGNATURE_SEVERITY = {
   minRequests: 10,
   /** Failing requests above this share of all make it critical. */
   criticalShare: 0.5,
+  /** From this many requests a small share is rare rather than unknown: a day of traffic, not a burst. */
+  minorMinRequests: 1000,
+  /** Failing requests below this share (of at least minorMinRequests) make it medium: real, but not what the traffic suffers from. */
+  minorShare: 0.01,
 } as const;
 
 /** The threshold every log-signature rule states in its catalogue entry. */
-export const SIGNATURE_THRESHOLD = `any match; critical above ${SIGNATURE_SEVERITY.criticalShare * 100}% of requests (≥ ${SIGNATURE_SEVERITY.minRequests} requests)`;
+export const SIGNATURE_THRESHOLD =
+  `any match; critical above ${SIGNATURE_SEVERITY.criticalShare * 100}% of requests (≥ ${SIGNATURE_SEVERITY.minRequests} requests); ` +
+  `medium below ${SIGNATURE_SEVERITY.minorShare * 100}% of requests (≥ ${SIGNATURE_SEVERITY.minorMinRequests} requests, access lines only)`;
+
+/**
+ * Step 4's severity by impact: most requests failing is critical; a rare failure in plenty of
+ * traffic (and no log message beside it) is medium; anything else high.
+ */
+export function signatureSeverity(failed: number, lines: number, requests: number): Severity {
+  if (requests >= SIGNATURE_SEVERITY.minRequests && failed > requests * SIGNATURE_SEVERITY.criticalShare) return 'critical';
+  if (lines === 0 && requests >= SIGNATURE_SEVERITY.minorMinRequests && failed < requests * SIGNATURE_SEVERITY.minorShare) return 'medium';
+  return 'high';
+}
 
 export interface SignatureMatch {
   log: LogRecord;
@@ -25,7 +41,7 @@ export interface SignatureMatch {
   subject: Subject;
   /** Tells apart two logs of one pod: its containers, and a previous container's log. */
   key: string;
-  /** critical when most of the pod's requests fail with this signature, else high. */
+  /** By impact: critical when most of the pod's requests fail with it, medium when rare in plenty of traffic, else high. */
   severity: Severity;
   /** e.g. "42 of 50 requests (84%)" or "3 log lines". */
   volume: string;
@@ -42,7 +58,6 @@ export function signatureMatches(logs: readonly LogRecord[], id: SignatureId): S
 /** One log's hits as a finding reads them: the subject, the volume, the severity. */
 export function signatureMatch(log: LogRecord, hits: SignatureHits): SignatureMatch {
   const requests = log.summary.access.requests;
-  const mostFail = requests >= SIGNATURE_SEVERITY.minRequests && hits.accessCount > requests * SIGNATURE_SEVERITY.criticalShare;
   const lines = hits.count - hits.accessCount;
   const parts = [];
   if (hits.accessCount > 0) parts.push(`${hits.accessCount} of ${plural(requests, 'request')} (${percent(hits.accessCount, requests)})`);
@@ -52,7 +67,7 @@ export function signatureMatch(log: LogRecord, hits: SignatureHits): SignatureMa
     hits,
     key: `${log.container}${log.previous ? ' (previous)' : ''}`,
     subject: log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
-    severity: mostFail ? 'critical' : 'high',
+    severity: signatureSeverity(hits.accessCount, lines, requests),
     volume: parts.join(' and '),
   };
 }
@@ -98,7 +113,8 @@ export function where(match: SignatureMatch): string {
 }
 
 export function severityNote(match: SignatureMatch): string {
-  return match.severity === 'critical' ? ' Most of this pod\'s requests fail this way, so the severity is raised to critical.' : '';
+  if (match.severity === 'critical') return ' Most of this pod\'s requests fail this way, so the severity is raised to critical.';
+  return match.severity === 'medium' ? ' A rare failure in this much traffic (under 1% of its requests), so the severity is lowered to medium.' : '';
 }
 
 /** The cluster's parts: `outbound|9080|v1|reviews.bookinfo.svc.cluster.local`. */
