@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { DEFAULT_LIMITS, formatBytes, parseSize, type BundleLimits } from './bundle/limits.js';
 import { describeIoError } from './bundle/io-errors.js';
 import { STDIN } from './bundle/read-bundle.js';

@@ -35,7 +35,8 @@ export function serviceEndpoints(index: ConfigIndex, service: ResourceRecord): S
   const slices = index.ofKind('EndpointSlice').filter((s) => index.namespaceOf(s) === namespace);
   if (slices.length > 0) {
     const own = slices.filter((s) => stringMap(s.object.metadata.labels)[SERVICE_NAME_LABEL] === name).sort(byName);
-    const refs = own.flatMap(sliceEndpoints);
+    // A dual-stack Service lists each pod in its IPv4 and its IPv6 slice: one endpoint per pod.
+    const refs = uniqueByPod(own.flatMap(sliceEndpoints));
     return { records: own, ready: refs.filter((r) => r.ready).map(strip), notReady: refs.filter((r) => !r.ready).map(strip) };
   }
   const endpoints = index.ofKind('Endpoints').filter((e) => index.namespaceOf(e) === namespace);
@@ -72,6 +73,16 @@ function legacyEndpoints(record: ResourceRecord): Flagged[] {
       }),
     ),
   );
+}
+
+function uniqueByPod(refs: Flagged[]): Flagged[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    const id = ref.pod ?? ref.address;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function strip({ ready: _ready, ...ref }: Flagged): EndpointRef {

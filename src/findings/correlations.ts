@@ -57,8 +57,8 @@ export const CORRELATIONS: readonly Correlation[] = [
   {
     symptom: 'CP001',
     cause: 'CP009',
-    because: 'an istiod whose pushes fail or time out (or whose CA cannot sign) leaves the proxies connected to it STALE',
-    matches: sameIstiod,
+    because: 'an istiod whose pushes are not sent or time out leaves the proxies connected to it STALE (CA and lease errors do not)',
+    matches: (symptom, cause) => sameIstiod(symptom, cause) && /pushes (?:not sent|timed out):/.test(cause.explanation),
   },
   {
     symptom: 'LOG008',

@@ -5,7 +5,7 @@ import type { LogRecord, MeshModel, PodRecord } from '../model/facets.js';
 import { compareText } from '../order.js';
 import { evidenceAt, plural } from '../rules/evidence.js';
 import type { Evidence, Finding, Subject } from '../rules/rule.js';
-import { targetOf } from '../rules/sidecar-logs/by-target.js';
+import { targetOf, targetSubject } from '../rules/sidecar-logs/by-target.js';
 
 /**
  * The dated events a bundle holds, in order: container terminations and restarts, pods turning not
@@ -45,6 +45,9 @@ const SIGNATURE_RULES: Record<SignatureId, string> = {
   caSigningError: 'CP009',
   leaderElectionLost: 'CP009',
 };
+
+/** The signatures whose breakdown keys name the upstream the requests failed toward (rules/sidecar-logs/by-target.ts). */
+const TARGETED: ReadonlySet<SignatureId> = new Set(['upstreamConnectError', 'noHealthyUpstream']);
 
 const TITLES = new Map([...LOG_SIGNATURES, ...ISTIOD_SIGNATURES].map((s) => [s.id, s.title]));
 
@@ -130,7 +133,8 @@ function logEvents(logs: readonly LogRecord[], findings: readonly Finding[]): Ti
     for (const [id, hits] of Object.entries(log.summary.signatures) as Array<[SignatureId, NonNullable<LogRecord['summary']['signatures'][string]>]>) {
       for (const row of hits.breakdown) {
         if (row.firstTime === undefined || row.lastTime === undefined) continue;
-        const target = targetOf(row);
+        // Only these two signatures are keyed by the upstream; the others by policy, reason or message.
+        const target = TARGETED.has(id) ? targetOf(row) : undefined;
         const about = target ?? row.key;
         const key = `${id}\n${about}`;
         const first = { time: row.firstTime, log, line: row.first.line, text: row.first.text };
@@ -153,8 +157,10 @@ function logEvents(logs: readonly LogRecord[], findings: readonly Finding[]): Ti
 function spanEvents(span: SignatureSpan, findings: readonly Finding[]): TimelineEvent[] {
   const ruleId = SIGNATURE_RULES[span.id];
   const paths = new Set([...span.logs].map((l) => l.path));
+  // A targeted span is evidence of the finding about that target only, not of the rule's other targets in the same logs.
+  const subject = span.targeted ? targetSubject(span.about) : undefined;
   const linked = findingsCiting(
-    findings.filter((f) => f.ruleId === ruleId),
+    findings.filter((f) => f.ruleId === ruleId && (subject === undefined || (f.subject.kind === subject.kind && f.subject.name === subject.name && f.subject.namespace === subject.namespace))),
     (e) => paths.has(e.path),
   );
   // Plain text: the JSON carries it as is and every renderer escapes it its own way.

@@ -1,11 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { reportSchema } from './report-schema.js';
 import { sortInventory, type InventoryItem } from '../artifacts/artifact.js';
-import { normaliseEntryPath } from '../bundle/entry-path.js';
-import type { Manifest } from '../artifacts/manifest/schema.js';
 import { buildTimeline, type TimelineEvent } from '../findings/timeline.js';
-import { isArtifactId } from '../artifacts/recognise.js';
-import { artifactKind } from '../artifacts/registry.js';
 import type { CollectionFailure } from '../model/collection.js';
 import { isUsableInput, type MeshModel } from '../model/facets.js';
 import type { NotChecked, RuleRun } from '../rules/run.js';
@@ -14,7 +10,6 @@ import { catalogueOf, type RulesCatalogue } from './catalogue.js';
 import { compareFindings } from '../rules/run.js';
 import type { FindingsOutcome, SuppressedFinding } from '../findings/stage.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { plural } from '../rules/evidence.js';
 import { compareText } from '../order.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;

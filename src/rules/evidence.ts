@@ -20,10 +20,12 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
-/** A share as people write it: whole percents, one decimal under 1% (so 9 of 1,000 is not "1%"), `<0.1%` below that. */
+/** A share as people write it: whole percents, one decimal under 1% and over 99%, `<0.1%` below that. */
 export function percent(part: number, whole: number): string {
   if (whole === 0 || part === 0) return '0%';
   const share = (part / whole) * 100;
+  // 999 of 1,000 is not "100%", nor 9 of 1,000 "1%".
+  if (share > 99 && part < whole) return `${Math.min(share, 99.9).toFixed(1)}%`;
   if (share >= 1) return `${Math.round(share)}%`;
   return share < 0.1 ? '<0.1%' : `${share.toFixed(1)}%`;
 }

@@ -353,7 +353,7 @@ writeBundle('LOG001', 'fires-network-policy-denies', { ...withSlices(podsList, e
   findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['The cause: NetworkPolicy `bookinfo/default-deny-ingress` selects the pods of `ratings.bookinfo.svc.cluster.local` (`ratings-v1-686ccfb5d8-wq4mv`) and admits no ingress from `bookinfo/reviews-v2-5b667bcbf8-tz6qw` on port 9080'], explanationExcludes: ['left to check'], evidencePointers: ['/spec'] }],
 });
 writeBundle('LOG001', 'fires-network-policy-admits-ruled-out', { ...withSlices(podsList, endpointSlices(podsList)), 'kubernetes/resources/bookinfo-networkpolicies.json': policies(admitReviews) }, {
-  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['NetworkPolicy `bookinfo/ratings-from-reviews` admits `bookinfo/reviews-v2-5b667bcbf8-tz6qw` on port 9080.', 'left to check, in order: TLS to the upstream'], explanationExcludes: ['The cause', 'NetworkPolicies in both'] }],
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['NetworkPolicy `bookinfo/ratings-from-reviews` admits `bookinfo/reviews-v2-5b667bcbf8-tz6qw` on port 9080 (ingress', "left to check, in order: egress NetworkPolicies in the callers' namespaces; TLS to the upstream"], explanationExcludes: ['The cause', 'NetworkPolicies in both'] }],
 });
 
 // LOG002 causes — the sample's productpage log (UH toward reviews v2) with the reviews endpoints down (every reviews
@@ -489,13 +489,27 @@ writeBundle('LOG003', 'fires-mtls-toward-pods-without-sidecar', tlsBundle(noRevi
   findings: [{
     subject,
     severity: 'high',
-    explanationIncludes: ['The cause: DestinationRule `bookinfo/reviews` sets `tls.mode: ISTIO_MUTUAL` toward `reviews.bookinfo.svc.cluster.local`, but its pods (`reviews-v1-5b5d6494f4-8fwlm`, `reviews-v2-5b667bcbf8-tz6qw`, `reviews-v3-5b9bd44f4-2hj7n`) run no sidecar', 'PeerAuthentication in force for this pod, the most specific last: `istio-system/default` (mesh, STRICT).'],
-    yamlIncludes: ['mode: DISABLE # was ISTIO_MUTUAL'],
+    explanationIncludes: ['The cause: DestinationRule `bookinfo/reviews` sets `tls.mode: ISTIO_MUTUAL` toward `reviews.bookinfo.svc.cluster.local`, but its pods (`reviews-v1-5b5d6494f4-8fwlm`, `reviews-v2-5b667bcbf8-tz6qw`, `reviews-v3-5b9bd44f4-2hj7n`) run no sidecar'],
+    // the failures are outbound: the pod's own inbound PeerAuthentication is beside the point
+    explanationExcludes: ['inbound mTLS'],
+    yamlIncludes: ['# DestinationRule bookinfo/reviews: spec.trafficPolicy.tls.mode\nmode: DISABLE # was ISTIO_MUTUAL'],
     evidencePointers: ['/spec/trafficPolicy/tls/mode'],
   }],
 });
 writeBundle('LOG003', 'fires-wrong-version-sidecars-present-no-cause', tlsBundle(podsList), {
-  findings: [{ subject, severity: 'high', explanationIncludes: ['`istio-system/default` (mesh, STRICT)'], explanationExcludes: ['The cause'] }],
+  findings: [{ subject, severity: 'high', explanationExcludes: ['The cause'] }],
+});
+// The rule forces ISTIO_MUTUAL, but its port-level setting for 9080 disables TLS: not the cause.
+const portDisabled = structuredClone(mutualDr);
+portDisabled.items.find((d) => d.metadata.name === 'reviews').spec.trafficPolicy.portLevelSettings = [{ port: { number: 9080 }, tls: { mode: 'DISABLE' } }];
+writeBundle('LOG003', 'fires-port-level-disable-no-cause', { ...tlsBundle(noReviewsSidecar), 'istio/resources/destinationrules.json': json(portDisabled) }, {
+  findings: [{ subject, severity: 'high', explanationExcludes: ['The cause'] }],
+});
+// A sidecar that cannot get its certificate (the LOG003 fixture's warm failure): its own inbound mTLS mode is given.
+const WARM_LOG = 'logs/istioaddontest-18/nginx/istio-proxy.log';
+const warmLog = readFileSync(join(here, 'LOG003/fires-certificate-warm-failure/bundle', WARM_LOG), 'utf8');
+writeBundle('LOG003', 'fires-inbound-side-with-peer-authentication', { [WARM_LOG]: warmLog, 'istio/resources/peerauthentications.json': json(strictMesh) }, {
+  findings: [{ subject: { kind: 'Pod', namespace: 'istioaddontest-18', name: 'nginx' }, severity: 'high', explanationIncludes: ["This pod's inbound mTLS is STRICT, set by `istio-system/default`; PeerAuthentications that apply, the most specific last: `istio-system/default` (mesh, STRICT)."] }],
 });
 
 // Severity by impact: a failure rare in plenty of traffic is medium. The productpage sidecar's healthy access lines,
@@ -515,4 +529,54 @@ writeBundle('LOG001', 'fires-rare-under-1000-requests-high', { [LOG]: volumeLog(
 });
 writeBundle('LOG001', 'fires-inbound-rare-per-pod-medium', { [LOG]: volumeLog(9, 1000, inboundUf) }, {
   findings: [{ subject, severity: 'medium', explanationIncludes: ['9 of 1000 requests (0.9%)', 'lowered to medium'] }],
+});
+
+// Review follow-ups: what must not be called a cause.
+// Outlier detection: consecutive5xxErrors 0 disables that detector (the gateway one at 1 still ejects); the
+// default maxEjectionPercent (10%) ejects but cannot empty the pool by itself.
+const drWith = (outlierDetection) => {
+  const out = JSON.parse(sampleFile('istio/resources/destinationrules.json'));
+  out.items.find((d) => d.metadata.name === 'reviews').spec.trafficPolicy.outlierDetection = outlierDetection;
+  return out;
+};
+const uhWithDr = (dr) => ({ ...uhBundle(podsList, endpointSlices(podsList), false), 'istio/resources/destinationrules.json': json(dr) });
+writeBundle('LOG002', 'fires-gateway-errors-threshold-counts', uhWithDr(drWith({ consecutive5xxErrors: 0, consecutiveGatewayErrors: 1, interval: '10s', baseEjectionTime: '3m', maxEjectionPercent: 100 })), {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['ejects an endpoint after 1 consecutive 5xx for 3m, up to 100% of endpoints: a handful of errors empties the pool'] }],
+});
+writeBundle('LOG002', 'fires-detector-disabled-not-aggressive', uhWithDr(drWith({ consecutive5xxErrors: 0, interval: '10s', baseEjectionTime: '3m' })), {
+  findings: [{ subject: reviews, severity: 'high', explanationExcludes: ['ejects an endpoint'] }],
+});
+writeBundle('LOG002', 'fires-default-max-ejection-cannot-empty', uhWithDr(drWith({ consecutive5xxErrors: 1, interval: '10s', baseEjectionTime: '3m' })), {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['up to 10% of endpoints (the default): a handful of errors ejects endpoints, though not all at once'], explanationExcludes: ['Envoy ejected them'] }],
+});
+// The subset's endpoints whose pods the bundle does not hold cannot be placed in or out of the subset: no claim.
+writeBundle('LOG002', 'fires-subset-pods-not-collected-no-claim', { [productpageLog]: sampleFile(productpageLog), 'istio/resources/services.json': json(fixed), 'kubernetes/resources/bookinfo-endpointslices.json': endpointSlices(podsList), 'istio/resources/destinationrules.json': json(relabelled) }, {
+  findings: [{ subject: reviews, severity: 'high', explanationExcludes: ['The cause', 'is a pod of subset'] }],
+});
+// LOG005: the denied caller runs no sidecar (productpage with its istio-proxy taken out): it has no identity to admit.
+const productpageNoSidecar = structuredClone(podsList);
+const pp = productpageNoSidecar.items.find((p) => p.metadata.labels.app === 'productpage');
+pp.spec.containers = pp.spec.containers.filter((c) => c.name !== 'istio-proxy');
+pp.status.containerStatuses = pp.status.containerStatuses.filter((c) => c.name !== 'istio-proxy');
+writeBundle('LOG005', 'fires-caller-without-sidecar', { ...authzBundle(authz), 'kubernetes/pods/bookinfo.json': json(productpageNoSidecar) }, {
+  findings: [{ subject: details, severity: 'critical', explanationIncludes: ['The cause: the first denied request came from `bookinfo/productpage-v1-54bb874995-9xq7d` (found by its IP 10.244.1.12), which runs no sidecar: it presents no mTLS identity'], explanationExcludes: ['principal `'] }],
+});
+// LOG001: two callers of ratings, one admitted by the policy and one not: a candidate, not the cause.
+const reviewsV3Log = 'logs/bookinfo/reviews-v3-5b9bd44f4-2hj7n/istio-proxy.log';
+const v3Failing = sampleFile(reviewsLog).replaceAll('reviews-v2-5b667bcbf8-tz6qw', 'reviews-v3-5b9bd44f4-2hj7n').replaceAll('10.244.2.16', '10.244.1.17');
+const admitV2Only = networkPolicy('ratings-from-reviews-v2', {
+  podSelector: { matchLabels: { app: 'ratings' } },
+  policyTypes: ['Ingress'],
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: 'reviews', version: 'v2' } } }], ports: [{ port: 9080, protocol: 'TCP' }] }],
+});
+writeBundle('LOG001', 'fires-network-policy-denies-one-caller-of-two', { ...withSlices(podsList, endpointSlices(podsList)), [reviewsV3Log]: v3Failing, 'kubernetes/resources/bookinfo-networkpolicies.json': policies(admitV2Only) }, {
+  findings: [{ subject: ratings, severity: 'high', explanationIncludes: ['NetworkPolicy `bookinfo/ratings-from-reviews-v2` selects the pods of `ratings.bookinfo.svc.cluster.local` (`ratings-v1-686ccfb5d8-wq4mv`) and admits no ingress from `bookinfo/reviews-v3-5b9bd44f4-2hj7n` on port 9080 (but admits 1 of the other callers)'], explanationExcludes: ['The cause'] }],
+});
+// Rare in the pod's traffic, but every call to reviews fails (its healthy reviews calls left out): not lowered.
+const volumeLogWithout = (failing, total, failLine, without) => {
+  const healthy = HEALTHY_ACCESS.filter((l) => !l.includes(without));
+  return `${[...START, ...Array.from({ length: failing }, () => failLine), ...Array.from({ length: total - failing }, (_, i) => healthy[i % healthy.length])].join('\n')}\n`;
+};
+writeBundle('LOG001', 'fires-rare-overall-target-all-failing-high', { [LOG]: volumeLogWithout(9, 1000, ufLine, 'GET /reviews/0') }, {
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['in 9 of its 1000 requests (0.9%), 9 of the 9 sent to it (100%)'], explanationExcludes: ['lowered to medium'] }],
 });

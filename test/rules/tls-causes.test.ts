@@ -20,12 +20,15 @@ describe('the PeerAuthentications in force for a pod', () => {
 
   it('mesh, namespace and the workload policy selecting the pod, most specific last, with port-level modes', () => {
     expect(peerAuthenticationInForce(index, pod, 'bookinfo')?.text).toBe(
-      'PeerAuthentication in force for this pod, the most specific last: `istio-system/default` (mesh, STRICT), `bookinfo/namespace-wide` (namespace, PERMISSIVE), `bookinfo/reviews-ports` (workload, STRICT; ports 9080: DISABLE).',
+      "This pod's inbound mTLS is STRICT, set by `bookinfo/reviews-ports`; PeerAuthentications that apply, the most specific last: `istio-system/default` (mesh, STRICT), `bookinfo/namespace-wide` (namespace, PERMISSIVE), `bookinfo/reviews-ports` (workload, STRICT; ports 9080: DISABLE).",
     );
   });
 
   it('without the pod, only what needs no selector; none at all says nothing', () => {
-    expect(peerAuthenticationInForce(index, undefined, 'bookinfo')?.text).toBe('PeerAuthentication in force for this pod, the most specific last: `istio-system/default` (mesh, STRICT), `bookinfo/namespace-wide` (namespace, PERMISSIVE).');
+    expect(peerAuthenticationInForce(index, undefined, 'bookinfo')?.text).toBe("This pod's inbound mTLS is PERMISSIVE, set by `bookinfo/namespace-wide`; PeerAuthentications that apply, the most specific last: `istio-system/default` (mesh, STRICT), `bookinfo/namespace-wide` (namespace, PERMISSIVE).");
+    // a workload policy without a mode inherits the namespace's; port-level modes of mesh policies are not Istio's
+    const inherit = buildConfigIndex([pa('istio-system', 'default', { mtls: { mode: 'STRICT' }, portLevelMtls: { '80': { mode: 'DISABLE' } } }, 0), pa('bookinfo', 'unset', { selector: { matchLabels: { app: 'reviews' } } }, 1)], [pod]);
+    expect(peerAuthenticationInForce(inherit, pod, 'bookinfo')?.text).toBe("This pod's inbound mTLS is STRICT, set by `istio-system/default`; PeerAuthentications that apply, the most specific last: `istio-system/default` (mesh, STRICT), `bookinfo/unset` (workload, UNSET).");
     expect(peerAuthenticationInForce(buildConfigIndex([], []), pod, 'bookinfo')).toBeUndefined();
   });
 });

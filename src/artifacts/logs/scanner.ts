@@ -315,7 +315,8 @@ class LogTally {
     const ref = { line, text };
     let hits = this.hits.get(id);
     if (!hits) {
-      hits = { ...newTally(ref), keys: new Map() };
+      // Copied once: the summary outlives the scan and must not hold the chunk the line was read from.
+      hits = { ...newTally({ line, text: flatCopy(text) }), keys: new Map() };
       this.hits.set(id, hits);
     }
     count(hits, ref, isAccess, time);

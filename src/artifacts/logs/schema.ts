@@ -9,6 +9,18 @@ const lineRef = {
 
 const counts = { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } } as const;
 
+/** Matches of a signature, or of one breakdown key: counts, the first and last line, the time span. */
+const tallyProperties = {
+  count: { type: 'integer', minimum: 1 },
+  /** How many of the matches are access-log lines (requests), the rest are log messages. */
+  accessCount: { type: 'integer', minimum: 0 },
+  first: lineRef,
+  last: lineRef,
+  /** The earliest and latest time of a matching line that carries one (UTC, as the log writes it). */
+  firstTime: { type: 'string' },
+  lastTime: { type: 'string' },
+} as const;
+
 const partProperties = {
   lines: { type: 'integer', minimum: 0 },
   /** The proxy as pilot-agent names itself at start-up (`Proxy role … id=<pod>.<namespace>`). */
@@ -72,31 +84,15 @@ const partProperties = {
       required: ['count', 'accessCount', 'first', 'last', 'breakdown'],
       additionalProperties: false,
       properties: {
-        count: { type: 'integer', minimum: 1 },
-        /** How many of the matches are access-log lines (requests), the rest are log messages. */
-        accessCount: { type: 'integer', minimum: 0 },
-        first: lineRef,
-        last: lineRef,
-        /** The earliest and latest time of a matching line that carries one (UTC, as the log writes it). */
-        firstTime: { type: 'string' },
-        lastTime: { type: 'string' },
-        /** Keys with the most matches first, at most ten. */
+        ...tallyProperties,
+        /** Keys with the most matches first, at most ten; each with its own tally, so a target cites its own lines. */
         breakdown: {
           type: 'array',
           items: {
             type: 'object',
             required: ['key', 'count', 'accessCount', 'first', 'last'],
             additionalProperties: false,
-            properties: {
-              key: { type: 'string' },
-              count: { type: 'integer', minimum: 1 },
-              accessCount: { type: 'integer', minimum: 0 },
-              /** The first and last line with this key: evidence for one target, not the signature's first line whatever its target. */
-              first: lineRef,
-              last: lineRef,
-              firstTime: { type: 'string' },
-              lastTime: { type: 'string' },
-            },
+            properties: { key: { type: 'string' }, ...tallyProperties },
           },
         },
       },

@@ -32,14 +32,30 @@ export function deniedRequest(index: ConfigIndex, line: string, trustDomain: str
   const record = isTextAccessLine(line) ? parseTextAccessLine(line) : line.startsWith('{') ? parseJsonAccessLine(line) : undefined;
   if (!record) return {};
   const ip = hostOf(record.downstreamRemote);
-  const pod = ip ? index.pods().find((p) => asString(asRecord(asRecord(p.object)?.status)?.podIP) === ip) : undefined;
+  const pod = ip ? podWithIp(index, ip) : undefined;
   const namespace = pod ? index.namespaceOf(pod) : undefined;
   const serviceAccount = pod ? (asString(asRecord(pod.object.spec)?.serviceAccountName) ?? 'default') : undefined;
+  // Only a caller with a sidecar presents a peer identity: without one, principals and namespaces cannot match it.
+  const identity = pod && hasSidecar(pod) ? { namespace, principal: `${trustDomain}/ns/${namespace}/sa/${serviceAccount}` } : {};
   return {
     ...(record.method ? { method: record.method } : {}),
     ...(record.path ? { path: record.path } : {}),
-    ...(ip ? { caller: { ip, ...(pod ? { pod, namespace, principal: `${trustDomain}/ns/${namespace}/sa/${serviceAccount}` } : {}) } } : {}),
+    ...(ip ? { caller: { ip, ...(pod ? { pod, ...identity } : {}) } } : {}),
   };
+}
+
+/** The running pod with this IP; pods on the host network share the node's IP and name no caller. */
+function podWithIp(index: ConfigIndex, ip: string): ResourceRecord | undefined {
+  return index.pods().find((p) => {
+    const status = asRecord(asRecord(p.object)?.status);
+    const phase = asString(status?.phase);
+    return asString(status?.podIP) === ip && asRecord(p.object.spec)?.hostNetwork !== true && phase !== 'Succeeded' && phase !== 'Failed';
+  });
+}
+
+export function hasSidecar(pod: ResourceRecord): boolean {
+  const spec = asRecord(pod.object.spec);
+  return [...asArray(spec?.containers), ...asArray(spec?.initContainers)].some((c) => asString(asRecord(c)?.name) === 'istio-proxy');
 }
 
 /** The AuthorizationPolicies that apply to a pod: its namespace's and the root namespace's whose selector matches (none selects all). */

@@ -5,7 +5,7 @@ import type { LogRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import type { Evidence, Occurrence, Severity, Subject } from '../rule.js';
-import { identifiedByNote, parseCluster, signatureMatch, signatureMatches, signatureSeverity, type SignatureMatch } from './signature-findings.js';
+import { identifiedByNote, parseCluster, signatureMatch, signatureMatches, signatureSeverity, SIGNATURE_SEVERITY, type SignatureMatch } from './signature-findings.js';
 
 type Row = SignatureHits['breakdown'][number];
 
@@ -147,9 +147,18 @@ function group(host: string, subject: Subject, sides: TargetSide[]): TargetGroup
     accessCount,
     requests,
     ...timeSpan(sides),
-    severity: signatureSeverity(accessCount, lines, requests),
+    severity: groupSeverity(accessCount, lines, requests, toHost),
     volume: parts.join(' and '),
   };
+}
+
+/**
+ * Step 4's severity over the affected pods' traffic, but never lowered when the requests sent to the
+ * target mostly fail: 50 of 50 calls to a Service failing is not rare because the pods serve 10,000 more.
+ */
+function groupSeverity(failed: number, lines: number, requests: number, toTarget: number): Severity {
+  const severity = signatureSeverity(failed, lines, requests);
+  return severity === 'medium' && toTarget > 0 && failed > toTarget * SIGNATURE_SEVERITY.criticalShare ? 'high' : severity;
 }
 
 /** A match counting only some of its rows: the pod's failures that no shared target explains. */

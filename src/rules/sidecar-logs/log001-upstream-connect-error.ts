@@ -54,7 +54,7 @@ export const log001 = defineRule({
           `${whoText(target)} failed to connect to \`${target.host}\` in ${target.volume}${spanText(target)}.` +
           (target.sides.length > 1 ? ` Most affected: ${worstPodsText(target)}.` : '') +
           keysText(target, 'upstream cluster') +
-          (missingService ? ` No Service \`${service.namespace}/${service.name}\` is among the ${servicesThere.length} Services of namespace \`${service.namespace}\` in the bundle: the target does not exist.` : '') +
+          (missingService ? ` No Service \`${service.namespace}/${service.name}\` is among the ${plural(servicesThere.length, 'Service')} of namespace \`${service.namespace}\` in the bundle: the target does not exist.` : '') +
           (endpoints ? ` ${endpoints.text}` : '') +
           (mismatch
             ? ` The cause: Service \`${serviceName(mismatch)}\` sends port ${mismatch.port} to \`targetPort: ${mismatch.targetPort}\`, but its pods (${mismatch.pods.map((p) => `\`${p}\``).join(', ')}) listen on ${mismatch.podPorts.join(', ')}: nothing accepts the connection. Set \`targetPort\` to ${mismatch.podPorts.length === 1 ? mismatch.podPorts[0] : 'the port the container serves on'}.`

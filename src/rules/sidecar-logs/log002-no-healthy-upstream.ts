@@ -66,7 +66,7 @@ export const log002 = defineRule({
           (target.sides.length > 1 ? ` Most affected: ${worstPodsText(target)}.` : '') +
           keysText(target, 'upstream cluster') +
           (endpoints ? ` ${endpoints.text}` : '') +
-          (aggressive ? ` ${fixEndpoints ? 'Also: ' : endpoints?.allReady ? 'So they are up, and Envoy ejected them: ' : ''}${aggressive.text}` : '') +
+          (aggressive ? ` ${fixEndpoints ? 'Also: ' : endpoints?.allReady && aggressive.emptiesPool ? 'So they are up, and Envoy ejected them: ' : ''}${aggressive.text}` : '') +
           (!endpoints?.decisive && !aggressive && serviceOfFqdn(target.host) ? noCauseText(endpoints !== undefined, target.host) : '') +
           groupSeverityNote(target),
         ...(fixEndpoints
@@ -109,18 +109,29 @@ function noCauseText(endpointsKnown: boolean, host: string): string {
   return ` The bundle proves no cause; left to check, in order: ${candidates.join('; ')}.`;
 }
 
+/** Envoy's default `max_ejection_percent`: at most this share of a cluster's hosts is ejected at once. */
+const DEFAULT_MAX_EJECTION_PERCENT = 10;
+
 function outlierSummary(record: ResourceRecord) {
   const spec = record.object.spec as { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } | undefined;
   const od = spec?.trafficPolicy?.outlierDetection;
   if (!od) return undefined;
-  const consecutive = Number(od.consecutive5xxErrors ?? od.consecutiveErrors ?? od.consecutiveGatewayErrors);
-  if (!Number.isFinite(consecutive) || consecutive >= AGGRESSIVE_CONSECUTIVE_ERRORS) return undefined;
+  // 0 disables a detector (Istio's DestinationRule docs); the lowest enabled one is what ejects first.
+  const thresholds = [od.consecutive5xxErrors, od.consecutiveErrors, od.consecutiveGatewayErrors].map(Number).filter((n) => Number.isFinite(n) && n > 0);
+  if (thresholds.length === 0) return undefined;
+  const consecutive = Math.min(...thresholds);
+  if (consecutive >= AGGRESSIVE_CONSECUTIVE_ERRORS) return undefined;
   const name = `${record.object.metadata.namespace ?? 'default'}/${record.object.metadata.name}`;
   const ejection = od.baseEjectionTime ? ` for ${String(od.baseEjectionTime)}` : '';
-  const maxPercent = od.maxEjectionPercent !== undefined ? `, up to ${String(od.maxEjectionPercent)}% of endpoints` : '';
+  const maxPercent = od.maxEjectionPercent !== undefined ? Number(od.maxEjectionPercent) : DEFAULT_MAX_EJECTION_PERCENT;
+  // Only a policy that may eject every host can empty the pool by itself.
+  const emptiesPool = maxPercent >= 100;
   return {
     name,
-    text: `DestinationRule \`${name}\` ejects an endpoint after ${consecutive} consecutive 5xx${ejection}${maxPercent}: a handful of errors empties the pool.`,
+    emptiesPool,
+    text:
+      `DestinationRule \`${name}\` ejects an endpoint after ${consecutive} consecutive 5xx${ejection}, up to ${maxPercent}% of endpoints${od.maxEjectionPercent === undefined ? ' (the default)' : ''}: ` +
+      (emptiesPool ? 'a handful of errors empties the pool.' : 'a handful of errors ejects endpoints, though not all at once.'),
     evidence: {
       path: record.source.path,
       ...(record.source.line ? { line: record.source.line } : {}),

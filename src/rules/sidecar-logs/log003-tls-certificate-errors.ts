@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { peerAuthenticationInForce, tlsTowardPlaintext, upstreamHostOf } from './tls-causes.js';
+import { peerAuthenticationInForce, tlsTowardPlaintext, upstreamOf } from './tls-causes.js';
 import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
 
 export const log003 = defineRule({
@@ -14,7 +14,7 @@ export const log003 = defineRule({
     'pilot-agent `failed to warm certificate` / `failed to generate secret`, and access-log lines whose upstream transport failure is TLS. ' +
     '"stream closed", which older guides list as a TLS sign, is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way, medium when under 1% of at least 1,000. ' +
     'With the configuration in the bundle, a `WRONG_VERSION_NUMBER` toward a Service whose pods run no sidecar while a DestinationRule forces TLS to it is named as the cause, ' +
-    'and the PeerAuthentications in force for the pod (mesh, namespace, workload, port-level) are listed.',
+    'and for failures that are not outbound the pod\'s inbound mTLS mode is given with the PeerAuthentications that set it (mesh, namespace, workload, port-level).',
   rationale:
     '`WRONG_VERSION_NUMBER` means one side speaks TLS and the other plaintext (mTLS mode mismatch between PeerAuthentication and DestinationRule, or a port outside the mesh). ' +
     '`CERTIFICATE_VERIFY_FAILED` and `certificate signed by unknown authority` mean the two sides do not share a root of trust (a replaced `cacerts`, a second CA). ' +
@@ -34,11 +34,13 @@ export const log003 = defineRule({
       const causes = match.hits.breakdown
         .filter((row) => row.accessCount > 0 && /WRONG_VERSION_NUMBER/.test(row.key))
         .flatMap((row) => {
-          const host = upstreamHostOf(row.first.text);
-          const cause = host && log.namespace ? tlsTowardPlaintext(index, host, log.namespace) : undefined;
+          const upstream = upstreamOf(row.first.text);
+          const cause = upstream && log.namespace ? tlsTowardPlaintext(index, upstream, log.namespace) : undefined;
           return cause ? [cause] : [];
         });
-      const peer = peerAuthenticationInForce(index, pod, log.namespace);
+      // The pod's own PeerAuthentication decides its inbound side only: shown when a failure is not outbound.
+      const notOutbound = match.hits.breakdown.some((row) => row.accessCount === 0 || upstreamOf(row.first.text) === undefined);
+      const peer = notOutbound ? peerAuthenticationInForce(index, pod, log.namespace) : undefined;
       const fix = causes.find((c) => c.yaml !== undefined);
       context.report({
         severity: match.severity,

@@ -41,7 +41,7 @@ export const log005 = defineRule({
       // With the pod, the policies whose selector picks it; without, every policy of its namespace and the root namespace.
       const applicable = pod ? policiesSelecting(index, policies, pod) : policies.filter((p) => [root, match.log.namespace].includes(index.namespaceOf(p)));
       const causes = match.hits.breakdown.flatMap((row) => denialCause(index, row, applicable, policies));
-      const fix = causes.find((c) => c.yaml !== undefined);
+      const fix = causes.find((c) => c.remediation !== undefined);
       context.report({
         severity: match.severity,
         subject: match.subject,
@@ -57,7 +57,7 @@ export const log005 = defineRule({
               : '') +
           causes.map((c) => ` ${c.text}`).join('') +
           severityNote(match),
-        ...(fix ? { remediation: fix.remediation, yaml: fix.yaml } : {}),
+        ...(fix ? { remediation: fix.remediation!, ...(fix.yaml ? { yaml: fix.yaml } : {}) } : {}),
         commands: [
           match.log.namespace ? shell`kubectl get authorizationpolicies -n ${match.log.namespace} -o yaml` : 'kubectl get authorizationpolicies -A -o yaml',
           shell`kubectl get authorizationpolicies -n ${root} -o yaml`,
@@ -71,6 +71,12 @@ export const log005 = defineRule({
 function describePolicies(index: ConfigIndex, policies: readonly ResourceRecord[]): string {
   const names = policies.slice(0, MAX_POLICIES_LISTED).map((p) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${actionOf(p)})`);
   return policies.length > MAX_POLICIES_LISTED ? `${names.join(', ')} and ${policies.length - MAX_POLICIES_LISTED} more` : names.join(', ');
+}
+
+/** What an ALLOW policy admits, in a phrase: its principals, other sources, or nothing at all (no rules). */
+function admitsText(policy: ResourceRecord, principals: readonly string[]): string {
+  if (asArray(asRecord(policy.object.spec)?.rules).length === 0) return 'has no rules: it allows nothing';
+  return principals.length > 0 ? `admits ${principals.map((p) => `\`${p}\``).join(', ')}` : 'admits other sources (namespaces, IP blocks)';
 }
 
 interface DenialCause {
@@ -102,9 +108,21 @@ function denialCause(index: ConfigIndex, row: Row, applicable: readonly Resource
   const request = deniedRequest(index, row.first.text, index.mesh.trustDomain);
   const caller = request.caller;
   if (!caller) return [];
-  const unnamed = index.pods().length > 0 ? 'no pod of the bundle has this IP' : 'the bundle lists no pods to name it';
-  const who = caller.pod ? `\`${caller.namespace}/${caller.pod.object.metadata.name}\` (principal \`${caller.principal}\`, found by its IP ${caller.ip})` : `the caller at ${caller.ip} (${unnamed})`;
+  const unnamed = index.pods().length > 0 ? 'no running pod of the bundle has this IP' : 'the bundle lists no pods to name it';
+  const podName = caller.pod ? `\`${index.namespaceOf(caller.pod)}/${caller.pod.object.metadata.name}\`` : undefined;
+  const who = caller.pod
+    ? caller.principal
+      ? `${podName} (principal \`${caller.principal}\`, found by its IP ${caller.ip})`
+      : `${podName} (found by its IP ${caller.ip}), which runs no sidecar`
+    : `the caller at ${caller.ip} (${unnamed})`;
   const allows = applicable.filter((p) => actionOf(p) === 'ALLOW');
+  if (caller.pod && !caller.principal && allows.length > 0) {
+    return [{
+      text: `The cause: the first denied request came from ${who}: it presents no mTLS identity, so no \`principals\` or \`namespaces\` of an ALLOW policy can match it.`,
+      evidence: [],
+      remediation: `Inject the sidecar into ${podName} (or let it call through the mesh), or allow it by something it does present; a principal added to the policy cannot match a caller without a sidecar.`,
+    }];
+  }
   if (!caller.pod || allows.length === 0) return [{ text: `The first denied request came from ${who}.`, evidence: [] }];
   const verdicts = allows.map((policy) => ({ policy, ...callerAdmitted(policy, caller) }));
   const excluded = verdicts.filter((v) => v.verdict === 'excludes');
@@ -122,7 +140,7 @@ function denialCause(index: ConfigIndex, row: Row, applicable: readonly Resource
     const first = excluded[0]!;
     const name = `${index.namespaceOf(first.policy)}/${first.policy.object.metadata.name}`;
     return [{
-      text: `The cause: the first denied request came from ${who}, and no ALLOW policy selecting the pod admits it (${excluded.map((v) => `\`${index.namespaceOf(v.policy)}/${v.policy.object.metadata.name}\` admits ${v.principals.length > 0 ? v.principals.map((p) => `\`${p}\``).join(', ') : 'other sources'}`).join('; ')}).`,
+      text: `The cause: the first denied request came from ${who}, and no ALLOW policy selecting the pod admits it (${excluded.map((v) => `\`${index.namespaceOf(v.policy)}/${v.policy.object.metadata.name}\` ${admitsText(v.policy, v.principals)}`).join('; ')}).`,
       evidence: excluded.map((v) => evidenceAt({ ...v.policy.source, pointer: `${v.policy.source.pointer ?? ''}/spec/rules` }, v.principals.join(', '))),
       remediation: `If \`${caller.namespace}/${caller.pod.object.metadata.name}\` is meant to call this workload, add its principal to AuthorizationPolicy \`${name}\` as below; if not, the denial is the policy working and the caller should stop (fix the caller).`,
       ...(first.principals.length > 0 ? { yaml: `# AuthorizationPolicy ${name}: spec.rules[].from[].source\nprincipals:\n${first.principals.map((p) => `  - ${p}`).join('\n')}\n  - ${caller.principal} # the caller denied in the logs` } : {}),

@@ -23,40 +23,64 @@ export interface TlsCause {
   yaml?: string;
 }
 
-/** The outbound host of the access line a breakdown row kept (TLS rows are keyed by reason, not target). */
-export function upstreamHostOf(line: string): string | undefined {
+/** The outbound cluster of the access line a breakdown row kept (TLS rows are keyed by reason, not target). */
+export function upstreamOf(line: string): { host: string; port?: number; subset?: string } | undefined {
   const record = isTextAccessLine(line) ? parseTextAccessLine(line) : line.startsWith('{') ? parseJsonAccessLine(line) : undefined;
   const cluster = record?.upstreamCluster ? parseCluster(record.upstreamCluster) : undefined;
-  return cluster?.direction === 'outbound' ? cluster.host : undefined;
+  if (cluster?.direction !== 'outbound' || !cluster.host) return undefined;
+  return { host: cluster.host, ...(cluster.port ? { port: Number(cluster.port) } : {}), ...(cluster.subset ? { subset: cluster.subset } : {}) };
+}
+
+/**
+ * The TLS mode a DestinationRule gives the cluster, most specific first as Envoy gets it: the subset's
+ * port-level setting, the subset's, the port-level setting, the rule's own.
+ */
+function tlsModeFor(rule: ResourceRecord, port: number | undefined, subset: string | undefined): { mode: string; pointer: string } | undefined {
+  const spec = asRecord(rule.object.spec);
+  const levels: Array<{ policy: Record<string, unknown> | undefined; pointer: string }> = [];
+  if (subset) {
+    const at = asArray(spec?.subsets).findIndex((s) => asString(asRecord(s)?.name) === subset);
+    if (at >= 0) levels.push({ policy: asRecord(asRecord(asArray(spec?.subsets)[at])?.trafficPolicy), pointer: `/spec/subsets/${at}/trafficPolicy` });
+  }
+  levels.push({ policy: asRecord(spec?.trafficPolicy), pointer: '/spec/trafficPolicy' });
+  for (const { policy, pointer } of levels) {
+    const portAt = port === undefined ? -1 : asArray(policy?.portLevelSettings).findIndex((p) => asRecord(asRecord(p)?.port)?.number === port);
+    const portMode = portAt >= 0 ? asString(asRecord(asRecord(asArray(policy?.portLevelSettings)[portAt])?.tls)?.mode) : undefined;
+    if (portMode) return { mode: portMode, pointer: `${pointer}/portLevelSettings/${portAt}/tls/mode` };
+    const mode = asString(asRecord(policy?.tls)?.mode);
+    if (mode) return { mode, pointer: `${pointer}/tls/mode` };
+  }
+  return undefined;
 }
 
 /**
  * A DestinationRule forcing TLS (`ISTIO_MUTUAL`, `MUTUAL`, `SIMPLE`) toward a Service none of whose
  * pods runs a sidecar: they answer the TLS hello in plaintext (`WRONG_VERSION_NUMBER`).
  */
-export function tlsTowardPlaintext(index: ConfigIndex, host: string, clientNamespace: string): TlsCause | undefined {
+export function tlsTowardPlaintext(index: ConfigIndex, upstream: { host: string; port?: number; subset?: string }, clientNamespace: string): TlsCause | undefined {
+  const { host } = upstream;
   const target = serviceOfFqdn(host, index.clusterDomain);
   const service = target ? serviceForHost(index, host, target.namespace) : undefined;
   if (!service) return undefined;
   const pods = podsOfService(index, service);
   if (pods.length === 0 || pods.some(hasSidecar)) return undefined;
   for (const rule of destinationRulesFor(index, host, clientNamespace)) {
-    const tls = asRecord(asRecord(asRecord(rule.object.spec)?.trafficPolicy)?.tls);
-    const mode = asString(tls?.mode);
-    if (!mode || mode === 'DISABLE') continue;
+    const found = tlsModeFor(rule, upstream.port, upstream.subset);
+    if (!found || found.mode === 'DISABLE') continue;
+    const { mode, pointer } = found;
     const name = `${index.namespaceOf(rule)}/${rule.object.metadata.name}`;
     const podNames = pods.slice(0, 3).map((p) => `\`${p.object.metadata.name}\``).join(', ');
     return {
       text: `The cause: DestinationRule \`${name}\` sets \`tls.mode: ${mode}\` toward \`${host}\`, but its pods (${podNames}) run no sidecar: they answer the TLS handshake in plaintext.`,
-      evidence: [evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}/spec/trafficPolicy/tls/mode` }, mode), ...pods.slice(0, 3).map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec/containers` }, 'no istio-proxy container'))],
+      evidence: [evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}${pointer}` }, mode), ...pods.slice(0, 3).map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec/containers` }, 'no istio-proxy container'))],
       remediation: `Either inject the sidecar into the pods of \`${host}\` (label the namespace or the workload, then restart it), or stop forcing TLS toward them: set \`tls.mode: DISABLE\` in DestinationRule \`${name}\` (or delete its \`tls\` and let auto mTLS decide).`,
-      yaml: `# DestinationRule ${name}: spec\ntrafficPolicy:\n  tls:\n    mode: DISABLE # was ${mode}: the pods of ${host} have no sidecar`,
+      yaml: `# DestinationRule ${name}: ${pointer.slice(1).replaceAll('/', '.')}\nmode: DISABLE # was ${mode}: the pods of ${host} have no sidecar`,
     };
   }
   return undefined;
 }
 
-/** The PeerAuthentications that set the pod's inbound mTLS mode (mesh, namespace, workload), as a sentence. */
+/** The pod's inbound mTLS mode and the PeerAuthentications that set it (mesh, namespace, workload), as a sentence. */
 export function peerAuthenticationInForce(index: ConfigIndex, pod: ResourceRecord | undefined, namespace: string | undefined): TlsCause | undefined {
   const labels = stringMap(pod?.object.metadata.labels);
   const applying = index
@@ -70,14 +94,17 @@ export function peerAuthenticationInForce(index: ConfigIndex, pod: ResourceRecor
     })
     .sort((a, b) => scope(index, a) - scope(index, b) || compareText(a.object.metadata.name, b.object.metadata.name));
   if (applying.length === 0) return undefined;
+  const modeOf = (p: ResourceRecord) => asString(asRecord(asRecord(p.object.spec)?.mtls)?.mode) ?? 'UNSET';
   const describe = (p: ResourceRecord) => {
-    const spec = asRecord(p.object.spec);
-    const mode = asString(asRecord(spec?.mtls)?.mode) ?? 'UNSET';
-    const ports = Object.entries(asRecord(spec?.portLevelMtls) ?? {}).map(([port, v]) => `${port}: ${asString(asRecord(v)?.mode) ?? 'UNSET'}`);
-    return `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${['mesh', 'namespace', 'workload'][scope(index, p)]}, ${mode}${ports.length > 0 ? `; ports ${ports.join(', ')}` : ''})`;
+    // Istio reads port-level modes of workload policies only.
+    const ports = scope(index, p) === 2 ? Object.entries(asRecord(asRecord(p.object.spec)?.portLevelMtls) ?? {}).map(([port, v]) => `${port}: ${asString(asRecord(v)?.mode) ?? 'UNSET'}`) : [];
+    return `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${['mesh', 'namespace', 'workload'][scope(index, p)]}, ${modeOf(p)}${ports.length > 0 ? `; ports ${ports.join(', ')}` : ''})`;
   };
+  // The most specific policy with a mode decides; UNSET inherits from the level above (PERMISSIVE when none sets one).
+  const deciding = [...applying].reverse().find((p) => modeOf(p) !== 'UNSET');
+  const effective = deciding ? `${modeOf(deciding)}, set by \`${index.namespaceOf(deciding)}/${deciding.object.metadata.name}\`` : 'PERMISSIVE (none sets a mode)';
   return {
-    text: `PeerAuthentication in force for this pod, the most specific last: ${applying.map(describe).join(', ')}.`,
+    text: `This pod's inbound mTLS is ${effective}; PeerAuthentications that apply, the most specific last: ${applying.map(describe).join(', ')}.`,
     evidence: applying.map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, JSON.stringify(asRecord(p.object.spec)?.mtls ?? {}))),
   };
 }

@@ -35,10 +35,17 @@ const ENDPOINTS_NAMED = 5;
 export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subset): EndpointsFinding | undefined {
   const service = serviceFor(index, host);
   if (!service) return undefined;
+  const spec = asRecord(service.object.spec);
+  const selector = stringMap(spec?.selector);
+  // An ExternalName Service has no endpoints by design; one without selector has them managed by hand or
+  // by a controller; one whose selector picks WorkloadEntries (VMs) has endpoints no EndpointSlice lists.
+  if (asString(spec?.type) === 'ExternalName' || Object.keys(selector).length === 0 || selectsWorkloadEntries(index, service, selector)) return undefined;
   const all = serviceEndpoints(index, service);
   if (!all) return undefined;
   const serviceName = `${index.namespaceOf(service)}/${service.object.metadata.name}`;
   const endpoints = subset ? inSubset(index, all, subset) : all;
+  // An endpoint whose pod the bundle does not hold cannot be placed in or out of the subset.
+  if (!endpoints) return undefined;
   if (subset && endpoints.ready.length + endpoints.notReady.length === 0 && all.ready.length + all.notReady.length > 0) {
     const labels = Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(',');
     return {
@@ -50,12 +57,10 @@ export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subs
   }
   const name = subset ? `${serviceName}\` subset \`${subset.name}` : serviceName;
   if (endpoints.records.length === 0 || endpoints.ready.length + endpoints.notReady.length === 0) {
-    const selector = Object.entries(stringMap(asRecord(service.object.spec)?.selector)).map(([k, v]) => `${k}=${v}`);
+    const labels = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
     return {
-      text:
-        `The cause: Service \`${name}\` has no endpoints in the bundle's EndpointSlices` +
-        (selector.length > 0 ? `: its selector \`${selector.join(',')}\` matches no running pod.` : ' (it has no selector, and no endpoints were added by hand).'),
-      evidence: [evidenceAt({ ...service.source, pointer: `${service.source.pointer ?? ''}/spec/selector` }, selector.join(',') || 'no selector'), ...endpoints.records.map((r) => evidenceAt(r.source, 'no endpoints'))],
+      text: `The cause: Service \`${name}\` has no endpoints in the bundle's EndpointSlices: its selector \`${labels}\` matches no running pod.`,
+      evidence: [evidenceAt({ ...service.source, pointer: `${service.source.pointer ?? ''}/spec/selector` }, labels), ...endpoints.records.map((r) => evidenceAt(r.source, 'no endpoints'))],
       decisive: true,
       allReady: false,
     };
@@ -70,7 +75,7 @@ export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subs
   }
   if (endpoints.notReady.length > 0) {
     return {
-      text: `${endpoints.notReady.length} of the ${endpoints.ready.length + endpoints.notReady.length} endpoints of Service \`${name}\` are not ready (${notReadyText(index, endpoints.notReady)}).`,
+      text: `${endpoints.notReady.length} of the ${endpoints.ready.length + endpoints.notReady.length} endpoints of Service \`${name}\` ${endpoints.notReady.length === 1 ? 'is' : 'are'} not ready (${notReadyText(index, endpoints.notReady)}).`,
       evidence: endpointEvidence(endpoints),
       decisive: false,
       allReady: false,
@@ -103,13 +108,22 @@ export function subsetOf(destinationRules: readonly ResourceRecord[], name: stri
   return undefined;
 }
 
-/** The endpoints whose pod carries the subset's labels (an endpoint without a pod is left out). */
-function inSubset(index: ConfigIndex, endpoints: ServiceEndpoints, subset: Subset): ServiceEndpoints {
-  const matches = (ref: EndpointRef) => {
+/** The endpoints whose pod carries the subset's labels; undefined when an endpoint's pod is not in the bundle (it cannot be placed). */
+function inSubset(index: ConfigIndex, endpoints: ServiceEndpoints, subset: Subset): ServiceEndpoints | undefined {
+  const labelsOf = new Map<EndpointRef, Record<string, string>>();
+  for (const ref of [...endpoints.ready, ...endpoints.notReady]) {
     const pod = ref.pod ? index.pods().find((p) => p.object.metadata.name === ref.pod && index.namespaceOf(p) === index.namespaceOf(ref.record)) : undefined;
-    return pod !== undefined && selectorMatches(subset.labels, stringMap(pod.object.metadata.labels));
-  };
+    if (!pod) return undefined;
+    labelsOf.set(ref, stringMap(pod.object.metadata.labels));
+  }
+  const matches = (ref: EndpointRef) => selectorMatches(subset.labels, labelsOf.get(ref)!);
   return { records: endpoints.records, ready: endpoints.ready.filter(matches), notReady: endpoints.notReady.filter(matches) };
+}
+
+/** Istio lets a Kubernetes Service select WorkloadEntries (VMs) by label: their addresses are in no EndpointSlice. */
+function selectsWorkloadEntries(index: ConfigIndex, service: ResourceRecord, selector: Record<string, string>): boolean {
+  const namespace = index.namespaceOf(service);
+  return index.ofKind('WorkloadEntry').some((w) => index.namespaceOf(w) === namespace && selectorMatches(selector, { ...stringMap(w.object.metadata.labels), ...stringMap(asRecord(w.object.spec)?.labels) }));
 }
 
 export interface NetworkPolicyFinding {
@@ -131,28 +145,36 @@ export function networkPolicyFinding(index: ConfigIndex, target: TargetGroup, se
   if (!pod) return undefined;
   const port = containerPortFor(service, servicePort, pod);
   if (port === undefined) return undefined;
-  const log = target.sides[0]!.log;
-  const clientPod = log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace));
-  const client = clientPod ? { namespace: index.namespaceOf(clientPod), labels: stringMap(clientPod.object.metadata.labels) } : undefined;
-  const verdict = ingressVerdict(index, pod, port, client);
-  const who = clientPod ? `\`${index.namespaceOf(clientPod)}/${clientPod.object.metadata.name}\`` : 'the client';
-  const names = (policies: readonly ResourceRecord[]) => policies.map((p) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\``).join(', ');
-  const evidence = (policies: readonly ResourceRecord[]) => policies.map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, `NetworkPolicy ${p.object.metadata.name}`));
-  switch (verdict.verdict) {
-    case 'denied':
-      return {
-        text: `The cause: NetworkPolicy ${names(verdict.policies)} selects the pods of \`${target.host}\` (\`${pod.object.metadata.name}\`) and admits no ingress from ${who} on port ${port}: the connection is dropped before it reaches the pod.`,
-        evidence: evidence(verdict.policies),
-        decisive: true,
-      };
-    case 'unknown':
-      return { text: `NetworkPolicy ${names(verdict.policies)} selects the target's pods; whether it admits ${who} on port ${port} cannot be told from the bundle (${verdict.why}).`, evidence: evidence(verdict.policies), decisive: false };
-    case 'allowed':
-      return { text: `NetworkPolicy ${names(verdict.allowedBy.map((a) => a.policy))} admits ${who} on port ${port}.`, evidence: [], decisive: false };
-    case 'no-policy':
-      return undefined;
+  // Every client of the group is judged on its own: a policy that drops one caller is not the cause for another.
+  const verdicts = target.sides.slice(0, MAX_CLIENTS_JUDGED).map(({ log }) => {
+    const clientPod = log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace));
+    const client = clientPod ? { namespace: index.namespaceOf(clientPod), labels: stringMap(clientPod.object.metadata.labels) } : undefined;
+    return { who: clientPod ? `\`${index.namespaceOf(clientPod)}/${clientPod.object.metadata.name}\`` : 'a client the bundle does not name', verdict: ingressVerdict(index, pod, port, client) };
+  });
+  const names = (policies: readonly ResourceRecord[]) => [...new Set(policies.map((p) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\``))].join(', ');
+  const evidence = (policies: readonly ResourceRecord[]) => [...new Set(policies)].map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, `NetworkPolicy ${p.object.metadata.name}`));
+  const denied = verdicts.filter((v) => v.verdict.verdict === 'denied');
+  const unknown = verdicts.filter((v) => v.verdict.verdict === 'unknown');
+  const policiesOf = (vs: typeof verdicts) => vs.flatMap((v) => (v.verdict.verdict === 'no-policy' ? [] : v.verdict.policies));
+  if (denied.length > 0) {
+    const all = denied.length === verdicts.length;
+    return {
+      text: `${all ? 'The cause: ' : ''}NetworkPolicy ${names(policiesOf(denied))} selects the pods of \`${target.host}\` (\`${pod.object.metadata.name}\`) and admits no ingress from ${denied.map((v) => v.who).join(', ')} on port ${port}${all ? ': the connection is dropped before it reaches the pod' : ` (but admits ${verdicts.length - denied.length} of the other callers)`}.`,
+      evidence: evidence(policiesOf(denied)),
+      decisive: all,
+    };
   }
+  if (unknown.length > 0) {
+    const why = unknown.map((v) => (v.verdict.verdict === 'unknown' ? v.verdict.why : '')).find((w) => w !== '') ?? '';
+    return { text: `NetworkPolicy ${names(policiesOf(unknown))} selects the target's pods; whether it admits ${unknown.map((v) => v.who).join(', ')} on port ${port} cannot be told from the bundle (${why}).`, evidence: evidence(policiesOf(unknown)), decisive: false };
+  }
+  const allowed = verdicts.flatMap((v) => (v.verdict.verdict === 'allowed' ? v.verdict.allowedBy.map((a) => a.policy) : []));
+  if (allowed.length === 0) return undefined;
+  return { text: `NetworkPolicy ${names(allowed)} admits ${verdicts.map((v) => v.who).join(', ')} on port ${port} (ingress; egress policies of the callers' namespaces are not read).`, evidence: [], decisive: false };
 }
+
+/** Callers whose access a grouped finding judges one by one; the rest are counted in the finding. */
+const MAX_CLIENTS_JUDGED = 20;
 
 /** What is left to check when the bundle proves no cause, in the order an engineer would check it. */
 export function remainingCandidates(checked: { endpoints: boolean; targetPort: boolean; networkPolicy: boolean }, host: string): string {
@@ -160,7 +182,7 @@ export function remainingCandidates(checked: { endpoints: boolean; targetPort: b
   const candidates = [
     ...(checked.endpoints ? [] : [`the Service's endpoints (${service ? `\`kubectl get endpointslices -n ${service.namespace} -l kubernetes.io/service-name=${service.name} -o wide\`` : 'not in the bundle'})`]),
     ...(checked.targetPort ? [] : ['the Service `targetPort` against the port the container listens on']),
-    ...(checked.networkPolicy ? [] : ['NetworkPolicies in both namespaces']),
+    checked.networkPolicy ? "egress NetworkPolicies in the callers' namespaces" : 'NetworkPolicies in both namespaces',
     'TLS to the upstream (LOG003 when the logs show TLS errors)',
     'the application refusing or resetting connections (its own logs)',
   ];

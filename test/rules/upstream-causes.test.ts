@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfigIndex } from '../../src/analysis/config-index.js';
+import type { ResourceRecord } from '../../src/model/facets.js';
+import { endpointsFinding } from '../../src/rules/sidecar-logs/upstream-causes.js';
+
+const record = (object: Record<string, unknown>, i: number): ResourceRecord => ({ object: object as ResourceRecord['object'], source: { path: 'r.json', pointer: `/items/${i}` } });
+const service = (spec: Record<string, unknown>) => record({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec }, 0);
+// An EndpointSlice of another Service: the namespace's slices were collected.
+const otherSlice = record({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-x', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'web' } }, endpoints: [] }, 1);
+const HOST = 'db.shop.svc.cluster.local';
+
+describe('what the endpoints of a Service can prove', () => {
+  it('a Service with a selector and no endpoints: the selector matches no pod (the cause)', () => {
+    const finding = endpointsFinding(buildConfigIndex([service({ selector: { app: 'db' }, ports: [{ port: 5432 }] }), otherSlice], []), HOST);
+    expect(finding).toMatchObject({ decisive: true });
+    expect(finding!.text).toContain('its selector `app=db` matches no running pod');
+  });
+
+  it.each([
+    ['ExternalName, which has no endpoints by design', { type: 'ExternalName', externalName: 'db.example.com' }],
+    ['no selector: its endpoints are managed by hand or by a controller', { ports: [{ port: 5432 }] }],
+  ])('%s: no claim', (_label, spec) => {
+    expect(endpointsFinding(buildConfigIndex([service(spec), otherSlice], []), HOST)).toBeUndefined();
+  });
+
+  it('a selector that picks WorkloadEntries (VMs) has endpoints no EndpointSlice lists: no claim', () => {
+    const vm = record({ apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { name: 'db-vm', namespace: 'shop' }, spec: { address: '10.0.0.9', labels: { app: 'db' } } }, 2);
+    expect(endpointsFinding(buildConfigIndex([service({ selector: { app: 'db' } }), otherSlice, vm], []), HOST)).toBeUndefined();
+  });
+
+  it('a dual-stack Service lists each pod twice (IPv4 and IPv6 slices): counted once', () => {
+    const slice = (name: string, family: string, address: string) =>
+      record({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: family, metadata: { name, namespace: 'shop', labels: { 'kubernetes.io/service-name': 'db' } }, endpoints: [{ addresses: [address], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'db-0', namespace: 'shop' } }] }, 3);
+    const finding = endpointsFinding(buildConfigIndex([service({ selector: { app: 'db' } }), slice('db-v4', 'IPv4', '10.0.0.5'), slice('db-v6', 'IPv6', 'fd00::5')], []), HOST);
+    expect(finding!.text).toBe('Kubernetes lists the only endpoint of Service `shop/db` as ready.');
+  });
+});
