@@ -182,7 +182,8 @@ export function groupOccurrences(target: TargetGroup): Occurrence[] {
     ...(s.log.summary.access.requests > 0 ? { requests: s.log.summary.access.requests } : {}),
     ...(s.firstTime !== undefined ? { firstTime: s.firstTime } : {}),
     ...(s.lastTime !== undefined ? { lastTime: s.lastTime } : {}),
-    evidence: evidenceAt({ path: s.log.path, line: s.first.line }, s.first.text),
+    // Where, not what: the finding's own evidence quotes the worst pods' lines, and 200 pods' excerpts would bloat the report.
+    evidence: { path: s.log.path, line: s.first.line },
   }));
 }
 
