@@ -68,7 +68,7 @@ const EXPECTED: Record<string, Key[]> = {
     'CFG003 critical VirtualService bookinfo/reviews',
     'LOG001 high Service bookinfo/ratings',
     'LOG002 high Service bookinfo/reviews',
-    `LOG005 critical Pod bookinfo/${POD.details}`,
+    'LOG005 critical Deployment bookinfo/details-v1',
     'LOG009 info Mesh /all proxies',
   ],
 };

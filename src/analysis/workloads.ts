@@ -1,7 +1,7 @@
 import type { ResourceRecord } from '../model/facets.js';
 import type { ConfigIndex } from './config-index.js';
 import { serviceOfFqdn, toFqdn } from './hosts.js';
-import { asRecord, selectorMatches, stringMap } from './object-access.js';
+import { asArray, asRecord, asString, selectorMatches, stringMap } from './object-access.js';
 
 /** The Service a cluster-local host names (`reviews` in `bookinfo`, or its FQDN). */
 export function serviceForHost(index: ConfigIndex, host: string, fromNamespace: string): ResourceRecord | undefined {
@@ -16,4 +16,29 @@ export function podsOfService(index: ConfigIndex, service: ResourceRecord): Reso
   if (Object.keys(selector).length === 0) return [];
   const namespace = index.namespaceOf(service);
   return index.pods().filter((p) => index.namespaceOf(p) === namespace && selectorMatches(selector, stringMap(p.object.metadata.labels)));
+}
+
+/**
+ * What a Deployment's pod is called: `<name>-<pod-template-hash>-<5 characters>`, both suffixes in
+ * Kubernetes' alphabet without vowels (`k8s.io/apimachinery/pkg/util/rand`), so `payment-errors-today`
+ * is not taken for a pod.
+ */
+export const REPLICASET_POD = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+
+/**
+ * The workload a pod belongs to, so its replicas are one subject: the owner the pod record names
+ * (a ReplicaSet stands for its Deployment: its name less the `pod-template-hash`), else the shape
+ * of a Deployment pod's name; a pod nothing groups stays itself.
+ */
+export function workloadOf(name: string, record?: ResourceRecord): { kind: string; name: string } {
+  const owner = asRecord(asArray(record?.object.metadata.ownerReferences)[0]);
+  const ownerKind = asString(owner?.kind);
+  const ownerName = asString(owner?.name);
+  if (ownerKind && ownerName) {
+    const hash = stringMap(record?.object.metadata.labels)['pod-template-hash'];
+    if (ownerKind === 'ReplicaSet') return hash && ownerName.endsWith(`-${hash}`) ? { kind: 'Deployment', name: ownerName.slice(0, -hash.length - 1) } : { kind: 'ReplicaSet', name: ownerName };
+    return { kind: ownerKind, name: ownerName };
+  }
+  if (REPLICASET_POD.test(name)) return { kind: 'Deployment', name: name.replace(/-[^-]+-[^-]+$/, '') };
+  return { kind: 'Pod', name };
 }

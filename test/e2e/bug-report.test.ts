@@ -32,7 +32,7 @@ describe('istioctl bug-report archives', () => {
     expect(report.facts.kubernetesVersion).toBe('v1.30.0');
     expect(summary(report.findings)).toEqual([
       'CP001 critical istio-system/istiod-5d8f7c9b6-x2lqp',
-      'LOG005 high bookinfo/productpage-v1-7d9d4b7c8-qk5zn',
+      'LOG005 high bookinfo/productpage-v1',
       'CFG001 medium bookinfo/ratings-v1-85c74b6cb4-9xkzm',
       'CFG001 low bookinfo/details',
     ]);

@@ -17,9 +17,10 @@ describe('terminal table', () => {
     const boxed = text.split('\n').filter((l) => /^[┌│├└]/.test(l));
     expect(boxed.length).toBeGreaterThan(5);
     for (const line of boxed) expect(columns(line), line).toBeLessThanOrEqual(80);
-    // the subject column, its wrapped pieces joined back: the pod name is whole
-    const subjects = boxed.map((l) => (l.split('│')[4] ?? '').trim()).join('');
-    expect(subjects).toContain('bookinfo/details-v1-65cfcf56f9-r2l8c');
+    // the title and subject columns, their wrapped pieces joined back: long names are whole
+    const column = (i: number) => boxed.map((l) => (l.split('│')[i] ?? '').trim()).join(' ');
+    expect(column(5).replace(/ /g, '')).toContain('requestsdeniedbyauthorizationpolicyatdetails-v1-65cfcf56f9-r2l8c');
+    expect(column(4).replace(/ /g, '')).toContain('Deploymentbookinfo/details-v1');
     expect(text).not.toContain('…');
   });
 

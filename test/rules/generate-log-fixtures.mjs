@@ -394,7 +394,8 @@ const ratingsViewer = structuredClone(authz.items[0]);
 Object.assign(ratingsViewer.metadata, { name: 'ratings-viewer', uid: `${ratingsViewer.metadata.uid}`.replace(/.$/, '9') });
 ratingsViewer.spec.selector.matchLabels = { app: 'ratings' };
 const withRatings = { ...authz, items: [...authz.items, ratingsViewer] };
-const details = { kind: 'Pod', namespace: 'bookinfo', name: 'details-v1-65cfcf56f9-r2l8c' };
+// LOG005 reports per workload: the details-v1 Deployment, its pods among the occurrences.
+const details = { kind: 'Deployment', namespace: 'bookinfo', name: 'details-v1' };
 const authzBundle = (policiesJson, log = sampleFile(detailsLogPath)) => ({ [detailsLogPath]: log, 'kubernetes/pods/bookinfo.json': json(podsList), 'istio/resources/authorizationpolicies.json': json(policiesJson) });
 writeBundle('LOG005', 'fires-caller-not-admitted', authzBundle(withRatings), {
   findings: [{
@@ -579,4 +580,15 @@ const volumeLogWithout = (failing, total, failLine, without) => {
 };
 writeBundle('LOG001', 'fires-rare-overall-target-all-failing-high', { [LOG]: volumeLogWithout(9, 1000, ufLine, 'GET /reviews/0') }, {
   findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['in 9 of its 1000 requests (0.9%), 9 of the 9 sent to it (100%)'], explanationExcludes: ['lowered to medium'] }],
+});
+
+// Two replicas of details denying the same caller: one finding for the Deployment, both pods in it.
+const DETAILS_2 = 'details-v1-65cfcf56f9-x8v2k';
+const details2Pods = structuredClone(podsList);
+const details2 = structuredClone(details2Pods.items.find((p) => p.metadata.name === 'details-v1-65cfcf56f9-r2l8c'));
+details2.metadata.name = DETAILS_2;
+details2.status.podIP = '10.244.2.19';
+details2Pods.items.push(details2);
+writeBundle('LOG005', 'fires-replicas-one-finding', { ...authzBundle(authz), 'kubernetes/pods/bookinfo.json': json(details2Pods), [`logs/bookinfo/${DETAILS_2}/istio-proxy.log`]: sampleFile(detailsLogPath).replaceAll('details-v1-65cfcf56f9-r2l8c', DETAILS_2).replaceAll('10.244.2.14', '10.244.2.19') }, {
+  findings: [{ subject: details, severity: 'critical', occurrences: ['bookinfo/details-v1-65cfcf56f9-r2l8c', `bookinfo/${DETAILS_2}`], explanationIncludes: ['2 pods denied 28 of their 44 requests (64%) with `RBAC: access denied`', 'The cause: the first denied request came from `bookinfo/productpage-v1-54bb874995-9xq7d`'] }],
 });

@@ -1,3 +1,4 @@
+import { REPLICASET_POD } from '../../analysis/workloads.js';
 import { basename } from 'node:path';
 import { ofKind, type Artifact } from '../../artifacts/artifact.js';
 import type { LogPart } from '../../artifacts/logs/schema.js';
@@ -70,13 +71,6 @@ function ownIdentity(artifact: Artifact<'logs.proxy' | 'logs.istiod'>, summary: 
 
 /** `<pod>.istio-proxy.log`, `<pod>-istio-proxy.log`, `<pod>_discovery.txt`, `<pod>.log`. */
 const FILE_NAME = /^(.+?)(?:[._-](istio-proxy|discovery))?(?:\.previous)?\.(?:log|txt)$/;
-/**
- * What a Deployment's pod is called: `<name>-<pod-template-hash>-<5 characters>`, both suffixes in
- * Kubernetes' alphabet without vowels (`k8s.io/apimachinery/pkg/util/rand`), so `payment-errors-today`
- * is not taken for a pod.
- */
-const REPLICASET_POD = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?-[bcdfghjklmnpqrstvwxz2456789]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
-
 /**
  * A file name names a pod when a pod of that name is in the bundle or the name has the shape of a
  * Deployment's pod; anything else (`proxy.log`, `scout-sidecar.log`) is only a file name, and is

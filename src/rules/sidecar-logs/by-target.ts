@@ -78,7 +78,7 @@ export function targetSubject(host: string): Subject {
  * `signatureMatches` restricted to those rows.
  */
 export function signatureGroups(logs: readonly LogRecord[], id: SignatureId): { groups: TargetGroup[]; perPod: SignatureMatch[] } {
-  return signatureGroupsBy(logs, id, targetOf, targetSubject);
+  return signatureGroupsBy(logs, id, (row) => targetOf(row), targetSubject);
 }
 
 /**
@@ -88,7 +88,7 @@ export function signatureGroups(logs: readonly LogRecord[], id: SignatureId): { 
 export function signatureGroupsBy(
   logs: readonly LogRecord[],
   id: SignatureId,
-  keyOf: (row: Row) => string | undefined,
+  keyOf: (row: Row, log: LogRecord) => string | undefined,
   subjectOf: (key: string) => Subject,
 ): { groups: TargetGroup[]; perPod: SignatureMatch[] } {
   const byHost = new Map<string, Map<LogRecord, Row[]>>();
@@ -96,7 +96,7 @@ export function signatureGroupsBy(
   for (const match of signatureMatches(logs, id)) {
     const untargeted: Row[] = [];
     for (const row of match.hits.breakdown) {
-      const host = keyOf(row);
+      const host = keyOf(row, match.log);
       if (host === undefined) {
         untargeted.push(row);
         continue;

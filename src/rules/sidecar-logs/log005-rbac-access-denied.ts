@@ -1,12 +1,15 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { asArray, asRecord } from '../../analysis/object-access.js';
 import type { SignatureHits } from '../../artifacts/logs/schema.js';
-import type { ResourceRecord } from '../../model/facets.js';
+import type { LogRecord, ResourceRecord } from '../../model/facets.js';
 import { evidenceAt } from '../evidence.js';
-import type { Evidence } from '../rule.js';
+import type { Evidence, Subject } from '../rule.js';
 import { actionOf, callerAdmitted, deniedRequest, namedPolicy, policiesSelecting } from './authorization.js';
 import { defineRule } from '../rule.js';
-import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
+import { podCommands, podLabel, SIGNATURE_THRESHOLD } from './signature-findings.js';
+import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, signatureGroupsBy, spanText, whoText, worstPodsText } from './by-target.js';
+import { workloadOf } from '../../analysis/workloads.js';
+import { plural } from '../evidence.js';
 import { shell } from '../shell.js';
 
 const MAX_POLICIES_LISTED = 8;
@@ -19,7 +22,7 @@ export const log005 = defineRule({
   step: 'sidecar-logs',
   inputs: { required: ['logs.proxy'], optional: ['k8s.resources', 'kubectl.pods'], views: ['configuration'] },
   description:
-    'Counts, per pod, requests denied by Istio authorization: the 403 body `RBAC: access denied`, the access-log details `rbac_access_denied_matched_policy[…]` ' +
+    'Counts, per workload (the replicas of a Deployment are one finding, each pod among its occurrences), requests denied by Istio authorization: the 403 body `RBAC: access denied`, the access-log details `rbac_access_denied_matched_policy[…]` ' +
     '(also in connection termination details for TCP) and Envoy\'s `enforced denied` debug line. The policy named in the details is shown: `policy[none]` ' +
     'means ALLOW policies exist and none matched. When the bundle has AuthorizationPolicies, those selecting the pod are listed (by selector, with the pod; by ' +
     'namespace without it); a DENY policy Envoy names is quoted with its rule; for `policy[none]` the caller is found by the downstream IP of the denied request ' +
@@ -36,32 +39,52 @@ export const log005 = defineRule({
     const index = inputs.configuration.index;
     const policies = index.ofKind('AuthorizationPolicy');
     const root = index.mesh.rootNamespace;
-    for (const match of signatureMatches(inputs['logs.proxy'], 'rbacDenied')) {
-      const pod = match.log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === match.log.pod && (match.log.namespace === undefined || index.namespaceOf(p) === match.log.namespace));
+    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace)));
+    // The replicas of one workload deny for the same policies: one finding per workload, its pods as occurrences.
+    const subjects = new Map<string, Subject>();
+    const keyOf = (_row: unknown, log: LogRecord) => {
+      if (log.pod === undefined) {
+        subjects.set(log.path, { kind: 'File', name: log.path });
+        return log.path;
+      }
+      const workload = workloadOf(log.pod, podRecord(log));
+      const key = `${log.namespace ?? ''}/${workload.kind}/${workload.name}`;
+      subjects.set(key, { kind: workload.kind, ...(log.namespace ? { namespace: log.namespace } : {}), name: workload.name });
+      return key;
+    };
+    const { groups } = signatureGroupsBy(inputs['logs.proxy'], 'rbacDenied', keyOf, (key) => subjects.get(key)!);
+    for (const group of groups) {
+      const worst = group.sides[0]!.log;
+      const pod = podRecord(worst);
       // With the pod, the policies whose selector picks it; without, every policy of its namespace and the root namespace.
-      const applicable = pod ? policiesSelecting(index, policies, pod) : policies.filter((p) => [root, match.log.namespace].includes(index.namespaceOf(p)));
-      const causes = match.hits.breakdown.flatMap((row) => denialCause(index, row, applicable, policies));
+      const applicable = pod ? policiesSelecting(index, policies, pod) : policies.filter((p) => [root, worst.namespace].includes(index.namespaceOf(p)));
+      // Each policy key read on the first pod that logged it.
+      const rows = group.keys.map(({ key }) => group.sides.flatMap((s) => s.rows).find((row) => row.key === key)!);
+      const causes = rows.flatMap((row) => denialCause(index, row, applicable, policies));
       const fix = causes.find((c) => c.remediation !== undefined);
+      const many = group.sides.length > 1;
       context.report({
-        severity: match.severity,
-        subject: match.subject,
-        key: match.key,
-        title: `requests denied by authorization policy at ${podLabel(match.log)}`,
-        evidence: [...signatureEvidence(match), ...causes.flatMap((c) => c.evidence)],
+        severity: group.severity,
+        subject: group.subject,
+        title: `requests denied by authorization policy at ${many ? `${plural(group.sides.length, 'pod')} of ${group.subject.kind} ${group.subject.name}` : podLabel(worst)}`,
+        evidence: [...groupEvidence(group), ...causes.flatMap((c) => c.evidence)],
+        occurrences: groupOccurrences(group),
         explanation:
-          `${where(match)} denied ${match.volume} with \`RBAC: access denied\`.${breakdownText(match, 'matched policy')}` +
+          `${whoText(group)} denied ${group.volume} with \`RBAC: access denied\`${spanText(group)}.` +
+          (many ? ` Most affected: ${worstPodsText(group)}.` : '') +
+          keysText(group, 'matched policy') +
           (applicable.length > 0
             ? ` AuthorizationPolicies ${pod ? 'selecting the pod' : 'that can apply'}: ${describePolicies(index, applicable)}.`
             : policies.length > 0
               ? ` None of the AuthorizationPolicies in the bundle ${pod ? 'selects this pod' : 'is in this namespace or the root namespace'}.`
               : '') +
           causes.map((c) => ` ${c.text}`).join('') +
-          severityNote(match),
+          groupSeverityNote(group),
         ...(fix ? { remediation: fix.remediation!, ...(fix.yaml ? { yaml: fix.yaml } : {}) } : {}),
         commands: [
-          match.log.namespace ? shell`kubectl get authorizationpolicies -n ${match.log.namespace} -o yaml` : 'kubectl get authorizationpolicies -A -o yaml',
+          worst.namespace ? shell`kubectl get authorizationpolicies -n ${worst.namespace} -o yaml` : 'kubectl get authorizationpolicies -A -o yaml',
           shell`kubectl get authorizationpolicies -n ${root} -o yaml`,
-          ...podCommands(match.log, (podArgs) => [`istioctl x describe pod ${podArgs}`]),
+          ...podCommands(worst, (podArgs) => [`istioctl x describe pod ${podArgs}`]),
         ],
       });
     }
