@@ -55,7 +55,7 @@ const EXPECTED: Record<string, Key[]> = {
     'CFG003 critical VirtualService bookinfo/details',
     'CFG004 high VirtualService bookinfo/bookinfo-admin',
     'CFG006 high VirtualService bookinfo/bookinfo',
-    'LOG004 high Pod istio-system/istio-ingressgateway-5c9f8b6d7-m4tqz',
+    'LOG004 high Deployment istio-system/istio-ingressgateway',
     'LOG009 info Mesh /all proxies',
   ],
   'sidecar-memory': [

@@ -22,11 +22,10 @@ const sameIstiod = (symptom: Finding, cause: Finding) =>
 
 /**
  * The cause cites the symptom's own log lines: CFG006 quotes the `no route matched` lines of the
- * pod whose requests missed its rule (the same lines LOG004 quotes), so the two are about one pod's
- * log, and CFG006 exists only for an authority a VirtualService claims.
+ * pod whose requests missed its rule (the same lines LOG004 quotes of its workload's pods), so the two
+ * are about one log, and CFG006 exists only for an authority a VirtualService claims.
  */
-const sameLogLines = (symptom: Finding, cause: Finding) =>
-  symptom.subject.kind === 'Pod' && symptom.evidence.some((s) => s.line !== undefined && cause.evidence.some((c) => c.path === s.path && c.line === s.line));
+const sameLogLines = (symptom: Finding, cause: Finding) => symptom.evidence.some((s) => s.line !== undefined && cause.evidence.some((c) => c.path === s.path && c.line === s.line));
 
 /**
  * `<pod>.<namespace>` of the pods a finding is about (its subject, or the pods a grouped finding

@@ -15,6 +15,9 @@ const ACCESS = HEALTHY.filter((l) => l.startsWith('['));
 const POD = 'productpage-v1-6b746f74dc-8xk2r';
 const LOG = `logs/bookinfo/${POD}/istio-proxy.log`;
 const subject = { kind: 'Pod', namespace: 'bookinfo', name: POD };
+// LOG003, LOG004 and LOG005 report per workload: the productpage-v1 Deployment, the ingress gateway's.
+const productpageDeployment = { kind: 'Deployment', namespace: 'bookinfo', name: 'productpage-v1' };
+const gatewayDeployment = { kind: 'Deployment', namespace: 'istio-system', name: 'istio-ingressgateway' };
 
 /** The sidecar log with `lines` after its start-up and before its traffic. */
 const sidecarLog = (lines) => `${[...START, ...lines, ...ACCESS].join('\n')}\n`;
@@ -181,17 +184,17 @@ const gwPods = readFileSync(join(CF, 'kubernetes/pods/istio-system.json'), 'utf8
 const gwBundle = (lines) => ({ [gwLog]: `${lines.join('\n')}\n`, 'kubernetes/pods/istio-system.json': gwPods });
 const gateway = { kind: 'Pod', namespace: 'istio-system', name: GW };
 writeBundle('LOG004', 'fires-scanner-noise-at-gateway-low', gwBundle([...Array.from({ length: 19 }, (_, i) => scanner(i)), real(0)]), {
-  findings: [{ subject: gateway, severity: 'low', explanationIncludes: ['internet scanners', '`GET 203.0.113.'] }],
+  findings: [{ subject: gatewayDeployment, severity: 'low', explanationIncludes: ['internet scanners', '`GET 203.0.113.'] }],
 });
 writeBundle('LOG004', 'fires-scanner-noise-at-90-percent-low', gwBundle([...Array.from({ length: 9 }, (_, i) => scanner(i)), real(0)]), {
-  findings: [{ subject: gateway, severity: 'low', explanationIncludes: ['internet scanners'] }],
+  findings: [{ subject: gatewayDeployment, severity: 'low', explanationIncludes: ['internet scanners'] }],
 });
 // 8 of 10 (below 90%): a routing fault among the noise; every request fails, so critical as usual.
 writeBundle('LOG004', 'fires-scanners-among-real-misses-critical', gwBundle([...Array.from({ length: 8 }, (_, i) => scanner(i)), real(0), real(1)]), {
-  findings: [{ subject: gateway, severity: 'critical', explanationExcludes: ['internet scanners'] }],
+  findings: [{ subject: gatewayDeployment, severity: 'critical', explanationExcludes: ['internet scanners'] }],
 });
 writeBundle('LOG004', 'fires-scanner-paths-at-a-sidecar-critical', { [LOG]: `${Array.from({ length: 10 }, (_, i) => scanner(i)).join('\n')}\n` }, {
-  findings: [{ subject, severity: 'critical', explanationExcludes: ['internet scanners'] }],
+  findings: [{ subject: productpageDeployment, severity: 'critical', explanationExcludes: ['internet scanners'] }],
 });
 
 // Grouping by shared target — the LOG001 fixture's productpage log (2 of its 5 reviews calls UF), the same log for a
@@ -488,7 +491,7 @@ const strictMesh = {
 const tlsBundle = (podsJson) => ({ [LOG]: tlsLog, 'istio/resources/services.json': json(fixed), 'kubernetes/pods/bookinfo.json': json(podsJson), 'istio/resources/destinationrules.json': json(mutualDr), 'istio/resources/peerauthentications.json': json(strictMesh) });
 writeBundle('LOG003', 'fires-mtls-toward-pods-without-sidecar', tlsBundle(noReviewsSidecar), {
   findings: [{
-    subject,
+    subject: productpageDeployment,
     severity: 'high',
     explanationIncludes: ['The cause: DestinationRule `bookinfo/reviews` sets `tls.mode: ISTIO_MUTUAL` toward `reviews.bookinfo.svc.cluster.local`, but its pods (`reviews-v1-5b5d6494f4-8fwlm`, `reviews-v2-5b667bcbf8-tz6qw`, `reviews-v3-5b9bd44f4-2hj7n`) run no sidecar'],
     // the failures are outbound: the pod's own inbound PeerAuthentication is beside the point
@@ -498,13 +501,13 @@ writeBundle('LOG003', 'fires-mtls-toward-pods-without-sidecar', tlsBundle(noRevi
   }],
 });
 writeBundle('LOG003', 'fires-wrong-version-sidecars-present-no-cause', tlsBundle(podsList), {
-  findings: [{ subject, severity: 'high', explanationExcludes: ['The cause'] }],
+  findings: [{ subject: productpageDeployment, severity: 'high', explanationExcludes: ['The cause'] }],
 });
 // The rule forces ISTIO_MUTUAL, but its port-level setting for 9080 disables TLS: not the cause.
 const portDisabled = structuredClone(mutualDr);
 portDisabled.items.find((d) => d.metadata.name === 'reviews').spec.trafficPolicy.portLevelSettings = [{ port: { number: 9080 }, tls: { mode: 'DISABLE' } }];
 writeBundle('LOG003', 'fires-port-level-disable-no-cause', { ...tlsBundle(noReviewsSidecar), 'istio/resources/destinationrules.json': json(portDisabled) }, {
-  findings: [{ subject, severity: 'high', explanationExcludes: ['The cause'] }],
+  findings: [{ subject: productpageDeployment, severity: 'high', explanationExcludes: ['The cause'] }],
 });
 // A sidecar that cannot get its certificate (the LOG003 fixture's warm failure): its own inbound mTLS mode is given.
 const WARM_LOG = 'logs/istioaddontest-18/nginx/istio-proxy.log';
@@ -591,4 +594,11 @@ details2.status.podIP = '10.244.2.19';
 details2Pods.items.push(details2);
 writeBundle('LOG005', 'fires-replicas-one-finding', { ...authzBundle(authz), 'kubernetes/pods/bookinfo.json': json(details2Pods), [`logs/bookinfo/${DETAILS_2}/istio-proxy.log`]: sampleFile(detailsLogPath).replaceAll('details-v1-65cfcf56f9-r2l8c', DETAILS_2).replaceAll('10.244.2.14', '10.244.2.19') }, {
   findings: [{ subject: details, severity: 'critical', occurrences: ['bookinfo/details-v1-65cfcf56f9-r2l8c', `bookinfo/${DETAILS_2}`], explanationIncludes: ['2 pods denied 28 of their 44 requests (64%) with `RBAC: access denied`', 'The cause: the first denied request came from `bookinfo/productpage-v1-54bb874995-9xq7d`'] }],
+});
+// Two replicas of the ingress gateway with the same scanner noise: one low finding for the Deployment, both pods in it
+// (the second replica's log only, its pod not in the listing: its name's shape ties it to the Deployment).
+const GW_2 = 'istio-ingressgateway-5c9f8b6d7-q2w8n';
+const scannerLines = Array.from({ length: 19 }, (_, i) => scanner(i));
+writeBundle('LOG004', 'fires-gateway-replicas-one-finding', { ...gwBundle([...scannerLines, real(0)]), [`logs/istio-system/${GW_2}/istio-proxy.log`]: `${scannerLines.slice(0, 10).join('\n')}\n` }, {
+  findings: [{ subject: gatewayDeployment, severity: 'low', occurrences: [`istio-system/${GW}`, `istio-system/${GW_2}`], explanationIncludes: ['2 pods answered 404 "no route" to 30 of their 30 requests (100%)', 'internet scanners'] }],
 });

@@ -90,10 +90,17 @@ export function signatureGroupsBy(
   id: SignatureId,
   keyOf: (row: Row, log: LogRecord) => string | undefined,
   subjectOf: (key: string) => Subject,
+  /**
+   * Every row of a log goes to one group (a key that depends on the log, not the row): the side then
+   * counts the log's totals, matches of keys past the breakdown's ten included.
+   */
+  options: { wholeLog?: boolean } = {},
 ): { groups: TargetGroup[]; perPod: SignatureMatch[] } {
   const byHost = new Map<string, Map<LogRecord, Row[]>>();
+  const totals = new Map<LogRecord, SignatureHits>();
   const perPod: SignatureMatch[] = [];
   for (const match of signatureMatches(logs, id)) {
+    if (options.wholeLog) totals.set(match.log, match.hits);
     const untargeted: Row[] = [];
     for (const row of match.hits.breakdown) {
       const host = keyOf(row, match.log);
@@ -110,12 +117,16 @@ export function signatureGroupsBy(
     if (untargeted.length === match.hits.breakdown.length) perPod.push(match);
     else if (untargeted.length > 0) perPod.push(restricted(match, untargeted));
   }
-  const groups = [...byHost].map(([host, sides]) => group(host, subjectOf(host), [...sides].map(([log, rows]) => side(log, rows))));
+  const groups = [...byHost].map(([host, sides]) => group(host, subjectOf(host), [...sides].map(([log, rows]) => side(log, rows, totals.get(log)))));
   groups.sort((a, b) => b.count - a.count || compareText(a.host, b.host));
   return { groups, perPod };
 }
 
-function side(log: LogRecord, rows: Row[]): TargetSide {
+function side(log: LogRecord, rows: Row[], whole?: SignatureHits): TargetSide {
+  if (whole) {
+    const { count, accessCount, first, last } = whole;
+    return { log, rows, count, accessCount, first, last, ...timeSpan([whole]) };
+  }
   const first = rows.reduce((a, b) => (b.first.line < a.first.line ? b : a)).first;
   const last = rows.reduce((a, b) => (b.last.line > a.last.line ? b : a)).last;
   const span = timeSpan(rows);

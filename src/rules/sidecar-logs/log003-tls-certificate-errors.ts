@@ -1,6 +1,9 @@
 import { defineRule } from '../rule.js';
 import { peerAuthenticationInForce, tlsTowardPlaintext, upstreamOf } from './tls-causes.js';
-import { breakdownText, podCommands, podLabel, severityNote, signatureEvidence, signatureMatches, where, SIGNATURE_THRESHOLD } from './signature-findings.js';
+import type { LogRecord } from '../../model/facets.js';
+import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, spanText, whoText, worstPodsText } from './by-target.js';
+import { workloadGroups, workloadLabel } from './by-workload.js';
+import { podCommands, podLabel, SIGNATURE_THRESHOLD } from './signature-findings.js';
 
 export const log003 = defineRule({
   id: 'LOG003',
@@ -10,7 +13,7 @@ export const log003 = defineRule({
   step: 'sidecar-logs',
   inputs: { required: ['logs.proxy'], optional: ['k8s.resources', 'kubectl.pods'], views: ['configuration'] },
   description:
-    'Counts, per pod, TLS and certificate failures: BoringSSL reasons (`CERTIFICATE_VERIFY_FAILED`, `WRONG_VERSION_NUMBER`, `TLS error:`), Go x509 errors, ' +
+    'Counts, per workload (replicas are one finding, each pod among its occurrences), TLS and certificate failures: BoringSSL reasons (`CERTIFICATE_VERIFY_FAILED`, `WRONG_VERSION_NUMBER`, `TLS error:`), Go x509 errors, ' +
     'pilot-agent `failed to warm certificate` / `failed to generate secret`, and access-log lines whose upstream transport failure is TLS. ' +
     '"stream closed", which older guides list as a TLS sign, is matched only with these markers: a bare `gRPC config stream closed` is an xDS reconnect (LOG008). High; critical when most requests fail this way, medium when under 1% of at least 1,000. ' +
     'With the configuration in the bundle, a `WRONG_VERSION_NUMBER` toward a Service whose pods run no sidecar while a DestinationRule forces TLS to it is named as the cause, ' +
@@ -27,31 +30,39 @@ export const log003 = defineRule({
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-config-secret'],
   check(inputs, context) {
     const index = inputs.configuration.index;
-    for (const match of signatureMatches(inputs['logs.proxy'], 'tlsError')) {
-      const { log } = match;
-      const pod = log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace));
+    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace)));
+    // The replicas of a workload fail the same handshakes: one finding per workload, its pods as occurrences.
+    for (const group of workloadGroups(inputs['logs.proxy'], 'tlsError', podRecord)) {
+      const worst = group.sides[0]!.log;
+      const rows = group.keys.map(({ key }) => group.sides.flatMap((s) => s.rows).find((row) => row.key === key)!);
       // TLS rows are keyed by reason: the access line each kept names the upstream it failed toward.
-      const causes = match.hits.breakdown
+      const causes = rows
         .filter((row) => row.accessCount > 0 && /WRONG_VERSION_NUMBER/.test(row.key))
         .flatMap((row) => {
           const upstream = upstreamOf(row.first.text);
-          const cause = upstream && log.namespace ? tlsTowardPlaintext(index, upstream, log.namespace) : undefined;
+          const cause = upstream && worst.namespace ? tlsTowardPlaintext(index, upstream, worst.namespace) : undefined;
           return cause ? [cause] : [];
         });
       // The pod's own PeerAuthentication decides its inbound side only: shown when a failure is not outbound.
-      const notOutbound = match.hits.breakdown.some((row) => row.accessCount === 0 || upstreamOf(row.first.text) === undefined);
-      const peer = notOutbound ? peerAuthenticationInForce(index, pod, log.namespace) : undefined;
+      const notOutbound = rows.some((row) => row.accessCount === 0 || upstreamOf(row.first.text) === undefined);
+      const peer = notOutbound ? peerAuthenticationInForce(index, podRecord(worst), worst.namespace) : undefined;
       const fix = causes.find((c) => c.yaml !== undefined);
       context.report({
-        severity: match.severity,
-        subject: match.subject,
-        key: match.key,
-        title: `TLS/certificate errors in ${podLabel(log)}`,
-        evidence: [...signatureEvidence(match), ...causes.flatMap((c) => c.evidence), ...(peer?.evidence ?? [])],
-        explanation: `${where(match)} logged TLS or certificate failures in ${match.volume}.${breakdownText(match, 'reason')}${causes.map((c) => ` ${c.text}`).join('')}${peer ? ` ${peer.text}` : ''}${severityNote(match)}`,
+        severity: group.severity,
+        subject: group.subject,
+        title: `TLS/certificate errors in ${workloadLabel(group, podLabel)}`,
+        evidence: [...groupEvidence(group), ...causes.flatMap((c) => c.evidence), ...(peer?.evidence ?? [])],
+        occurrences: groupOccurrences(group),
+        explanation:
+          `${whoText(group)} logged TLS or certificate failures in ${group.volume}${spanText(group)}.` +
+          (group.sides.length > 1 ? ` Most affected: ${worstPodsText(group)}.` : '') +
+          keysText(group, 'reason') +
+          causes.map((c) => ` ${c.text}`).join('') +
+          (peer ? ` ${peer.text}` : '') +
+          groupSeverityNote(group),
         ...(fix ? { remediation: fix.remediation, yaml: fix.yaml } : {}),
         commands: [
-          ...podCommands(log, (podArgs) => [`istioctl x describe pod ${podArgs}`, `istioctl proxy-config secret ${podArgs}`]),
+          ...podCommands(worst, (podArgs) => [`istioctl x describe pod ${podArgs}`, `istioctl proxy-config secret ${podArgs}`]),
           'kubectl get configmap istio-ca-root-cert -n istio-system -o yaml',
         ],
       });

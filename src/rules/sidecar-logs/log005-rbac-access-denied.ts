@@ -3,13 +3,12 @@ import { asArray, asRecord } from '../../analysis/object-access.js';
 import type { SignatureHits } from '../../artifacts/logs/schema.js';
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';
 import { evidenceAt } from '../evidence.js';
-import type { Evidence, Subject } from '../rule.js';
+import type { Evidence } from '../rule.js';
 import { actionOf, callerAdmitted, deniedRequest, namedPolicy, policiesSelecting } from './authorization.js';
 import { defineRule } from '../rule.js';
 import { podCommands, podLabel, SIGNATURE_THRESHOLD } from './signature-findings.js';
-import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, signatureGroupsBy, spanText, whoText, worstPodsText } from './by-target.js';
-import { workloadOf } from '../../analysis/workloads.js';
-import { plural } from '../evidence.js';
+import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, spanText, whoText, worstPodsText } from './by-target.js';
+import { workloadGroups, workloadLabel } from './by-workload.js';
 import { shell } from '../shell.js';
 
 const MAX_POLICIES_LISTED = 8;
@@ -41,18 +40,7 @@ export const log005 = defineRule({
     const root = index.mesh.rootNamespace;
     const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace)));
     // The replicas of one workload deny for the same policies: one finding per workload, its pods as occurrences.
-    const subjects = new Map<string, Subject>();
-    const keyOf = (_row: unknown, log: LogRecord) => {
-      if (log.pod === undefined) {
-        subjects.set(log.path, { kind: 'File', name: log.path });
-        return log.path;
-      }
-      const workload = workloadOf(log.pod, podRecord(log));
-      const key = `${log.namespace ?? ''}/${workload.kind}/${workload.name}`;
-      subjects.set(key, { kind: workload.kind, ...(log.namespace ? { namespace: log.namespace } : {}), name: workload.name });
-      return key;
-    };
-    const { groups } = signatureGroupsBy(inputs['logs.proxy'], 'rbacDenied', keyOf, (key) => subjects.get(key)!);
+    const groups = workloadGroups(inputs['logs.proxy'], 'rbacDenied', podRecord);
     for (const group of groups) {
       const worst = group.sides[0]!.log;
       const pod = podRecord(worst);
@@ -66,7 +54,7 @@ export const log005 = defineRule({
       context.report({
         severity: group.severity,
         subject: group.subject,
-        title: `requests denied by authorization policy at ${many ? `${plural(group.sides.length, 'pod')} of ${group.subject.kind} ${group.subject.name}` : podLabel(worst)}`,
+        title: `requests denied by authorization policy at ${workloadLabel(group, podLabel)}`,
         evidence: [...groupEvidence(group), ...causes.flatMap((c) => c.evidence)],
         occurrences: groupOccurrences(group),
         explanation:
