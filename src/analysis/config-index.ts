@@ -87,6 +87,8 @@ export interface ConfigIndex {
   caseInsensitiveHost(host: string, fromNamespace: string): string | undefined;
   /** Pods (from `kubectl get pods` and from resource listings). */
   pods(): readonly ResourceRecord[];
+  /** The pod of that name, in that namespace when one is given (a log may not know its namespace). */
+  pod(name: string, namespace?: string): ResourceRecord | undefined;
 }
 
 export function buildConfigIndex(resources: readonly ResourceRecord[], pods: readonly ResourceRecord[], options: ConfigIndexOptions = {}): ConfigIndex {
@@ -122,6 +124,7 @@ export function buildConfigIndex(resources: readonly ResourceRecord[], pods: rea
   const mesh = meshSettings(options.meshConfig, ofKind('ConfigMap'), istioNamespace, namespaceOf);
   const clusterDomain = serviceDomain(ofKind('ConfigMap'), istioNamespace, namespaceOf);
   let hosts: KnownHost[] | undefined;
+  let podsByName: Map<string, ResourceRecord[]> | undefined;
   const knownHosts = () => (hosts ??= collectHosts(ofKind('Service'), ofKind('ServiceEntry'), namespaceOf, mesh, clusterDomain));
   // Lookups run once per route destination: index the hosts by name, exact and lower-cased.
   let lookup: { exact: Map<string, KnownHost[]>; lower: Map<string, KnownHost[]>; wildcards: KnownHost[] } | undefined;
@@ -148,6 +151,13 @@ export function buildConfigIndex(resources: readonly ResourceRecord[], pods: rea
     namespace: (name) => namespaces.get(name),
     knownHosts,
     pods: () => allPods,
+    pod(name, namespace) {
+      if (!podsByName) {
+        podsByName = new Map();
+        for (const p of allPods) podsByName.set(p.object.metadata.name, [...(podsByName.get(p.object.metadata.name) ?? []), p]);
+      }
+      return podsByName.get(name)?.find((p) => namespace === undefined || namespaceOf(p) === namespace);
+    },
     resolveHost(host, fromNamespace, exportTo = []) {
       const fqdn = toFqdn(host, fromNamespace, clusterDomain);
       // Istio's analyzers look a host up where the referring resource exports to: its own

@@ -6,6 +6,7 @@ import { compareText } from '../order.js';
 import { evidenceAt, plural } from '../rules/evidence.js';
 import type { Evidence, Finding, Subject } from '../rules/rule.js';
 import { targetOf, targetSubject } from '../rules/sidecar-logs/by-target.js';
+import { logSubject } from '../rules/sidecar-logs/signature-findings.js';
 
 /**
  * The dated events a bundle holds, in order: container terminations and restarts, pods turning not
@@ -170,7 +171,7 @@ function spanEvents(span: SignatureSpan, findings: readonly Finding[]): Timeline
   const event = (kind: TimelineKind, at: SignatureSpan['first'], what: string): TimelineEvent => ({
     time: at.time,
     kind,
-    subject: podSubject(at.log),
+    subject: logSubject(at.log),
     what,
     evidence: evidenceAt({ path: at.log.path, line: at.line }, at.text),
     ...linked,
@@ -192,6 +193,3 @@ function isWithin(pointer: string | undefined, base: string): boolean {
   return pointer === base || (pointer?.startsWith(`${base}/`) ?? false);
 }
 
-function podSubject(log: LogRecord): Subject {
-  return log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod };
-}

@@ -88,7 +88,7 @@ interface Group {
 }
 
 function proxyOf(view: ConfigurationView, log: LogRecord): ProxyContext {
-  const pod = log.pod === undefined ? undefined : view.index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || view.index.namespaceOf(p) === log.namespace));
+  const pod = log.pod === undefined ? undefined : view.index.pod(log.pod, log.namespace);
   return proxyContext(view.index, log.namespace, pod);
 }
 

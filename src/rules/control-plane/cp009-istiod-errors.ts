@@ -1,8 +1,8 @@
 import type { IstiodSignatureId } from '../../artifacts/logs/signatures.js';
-import type { LogRecord } from '../../model/facets.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
 import { shell } from '../shell.js';
+import { logSubject } from '../sidecar-logs/signature-findings.js';
 
 /**
  * What each istiod failure means for the mesh, and how bad it is: a CA that cannot sign, or pushes
@@ -59,7 +59,7 @@ export const cp009 = defineRule({
       });
       context.report({
         severity,
-        subject: subjectOf(log),
+        subject: logSubject(log),
         key: `${log.container}${log.previous ? ' (previous)' : ''}`,
         title: `istiod ${log.pod ?? log.path}: ${present.map((p) => p.label).join(', ')}`,
         evidence: present.flatMap(({ hits }) => hits.breakdown.slice(0, 3).map((row) => evidenceAt({ path: log.path, line: row.first.line }, row.first.text))),
@@ -70,6 +70,3 @@ export const cp009 = defineRule({
   },
 });
 
-function subjectOf(log: LogRecord) {
-  return log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod };
-}

@@ -5,7 +5,7 @@ import type { LogRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import type { Evidence, Occurrence, Severity, Subject } from '../rule.js';
-import { identifiedByNote, parseCluster, signatureMatch, signatureMatches, signatureSeverity, SIGNATURE_SEVERITY, type SignatureMatch } from './signature-findings.js';
+import { identifiedByNote, logSubject, parseCluster, signatureMatch, signatureMatches, signatureSeverity, SIGNATURE_SEVERITY, type SignatureMatch } from './signature-findings.js';
 
 type Row = SignatureHits['breakdown'][number];
 
@@ -178,6 +178,12 @@ function restricted(match: SignatureMatch, rows: Row[]): SignatureMatch {
   return signatureMatch(match.log, { count: sum(rows, 'count'), accessCount: sum(rows, 'accessCount'), first, last, ...timeSpan(rows), breakdown: rows });
 }
 
+/** One breakdown row per key of the group, as the most affected pod that logged it has it: the line a cause is read from. */
+export function rowPerKey(group: TargetGroup): Row[] {
+  const rows = group.sides.flatMap((s) => s.rows);
+  return group.keys.map(({ key }) => rows.find((row) => row.key === key)!);
+}
+
 /** The first line of the worst pods and the last of the worst, at most `pods` pods. */
 export function groupEvidence(target: TargetGroup, pods = 5): Evidence[] {
   const evidence = target.sides.slice(0, pods).map((s) => evidenceAt({ path: s.log.path, line: s.first.line }, s.first.text));
@@ -188,7 +194,7 @@ export function groupEvidence(target: TargetGroup, pods = 5): Evidence[] {
 
 export function groupOccurrences(target: TargetGroup): Occurrence[] {
   return target.sides.map((s) => ({
-    subject: podSubject(s.log),
+    subject: logSubject(s.log),
     count: s.count,
     ...(s.log.summary.access.requests > 0 ? { requests: s.log.summary.access.requests } : {}),
     ...(s.firstTime !== undefined ? { firstTime: s.firstTime } : {}),
@@ -229,9 +235,6 @@ export function keysText(target: TargetGroup, label: string): string {
   return ` By ${label}: ${shown.join(', ')}${target.keys.length > 5 ? ', …' : ''}.`;
 }
 
-function podSubject(log: LogRecord): Subject {
-  return log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod };
-}
 
 function podName(log: LogRecord): string {
   if (log.pod === undefined) return log.path;

@@ -1,7 +1,7 @@
 import { defineRule } from '../rule.js';
 import { peerAuthenticationInForce, tlsTowardPlaintext, upstreamOf } from './tls-causes.js';
 import type { LogRecord } from '../../model/facets.js';
-import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, spanText, whoText, worstPodsText } from './by-target.js';
+import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, rowPerKey, spanText, whoText, worstPodsText } from './by-target.js';
 import { workloadGroups, workloadLabel } from './by-workload.js';
 import { podCommands, podLabel, SIGNATURE_THRESHOLD } from './signature-findings.js';
 
@@ -30,11 +30,11 @@ export const log003 = defineRule({
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-config-secret'],
   check(inputs, context) {
     const index = inputs.configuration.index;
-    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace)));
+    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pod(log.pod, log.namespace));
     // The replicas of a workload fail the same handshakes: one finding per workload, its pods as occurrences.
     for (const group of workloadGroups(inputs['logs.proxy'], 'tlsError', podRecord)) {
       const worst = group.sides[0]!.log;
-      const rows = group.keys.map(({ key }) => group.sides.flatMap((s) => s.rows).find((row) => row.key === key)!);
+      const rows = rowPerKey(group);
       // TLS rows are keyed by reason: the access line each kept names the upstream it failed toward.
       const causes = rows
         .filter((row) => row.accessCount > 0 && /WRONG_VERSION_NUMBER/.test(row.key))

@@ -7,7 +7,7 @@ import type { Evidence } from '../rule.js';
 import { actionOf, callerAdmitted, deniedRequest, namedPolicy, policiesSelecting } from './authorization.js';
 import { defineRule } from '../rule.js';
 import { podCommands, podLabel, SIGNATURE_THRESHOLD } from './signature-findings.js';
-import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, spanText, whoText, worstPodsText } from './by-target.js';
+import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, rowPerKey, spanText, whoText, worstPodsText } from './by-target.js';
 import { workloadGroups, workloadLabel } from './by-workload.js';
 import { shell } from '../shell.js';
 
@@ -38,7 +38,7 @@ export const log005 = defineRule({
     const index = inputs.configuration.index;
     const policies = index.ofKind('AuthorizationPolicy');
     const root = index.mesh.rootNamespace;
-    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace)));
+    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pod(log.pod, log.namespace));
     // The replicas of one workload deny for the same policies: one finding per workload, its pods as occurrences.
     const groups = workloadGroups(inputs['logs.proxy'], 'rbacDenied', podRecord);
     for (const group of groups) {
@@ -47,7 +47,7 @@ export const log005 = defineRule({
       // With the pod, the policies whose selector picks it; without, every policy of its namespace and the root namespace.
       const applicable = pod ? policiesSelecting(index, policies, pod) : policies.filter((p) => [root, worst.namespace].includes(index.namespaceOf(p)));
       // Each policy key read on the first pod that logged it.
-      const rows = group.keys.map(({ key }) => group.sides.flatMap((s) => s.rows).find((row) => row.key === key)!);
+      const rows = rowPerKey(group);
       const causes = rows.flatMap((row) => denialCause(index, row, applicable, policies));
       const fix = causes.find((c) => c.remediation !== undefined);
       const many = group.sides.length > 1;

@@ -66,10 +66,15 @@ export function signatureMatch(log: LogRecord, hits: SignatureHits): SignatureMa
     log,
     hits,
     key: `${log.container}${log.previous ? ' (previous)' : ''}`,
-    subject: log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod },
+    subject: logSubject(log),
     severity: signatureSeverity(hits.accessCount, lines, requests),
     volume: parts.join(' and '),
   };
+}
+
+/** What a log is about: its pod, or the file itself when nothing in the bundle ties it to one. */
+export function logSubject(log: LogRecord): Subject {
+  return log.pod === undefined ? { kind: 'File', name: log.path } : { kind: 'Pod', ...(log.namespace ? { namespace: log.namespace } : {}), name: log.pod };
 }
 
 /** First and last matching line, the way an engineer quotes a log in a ticket. */

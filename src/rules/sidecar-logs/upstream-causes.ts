@@ -112,7 +112,7 @@ export function subsetOf(destinationRules: readonly ResourceRecord[], name: stri
 function inSubset(index: ConfigIndex, endpoints: ServiceEndpoints, subset: Subset): ServiceEndpoints | undefined {
   const labelsOf = new Map<EndpointRef, Record<string, string>>();
   for (const ref of [...endpoints.ready, ...endpoints.notReady]) {
-    const pod = ref.pod ? index.pods().find((p) => p.object.metadata.name === ref.pod && index.namespaceOf(p) === index.namespaceOf(ref.record)) : undefined;
+    const pod = ref.pod ? index.pod(ref.pod, index.namespaceOf(ref.record)) : undefined;
     if (!pod) return undefined;
     labelsOf.set(ref, stringMap(pod.object.metadata.labels));
   }
@@ -147,7 +147,7 @@ export function networkPolicyFinding(index: ConfigIndex, target: TargetGroup, se
   if (port === undefined) return undefined;
   // Every client of the group is judged on its own: a policy that drops one caller is not the cause for another.
   const verdicts = target.sides.slice(0, MAX_CLIENTS_JUDGED).map(({ log }) => {
-    const clientPod = log.pod === undefined ? undefined : index.pods().find((p) => p.object.metadata.name === log.pod && (log.namespace === undefined || index.namespaceOf(p) === log.namespace));
+    const clientPod = log.pod === undefined ? undefined : index.pod(log.pod, log.namespace);
     const client = clientPod ? { namespace: index.namespaceOf(clientPod), labels: stringMap(clientPod.object.metadata.labels) } : undefined;
     return { who: clientPod ? `\`${index.namespaceOf(clientPod)}/${clientPod.object.metadata.name}\`` : 'a client the bundle does not name', verdict: ingressVerdict(index, pod, port, client) };
   });
@@ -223,7 +223,7 @@ function notReadyText(index: ConfigIndex, refs: readonly EndpointRef[]): string 
 
 /** Why a pod is not ready, from its container statuses: `container cart CrashLoopBackOff, 12 restarts`. */
 function podState(index: ConfigIndex, name: string, namespace: string): string | undefined {
-  const pod = index.pods().find((p) => p.object.metadata.name === name && index.namespaceOf(p) === namespace);
+  const pod = index.pod(name, namespace);
   const statuses = asArray(asRecord(asRecord(pod?.object)?.status)?.containerStatuses).map(asRecord);
   for (const status of statuses) {
     if (status?.ready !== false) continue;
