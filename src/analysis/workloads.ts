@@ -10,6 +10,17 @@ export function serviceForHost(index: ConfigIndex, host: string, fromNamespace: 
   return index.ofKind('Service').find((s) => s.object.metadata.name === target.name && index.namespaceOf(s) === target.namespace);
 }
 
+/** The Service a cluster-domain FQDN names (`reviews.bookinfo.svc.cluster.local`); a short name or another domain names none. */
+export function serviceOfClusterHost(index: ConfigIndex, host: string): ResourceRecord | undefined {
+  const service = serviceOfFqdn(host, index.clusterDomain);
+  return service ? serviceForHost(index, host, service.namespace) : undefined;
+}
+
+/** The pod a log belongs to, when the bundle holds its record. */
+export function podOfLog(index: ConfigIndex, log: { pod?: string; namespace?: string }): ResourceRecord | undefined {
+  return log.pod === undefined ? undefined : index.pod(log.pod, log.namespace);
+}
+
 /** The pods a Service selects (none for a Service without selector). */
 export function podsOfService(index: ConfigIndex, service: ResourceRecord): ResourceRecord[] {
   const selector = stringMap(asRecord(service.object.spec)?.selector);

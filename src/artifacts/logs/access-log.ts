@@ -174,3 +174,9 @@ export function hostOf(address: string | undefined): string | undefined {
   const m = /^\[?([^\]]+?)\]?:\d+$/.exec(address);
   return m ? m[1] : address;
 }
+
+/** An access line in either of Istio's formats (TEXT or JSON), or undefined for any other line. */
+export function parseAccessLine(line: string): AccessRecord | undefined {
+  if (isTextAccessLine(line)) return parseTextAccessLine(line);
+  return line.charCodeAt(0) === 0x7b ? parseJsonAccessLine(line) : undefined;
+}

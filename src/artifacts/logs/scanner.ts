@@ -1,5 +1,5 @@
 import { ArtifactParseError, type LineScanner } from '../artifact-kind.js';
-import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine, type AccessRecord } from './access-log.js';
+import { hostOf, parseAccessLine, type AccessRecord } from './access-log.js';
 import { mayHaveKubectlPrefix, splitKubectlPrefix } from './kubectl-prefix.js';
 import { proxyIdentity, istioVersion } from './proxy-identity.js';
 import { PushDelayTally, pushDebounceDelay } from './push-debounce.js';
@@ -180,7 +180,7 @@ class LogTally {
       text = text.slice(0, MAX_LINE_CHARS);
       this.longLines++;
     }
-    const access = isTextAccessLine(text) ? parseTextAccessLine(text) : text.charCodeAt(0) === 0x7b ? parseJsonAccessLine(text) : undefined;
+    const access = parseAccessLine(text);
     if (access) {
       this.recognised++;
       this.countAccess(access);

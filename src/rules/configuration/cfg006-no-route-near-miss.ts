@@ -5,6 +5,7 @@ import { parseRequestKey, type HttpRequest, type ProxyContext } from '../../anal
 import { stringMatchOf } from '../../analysis/http-routing/string-match.js';
 import { asRecord } from '../../analysis/object-access.js';
 import { vsGateways } from '../../analysis/virtual-service.js';
+import { podOfLog } from '../../analysis/workloads.js';
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
@@ -88,7 +89,7 @@ interface Group {
 }
 
 function proxyOf(view: ConfigurationView, log: LogRecord): ProxyContext {
-  const pod = log.pod === undefined ? undefined : view.index.pod(log.pod, log.namespace);
+  const pod = podOfLog(view.index, log);
   return proxyContext(view.index, log.namespace, pod);
 }
 

@@ -1,6 +1,7 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
+import { hasProxy } from '../../analysis/analyzers/injection.js';
 import { asArray, asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
-import { hostOf, isTextAccessLine, parseJsonAccessLine, parseTextAccessLine } from '../../artifacts/logs/access-log.js';
+import { hostOf, parseAccessLine } from '../../artifacts/logs/access-log.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
 
@@ -29,14 +30,14 @@ export interface DeniedRequest {
 }
 
 export function deniedRequest(index: ConfigIndex, line: string, trustDomain: string): DeniedRequest {
-  const record = isTextAccessLine(line) ? parseTextAccessLine(line) : line.startsWith('{') ? parseJsonAccessLine(line) : undefined;
+  const record = parseAccessLine(line);
   if (!record) return {};
   const ip = hostOf(record.downstreamRemote);
   const pod = ip ? podWithIp(index, ip) : undefined;
   const namespace = pod ? index.namespaceOf(pod) : undefined;
   const serviceAccount = pod ? (asString(asRecord(pod.object.spec)?.serviceAccountName) ?? 'default') : undefined;
   // Only a caller with a sidecar presents a peer identity: without one, principals and namespaces cannot match it.
-  const identity = pod && hasSidecar(pod) ? { namespace, principal: `${trustDomain}/ns/${namespace}/sa/${serviceAccount}` } : {};
+  const identity = pod && hasProxy(pod) ? { namespace, principal: `${trustDomain}/ns/${namespace}/sa/${serviceAccount}` } : {};
   return {
     ...(record.method ? { method: record.method } : {}),
     ...(record.path ? { path: record.path } : {}),
@@ -53,10 +54,6 @@ function podWithIp(index: ConfigIndex, ip: string): ResourceRecord | undefined {
   });
 }
 
-export function hasSidecar(pod: ResourceRecord): boolean {
-  const spec = asRecord(pod.object.spec);
-  return [...asArray(spec?.containers), ...asArray(spec?.initContainers)].some((c) => asString(asRecord(c)?.name) === 'istio-proxy');
-}
 
 /** The AuthorizationPolicies that apply to a pod: its namespace's and the root namespace's whose selector matches (none selects all). */
 export function policiesSelecting(index: ConfigIndex, policies: readonly ResourceRecord[], pod: ResourceRecord): ResourceRecord[] {

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { peerAuthenticationInForce, tlsTowardPlaintext, upstreamOf } from './tls-causes.js';
+import { podOfLog } from '../../analysis/workloads.js';
 import type { LogRecord } from '../../model/facets.js';
 import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, rowPerKey, spanText, whoText, worstPodsText } from './by-target.js';
 import { workloadGroups, workloadLabel } from './by-workload.js';
@@ -30,7 +31,7 @@ export const log003 = defineRule({
   docs: ['https://istio.io/latest/docs/ops/common-problems/security-issues/', 'https://istio.io/latest/docs/reference/commands/istioctl/#istioctl-proxy-config-secret'],
   check(inputs, context) {
     const index = inputs.configuration.index;
-    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pod(log.pod, log.namespace));
+    const podRecord = (log: LogRecord) => podOfLog(index, log);
     // The replicas of a workload fail the same handshakes: one finding per workload, its pods as occurrences.
     for (const group of workloadGroups(inputs['logs.proxy'], 'tlsError', podRecord)) {
       const worst = group.sides[0]!.log;

@@ -1,6 +1,7 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { asArray, asRecord } from '../../analysis/object-access.js';
 import type { SignatureHits } from '../../artifacts/logs/schema.js';
+import { podOfLog } from '../../analysis/workloads.js';
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';
 import { evidenceAt } from '../evidence.js';
 import type { Evidence } from '../rule.js';
@@ -38,7 +39,7 @@ export const log005 = defineRule({
     const index = inputs.configuration.index;
     const policies = index.ofKind('AuthorizationPolicy');
     const root = index.mesh.rootNamespace;
-    const podRecord = (log: LogRecord) => (log.pod === undefined ? undefined : index.pod(log.pod, log.namespace));
+    const podRecord = (log: LogRecord) => podOfLog(index, log);
     // The replicas of one workload deny for the same policies: one finding per workload, its pods as occurrences.
     const groups = workloadGroups(inputs['logs.proxy'], 'rbacDenied', podRecord);
     for (const group of groups) {

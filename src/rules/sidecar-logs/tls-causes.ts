@@ -1,9 +1,9 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
+import { hasProxy } from '../../analysis/analyzers/injection.js';
 import { destinationRulesFor } from '../../analysis/destination-rules.js';
-import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { asArray, asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
-import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
-import { isTextAccessLine, parseJsonAccessLine, parseTextAccessLine } from '../../artifacts/logs/access-log.js';
+import { podsOfService, serviceOfClusterHost } from '../../analysis/workloads.js';
+import { parseAccessLine } from '../../artifacts/logs/access-log.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
 import { evidenceAt } from '../evidence.js';
@@ -25,7 +25,7 @@ export interface TlsCause {
 
 /** The outbound cluster of the access line a breakdown row kept (TLS rows are keyed by reason, not target). */
 export function upstreamOf(line: string): { host: string; port?: number; subset?: string } | undefined {
-  const record = isTextAccessLine(line) ? parseTextAccessLine(line) : line.startsWith('{') ? parseJsonAccessLine(line) : undefined;
+  const record = parseAccessLine(line);
   const cluster = record?.upstreamCluster ? parseCluster(record.upstreamCluster) : undefined;
   if (cluster?.direction !== 'outbound' || !cluster.host) return undefined;
   return { host: cluster.host, ...(cluster.port ? { port: Number(cluster.port) } : {}), ...(cluster.subset ? { subset: cluster.subset } : {}) };
@@ -59,11 +59,10 @@ function tlsModeFor(rule: ResourceRecord, port: number | undefined, subset: stri
  */
 export function tlsTowardPlaintext(index: ConfigIndex, upstream: { host: string; port?: number; subset?: string }, clientNamespace: string): TlsCause | undefined {
   const { host } = upstream;
-  const target = serviceOfFqdn(host, index.clusterDomain);
-  const service = target ? serviceForHost(index, host, target.namespace) : undefined;
+  const service = serviceOfClusterHost(index, host);
   if (!service) return undefined;
   const pods = podsOfService(index, service);
-  if (pods.length === 0 || pods.some(hasSidecar)) return undefined;
+  if (pods.length === 0 || pods.some(hasProxy)) return undefined;
   for (const rule of destinationRulesFor(index, host, clientNamespace)) {
     const found = tlsModeFor(rule, upstream.port, upstream.subset);
     if (!found || found.mode === 'DISABLE') continue;
@@ -115,7 +114,3 @@ function scope(index: ConfigIndex, policy: ResourceRecord): number {
   return index.namespaceOf(policy) === index.mesh.rootNamespace ? 0 : 1;
 }
 
-function hasSidecar(pod: ResourceRecord): boolean {
-  const containers = [...asArray(asRecord(pod.object.spec)?.containers), ...asArray(asRecord(pod.object.spec)?.initContainers)];
-  return containers.some((c) => asString(asRecord(c)?.name) === 'istio-proxy');
-}

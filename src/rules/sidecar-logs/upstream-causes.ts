@@ -3,7 +3,7 @@ import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { ingressVerdict } from '../../analysis/network-policies.js';
 import { asArray, asNumber, asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
 import { serviceEndpoints, type EndpointRef, type ServiceEndpoints } from '../../analysis/service-endpoints.js';
-import { podsOfService, serviceForHost } from '../../analysis/workloads.js';
+import { podOfLog, podsOfService, serviceOfClusterHost } from '../../analysis/workloads.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { evidenceAt, plural } from '../evidence.js';
 import type { Evidence } from '../rule.js';
@@ -33,7 +33,7 @@ const ENDPOINTS_NAMED = 5;
  * bundle has no endpoint listing of the namespace, or the host is no Service of the bundle.
  */
 export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subset): EndpointsFinding | undefined {
-  const service = serviceFor(index, host);
+  const service = serviceOfClusterHost(index, host);
   if (!service) return undefined;
   const spec = asRecord(service.object.spec);
   const selector = stringMap(spec?.selector);
@@ -138,7 +138,7 @@ export interface NetworkPolicyFinding {
  * the client rules NetworkPolicy out.
  */
 export function networkPolicyFinding(index: ConfigIndex, target: TargetGroup, servicePort: number | undefined): NetworkPolicyFinding | undefined {
-  const service = serviceFor(index, target.host);
+  const service = serviceOfClusterHost(index, target.host);
   if (!service || servicePort === undefined) return undefined;
   const pods = podsOfService(index, service);
   const pod = pods[0];
@@ -147,7 +147,7 @@ export function networkPolicyFinding(index: ConfigIndex, target: TargetGroup, se
   if (port === undefined) return undefined;
   // Every client of the group is judged on its own: a policy that drops one caller is not the cause for another.
   const verdicts = target.sides.slice(0, MAX_CLIENTS_JUDGED).map(({ log }) => {
-    const clientPod = log.pod === undefined ? undefined : index.pod(log.pod, log.namespace);
+    const clientPod = podOfLog(index, log);
     const client = clientPod ? { namespace: index.namespaceOf(clientPod), labels: stringMap(clientPod.object.metadata.labels) } : undefined;
     return { who: clientPod ? `\`${index.namespaceOf(clientPod)}/${clientPod.object.metadata.name}\`` : 'a client the bundle does not name', verdict: ingressVerdict(index, pod, port, client) };
   });
@@ -189,10 +189,6 @@ export function remainingCandidates(checked: { endpoints: boolean; targetPort: b
   return ` The bundle proves no cause; left to check, in order: ${candidates.join('; ')}.`;
 }
 
-function serviceFor(index: ConfigIndex, host: string): ResourceRecord | undefined {
-  const service = serviceOfFqdn(host, index.clusterDomain);
-  return service ? serviceForHost(index, host, service.namespace) : undefined;
-}
 
 /** The container port a Service port sends to: its `targetPort` number, or the named port of the pod. */
 function containerPortFor(service: ResourceRecord, servicePort: number, pod: ResourceRecord): number | undefined {
