@@ -27,6 +27,8 @@ export const ARTIFACT_IDS = [
   'kubectl.version',
   'kubectl.serviceNames',
   'envoy.configDump',
+  'envoy.certs',
+  'certs.public',
 ] as const;
 export type ArtifactId = (typeof ARTIFACT_IDS)[number];
 
@@ -54,6 +56,11 @@ interface KindBase {
   collect: string[];
   /** Path conventions (collector layout, istioctl bug-report layout). Named groups fill EntryContext. */
   paths: RegExp[];
+  /**
+   * Why collect.sh does not write this kind, when it does not: it is read from other tools' archives
+   * (istioctl bug-report) and what it holds reaches collector bundles another way.
+   */
+  notCollected?: string;
   /** Exit codes that mean success besides 0 (`istioctl analyze` exits 79 when it found issues). */
   successExitCodes?: number[];
   /** Content sniffing on the decoded first KiBs of the entry. */

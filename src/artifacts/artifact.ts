@@ -1,5 +1,6 @@
 import { compareText } from '../order.js';
 import type { AnalyzeData } from './analyze/schema.js';
+import type { EnvoyCerts, PublicCertificates } from './certificates/kinds.js';
 import type { ConfigDumpSummary } from './envoy/summary-schema.js';
 import type { BugReportVersions, ClusterContext } from './bug-report/kinds.js';
 import type { EnvoyStats } from './envoy-stats/schema.js';
@@ -39,6 +40,8 @@ export interface ArtifactDataMap {
   'kubectl.version': KubectlVersion;
   'kubectl.serviceNames': ServiceNames;
   'envoy.configDump': ConfigDumpSummary;
+  'envoy.certs': EnvoyCerts;
+  'certs.public': PublicCertificates;
 }
 
 // Compile-time check that every artifact id has a data type and no other key slipped in.

@@ -5,7 +5,7 @@
  */
 const KNOWN: Array<[RegExp, string]> = [
   [/(?:^|\/)proxies\/[^/]+\/ztunnel[^/]*\/(?:config_dump|istio-proxy\.log)$/, 'ztunnel config dump or log (ambient mode)'],
-  [/(?:^|\/)proxies\/[^/]+\/[^/]+\/(?:certs|clusters|listeners|memory|server_info|runtime|netstat)$/, 'Envoy admin output (istioctl bug-report)'],
+  [/(?:^|\/)proxies\/[^/]+\/[^/]+\/(?:clusters|listeners|memory|server_info|runtime|netstat)$/, 'Envoy admin output (istioctl bug-report)'],
   [/(?:^|\/)proxies\/[^/]+\/[^/]+\/cores\/[^/]+$/, 'Envoy core dump (istioctl bug-report)'],
   [/(?:^|\/)istio\/[^/]+\/[^/]+\/debug\/[^/]+$/, 'istiod debug endpoint output (istioctl bug-report)'],
   [/(?:^|\/)bug-report\.log$/, 'istioctl bug-report metadata'],

@@ -1,5 +1,6 @@
 import { analyzeKind } from './analyze/kinds.js';
 import { clusterContextKind, versionsKind } from './bug-report/kinds.js';
+import { envoyCertsKind, publicCertsKind } from './certificates/kinds.js';
 import { envoyStatsKind } from './envoy-stats/kinds.js';
 import { fileDescriptorsKind } from './file-descriptors/kinds.js';
 import { istiodMetricsKind } from './istiod-metrics/kinds.js';
@@ -27,6 +28,7 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   synczKind,
   analyzeKind,
   configDumpKind,
+  envoyCertsKind,
   topKind,
   podsKind,
   resourcesKind,
@@ -40,6 +42,8 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   kubectlVersionKind,
   istioctlVersionKind,
   serviceNamesKind,
+  // A PEM file's first line says what it is; nothing else starts so.
+  publicCertsKind,
 ] as ArtifactKind[];
 
 const BY_ID = new Map(ARTIFACT_KINDS.map((kind) => [kind.id, kind]));

@@ -1,4 +1,5 @@
 import type { AnalyzeMessage } from '../artifacts/analyze/schema.js';
+import type { EnvoyCerts, PublicCertificates } from '../artifacts/certificates/kinds.js';
 import type { EnvoyStats } from '../artifacts/envoy-stats/schema.js';
 import type { FileDescriptors } from '../artifacts/file-descriptors/kinds.js';
 import type { IstiodMetrics } from '../artifacts/istiod-metrics/schema.js';
@@ -73,6 +74,14 @@ export interface EnvoyStatsRecord extends PodOutput {
   summary: EnvoyStats;
 }
 
+/** Envoy's `/certs` of one proxy. */
+export interface EnvoyCertsRecord extends PodOutput, EnvoyCerts {}
+
+/** A PEM file of public certificates (a CA's, from the cacerts / istio-ca-secret Secrets, or a saved root). */
+export interface PublicCertsRecord extends PublicCertificates {
+  path: string;
+}
+
 export interface FileDescriptorsRecord extends PodOutput, FileDescriptors {}
 
 export interface IstiodMetricsRecord extends PodOutput {
@@ -129,6 +138,8 @@ export interface ModelFacets {
   'kubectl.version': KubectlVersionRecord[];
   'kubectl.serviceNames': ServiceNamesRecord[];
   'envoy.configDump': ProxyConfigRecord[];
+  'envoy.certs': EnvoyCertsRecord[];
+  'certs.public': PublicCertsRecord[];
 }
 
 export type InputId = keyof ModelFacets;

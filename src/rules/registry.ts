@@ -8,6 +8,11 @@ import { cfg007 } from './configuration/cfg007-conflicting-mesh-hosts.js';
 import { cfg008 } from './configuration/cfg008-ineffective-route-rules.js';
 import { cfg009 } from './configuration/cfg009-destination-rule-matches-nothing.js';
 import { cfg010 } from './configuration/cfg010-gateway-workload.js';
+import { cert001 } from './certificates/cert001-workload-certificate-expired.js';
+import { cert002 } from './certificates/cert002-root-certificate-mismatch.js';
+import { cert003 } from './certificates/cert003-ca-certificate-expiry.js';
+import { cert004 } from './certificates/cert004-mtls-mode-conflict.js';
+import { cert005 } from './certificates/cert005-emergency-change-left-in-place.js';
 import { cfg011 } from './certificates/cfg011-tls-origination-unverified.js';
 import { cp001 } from './control-plane/cp001-proxies-not-synced.js';
 import { cp002 } from './control-plane/cp002-proxy-not-connected.js';
@@ -36,7 +41,7 @@ import { tp001 } from './traffic-path/tp001-cluster-missing-from-proxy.js';
 import { tp002 } from './traffic-path/tp002-virtual-service-not-applied.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cp009, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, mem001, mem002, fd001];
+export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cp009, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, cert001, cert002, cert003, cert004, cert005, mem001, mem002, fd001];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

@@ -1,8 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import { decodePemChain } from '../certificates/x509.js';
 import { type Json, objectField, stringField } from './fields.js';
-import type { CertificateSummary, SecretSummary } from './summary-schema.js';
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+import type { SecretSummary } from './summary-schema.js';
 
 /**
  * An SDS secret as the dump holds it: the certificate chain or trusted CA as base64 of PEM, decoded
@@ -29,27 +27,4 @@ export function secretSummary(element: Json, state: SecretSummary['state'], poin
 
 function inlineBytes(source: Json | undefined): string | undefined {
   return stringField(source, 'inline_bytes') ?? stringField(source, 'inline_string');
-}
-
-export function decodePemChain(pem: string): CertificateSummary[] {
-  const blocks = pem.match(PEM_BLOCK) ?? [];
-  if (blocks.length === 0) throw new Error('no PEM certificate in it');
-  return blocks.map((block) => {
-    const cert = new X509Certificate(block);
-    const uris = (cert.subjectAltName ?? '')
-      .split(/,\s*/)
-      .filter((entry) => entry.startsWith('URI:'))
-      .map((entry) => entry.slice(4));
-    return {
-      // Istio workload certificates have an empty subject: their identity is the SPIFFE URI SAN.
-      subject: (cert.subject ?? '').replace(/\n/g, ', '),
-      issuer: (cert.issuer ?? '').replace(/\n/g, ', '),
-      serial: cert.serialNumber.toLowerCase(),
-      notBefore: new Date(cert.validFrom).toISOString(),
-      notAfter: new Date(cert.validTo).toISOString(),
-      sha256: cert.fingerprint256,
-      ca: cert.ca,
-      ...(uris.length > 0 ? { uris } : {}),
-    };
-  });
 }

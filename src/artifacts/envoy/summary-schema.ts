@@ -1,4 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { certificateSchema } from '../certificates/x509.js';
 
 /**
  * What the analyzer keeps of one Envoy config dump: a compact summary per proxy, never the dump.
@@ -99,22 +100,6 @@ const endpointsSchema = {
   },
 } as const satisfies JSONSchema;
 
-export const certificateSchema = {
-  type: 'object',
-  required: ['subject', 'issuer', 'serial', 'notBefore', 'notAfter', 'sha256', 'ca'],
-  additionalProperties: false,
-  properties: {
-    subject: text,
-    issuer: text,
-    /** Lowercase hex, as `istioctl proxy-config secret` prints it. */
-    serial: text,
-    notBefore: text,
-    notAfter: text,
-    sha256: text,
-    ca: { type: 'boolean' },
-    uris: { type: 'array', items: text },
-  },
-} as const satisfies JSONSchema;
 
 const secretSchema = {
   type: 'object',
@@ -189,6 +174,6 @@ export type ListenerSummary = ConfigDumpSummary['listeners'][number];
 export type RouteTableSummary = ConfigDumpSummary['routeTables'][number];
 export type EndpointsSummary = ConfigDumpSummary['endpoints'][number];
 export type SecretSummary = ConfigDumpSummary['secrets'][number];
-export type CertificateSummary = FromSchema<typeof certificateSchema>;
+export type { CertificateSummary } from '../certificates/x509.js';
 export type NodeSummary = NonNullable<ConfigDumpSummary['node']>;
 export type ConfigSection = (typeof SECTIONS)[number];

@@ -4,7 +4,7 @@ import { configDumpsBuilder } from './config-dumps.js';
 import { istiodLogsBuilder, proxyLogsBuilder } from './logs.js';
 import { istiodMetricsBuilder } from './istiod-metrics.js';
 import { podsBuilder } from './pods.js';
-import { envoyStatsBuilder, fileDescriptorsBuilder } from './proxy-admin.js';
+import { envoyCertsBuilder, envoyStatsBuilder, fileDescriptorsBuilder, publicCertsBuilder } from './proxy-admin.js';
 import { proxyStatusBuilder, synczBuilder } from './proxy-sync.js';
 import { resourcesBuilder, serviceNamesBuilder } from './resources.js';
 import { topBuilder } from './top.js';
@@ -28,6 +28,8 @@ export const FACET_BUILDERS: readonly FacetBuilder[] = [
   kubectlVersionBuilder,
   serviceNamesBuilder,
   configDumpsBuilder,
+  envoyCertsBuilder,
+  publicCertsBuilder,
 ] as FacetBuilder[];
 
 // Compile-time check that every input has a builder (a missing one is a type error here).

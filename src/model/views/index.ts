@@ -1,4 +1,5 @@
 import type { BundleFacts, ModelFacets } from '../facets.js';
+import { certificatesView } from './certificates.js';
 import { configurationView } from './configuration.js';
 import { controlPlaneView } from './control-plane.js';
 import { proxiesView } from './proxies.js';
@@ -12,6 +13,7 @@ export const VIEWS: { readonly [V in ViewId]: ViewDefinition<V> } = {
   controlPlane: controlPlaneView,
   configuration: configurationView,
   proxyConfig: proxyConfigView,
+  certificates: certificatesView,
 };
 
 export const VIEW_IDS = Object.keys(VIEWS) as ViewId[];

@@ -1,4 +1,5 @@
 import type { BundleFacts, InputId, ModelFacets } from '../facets.js';
+import type { CertificatesView } from './certificates.js';
 import type { ConfigurationView } from './configuration.js';
 import type { ControlPlaneView } from './control-plane.js';
 import type { ProxiesView } from './proxies.js';
@@ -16,6 +17,7 @@ export interface ModelViews {
   controlPlane: ControlPlaneView;
   configuration: ConfigurationView;
   proxyConfig: ProxyConfigView;
+  certificates: CertificatesView;
 }
 
 export type ViewId = keyof ModelViews;

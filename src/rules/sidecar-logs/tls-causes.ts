@@ -1,7 +1,8 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { hasProxy } from '../../analysis/analyzers/injection.js';
 import { destinationRulesFor } from '../../analysis/destination-rules.js';
-import { asArray, asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
+import { destinationTlsMode, mostSpecificWithMode, peerAuthenticationMode, peerAuthenticationScope } from '../../analysis/mtls.js';
+import { asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
 import { podsOfService, serviceOfClusterHost } from '../../analysis/workloads.js';
 import { parseAccessLine } from '../../artifacts/logs/access-log.js';
 import type { ResourceRecord } from '../../model/facets.js';
@@ -32,28 +33,6 @@ export function upstreamOf(line: string): { host: string; port?: number; subset?
 }
 
 /**
- * The TLS mode a DestinationRule gives the cluster, most specific first as Envoy gets it: the subset's
- * port-level setting, the subset's, the port-level setting, the rule's own.
- */
-function tlsModeFor(rule: ResourceRecord, port: number | undefined, subset: string | undefined): { mode: string; pointer: string } | undefined {
-  const spec = asRecord(rule.object.spec);
-  const levels: Array<{ policy: Record<string, unknown> | undefined; pointer: string }> = [];
-  if (subset) {
-    const at = asArray(spec?.subsets).findIndex((s) => asString(asRecord(s)?.name) === subset);
-    if (at >= 0) levels.push({ policy: asRecord(asRecord(asArray(spec?.subsets)[at])?.trafficPolicy), pointer: `/spec/subsets/${at}/trafficPolicy` });
-  }
-  levels.push({ policy: asRecord(spec?.trafficPolicy), pointer: '/spec/trafficPolicy' });
-  for (const { policy, pointer } of levels) {
-    const portAt = port === undefined ? -1 : asArray(policy?.portLevelSettings).findIndex((p) => asRecord(asRecord(p)?.port)?.number === port);
-    const portMode = portAt >= 0 ? asString(asRecord(asRecord(asArray(policy?.portLevelSettings)[portAt])?.tls)?.mode) : undefined;
-    if (portMode) return { mode: portMode, pointer: `${pointer}/portLevelSettings/${portAt}/tls/mode` };
-    const mode = asString(asRecord(policy?.tls)?.mode);
-    if (mode) return { mode, pointer: `${pointer}/tls/mode` };
-  }
-  return undefined;
-}
-
-/**
  * A DestinationRule forcing TLS (`ISTIO_MUTUAL`, `MUTUAL`, `SIMPLE`) toward a Service none of whose
  * pods runs a sidecar: they answer the TLS hello in plaintext (`WRONG_VERSION_NUMBER`).
  */
@@ -64,7 +43,7 @@ export function tlsTowardPlaintext(index: ConfigIndex, upstream: { host: string;
   const pods = podsOfService(index, service);
   if (pods.length === 0 || pods.some(hasProxy)) return undefined;
   for (const rule of destinationRulesFor(index, host, clientNamespace)) {
-    const found = tlsModeFor(rule, upstream.port, upstream.subset);
+    const found = destinationTlsMode(rule, upstream.port, upstream.subset);
     if (!found || found.mode === 'DISABLE') continue;
     const { mode, pointer } = found;
     const name = `${index.namespaceOf(rule)}/${rule.object.metadata.name}`;
@@ -91,26 +70,18 @@ export function peerAuthenticationInForce(index: ConfigIndex, pod: ResourceRecor
       if (where !== namespace) return false;
       return !selector || (pod !== undefined && selectorMatches(stringMap(selector.matchLabels), labels));
     })
-    .sort((a, b) => scope(index, a) - scope(index, b) || compareText(a.object.metadata.name, b.object.metadata.name));
+    .sort((a, b) => peerAuthenticationScope(index, a) - peerAuthenticationScope(index, b) || compareText(a.object.metadata.name, b.object.metadata.name));
   if (applying.length === 0) return undefined;
-  const modeOf = (p: ResourceRecord) => asString(asRecord(asRecord(p.object.spec)?.mtls)?.mode) ?? 'UNSET';
   const describe = (p: ResourceRecord) => {
     // Istio reads port-level modes of workload policies only.
-    const ports = scope(index, p) === 2 ? Object.entries(asRecord(asRecord(p.object.spec)?.portLevelMtls) ?? {}).map(([port, v]) => `${port}: ${asString(asRecord(v)?.mode) ?? 'UNSET'}`) : [];
-    return `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${['mesh', 'namespace', 'workload'][scope(index, p)]}, ${modeOf(p)}${ports.length > 0 ? `; ports ${ports.join(', ')}` : ''})`;
+    const ports = peerAuthenticationScope(index, p) === 2 ? Object.entries(asRecord(asRecord(p.object.spec)?.portLevelMtls) ?? {}).map(([port, v]) => `${port}: ${asString(asRecord(v)?.mode) ?? 'UNSET'}`) : [];
+    return `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${['mesh', 'namespace', 'workload'][peerAuthenticationScope(index, p)]}, ${peerAuthenticationMode(p)}${ports.length > 0 ? `; ports ${ports.join(', ')}` : ''})`;
   };
   // The most specific policy with a mode decides; UNSET inherits from the level above (PERMISSIVE when none sets one).
-  const deciding = [...applying].reverse().find((p) => modeOf(p) !== 'UNSET');
-  const effective = deciding ? `${modeOf(deciding)}, set by \`${index.namespaceOf(deciding)}/${deciding.object.metadata.name}\`` : 'PERMISSIVE (none sets a mode)';
+  const deciding = mostSpecificWithMode(applying);
+  const effective = deciding ? `${peerAuthenticationMode(deciding)}, set by \`${index.namespaceOf(deciding)}/${deciding.object.metadata.name}\`` : 'PERMISSIVE (none sets a mode)';
   return {
     text: `This pod's inbound mTLS is ${effective}; PeerAuthentications that apply, the most specific last: ${applying.map(describe).join(', ')}.`,
     evidence: applying.map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, JSON.stringify(asRecord(p.object.spec)?.mtls ?? {}))),
   };
 }
-
-/** 0 mesh-wide, 1 namespace-wide, 2 workload: Istio applies the most specific. */
-function scope(index: ConfigIndex, policy: ResourceRecord): number {
-  if (asRecord(asRecord(policy.object.spec)?.selector)) return 2;
-  return index.namespaceOf(policy) === index.mesh.rootNamespace ? 0 : 1;
-}
-
