@@ -1,6 +1,6 @@
 import type { JSONSchema } from 'json-schema-to-ts';
 import type { BundleLimits } from '../bundle/limits.js';
-import type { RecognisedBy } from './artifact.js';
+import type { RecognisedBy, SecretMaterial } from './artifact.js';
 import type { TextEncoding } from './entry/encoding.js';
 import type { StringPool } from './entry/string-pool.js';
 import { documentSink, lineSink } from './entry/sinks.js';
@@ -71,6 +71,8 @@ interface KindBase {
    * entry/sinks.ts; a kind that summarises while streaming brings its own.
    */
   open(context: SinkContext): ArtifactSink | SinkRefusal;
+  /** Secret values the parsed data holds (a Kubernetes Secret's `data`), beyond the private keys every entry is scanned for. */
+  secretMaterial?(data: unknown): SecretMaterial[];
   /** What a reader of the report should know about how the entry was read (bytes that are not UTF-8, lines cut), if anything. */
   caveats?(data: unknown): string[];
 }

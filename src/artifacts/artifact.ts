@@ -62,6 +62,19 @@ export function ofKind<K extends ArtifactId>(artifacts: readonly Artifact[], kin
 export const INVENTORY_STATUSES = ['used', 'invalid', 'not-recognised', 'skipped'] as const;
 export type InventoryStatus = (typeof INVENTORY_STATUSES)[number];
 
+/**
+ * Confidential material found in an entry, named but never quoted: private keys (PEM, or base64 of
+ * PEM as Secrets and Envoy carry them) and the values of Kubernetes Secrets.
+ */
+export type SecretMaterial = {
+  material: 'private-key' | 'private-key-base64' | 'secret-values';
+  /** What it is: `RSA PRIVATE KEY`, or the Secret and the names of its fields. */
+  label: string;
+  count: number;
+  /** The line of the first one, when known. */
+  line?: number;
+};
+
 /** One line of the report's inventory: every entry of the bundle gets exactly one. */
 export type InventoryItem = {
   path: string;
@@ -74,6 +87,8 @@ export type InventoryItem = {
   note?: string;
   line?: number;
   pointer?: string;
+  /** Private keys or secret values in the entry, whatever its status: the report leads with them. */
+  secretMaterial?: SecretMaterial[];
 };
 
 /** The inventory in path order (byte-wise), as every report lists it. */

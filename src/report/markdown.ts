@@ -1,7 +1,7 @@
 import { plural } from '../rules/evidence.js';
 import { SEVERITIES, type Finding, type Occurrence } from '../rules/rule.js';
 import { mdBlock, mdCode, mdLink, mdProse, mdText } from './escape.js';
-import { istioVersionsText, type NumberedFinding, type Report, type ReportSection } from './report.js';
+import { istioVersionsText, secretMaterialText, type NumberedFinding, type Report, type ReportSection } from './report.js';
 
 /**
  * The ticket-ready report: what is broken and what to do first, evidence one click away. Formats
@@ -11,6 +11,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push(`# Istio bundle analysis — ${mdCode(report.bundle.source)}${collected(report)}`, '');
   out.push(headline(report), '');
+  if (report.secretMaterial) out.push(...confidential(report.secretMaterial), '');
   // Nothing could be analysed: why is the news, not the empty sections.
   const leadWithFailures = report.facts.inputsUsed === 0 && report.collectionFailures.length > 0;
   if (leadWithFailures) {
@@ -38,6 +39,18 @@ export function renderMarkdown(report: Report): string {
   out.push(...inventory(report));
   if (report.warnings.length > 0) out.push('', '## Reader warnings', '', ...report.warnings.map((w) => `- ${mdText(w)}`));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/** Before anything else: the bundle itself needs care, whatever it shows about the mesh. */
+function confidential(material: NonNullable<Report['secretMaterial']>): string[] {
+  const files = new Set(material.map((m) => m.path)).size;
+  return [
+    `> **Confidential: this bundle holds private keys or secret values** (${plural(files, 'file')}). Handle it as confidential: keep it out of shared ticket attachments, delete it when the case closes, and ask the customer to rotate what is listed: it has left their cluster. The values are not shown here.`,
+    '>',
+    '> | file | what | line |',
+    '> |---|---|---|',
+    ...material.map((m) => `> | ${mdCode(m.path)} | ${mdText(secretMaterialText(m))} | ${m.line ?? ''} |`),
+  ];
 }
 
 function collected(report: Report): string {

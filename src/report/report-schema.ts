@@ -24,6 +24,17 @@ const evidence = {
 } as const;
 
 /** The published JSON report contract. Fields may be added; none of these is renamed. */
+const secretMaterialSchema = {
+  type: 'object',
+  required: ['material', 'label', 'count'],
+  properties: {
+    material: { enum: ['private-key', 'private-key-base64', 'secret-values'] },
+    label: { type: 'string', minLength: 1 },
+    count: { type: 'integer', minimum: 1 },
+    line: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
 export const reportSchema = {
   $id: 'report',
   title: 'istio-bundle analyze --format json',
@@ -200,6 +211,8 @@ export const reportSchema = {
       },
     },
     warnings: { type: 'array', items: { type: 'string' } },
+    /** Files holding private keys or secret values, named, never quoted: the report leads with them. */
+    secretMaterial: { type: 'array', minItems: 1, items: { ...secretMaterialSchema, required: ['path', ...secretMaterialSchema.required], properties: { path: { type: 'string' }, ...secretMaterialSchema.properties } } },
     inventory: {
       type: 'array',
       items: {
@@ -216,6 +229,7 @@ export const reportSchema = {
           recognisedBy: { enum: ['manifest', 'path', 'content'] },
           line: { type: 'integer' },
           pointer: { type: 'string' },
+          secretMaterial: { type: 'array', minItems: 1, items: secretMaterialSchema },
         },
         // Every entry that is not used says why.
         if: { properties: { status: { enum: ['invalid', 'not-recognised', 'skipped'] } } },

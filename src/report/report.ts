@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { reportSchema } from './report-schema.js';
-import { sortInventory, type InventoryItem } from '../artifacts/artifact.js';
+import { sortInventory, type InventoryItem, type SecretMaterial } from '../artifacts/artifact.js';
 import { buildTimeline, type TimelineEvent } from '../findings/timeline.js';
 import type { CollectionFailure } from '../model/collection.js';
 import { isUsableInput, type MeshModel } from '../model/facets.js';
@@ -44,6 +44,8 @@ export type Report = {
   collectionFailures: CollectionFailure[];
   /** Steps the collector did not run, and why. */
   collectionSkipped: Array<{ path: string; reason: string }>;
+  /** Present when entries hold private keys or secret values: which files, what kind, where (never the values). */
+  secretMaterial?: Array<SecretMaterial & { path: string }>;
   inventory: Array<InventoryItem>;
   inventorySummary: Record<InventoryItem['status'], number>;
   rulesChecked: string[];
@@ -109,6 +111,14 @@ export function istioVersionsText(istio: Report['facts']['istio']): string | und
   return `Istio ${parts.join(', ')}`;
 }
 
+/** What an entry holds, in words, never the value: `private key (RSA PRIVATE KEY, PEM), 2 times`. */
+export function secretMaterialText(m: SecretMaterial): string {
+  const times = m.count > 1 ? `, ${m.count} times` : '';
+  if (m.material === 'private-key') return `private key (${m.label}, PEM)${times}`;
+  if (m.material === 'private-key-base64') return `private key (${m.label}, base64 of PEM)${times}`;
+  return `secret values (${m.label})`;
+}
+
 export function buildReport({ model, rules, run, outcome, inventory, warnings }: ReportInput): Report {
   const summary = countBySeverity(outcome.shown);
   const ordered = inDocumentOrder(outcome.shown);
@@ -123,6 +133,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     collectedAtSource: model.bundle.collectedAtSource,
   };
   if (model.bundle.cluster) bundle.cluster = model.bundle.cluster;
+  const secretMaterial = sortedInventory.flatMap((item) => (item.secretMaterial ?? []).map((m) => ({ path: item.path, ...m })));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -137,6 +148,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     notChecked: explainNotChecked(run.notChecked, model.collection).sort((a, b) => compareText(a.ruleId, b.ruleId)),
     collectionFailures: model.collection.failures,
     collectionSkipped: model.collection.skipped,
+    ...(secretMaterial.length > 0 ? { secretMaterial } : {}),
     inventory: sortedInventory,
     inventorySummary,
     rulesChecked: run.checked,

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { InventoryItem } from '../artifacts/artifact.js';
 import type { RulesCatalogue } from './catalogue.js';
 import { stripControl } from './escape.js';
-import type { Report } from './report.js';
+import { secretMaterialText, type Report } from './report.js';
 import { paintSeverity, wrapText, type TerminalStyle } from './terminal.js';
 import { SEVERITIES } from '../rules/rule.js';
 
@@ -65,6 +65,10 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
   const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
   const hidden = report.hidden ? `; ${report.hidden.count} below ${report.hidden.belowSeverity} not shown (--min-severity)` : '';
   lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}${hidden}`);
+  if (report.secretMaterial) {
+    lines.push(`CONFIDENTIAL: this bundle holds private keys or secret values; handle it as confidential and ask the customer to rotate them:`);
+    for (const m of report.secretMaterial) lines.push(`  ${cell(m.path)}${m.line ? `:${m.line}` : ''}: ${cell(secretMaterialText(m))}`);
+  }
   const findings = [...report.findings].sort((a, b) => a.number - b.number);
   if (findings.length > 0) {
     const columns: Column[] = [

@@ -1,10 +1,11 @@
+import { redactKeyMaterial } from '../artifacts/secret-material.js';
 import { artifactKind } from '../artifacts/registry.js';
 import type { InputId, MeshModel, ModelFacets } from '../model/facets.js';
 import { fingerprintOf } from '../findings/fingerprint.js';
 import { DEFAULT_ISTIO_NAMESPACE } from '../model/bundle-facts.js';
 import { shell } from './shell.js';
 import type { ModelViews, ViewId } from '../model/views/types.js';
-import { declaredInputs, declaredViews, severityRank, type AnyRule, type Finding, type Subject } from './rule.js';
+import { declaredInputs, declaredViews, severityRank, type AnyRule, type Evidence, type Finding, type Subject } from './rule.js';
 import { compareText } from '../order.js';
 
 export type NotChecked = {
@@ -65,14 +66,15 @@ export function runRules(rules: readonly AnyRule[], model: MeshModel, trace?: In
           fingerprint: uniqueFingerprint(fingerprints, rule.id, input.subject, input.key),
           step: rule.step,
           severity: input.severity ?? rule.severity,
-          title: input.title,
+          // A line quoted from a bundle may carry a private key: it never reaches the report.
+          title: redactKeyMaterial(input.title),
           subject: input.subject,
-          evidence: input.evidence,
-          explanation: input.explanation,
+          evidence: input.evidence.map(redactedEvidence),
+          explanation: redactKeyMaterial(input.explanation),
           remediation: input.remediation ?? rule.remediation,
           commands: input.commands ?? [],
           ...(input.yaml ? { yaml: input.yaml } : {}),
-          ...(input.occurrences && input.occurrences.length > 0 ? { occurrences: input.occurrences } : {}),
+          ...(input.occurrences && input.occurrences.length > 0 ? { occurrences: input.occurrences.map((o) => (o.evidence ? { ...o, evidence: redactedEvidence(o.evidence) } : o)) } : {}),
           docs: [...new Set([...(input.docs ?? []), ...rule.docs])],
         });
       },
@@ -132,4 +134,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 function compareSubjects(a: Subject, b: Subject): number {
   return compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name);
+}
+
+function redactedEvidence(evidence: Evidence): Evidence {
+  return evidence.excerpt === undefined ? evidence : { ...evidence, excerpt: redactKeyMaterial(evidence.excerpt) };
 }

@@ -10,6 +10,7 @@ import { ArtifactParseError } from '../parse-error.js';
 import { isArtifactId, recognise, type ManifestHint, type Recognition } from '../recognise.js';
 import { lineAtPointer, validateValue } from '../validate.js';
 import { COLLECTED_NOT_ANALYSED } from '../vocabulary.js';
+import { redactKeyMaterial, SecretMaterialScanner } from '../secret-material.js';
 import { detectEncoding, stripBom } from './encoding.js';
 import type { StringPool } from './string-pool.js';
 
@@ -36,6 +37,9 @@ type Phase = { name: 'sniffing'; head: Buffer[]; headBytes: number } | { name: '
 export class EntryIngest implements EntrySink {
   private phase: Phase = { name: 'sniffing', head: [], headBytes: 0 };
   private failed = false;
+  /** Every entry is scanned for private keys whatever its kind or status: the report names them first. */
+  private scanner?: SecretMaterialScanner;
+  private recorded?: InventoryItem;
 
   constructor(
     private readonly info: EntryInfo,
@@ -44,11 +48,21 @@ export class EntryIngest implements EntrySink {
   ) {}
 
   write(chunk: Buffer): void {
+    this.scanner?.push(chunk);
     this.guard(() => this.consume(chunk));
   }
 
   end(): void {
     this.guard(() => this.finish());
+    this.attachSecretMaterial();
+  }
+
+  /** The scanner's hits join what the entry's kind found in its data, on the entry's one inventory line. */
+  private attachSecretMaterial(): void {
+    const hits = this.scanner?.finish() ?? [];
+    if (hits.length === 0 || !this.recorded) return;
+    const found = hits.map((h) => ({ material: h.material, label: h.label, count: h.count, line: h.firstLine }));
+    this.recorded.secretMaterial = [...found, ...(this.recorded.secretMaterial ?? [])];
   }
 
   /**
@@ -95,6 +109,8 @@ export class EntryIngest implements EntrySink {
     const { path, size } = this.info;
     const hint = this.target.hintFor(path);
     const encoding = detectEncoding(head);
+    this.scanner = new SecretMaterialScanner(encoding === 'utf16le' ? 'utf16le' : 'utf8');
+    this.scanner.push(head);
     if (encoding === 'utf16be') {
       return this.discard({ status: 'invalid', reason: 'UTF-16 big-endian text: save the output as UTF-8 (or UTF-16LE) and send it again' });
     }
@@ -147,7 +163,8 @@ export class EntryIngest implements EntrySink {
     // The one place data meets its type: it passed the kind's schema, which ArtifactDataMap mirrors.
     this.target.accept({ kind: kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data } as Artifact);
     const caveats = kind.caveats?.(data) ?? [];
-    this.record({ status: 'used', kind: kind.id, recognisedBy: recognition.by, ...(caveats.length > 0 ? { note: caveats.join('; ') } : {}) });
+    const secrets = kind.secretMaterial?.(data) ?? [];
+    this.record({ status: 'used', kind: kind.id, recognisedBy: recognition.by, ...(caveats.length > 0 ? { note: caveats.join('; ') } : {}), ...(secrets.length > 0 ? { secretMaterial: secrets } : {}) });
   }
 
   /** Records why the entry is not used, and drops the rest of its bytes. */
@@ -157,7 +174,9 @@ export class EntryIngest implements EntrySink {
   }
 
   private record(item: Omit<InventoryItem, 'path' | 'size'>): void {
-    this.target.record({ path: this.info.path, size: this.info.size, ...item });
+    // A reason may quote the entry's first line: never a key's.
+    this.recorded = { path: this.info.path, size: this.info.size, ...item, ...(item.reason ? { reason: redactKeyMaterial(item.reason) } : {}) };
+    this.target.record(this.recorded);
   }
 }
 

@@ -2,6 +2,7 @@ import { defineDocumentKind, type DocumentKind, type ParsedDocument } from '../a
 import { readKubernetesObjects, type LocatedObject } from './documents.js';
 import { podSchema, type Pod } from './pod-schema.js';
 import { resourceSchema, type KubernetesObject } from './resource-schema.js';
+import { secretValuesIn } from './secret-values.js';
 
 export interface LocatedPod extends Omit<LocatedObject, 'object'> {
   object: Pod;
@@ -88,4 +89,5 @@ export const resourcesKind = defineDocumentKind<LocatedResource[]>({
   ],
   sniff: (head) => looksLikeKubernetes(head) && !looksLikePods(head),
   parse: (text) => resourcesDocument(readKubernetesObjects(text)),
+  secretMaterial: (data) => secretValuesIn(data as LocatedResource[]),
 });
