@@ -561,6 +561,8 @@ for ns in $APP_NAMESPACES; do
   run k8s.resources "kubernetes/resources/$ns.json" "$(meta_ns "$ns")" -- k get services,endpointslices.discovery.k8s.io,deployments -n "$ns" -o json
   # Whether a NetworkPolicy selecting a Service's pods admits its callers (upstream connect errors).
   run k8s.resources "kubernetes/networkpolicies/$ns.json" "$(meta_ns "$ns")" -- k get networkpolicies.networking.k8s.io -n "$ns" -o json
+  # The mesh root istiod publishes in the namespace (public): a proxy there trusting another is a CA change half done.
+  run k8s.resources "kubernetes/configmaps/istio-ca-root-cert/$ns.json" "$(meta_ns "$ns")" -- k get configmap istio-ca-root-cert -n "$ns" -o json
 done
 
 # Services and pods of every other namespace, one listing each: a VirtualService or DestinationRule

@@ -40,7 +40,56 @@ const staleOnIt = (symptom: Finding, cause: Finding) => proxyIds(symptom).some((
 /** CP008 names every rejecting proxy as `<pod>.<namespace>`, in backticks. */
 const rejectedBy = (symptom: Finding, cause: Finding) => proxyIds(symptom).some((id) => cause.explanation.includes(`\`${id}\``));
 
+/** Namespaces of the pods a finding is about (its subject, a Namespace subject, or its occurrences). */
+const namespacesOf = (finding: Finding): Set<string> =>
+  new Set(
+    [finding.subject, ...(finding.occurrences ?? []).map((o) => o.subject)]
+      .map((s) => (s.kind === 'Namespace' ? s.name : s.kind === 'Pod' ? s.namespace : undefined))
+      .filter((n): n is string => n !== undefined),
+  );
+const shareNamespace = (symptom: Finding, cause: Finding) => [...namespacesOf(symptom)].some((n) => namespacesOf(cause).has(n));
+const shareProxy = (symptom: Finding, cause: Finding) => proxyIds(symptom).some((id) => proxyIds(cause).includes(id));
+
+/** A TLS failure of certificate verification (not a plaintext/TLS mix-up, which the configuration explains). */
+const verificationFailure = (finding: Finding) => /CERTIFICATE_VERIFY_FAILED|certificate (?:has )?expired|certificate verify failed/i.test(`${finding.title} ${finding.explanation}`);
+
 export const CORRELATIONS: readonly Correlation[] = [
+  {
+    symptom: 'LOG003',
+    cause: 'CERT003',
+    because: 'an expired CA certificate of the mesh makes every workload chain that holds it fail verification: the TLS errors are what it looks like from the sidecars',
+    matches: (symptom, cause) => cause.severity === 'critical' && verificationFailure(symptom),
+  },
+  {
+    symptom: 'LOG003',
+    cause: 'CERT001',
+    because: 'expired workload certificates fail the handshake with every peer: the TLS errors in that namespace follow from them',
+    matches: (symptom, cause) => cause.severity === 'critical' && verificationFailure(symptom) && shareNamespace(symptom, cause),
+  },
+  {
+    symptom: 'LOG003',
+    cause: 'CERT002',
+    because: 'a proxy that trusts another root than its peers rejects their certificates (and they reject its): CERTIFICATE_VERIFY_FAILED',
+    matches: (symptom, cause) => verificationFailure(symptom) && (shareProxy(symptom, cause) || shareNamespace(symptom, cause)),
+  },
+  {
+    symptom: 'LOG003',
+    cause: 'CERT004',
+    because: 'the DestinationRule the TLS failure names sets a TLS mode the server side does not accept',
+    matches: (symptom, cause) => symptom.explanation.includes(`\`${cause.subject.namespace}/${cause.subject.name}\``),
+  },
+  {
+    symptom: 'CERT001',
+    cause: 'CERT003',
+    because: 'with its CA certificate expired, istiod cannot issue valid certificates: workload certificates are not renewed and expire in turn',
+    matches: (_symptom, cause) => cause.severity === 'critical',
+  },
+  {
+    symptom: 'CP009',
+    cause: 'CERT003',
+    because: 'istiod fails to sign CSRs because the CA certificate it signs with has expired',
+    matches: (symptom, cause) => cause.severity === 'critical' && /CSR signing|CA failed to sign/.test(`${symptom.title} ${symptom.explanation}`),
+  },
   {
     symptom: 'CP001',
     cause: 'CP003',

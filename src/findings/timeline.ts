@@ -7,6 +7,7 @@ import { evidenceAt, plural } from '../rules/evidence.js';
 import type { Evidence, Finding, Subject } from '../rules/rule.js';
 import { targetOf, targetSubject } from '../rules/sidecar-logs/by-target.js';
 import { logSubject } from '../rules/sidecar-logs/signature-findings.js';
+import { certificateName, proxySubject, rfc3339 } from '../rules/certificates/certificate-text.js';
 
 /**
  * The dated events a bundle holds, in order: container terminations and restarts, pods turning not
@@ -24,7 +25,7 @@ export type TimelineEvent = {
   findings?: string[];
 };
 
-export const TIMELINE_KINDS = ['container-terminated', 'container-restarted', 'pod-not-ready', 'log-first', 'log-last', 'log-once', 'collected'] as const;
+export const TIMELINE_KINDS = ['certificate-expired', 'container-terminated', 'container-restarted', 'pod-not-ready', 'log-first', 'log-last', 'log-once', 'collected'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 /** The rule that reports each log signature, so an event links to its finding. */
@@ -56,6 +57,7 @@ export function buildTimeline(model: MeshModel, findings: readonly Finding[]): T
   const events = [
     ...model.facets['kubectl.pods'].flatMap((pod) => podEvents(pod, findings)),
     ...logEvents([...model.facets['logs.proxy'], ...model.facets['logs.istiod']], findings),
+    ...certificateEvents(model, findings),
   ];
   const { collectedAt, collectedAtSource } = model.bundle;
   if (collectedAt && collectedAtSource === 'manifest') {
@@ -180,6 +182,38 @@ function spanEvents(span: SignatureSpan, findings: readonly Finding[]): Timeline
     return [event('log-once', span.first, `${title}${about}${scale}`)];
   }
   return [event('log-first', span.first, `first ${title}${about}${scale}`), event('log-last', span.last, `last ${title}${about}`)];
+}
+
+const CERTIFICATE_INPUTS = ['envoy.configDump', 'envoy.certs', 'certs.public', 'k8s.resources'] as const;
+
+/**
+ * Certificates that expired before the collection: each CA certificate, and per namespace the first
+ * workload certificate to expire (with how many did), so "everything failed at 3 AM" shows its cause.
+ */
+function certificateEvents(model: MeshModel, findings: readonly Finding[]): TimelineEvent[] {
+  const now = model.bundle.collectedAt ? Date.parse(model.bundle.collectedAt) : NaN;
+  if (Number.isNaN(now) || !CERTIFICATE_INPUTS.some((id) => model.provided.has(id))) return [];
+  const view = model.view('certificates');
+  const cites = (ruleId: string, path: string) => findingsCiting(findings.filter((f) => f.ruleId === ruleId), (e) => e.path === path);
+  const events: TimelineEvent[] = [];
+  for (const ca of view.caCertificates) {
+    if (Date.parse(ca.certificate.notAfter) > now) continue;
+    const where = ca.seenIn[0]!;
+    events.push({ time: rfc3339(ca.certificate.notAfter), kind: 'certificate-expired', subject: { kind: 'Certificate', name: certificateName(ca.certificate) }, what: `CA certificate ${certificateName(ca.certificate)} expired (${where.what})`, evidence: evidenceAt(where.source), ...cites('CERT003', where.source.path) });
+  }
+  const expiredByNamespace = new Map<string, Array<(typeof view.proxies)[number]>>();
+  for (const proxy of view.proxies) {
+    const leaf = proxy.workload?.chain[0];
+    if (!leaf || Date.parse(leaf.notAfter) > now) continue;
+    const key = proxy.namespace ?? proxy.id;
+    expiredByNamespace.set(key, [...(expiredByNamespace.get(key) ?? []), proxy]);
+  }
+  for (const [namespace, proxies] of expiredByNamespace) {
+    const first = [...proxies].sort((a, b) => compareText(a.workload!.chain[0]!.notAfter, b.workload!.chain[0]!.notAfter) || compareText(a.id, b.id))[0]!;
+    const more = proxies.length > 1 ? `, ${proxies.length} in ${namespace} by the collection` : '';
+    events.push({ time: rfc3339(first.workload!.chain[0]!.notAfter), kind: 'certificate-expired', subject: proxySubject(first), what: `workload certificate of ${first.id} expired${more}`, evidence: evidenceAt(first.workload!.source), ...cites('CERT001', first.workload!.source.path) });
+  }
+  return events;
 }
 
 /** `{ findings: [...] }` of the findings with evidence that satisfies `cites`, or nothing. */

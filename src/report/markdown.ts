@@ -31,6 +31,7 @@ export function renderMarkdown(report: Report): string {
     if (section.checked.length + section.notChecked.length === 0) out.push('No rule of this version checks this step yet (`istio-bundle rules` lists what is checked).', '');
     else if (findings.length === 0) out.push(noFindingLine(report, section), '');
     for (const finding of findings) out.push(...renderFinding(finding, byFingerprint), '');
+    if (section.step === 'certificates' && report.certificates) out.push(...certificateTable(report.certificates), '');
   }
 
   out.push(...notChecked(report), '');
@@ -51,6 +52,20 @@ function confidential(material: NonNullable<Report['secretMaterial']>): string[]
     '> |---|---|---|',
     ...material.map((m) => `> | ${mdCode(m.path)} | ${mdText(secretMaterialText(m))} | ${m.line ?? ''} |`),
   ];
+}
+
+/** Rows of the per-proxy certificate table shown; the JSON report has them all. */
+const CERTIFICATE_ROWS = 50;
+const ROOT_TEXT = { match: 'matches the mesh root', partial: 'some of the mesh roots', differs: '**differs** from the mesh root', unknown: 'not compared (no istio-ca-root-cert)' } as const;
+const CHAIN_TEXT = { verifies: 'verifies', fails: '**does not verify**', unknown: 'not checked' } as const;
+
+function certificateTable(rows: NonNullable<Report['certificates']>): string[] {
+  const out = ['### Certificates per proxy', '', `At collection time, the soonest expiry first${rows.length > CERTIFICATE_ROWS ? ` (${CERTIFICATE_ROWS} of ${rows.length}; the JSON report has every row)` : ''}:`, '', '| proxy | SPIFFE id | not after | time left | root | chain |', '|---|---|---|---|---|---|'];
+  for (const row of rows.slice(0, CERTIFICATE_ROWS)) {
+    const left = row.timeLeft ? (row.expired ? `**${mdText(row.timeLeft)}**` : mdText(row.timeLeft)) : '';
+    out.push(`| ${mdCode(row.proxy)} | ${row.spiffeId ? mdCode(row.spiffeId) : ''} | ${row.notAfter ?? ''} | ${left} | ${ROOT_TEXT[row.root]} | ${CHAIN_TEXT[row.chain]} |`);
+  }
+  return out;
 }
 
 function collected(report: Report): string {

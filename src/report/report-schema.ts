@@ -211,6 +211,27 @@ export const reportSchema = {
       },
     },
     warnings: { type: 'array', items: { type: 'string' } },
+    certificates: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['proxy', 'root', 'chain', 'from', 'path'],
+        additionalProperties: false,
+        properties: {
+          proxy: { type: 'string' },
+          spiffeId: { type: 'string' },
+          notAfter: { type: 'string' },
+          timeLeft: { type: 'string' },
+          expired: { type: 'boolean' },
+          root: { enum: ['match', 'partial', 'differs', 'unknown'] },
+          chain: { enum: ['verifies', 'fails', 'unknown'] },
+          from: { enum: ['config dump', 'Envoy /certs'] },
+          path: { type: 'string' },
+          pointer: { type: 'string' },
+        },
+      },
+    },
     /** Files holding private keys or secret values, named, never quoted: the report leads with them. */
     secretMaterial: { type: 'array', minItems: 1, items: { ...secretMaterialSchema, required: ['path', ...secretMaterialSchema.required], properties: { path: { type: 'string' }, ...secretMaterialSchema.properties } } },
     inventory: {

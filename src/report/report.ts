@@ -1,3 +1,4 @@
+import { certificateRows, type ProxyCertificateRow } from './certificate-table.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import { reportSchema } from './report-schema.js';
 import { sortInventory, type InventoryItem, type SecretMaterial } from '../artifacts/artifact.js';
@@ -44,6 +45,8 @@ export type Report = {
   collectionFailures: CollectionFailure[];
   /** Steps the collector did not run, and why. */
   collectionSkipped: Array<{ path: string; reason: string }>;
+  /** Present when the bundle holds proxies' certificates: one row per proxy, the soonest expiry first. */
+  certificates?: ProxyCertificateRow[];
   /** Present when entries hold private keys or secret values: which files, what kind, where (never the values). */
   secretMaterial?: Array<SecretMaterial & { path: string }>;
   inventory: Array<InventoryItem>;
@@ -133,6 +136,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     collectedAtSource: model.bundle.collectedAtSource,
   };
   if (model.bundle.cluster) bundle.cluster = model.bundle.cluster;
+  const certificates = certificateRows(model);
   const secretMaterial = sortedInventory.flatMap((item) => (item.secretMaterial ?? []).map((m) => ({ path: item.path, ...m })));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -142,6 +146,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     findings: outcome.shown.map((f) => ({ ...f, number: numbers.get(f.fingerprint)! })),
     sections: sectionsOf(rules, run, ordered),
     timeline: buildTimeline(model, outcome.shown),
+    ...(certificates.length > 0 ? { certificates } : {}),
     rules: catalogueOf(rules),
     ...(outcome.hidden ? { hidden: outcome.hidden } : {}),
     ...(outcome.suppressed.length > 0 ? { suppressed: outcome.suppressed } : {}),

@@ -109,6 +109,24 @@ describe('the findings stage', () => {
     expect(report.findings.find((f) => f.ruleId === 'LOG004')?.causedBy).toBeUndefined();
   });
 
+  it('links TLS verification failures (LOG003) to the certificate that explains them, and only those', () => {
+    const base = { step: 'certificates' as const, severity: 'critical' as const, remediation: '', commands: [] as string[], docs: [] as string[], evidence: [] };
+    const tls = (name: string, explanation: string): Finding => ({ ...base, step: 'sidecar-logs', severity: 'high', ruleId: 'LOG003', fingerprint: `${name}0000000000000000`.slice(0, 16), title: 'TLS errors', subject: { kind: 'Deployment', namespace: 'shop', name }, occurrences: [{ subject: { kind: 'Pod', namespace: 'shop', name: `${name}-7c6d5f9b8-m4r2q` }, count: 3 }], explanation });
+    const verify = tls('frontend', 'By reason: `TLS_error:|268435581:SSL_routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end` (40).');
+    const plaintext = tls('checkout', 'By reason: `TLS_error:|268435703:SSL_routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end` (12). The cause: DestinationRule `shop/payments` sets `tls.mode: ISTIO_MUTUAL`.');
+    const caExpired: Finding = { ...base, ruleId: 'CERT003', fingerprint: 'cert003cert003ce', title: 'CA certificate `Intermediate CA` expired', subject: { kind: 'Secret', namespace: 'istio-system', name: 'cacerts' }, explanation: '' };
+    const caExpiring: Finding = { ...caExpired, fingerprint: 'cert003expiringc', severity: 'high', subject: { kind: 'Secret', namespace: 'istio-system', name: 'istio-ca-secret' } };
+    const conflict: Finding = { ...base, severity: 'high', ruleId: 'CERT004', fingerprint: 'cert004cert004ce', title: '', subject: { kind: 'DestinationRule', namespace: 'shop', name: 'payments' }, explanation: '' };
+    const workloadExpired: Finding = { ...base, ruleId: 'CERT001', fingerprint: 'cert001cert001ce', title: '', subject: { kind: 'Namespace', name: 'bookinfo' }, explanation: '' };
+    const { shown } = findingsStage([verify, plaintext, caExpired, caExpiring, conflict, workloadExpired]);
+    const byId = (fp: string) => shown.find((f) => f.fingerprint === fp)!;
+    expect(byId(verify.fingerprint).causedBy).toEqual(['cert003cert003ce']);
+    expect(byId(plaintext.fingerprint).causedBy).toEqual(['cert004cert004ce']);
+    // The expired CA also explains the workload certificates that could not be renewed; another namespace's expiry does not explain shop's TLS errors.
+    expect(byId(workloadExpired.fingerprint).causedBy).toEqual(['cert003cert003ce']);
+    expect(byId(caExpired.fingerprint).explains).toEqual([verify.fingerprint, workloadExpired.fingerprint].sort());
+  });
+
   it('does not link LOG004 of one pod to CFG006 about another pod\'s requests', () => {
     const base = { step: 'sidecar-logs' as const, severity: 'high' as const, title: '', explanation: '', remediation: '', commands: [] as string[], docs: [] as string[] };
     const log = (pod: string, line: number): Finding => ({ ...base, ruleId: 'LOG004', fingerprint: `${pod}000000000000`.slice(0, 16), subject: { kind: 'Pod', namespace: 'istio-system', name: pod }, evidence: [{ path: `logs/istio-system/${pod}/istio-proxy.log`, line }] });

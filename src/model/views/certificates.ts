@@ -57,8 +57,16 @@ export interface CaCertificate {
   seenIn: Array<{ what: string; source: Source }>;
 }
 
+/**
+ * A proxy's roots against the mesh's: `match` when it trusts every root of the ConfigMap, `partial` when
+ * some (a rotation under way), `differs` when none; `unknown` without a ConfigMap or without roots.
+ */
+export type RootMatch = { state: 'match' | 'partial' | 'differs'; configMap: RootConfigMap } | { state: 'unknown' };
+
 export interface CertificatesView {
   proxies: ProxyCertificates[];
+  /** The proxy's roots against its namespace's `istio-ca-root-cert` (or the control plane's). */
+  rootMatch(proxy: ProxyCertificates): RootMatch;
   rootConfigMaps: RootConfigMap[];
   /** The `istio-ca-root-cert` of a namespace, else the control plane namespace's (istiod writes the same root to every namespace). */
   rootConfigMapFor(namespace: string | undefined): RootConfigMap | undefined;
@@ -84,6 +92,7 @@ export const certificatesView = defineView({
     const proxies = proxiesOf(facets['envoy.configDump'], facets['envoy.certs']);
     const rootConfigMaps = rootConfigMapsOf(facets['k8s.resources'], unreadable);
     const byNamespace = new Map(rootConfigMaps.map((c) => [c.namespace, c]));
+    const rootConfigMapFor = (namespace: string | undefined) => (namespace !== undefined ? byNamespace.get(namespace) : undefined) ?? byNamespace.get(bundle.istioNamespace);
     const cas = new CaCollector();
     for (const file of facets['certs.public']) {
       const what = file.secret && file.field ? `Secret ${bundle.istioNamespace}/${file.secret} ${file.field}` : `PEM file`;
@@ -98,7 +107,8 @@ export const certificatesView = defineView({
     return {
       proxies,
       rootConfigMaps,
-      rootConfigMapFor: (namespace) => (namespace !== undefined ? byNamespace.get(namespace) : undefined) ?? byNamespace.get(bundle.istioNamespace),
+      rootConfigMapFor,
+      rootMatch: (proxy) => rootMatch(proxy, rootConfigMapFor(proxy.namespace)),
       caCertificates: cas.list(),
       unreadable,
     };
@@ -187,6 +197,23 @@ export function checkChain(chain: readonly Certificate[] | undefined, roots: rea
 
 function describe(cert: Certificate): string {
   return cert.subject ? `\`${cert.subject}\`` : cert.uris?.[0] ? `\`${cert.uris[0]}\`` : `serial ${cert.serial}`;
+}
+
+/** Roots compared by fingerprint, or by serial where only Envoy's /certs shows them. */
+export function sameCertificate(a: Certificate, b: Certificate): boolean {
+  return a.sha256 && b.sha256 ? a.sha256 === b.sha256 : a.serial === b.serial;
+}
+
+/** How a certificate is told apart in the report: its fingerprint, else its serial. */
+export function certificateKey(cert: Certificate): string {
+  return cert.sha256 ?? `serial ${cert.serial}`;
+}
+
+function rootMatch(proxy: ProxyCertificates, configMap: RootConfigMap | undefined): RootMatch {
+  const roots = proxy.roots?.certificates ?? [];
+  if (!configMap || roots.length === 0) return { state: 'unknown' };
+  const shared = configMap.certificates.filter((want) => roots.some((have) => sameCertificate(have, want))).length;
+  return { state: shared === configMap.certificates.length ? 'match' : shared > 0 ? 'partial' : 'differs', configMap };
 }
 
 function rootConfigMapsOf(resources: readonly ResourceRecord[], unreadable: CertificatesView['unreadable']): RootConfigMap[] {

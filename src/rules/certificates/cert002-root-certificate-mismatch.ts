@@ -1,19 +1,11 @@
-import type { Certificate, CertificatesView, ProxyCertificates, RootConfigMap } from '../../model/views/certificates.js';
-import { checkChain } from '../../model/views/certificates.js';
+import type { CertificatesView, ProxyCertificates, RootConfigMap } from '../../model/views/certificates.js';
+import { certificateKey as rootKey, checkChain, sameCertificate as sameRoot } from '../../model/views/certificates.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Occurrence, type RuleContext } from '../rule.js';
 import { shell } from '../shell.js';
 import { certificateLine, certificateName, proxySubject } from './certificate-text.js';
 
-/** A root as one compares them: the fingerprint, or the serial where only Envoy's /certs shows it. */
-function rootKey(cert: Certificate): string {
-  return cert.sha256 ?? `serial ${cert.serial}`;
-}
-
-function sameRoot(a: Certificate, b: Certificate): boolean {
-  return a.sha256 && b.sha256 ? a.sha256 === b.sha256 : a.serial === b.serial;
-}
 
 export const cert002 = defineRule({
   id: 'CERT002',
@@ -45,21 +37,18 @@ export const cert002 = defineRule({
 });
 
 function reportAgainstConfigMaps(view: CertificatesView, context: RuleContext): void {
-  const groups = new Map<string, { configMap: RootConfigMap; proxies: Array<{ proxy: ProxyCertificates; shared: number }> }>();
+  const groups = new Map<string, { configMap: RootConfigMap; proxies: Array<{ proxy: ProxyCertificates; none: boolean }> }>();
   for (const proxy of view.proxies) {
-    const roots = proxy.roots?.certificates ?? [];
-    const configMap = view.rootConfigMapFor(proxy.namespace);
-    if (!configMap || roots.length === 0) continue;
-    const shared = configMap.certificates.filter((want) => roots.some((have) => sameRoot(have, want))).length;
-    if (shared === configMap.certificates.length) continue;
-    const key = `${configMap.namespace}\u0000${proxy.namespace ?? ''}`;
-    const group = groups.get(key) ?? { configMap, proxies: [] };
-    group.proxies.push({ proxy, shared });
+    const match = view.rootMatch(proxy);
+    if (match.state === 'unknown' || match.state === 'match') continue;
+    const key = `${match.configMap.namespace}\u0000${proxy.namespace ?? ''}`;
+    const group = groups.get(key) ?? { configMap: match.configMap, proxies: [] };
+    group.proxies.push({ proxy, none: match.state === 'differs' });
     groups.set(key, group);
   }
   for (const [key, { configMap, proxies }] of [...groups].sort(([a], [b]) => compareText(a, b))) {
     const namespace = key.split('\u0000')[1] || undefined;
-    const none = proxies.filter((p) => p.shared === 0);
+    const none = proxies.filter((p) => p.none);
     const example = (none[0] ?? proxies[0])!.proxy;
     const theirs = example.roots!.certificates;
     const fallback = namespace !== configMap.namespace;
@@ -67,7 +56,7 @@ function reportAgainstConfigMaps(view: CertificatesView, context: RuleContext): 
       key: 'configmap',
       severity: none.length > 0 ? 'high' : 'medium',
       subject: namespace ? { kind: 'Namespace', name: namespace } : proxySubject(example),
-      title: `${plural(proxies.length, 'proxy', 'proxies')}${namespace ? ` in \`${namespace}\`` : ''} ${none.length > 0 ? 'trust a root other than' : 'do not yet trust every root of'} the mesh's \`istio-ca-root-cert\``,
+      title: `${plural(proxies.length, 'proxy', 'proxies')}${namespace ? ` in \`${namespace}\`` : ''} ${none.length > 0 ? `${proxies.length === 1 ? 'trusts' : 'trust'} a root other than` : `${proxies.length === 1 ? 'does' : 'do'} not yet trust every root of`} the mesh's \`istio-ca-root-cert\``,
       evidence: [evidenceAt(configMap.source, configMap.certificates.map(certificateLine).join('\n')), ...proxies.slice(0, 4).map((p) => evidenceAt(p.proxy.roots!.source, p.proxy.roots!.certificates.map(certificateLine).join('\n')))],
       explanation:
         `istiod publishes the mesh's root${configMap.certificates.length === 1 ? '' : 's'} ${configMap.certificates.map((c) => `\`${certificateName(c)}\` (${rootKey(c)})`).join(', ')} ` +

@@ -1,0 +1,49 @@
+import type { MeshModel } from '../model/facets.js';
+import { compareText } from '../order.js';
+import { rfc3339 } from '../rules/certificates/certificate-text.js';
+import { timeLeft } from '../rules/certificates/validity.js';
+
+/** One proxy's mesh certificate at collection time: what an engineer checks first in a certificate incident. */
+export type ProxyCertificateRow = {
+  /** `<pod>.<namespace>`, or the file when nothing names the pod. */
+  proxy: string;
+  spiffeId?: string;
+  notAfter?: string;
+  /** `22 h left`, `expired 6 h ago`: against the bundle's collection time; absent when it is unknown. */
+  timeLeft?: string;
+  expired?: boolean;
+  /** Its trusted roots against the `istio-ca-root-cert` ConfigMap (rootMatch in the certificates view). */
+  root: 'match' | 'partial' | 'differs' | 'unknown';
+  /** Its certificate chain against its own roots, by signature. */
+  chain: 'verifies' | 'fails' | 'unknown';
+  from: 'config dump' | 'Envoy /certs';
+  path: string;
+  pointer?: string;
+};
+
+/**
+ * The report's per-proxy certificate table, the most urgent first (soonest expiry), from the
+ * certificates view. Empty when the bundle holds no proxy certificate.
+ */
+export function certificateRows(model: MeshModel): ProxyCertificateRow[] {
+  if (!model.provided.has('envoy.configDump') && !model.provided.has('envoy.certs')) return [];
+  const view = model.view('certificates');
+  const now = model.bundle.collectedAt ? Date.parse(model.bundle.collectedAt) : NaN;
+  const rows = view.proxies.map((proxy): ProxyCertificateRow => {
+    const leaf = proxy.workload?.chain[0];
+    const source = proxy.workload?.source ?? proxy.roots?.source ?? proxy.credentials[0]!.source;
+    const spiffeId = leaf?.uris?.find((u) => u.startsWith('spiffe://'));
+    return {
+      proxy: proxy.id,
+      ...(spiffeId ? { spiffeId } : {}),
+      ...(leaf ? { notAfter: rfc3339(leaf.notAfter) } : {}),
+      ...(leaf && !Number.isNaN(now) ? { timeLeft: timeLeft(leaf, now), expired: Date.parse(leaf.notAfter) <= now } : {}),
+      root: view.rootMatch(proxy).state,
+      chain: proxy.chain.result,
+      from: proxy.from,
+      path: source.path,
+      ...(source.pointer ? { pointer: source.pointer } : {}),
+    };
+  });
+  return rows.sort((a, b) => compareText(a.notAfter ?? '~', b.notAfter ?? '~') || compareText(a.proxy, b.proxy));
+}
