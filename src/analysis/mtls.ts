@@ -5,7 +5,7 @@ import type { ConfigIndex } from './config-index.js';
 import { destinationRulesFor, drHost, drSubsets } from './destination-rules.js';
 import { toFqdn, wildcardCovers } from './hosts.js';
 import { asArray, asNumber, asRecord, asString, selectorMatches, stringMap } from './object-access.js';
-import { podsOfService, serviceOfClusterHost } from './workloads.js';
+import { containerPortOf, podsOfService, serviceOfClusterHost } from './workloads.js';
 
 /**
  * Mutual TLS as the configuration alone decides it: the inbound mode a PeerAuthentication gives a
@@ -318,22 +318,9 @@ function tcpPorts(service: ResourceRecord): ServicePort[] {
     .sort((a, b) => a.port - b.port);
 }
 
-/** A Service port's targetPort on a pod: a number, a numeric string, a container port's name; absent: the port itself. */
+/** A Service port's targetPort on a pod; absent: the port itself. */
 function targetPortOf(servicePort: ServicePort, pod: ResourceRecord): number | undefined {
-  const value = servicePort.targetPort;
-  if (value === undefined || value === null) return servicePort.port;
-  const number = asNumber(value);
-  if (number !== undefined) return number;
-  const name = asString(value);
-  if (!name) return undefined;
-  if (/^\d+$/.test(name)) return Number(name);
-  for (const container of asArray(asRecord(pod.object.spec)?.containers)) {
-    for (const entry of asArray(asRecord(container)?.ports)) {
-      const port = asRecord(entry);
-      if (asString(port?.name) === name) return asNumber(port?.containerPort);
-    }
-  }
-  return undefined;
+  return containerPortOf(servicePort.targetPort ?? servicePort.port, pod);
 }
 
 /** Istio's protocol selection: `appProtocol`, else the port name's prefix (`http-web` → http). */

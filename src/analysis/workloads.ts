@@ -1,7 +1,7 @@
 import type { ResourceRecord } from '../model/facets.js';
 import type { ConfigIndex } from './config-index.js';
 import { serviceOfFqdn, toFqdn } from './hosts.js';
-import { asArray, asRecord, asString, selectorMatches, stringMap } from './object-access.js';
+import { asArray, asNumber, asRecord, asString, selectorMatches, stringMap } from './object-access.js';
 
 /** The Service a cluster-local host names (`reviews` in `bookinfo`, or its FQDN). */
 export function serviceForHost(index: ConfigIndex, host: string, fromNamespace: string): ResourceRecord | undefined {
@@ -52,4 +52,23 @@ export function workloadOf(name: string, record?: ResourceRecord): { kind: strin
   }
   if (REPLICASET_POD.test(name)) return { kind: 'Deployment', name: name.replace(/-[^-]+-[^-]+$/, '') };
   return { kind: 'Pod', name };
+}
+
+/**
+ * The container port a Service `targetPort` (IntOrString) means on a pod: a number, a numeric string,
+ * or the name of one of its containers' ports; undefined when the pod declares no port of that name.
+ */
+export function containerPortOf(targetPort: unknown, pod: ResourceRecord): number | undefined {
+  const number = asNumber(targetPort);
+  if (number !== undefined) return number;
+  const name = asString(targetPort);
+  if (!name) return undefined;
+  if (/^\d+$/.test(name)) return Number(name);
+  for (const container of asArray(asRecord(pod.object.spec)?.containers)) {
+    for (const entry of asArray(asRecord(container)?.ports)) {
+      const port = asRecord(entry);
+      if (asString(port?.name) === name) return asNumber(port?.containerPort);
+    }
+  }
+  return undefined;
 }

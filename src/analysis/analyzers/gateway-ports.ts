@@ -5,6 +5,7 @@ import { asArray, asNumber, asRecord, asString, selectorMatches, stringMap } fro
 import type { ResourceRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
 import { formatSelector, gatewaySelector, gatewayServers, gatewayWorkloads, podLabels, qualifiedName } from '../gateway-workloads.js';
+import { containerPortOf } from '../workloads.js';
 
 /**
  * A Gateway's workload and the ports its Services offer (Istio's `gateway.IngressGatewayPortAnalyzer`;
@@ -65,7 +66,7 @@ function offeredPorts(index: ConfigIndex, pods: readonly ResourceRecord[], servi
         if (!port || (asString(port.protocol) ?? 'TCP') !== 'TCP') continue;
         const number = asNumber(port.port);
         if (number !== undefined) ports.add(number);
-        const target = targetPortOf(port.targetPort, pod);
+        const target = containerPortOf(port.targetPort, pod);
         if (target !== undefined) ports.add(target);
       }
     }
@@ -80,17 +81,3 @@ function selectsPod(index: ConfigIndex, service: ResourceRecord, pod: ResourceRe
   return Object.keys(selector).length > 0 && selectorMatches(selector, podLabels(pod));
 }
 
-function targetPortOf(value: unknown, pod: ResourceRecord): number | undefined {
-  const number = asNumber(value);
-  if (number !== undefined) return number;
-  const name = asString(value);
-  if (!name) return undefined;
-  if (/^\d+$/.test(name)) return Number(name);
-  for (const container of asArray(asRecord(pod.object.spec)?.containers)) {
-    for (const entry of asArray(asRecord(container)?.ports)) {
-      const port = asRecord(entry);
-      if (asString(port?.name) === name) return asNumber(port?.containerPort);
-    }
-  }
-  return undefined;
-}

@@ -1,5 +1,6 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { asArray, asNumber, asRecord, asString } from '../../analysis/object-access.js';
+import { DEFAULT_CONSECUTIVE_5XX, ejectionThreshold } from '../../analysis/outlier-detection.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type RuleContext, type Severity } from '../rule.js';
@@ -140,18 +141,10 @@ function outlierLevels(rule: ResourceRecord): OutlierLevel[] {
  * consecutive5xxErrors 5 (0 disables it), consecutiveGatewayErrors 0 (off), maxEjectionPercent 10.
  */
 export function outlierProblem(detection: Record<string, unknown>): string | undefined {
-  const value = (field: string) => {
-    const raw = detection[field];
-    const number = typeof raw === 'string' ? Number(raw) : asNumber(raw);
-    return number !== undefined && Number.isFinite(number) ? number : undefined;
-  };
-  if (value('maxEjectionPercent') === 0) return '`maxEjectionPercent: 0`: no endpoint may ever be ejected';
-  const fiveXx = value('consecutive5xxErrors') ?? value('consecutiveErrors') ?? 5;
-  const gateway = value('consecutiveGatewayErrors') ?? 0;
-  const enabled = [fiveXx, gateway].filter((n) => n > 0);
-  if (enabled.length === 0) return 'every detector is 0 (`consecutive5xxErrors: 0`, no `consecutiveGatewayErrors`): nothing is ever ejected';
-  const lowest = Math.min(...enabled);
-  if (lowest >= NEUTERED_CONSECUTIVE_ERRORS) return `an endpoint is ejected only after ${lowest} consecutive errors (Envoy's default: 5)`;
+  if (asNumber(detection.maxEjectionPercent) === 0) return '`maxEjectionPercent: 0`: no endpoint may ever be ejected';
+  const lowest = ejectionThreshold(detection);
+  if (lowest === undefined) return 'every detector is 0 (`consecutive5xxErrors: 0`, no `consecutiveGatewayErrors`): nothing is ever ejected';
+  if (lowest >= NEUTERED_CONSECUTIVE_ERRORS) return `an endpoint is ejected only after ${lowest} consecutive errors (Envoy's default: ${DEFAULT_CONSECUTIVE_5XX})`;
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signa
 import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
 import { plural } from '../evidence.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
+import { ejectionThreshold } from '../../analysis/outlier-detection.js';
 import { endpointsFinding, subsetOf } from './upstream-causes.js';
 import type { TargetGroup } from './by-target.js';
 import { shellQuote } from '../shell.js';
@@ -116,11 +117,8 @@ function outlierSummary(record: ResourceRecord) {
   const spec = record.object.spec as { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } | undefined;
   const od = spec?.trafficPolicy?.outlierDetection;
   if (!od) return undefined;
-  // 0 disables a detector (Istio's DestinationRule docs); the lowest enabled one is what ejects first.
-  const thresholds = [od.consecutive5xxErrors, od.consecutiveErrors, od.consecutiveGatewayErrors].map(Number).filter((n) => Number.isFinite(n) && n > 0);
-  if (thresholds.length === 0) return undefined;
-  const consecutive = Math.min(...thresholds);
-  if (consecutive >= AGGRESSIVE_CONSECUTIVE_ERRORS) return undefined;
+  const consecutive = ejectionThreshold(od);
+  if (consecutive === undefined || consecutive >= AGGRESSIVE_CONSECUTIVE_ERRORS) return undefined;
   const name = `${record.object.metadata.namespace ?? 'default'}/${record.object.metadata.name}`;
   const ejection = od.baseEjectionTime ? ` for ${String(od.baseEjectionTime)}` : '';
   const maxPercent = od.maxEjectionPercent !== undefined ? Number(od.maxEjectionPercent) : DEFAULT_MAX_EJECTION_PERCENT;

@@ -3,7 +3,7 @@ import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { ingressVerdict } from '../../analysis/network-policies.js';
 import { asArray, asNumber, asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
 import { serviceEndpoints, type EndpointRef, type ServiceEndpoints } from '../../analysis/service-endpoints.js';
-import { podOfLog, podsOfService, serviceOfClusterHost } from '../../analysis/workloads.js';
+import { containerPortOf, podOfLog, podsOfService, serviceOfClusterHost } from '../../analysis/workloads.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { evidenceAt, plural } from '../evidence.js';
 import type { Evidence } from '../rule.js';
@@ -195,17 +195,7 @@ function containerPortFor(service: ResourceRecord, servicePort: number, pod: Res
   const entry = asArray(asRecord(service.object.spec)?.ports)
     .map(asRecord)
     .find((p) => asNumber(p?.port) === servicePort);
-  if (!entry) return undefined;
-  const target = entry.targetPort ?? servicePort;
-  if (typeof target === 'number') return target;
-  const named = asString(target);
-  for (const container of asArray(asRecord(pod.object.spec)?.containers).map(asRecord)) {
-    const port = asArray(container?.ports)
-      .map(asRecord)
-      .find((p) => asString(p?.name) === named);
-    if (port) return asNumber(port.containerPort);
-  }
-  return undefined;
+  return entry ? containerPortOf(entry.targetPort ?? servicePort, pod) : undefined;
 }
 
 function notReadyText(index: ConfigIndex, refs: readonly EndpointRef[]): string {
