@@ -1,4 +1,5 @@
 import type { MeshModel } from '../model/facets.js';
+import type { Certificate, ProxyCertificates } from '../model/views/certificates.js';
 import { compareText } from '../order.js';
 import { rfc3339 } from '../rules/certificates/certificate-text.js';
 import { timeLeft } from '../rules/certificates/validity.js';
@@ -14,8 +15,11 @@ export type ProxyCertificateRow = {
   expired?: boolean;
   /** Its trusted roots against the `istio-ca-root-cert` ConfigMap (rootMatch in the certificates view). */
   root: 'match' | 'partial' | 'differs' | 'unknown';
-  /** Its certificate chain against its own roots, by signature. */
-  chain: 'verifies' | 'fails' | 'unknown';
+  /**
+   * Its certificate chain against its own roots: signed by them (`verifies`), or not (`fails`); `expired`
+   * when the signatures hold but a CA certificate of the chain, or every root, had expired at collection.
+   */
+  chain: 'verifies' | 'fails' | 'unknown' | 'expired';
   from: 'config dump' | 'Envoy /certs';
   path: string;
   pointer?: string;
@@ -39,11 +43,19 @@ export function certificateRows(model: MeshModel): ProxyCertificateRow[] {
       ...(leaf ? { notAfter: rfc3339(leaf.notAfter) } : {}),
       ...(leaf && !Number.isNaN(now) ? { timeLeft: timeLeft(leaf, now), expired: Date.parse(leaf.notAfter) <= now } : {}),
       root: view.rootMatch(proxy).state,
-      chain: proxy.chain.result,
+      chain: proxy.chain.result === 'verifies' && caExpired(proxy, now) ? 'expired' : proxy.chain.result,
       from: proxy.from,
       path: source.path,
       ...(source.pointer ? { pointer: source.pointer } : {}),
     };
   });
   return rows.sort((a, b) => compareText(a.notAfter ?? '~', b.notAfter ?? '~') || compareText(a.proxy, b.proxy));
+}
+
+/** An intermediate of the workload chain, or every root the proxy trusts, past its notAfter at `now`. */
+function caExpired(proxy: ProxyCertificates, now: number): boolean {
+  if (Number.isNaN(now)) return false;
+  const expired = (c: Certificate) => Date.parse(c.notAfter) <= now;
+  const roots = proxy.roots?.certificates ?? [];
+  return (proxy.workload?.chain.slice(1) ?? []).some(expired) || (roots.length > 0 && roots.every(expired));
 }

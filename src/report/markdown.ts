@@ -57,7 +57,7 @@ function confidential(material: NonNullable<Report['secretMaterial']>): string[]
 /** Rows of the per-proxy certificate table shown; the JSON report has them all. */
 const CERTIFICATE_ROWS = 50;
 const ROOT_TEXT = { match: 'matches the mesh root', partial: 'some of the mesh roots', differs: '**differs** from the mesh root', unknown: 'not compared (no istio-ca-root-cert)' } as const;
-const CHAIN_TEXT = { verifies: 'verifies', fails: '**does not verify**', unknown: 'not checked' } as const;
+const CHAIN_TEXT = { verifies: 'verifies', fails: '**not signed by its roots**', unknown: 'not checked', expired: '**a CA certificate of it expired**' } as const;
 
 function certificateTable(rows: NonNullable<Report['certificates']>): string[] {
   const out = ['### Certificates per proxy', '', `At collection time, the soonest expiry first${rows.length > CERTIFICATE_ROWS ? ` (${CERTIFICATE_ROWS} of ${rows.length}; the JSON report has every row)` : ''}:`, '', '| proxy | SPIFFE id | not after | time left | root | chain |', '|---|---|---|---|---|---|'];

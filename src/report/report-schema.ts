@@ -225,7 +225,7 @@ export const reportSchema = {
           timeLeft: { type: 'string' },
           expired: { type: 'boolean' },
           root: { enum: ['match', 'partial', 'differs', 'unknown'] },
-          chain: { enum: ['verifies', 'fails', 'unknown'] },
+          chain: { enum: ['verifies', 'fails', 'unknown', 'expired'] },
           from: { enum: ['config dump', 'Envoy /certs'] },
           path: { type: 'string' },
           pointer: { type: 'string' },

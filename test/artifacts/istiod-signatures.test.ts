@@ -13,6 +13,8 @@ describe('istiod\'s own failure lines', () => {
     ['caSigningError', istiod('CSR signing error: requested TTL 48h0m0s is greater than the max allowed TTL 24h0m0s', 'error', 'serverca'), 'requested TTL 48h0m0s is greater than the max allowed TTL 24h0m0s'],
     ['caSigningError', istiod('CSR signing error (failed to sign CSR)', 'error', 'serverca'), 'failed to sign CSR'],
     ['caSigningError', istiod('CSR signing error for client 10.244.1.9:51234: (certificate is expired)', 'error', 'serverca'), 'certificate is expired'],
+    // The scoped logger's labels after a tab, and the time Go's x509 error quotes, are not part of the error.
+    ['caSigningError', istiod('CSR signing error: x509: certificate has expired or is not yet valid: current time 2025-09-15T03:01:46Z is after 2025-09-15T03:00:00Z\tclient=10.244.2.29:39365', 'error', 'serverca'), 'x509: certificate has expired or is not yet valid: current time is after 2025-09-15T03:00:00Z'],
     // pilot/pkg/xds/xdsgen.go
     ['pushSendFailure', istiod('CDS: Send failure for node:cart-5b7c9d8f6-hq2xw.shop resources:3141 size:4.2MB: rpc error: code = Unavailable desc = transport is closing', 'warn'), 'CDS: rpc error: code = Unavailable desc = transport is closing'],
     ['pushSendFailure', istiod('EDS: Send failure for node:cart-5b7c9d8f6-hq2xw.shop resources:12 size:3.1kB empty:0: peer 10.244.1.9:51234 gone', 'warn'), 'EDS: peer <ip> gone'],

@@ -27,7 +27,8 @@ describe('Markdown report layout', () => {
     const ambient = markdown.slice(markdown.indexOf('## Ambient mode'));
     expect(ambient).toMatch(/^## Ambient mode\n\nNo rule of this version checks this step yet/);
     const certificates = markdown.slice(markdown.indexOf('## 5 · Certificates and mTLS'));
-    expect(certificates).toMatch(/^## 5 · Certificates and mTLS\n\nNo finding shown \(CFG011 checked\)/);
+    expect(certificates).toMatch(/^## 5 · Certificates and mTLS\n\nNo finding shown \(CFG011, CERT001, CERT002, CERT003, CERT004, CERT005 checked\)/);
+    expect(certificates).toMatch(/\n### Certificates per proxy\n\nAt collection time, the soonest expiry first:\n\n\| proxy \| SPIFFE id \| not after \| time left \| root \| chain \|\n/);
   });
 
   it('never escapes a link target', async () => {

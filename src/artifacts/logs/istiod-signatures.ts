@@ -34,9 +34,11 @@ const caSigningError = textOnly('caSigningError', 'istiod CA failed to sign a ce
   const error = line
     .slice(at + 'CSR signing error'.length)
     .replace(/^ for client \S+:?/, '')
+    // Istio's scoped logger appends its labels after a tab (`\tclient=10.244.2.29:39365`): who asked, not what failed.
+    .replace(/\t\w+=\S*/g, '')
     .replace(/^[:\s(]+/, '')
     .replace(/\)$/, '');
-  return withoutAddresses(error).slice(0, 160) || 'CSR signing error';
+  return withoutTimes(withoutAddresses(error)).slice(0, 160) || 'CSR signing error';
 });
 
 /**
@@ -52,6 +54,11 @@ const leaderElectionLost = textOnly('leaderElectionLost', 'istiod lost or could 
 });
 
 /** IPs and ports vary per line: `10.244.0.152:41840` → `<ip>`. */
+/** Go's x509 expiry error quotes the current time: one error, not one key per second. */
+function withoutTimes(text: string): string {
+  return text.replace(/current time \S+ is (after|before)/g, 'current time is $1');
+}
+
 function withoutAddresses(text: string): string {
   return text.replace(/\d+(?:\.\d+){3}(?::\d+)?/g, '<ip>').trim();
 }

@@ -6,6 +6,9 @@ import { PushDelayTally, pushDebounceDelay } from './push-debounce.js';
 import type { LogPart, LogSummary, SignatureHits } from './schema.js';
 import { ISTIOD_SIGNATURES } from './istiod-signatures.js';
 import { LOG_SIGNATURES, type LogSignature, type SignatureId } from './signatures.js';
+
+/** Proxy signatures istiod logs about its proxies: the ACK errors (NACKs) it receives. */
+const ISTIOD_LOGS_OF_PROXIES: ReadonlySet<SignatureId> = new Set(['ackError']);
 import { stripAnsi } from '../text.js';
 import { compareText, sortedRecord } from '../../order.js';
 
@@ -158,12 +161,16 @@ class LogTally {
   private hits = new Map<SignatureId, Hits>();
   private readonly pushDelays: PushDelayTally | undefined;
 
-  /** The signatures a plain line is matched against: istiod's own only in istiod's log. */
+  /**
+   * The signatures a plain line is matched against: istiod's own, and the ACK errors it logs for its
+   * proxies (CP008), in istiod's log; the proxy signatures elsewhere (istiod's CSR errors quote
+   * `x509: certificate`, which is no TLS failure of a sidecar).
+   */
   private readonly textSignatures: readonly LogSignature[];
 
   constructor(isIstiod: boolean) {
     this.pushDelays = isIstiod ? new PushDelayTally() : undefined;
-    this.textSignatures = isIstiod ? [...LOG_SIGNATURES, ...ISTIOD_SIGNATURES] : LOG_SIGNATURES;
+    this.textSignatures = isIstiod ? [...LOG_SIGNATURES.filter((s) => ISTIOD_LOGS_OF_PROXIES.has(s.id)), ...ISTIOD_SIGNATURES] : LOG_SIGNATURES;
   }
 
   line(raw: string, lineNumber: number, prefixTime?: string): void {

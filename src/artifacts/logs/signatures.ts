@@ -42,12 +42,14 @@ const destination = (r: AccessRecord) => r.upstreamCluster ?? r.authority ?? 'un
 const upstreamConnectError: LogSignature = {
   id: 'upstreamConnectError',
   title: 'upstream connect error or disconnect/reset before headers',
+  // A connection that failed in its TLS handshake is a TLS failure (LOG003's): counted there, not twice.
   matchText(line) {
     const at = line.indexOf('upstream connect error or disconnect/reset before headers');
-    if (at < 0 || isXdsStreamLine(line)) return undefined;
+    if (at < 0 || isXdsStreamLine(line) || tlsMarkerIn(line) !== undefined) return undefined;
     return /reset reason: ([^,]+)/.exec(line.slice(at))?.[1]?.trim() ?? 'reset reason not shown';
   },
   matchAccess(r) {
+    if (tlsFailureOf(r) !== undefined) return undefined;
     const failedToConnect = r.flags.includes('UF') || r.flags.includes('URX');
     const resetBeforeResponse = r.details?.startsWith('upstream_reset_before_response_started') ?? false;
     return failedToConnect || resetBeforeResponse ? destination(r) : undefined;
@@ -75,15 +77,22 @@ const TLS_MARKERS = [
   'failed to generate secret for',
 ];
 
+function tlsMarkerIn(line: string): string | undefined {
+  return TLS_MARKERS.find((marker) => line.includes(marker));
+}
+
+/** The TLS failure an access line records (its transport failure reason, or the response details), if any. */
+function tlsFailureOf(r: AccessRecord): string | undefined {
+  const reason = r.transportFailure ?? '';
+  if (/TLS|SSL|certificate/i.test(reason)) return reason.replace(/^TLS[_ ]error:[_| ]*/, '').slice(0, 120);
+  return r.details && /TLS_error|CERTIFICATE_VERIFY_FAILED/.test(r.details) ? r.details.slice(0, 120) : undefined;
+}
+
 const tlsError: LogSignature = {
   id: 'tlsError',
   title: 'TLS handshake or certificate error (stream closed by TLS)',
-  matchText: (line) => TLS_MARKERS.find((marker) => line.includes(marker)),
-  matchAccess(r) {
-    const reason = r.transportFailure ?? '';
-    if (/TLS|SSL|certificate/i.test(reason)) return reason.replace(/^TLS[_ ]error:[_| ]*/, '').slice(0, 120);
-    return r.details && /TLS_error|CERTIFICATE_VERIFY_FAILED/.test(r.details) ? r.details.slice(0, 120) : undefined;
-  },
+  matchText: (line) => tlsMarkerIn(line),
+  matchAccess: (r) => tlsFailureOf(r),
 };
 
 const noRouteMatched: LogSignature = {
