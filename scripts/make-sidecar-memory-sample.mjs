@@ -3,7 +3,13 @@
 // checkout sidecar holds all of them and uses 2310Mi; in `billing`, a Sidecar resource scopes the invoice
 // sidecar to its namespace and istio-system, and it stays small. Config dumps come from
 // scripts/envoy/config-dump-generator.mjs (Istio 1.24 shapes) as `pilot-agent request GET config_dump` prints them.
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Their SDS secrets hold the certificates of test/fixtures/certs/ (made with OpenSSL by its generate.sh): the
+// mesh root istio-root.pem and, signed by it directly (Istio's default self-signed CA, as in samples/healthy),
+// memory-checkout.pem and memory-invoice.pem, issued 5h37m and 2h24m before the collection for 24 h. Run this
+// again after `sh test/fixtures/certs/generate.sh` (new keys, the same dates): only the two config dumps and
+// their manifest `bytes` change. samples/healthy's certificate files (written into it by
+// scripts/make-cert-samples.mjs) are not copied: this sample's certificates are those of its config dumps.
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { meshServices, sidecarConfigDump } from './envoy/config-dump-generator.mjs';
@@ -14,9 +20,20 @@ const HEALTHY = join(ROOT, 'samples', 'healthy');
 const OUT = join(ROOT, 'samples', 'sidecar-memory');
 const NAMESPACES = ['shop', 'billing', 'catalog', 'search', 'payments', 'orders', 'users', 'inventory', 'shipping', 'reports', 'ads', 'bookinfo'];
 
+// samples/healthy's certificate files (scripts/make-cert-samples.mjs writes them): not copied, nor their manifest entries.
+const HEALTHY_CERT_FILES = [
+  'kubernetes/configmaps/istio-system-istio-ca-root-cert.json',
+  'proxies/bookinfo/productpage-v1-54bb874995-9xq7d/secret.json',
+  'proxies/istio-system/istio-ingressgateway-5c9f8b6d7-m4tqz/secret.json',
+];
+const skipped = new Set(HEALTHY_CERT_FILES.map((p) => join(HEALTHY, p)));
+// A file unless skipped; a folder if it holds a file that is not (no empty folders left behind).
+const copied = (src) =>
+  statSync(src).isDirectory() ? readdirSync(src, { recursive: true }).some((p) => !skipped.has(join(src, p)) && statSync(join(src, p)).isFile()) : !skipped.has(src);
 rmSync(OUT, { recursive: true, force: true });
-cpSync(HEALTHY, OUT, { recursive: true });
+cpSync(HEALTHY, OUT, { recursive: true, filter: copied });
 const manifest = JSON.parse(readFileSync(join(HEALTHY, 'manifest.json'), 'utf8'));
+manifest.artifacts = manifest.artifacts.filter((a) => !HEALTHY_CERT_FILES.includes(a.path));
 manifest.cluster = { name: 'shop-prod-eu2', context: 'gke_acme-shop_europe-west4_shop-prod-eu2' };
 manifest.options.namespaces = ['bookinfo', 'billing', 'istio-system', 'shop'];
 
@@ -36,6 +53,16 @@ const list = (items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List
 const CHECKOUT = { pod: 'checkout-6d9f7c7b5-k2x8p', namespace: 'shop', ip: '10.244.5.17', app: 'checkout', istioVersion: '1.24.3' };
 const INVOICE = { pod: 'invoice-7c8b9d6f4-p9w3m', namespace: 'billing', ip: '10.244.6.21', app: 'invoice', istioVersion: '1.24.3' };
 const services = meshServices(600, NAMESPACES);
+
+// The SDS secrets of the two config dumps: `default` the workload certificate and the root (the chain Istio's
+// self-signed CA returns), `ROOTCA` the root. Envoy took the certificate 2 minutes after its notBefore (when istiod
+// signed it; Istio back-dates notBefore by 2 minutes) and the root when istio-proxy started (the pods'
+// 16:20:30 plus 1.5 s, as in samples/healthy's secret.json).
+const CERTS = join(ROOT, 'test', 'fixtures', 'certs');
+const pem = (name) => readFileSync(join(CERTS, `${name}.pem`), 'utf8');
+const certIndex = JSON.parse(readFileSync(join(CERTS, 'index.json'), 'utf8'));
+const loaded = (leaf, ms) => new Date(Date.parse(certIndex.find((c) => c.file === `${leaf}.pem`).notBefore) + 120_000 + ms).toISOString();
+const secrets = (leaf, ms, rootMs) => ({ chain: pem(leaf) + pem('istio-root'), roots: pem('istio-root'), defaultUpdated: loaded(leaf, ms), rootUpdated: `2025-03-04T16:20:31.${rootMs}Z` });
 
 // Every Service of the mesh, as `kubectl get services -A -o json` lists them (the healthy sample's Bookinfo ones kept).
 const healthyServices = JSON.parse(readFileSync(join(HEALTHY, 'istio/resources/services.json'), 'utf8'));
@@ -63,8 +90,8 @@ const bookinfo = healthyServices.items.map((s) => ({
 }));
 const everything = [...services, ...bookinfo];
 const scoped = everything.filter((s) => s.namespace === 'billing' || s.namespace === 'istio-system');
-write(`proxies/shop/${CHECKOUT.pod}/config_dump.json`, `${sidecarConfigDump(CHECKOUT, everything, { inboundPorts: [8080], endpoints: false })}\n`, 'envoy.configDump', dumpCommand(CHECKOUT), { namespace: 'shop', pod: CHECKOUT.pod, container: 'istio-proxy' });
-write(`proxies/billing/${INVOICE.pod}/config_dump.json`, `${sidecarConfigDump(INVOICE, scoped, { inboundPorts: [8080], endpoints: false })}\n`, 'envoy.configDump', dumpCommand(INVOICE), { namespace: 'billing', pod: INVOICE.pod, container: 'istio-proxy' });
+write(`proxies/shop/${CHECKOUT.pod}/config_dump.json`, `${sidecarConfigDump(CHECKOUT, everything, { inboundPorts: [8080], endpoints: false, secrets: secrets('memory-checkout', 318, 482) })}\n`, 'envoy.configDump', dumpCommand(CHECKOUT), { namespace: 'shop', pod: CHECKOUT.pod, container: 'istio-proxy' });
+write(`proxies/billing/${INVOICE.pod}/config_dump.json`, `${sidecarConfigDump(INVOICE, scoped, { inboundPorts: [8080], endpoints: false, secrets: secrets('memory-invoice', 705, 517) })}\n`, 'envoy.configDump', dumpCommand(INVOICE), { namespace: 'billing', pod: INVOICE.pod, container: 'istio-proxy' });
 
 // proxy-status lists the two new proxies too (SYNCED), in the healthy sample's 1.24 table layout.
 const status = readFileSync(join(HEALTHY, 'istio/proxy-status.txt'), 'utf8').trimEnd().split('\n');

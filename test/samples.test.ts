@@ -64,6 +64,16 @@ const EXPECTED: Record<string, Key[]> = {
     'MEM001 high Pod shop/checkout-6d9f7c7b5-k2x8p',
     'MEM002 medium Namespace /shop',
   ],
+  'cert-expiry': [
+    'CERT003 critical Secret istio-system/cacerts',
+    'CP007 medium Cluster /payments-prod-eu1',
+    'LOG003 critical Deployment istio-system/istio-ingressgateway',
+    'LOG003 critical Deployment shop/cart',
+    'LOG003 critical Deployment shop/checkout',
+    'LOG003 critical Deployment shop/frontend',
+    'LOG003 critical Deployment shop/payments',
+    'LOG009 info Mesh /all proxies',
+  ],
   'data-plane-503': [
     'CFG003 critical VirtualService bookinfo/reviews',
     'LOG001 high Service bookinfo/ratings',
@@ -212,6 +222,30 @@ describe('control-plane-failure: the incident as a sequence', () => {
     ]);
     expect(report.timeline[0]!.what).toBe('container discovery terminated: OOMKilled (exit 137), after running since 2025-06-03T01:21:58Z');
     expect(report.timeline[0]!.evidence).toMatchObject({ path: 'kubernetes/pods/istio-system.json', pointer: expect.stringMatching(/\/status\/containerStatuses\/0\/lastState\/terminated$/) });
+  });
+});
+
+describe('cert-expiry: everything worked, then 100% failure', () => {
+  it('names the expired plugged-in CA as the cause of every TLS failure, first on the timeline, with the emergency restore', async () => {
+    const { report } = await analyzeBundle(archives['cert-expiry']!);
+    const cause = report.findings.find((f) => f.ruleId === 'CERT003')!;
+    expect(cause.title).toBe('CA certificate `Intermediate CA` expired 10 min before collection (2025-09-15T03:00:00Z)');
+    expect(cause.yaml).toContain('name: emergency-permissive');
+    expect(cause.remediation).toContain('kubectl delete secret cacerts -n istio-system');
+    expect(cause.remediation).toContain('2–3 minutes');
+    const explained = report.findings.filter((f) => f.causedBy?.includes(cause.fingerprint)).map((f) => f.ruleId);
+    expect(explained.sort()).toEqual(['LOG003', 'LOG003', 'LOG003', 'LOG003', 'LOG003']);
+    // The CA's expiry, then the first TLS failure seconds later, the last one, the collection.
+    expect(report.timeline.map((e) => `${e.time} ${e.kind}`)).toEqual(['2025-09-15T03:00:00Z certificate-expired', '2025-09-15T03:00:03.989Z log-first', '2025-09-15T03:09:55.589Z log-last', '2025-09-15T03:10:00Z collected']);
+    expect(report.timeline[0]!.findings).toEqual([cause.fingerprint]);
+    // Each proxy's own certificate is valid; its chain is not, because the CA in it expired.
+    expect(report.certificates!.map((c) => `${c.proxy} ${c.expired} ${c.root} ${c.chain}`)).toEqual([
+      'cart-84c6b9d7f5-pj8sd.shop false match expired',
+      'frontend-5f7c9d8b6-xq2lm.shop false match expired',
+      expect.stringMatching(/^istio-ingressgateway-.*\.istio-system false match expired$/),
+      'checkout-6b8d7f9c4-t5wzn.shop false match expired',
+      'payments-7d9f8c6b5-k4hvr.shop false match expired',
+    ]);
   });
 });
 

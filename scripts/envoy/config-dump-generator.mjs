@@ -136,7 +136,10 @@ function loadAssignment(service, port, subset = '') {
  * proxy type, `sidecar` unless `router` for a gateway); `services`: what
  * istiod sends it (every service of the mesh without a Sidecar resource); `options.routesFor(service, port)`
  * overrides the routes of a virtual host (VirtualService routes); `options.omitClusters` drops clusters by name;
- * `options.endpoints: false` leaves out the EDS section, as the admin `config_dump` without `include_eds` does.
+ * `options.endpoints: false` leaves out the EDS section, as the admin `config_dump` without `include_eds` does;
+ * `options.secrets` replaces the active secrets of the stored secrets section (a real sidecar's, whose workload
+ * certificate expired in 2023) with the given PEM text: { chain, roots, defaultUpdated?, rootUpdated? } (see
+ * `secretsConfigDump`); its warming secret is kept.
  */
 export function sidecarConfigDump(proxy, services, options = {}) {
   const outbound = [];
@@ -196,10 +199,26 @@ export function sidecarConfigDump(proxy, services, options = {}) {
       },
       { '@type': 'type.googleapis.com/envoy.admin.v3.ScopedRoutesConfigDump' },
       { '@type': 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump', dynamic_route_configs: ports.map((p) => routeTable(p, byPort.get(p), options.routesFor)) },
-      SECRETS,
+      options.secrets ? { ...SECRETS, ...secretsConfigDump(options.secrets) } : SECRETS,
     ],
   };
   return JSON.stringify(dump, null, 1);
+}
+
+/**
+ * The SecretsConfigDump section of an admin config dump (snake_case) for the given PEM text: the `default`
+ * workload chain (leaf first; the private key redacted as Envoy prints it) and the `ROOTCA` trusted roots.
+ */
+export function secretsConfigDump({ chain, roots, defaultUpdated = T, rootUpdated = T }) {
+  const b64 = (text) => Buffer.from(text).toString('base64');
+  const secret = (name, lastUpdated, body) => ({ name, last_updated: lastUpdated, secret: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret', name, ...body } });
+  return {
+    '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump',
+    dynamic_active_secrets: [
+      secret('default', defaultUpdated, { tls_certificate: { certificate_chain: { inline_bytes: b64(chain) }, private_key: { inline_bytes: 'W3JlZGFjdGVkXQ==' } } }),
+      secret('ROOTCA', rootUpdated, { validation_context: { trusted_ca: { inline_bytes: b64(roots) } } }),
+    ],
+  };
 }
 
 /** Deterministic mesh: `count` services over `namespaces` namespaces, HTTP ports from a realistic mix. */

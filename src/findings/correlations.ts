@@ -88,7 +88,7 @@ export const CORRELATIONS: readonly Correlation[] = [
     symptom: 'CP009',
     cause: 'CERT003',
     because: 'istiod fails to sign CSRs because the CA certificate it signs with has expired',
-    matches: (symptom, cause) => cause.severity === 'critical' && /CSR signing|CA failed to sign/.test(`${symptom.title} ${symptom.explanation}`),
+    matches: (symptom, cause) => cause.severity === 'critical' && /certificate signing failed|CSR signing/.test(`${symptom.title} ${symptom.explanation}`),
   },
   {
     symptom: 'CP001',

@@ -63,14 +63,18 @@ describe('LogScanner on the corpus access log', () => {
     expect(validateValue(logSummarySchema, summary)).toEqual([]);
   });
 
-  it('upstreamConnectError: the five UF/URX lines, broken down by upstream cluster', () => {
+  it('upstreamConnectError: the UF/URX lines that did not fail their TLS handshake (L3, L4 are tlsError\'s), broken down by upstream cluster', () => {
     const hits = summary.signatures.upstreamConnectError!;
-    expect(hits.count).toBe(5);
-    expect(hits.accessCount).toBe(5);
-    expect(hits.first.line).toBe(3);
+    expect(hits.count).toBe(3);
+    expect(hits.accessCount).toBe(3);
+    expect(hits.first.line).toBe(7);
     expect(hits.last.line).toBe(9);
-    expect(keyCounts(hits.breakdown)).toContainEqual({ key: 'outbound|9080||productpage.istio.svc.cluster.local', count: 1 });
-    expect(keyCounts(hits.breakdown)).toContainEqual({ key: 'unknown destination', count: 1 }); // L8, custom format
+    expect(keyCounts(hits.breakdown)).toEqual([
+      { key: 'outbound|27018||mymongodb.somedomain', count: 1 },
+      { key: 'outbound|6379||redis.default.svc.cluster.local', count: 1 },
+      { key: 'unknown destination', count: 1 }, // L8, custom format
+    ]);
+    expect(hits.breakdown.some((b) => b.key.includes('productpage'))).toBe(false);
   });
 
   it('keeps, per breakdown key, its own first and last line and time span: the evidence for one target', () => {
@@ -78,10 +82,10 @@ describe('LogScanner on the corpus access log', () => {
     const redis = hits.breakdown.find((b) => b.key === 'outbound|6379||redis.default.svc.cluster.local')!;
     expect(redis).toMatchObject({ count: 1, accessCount: 1, first: { line: 9 }, last: { line: 9 }, firstTime: '2020-09-12T13:38:23.077Z', lastTime: '2020-09-12T13:38:23.077Z' });
     expect(redis.first.text).toContain('redis.default.svc.cluster.local');
-    const productpage = hits.breakdown.find((b) => b.key === 'outbound|9080||productpage.istio.svc.cluster.local')!;
-    expect(productpage).toMatchObject({ first: { line: 3 }, last: { line: 3 }, firstTime: '2021-04-30T08:19:22.064Z' });
+    const mongo = hits.breakdown.find((b) => b.key === 'outbound|27018||mymongodb.somedomain')!;
+    expect(mongo).toMatchObject({ first: { line: 7 }, last: { line: 7 }, firstTime: '2024-01-27T14:15:24.881Z' });
     // the signature's span covers every key's: lines are out of time order in this file
-    expect(hits).toMatchObject({ firstTime: '2020-09-12T13:38:23.077Z', lastTime: '2026-10-08T22:54:14.312Z' });
+    expect(hits).toMatchObject({ firstTime: '2020-09-12T13:38:23.077Z', lastTime: '2024-01-27T14:15:24.881Z' });
   });
 
   it('per-key lines are cut to 2 KiB and each key counts its own matches', () => {
@@ -136,17 +140,18 @@ describe('LogScanner on the corpus JSON access log', () => {
 describe('signatures on the Envoy local-reply bodies', () => {
   const summary = scan(fixtureLines('envoy-local-reply-bodies.txt'));
 
-  it('upstreamConnectError fires on every "upstream connect error" body, keyed by reset reason', () => {
+  it('upstreamConnectError fires on every "upstream connect error" body but those whose transport failure is TLS (tlsError\'s), keyed by reset reason', () => {
     const hits = summary.signatures.upstreamConnectError!;
-    expect(hits.count).toBe(12);
+    expect(hits.count).toBe(6);
     expect(hits.accessCount).toBe(0);
+    expect(hits.first.line).toBe(7);
     expect(keyCounts(hits.breakdown)).toEqual([
-      { key: 'connection failure', count: 4 },
-      { key: 'remote connection failure', count: 4 },
+      { key: 'connection failure', count: 1 },
       { key: 'connection termination', count: 1 },
       { key: 'connection timeout', count: 1 },
       { key: 'overflow', count: 1 },
       { key: 'protocol error', count: 1 },
+      { key: 'remote connection failure', count: 1 },
     ]);
   });
 

@@ -5,7 +5,7 @@ import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Occurrence, type RuleContext, type Subject } from '../rule.js';
 import { shell } from '../shell.js';
 import { EXPIRY_HORIZONS, ROTATION_OVERDUE_AT, SECRET_GRACE_PERIOD_RATIO, span, validityAt, type Validity } from './validity.js';
-import { certificateLine, collectionTime, proxySubject, rfc3339 } from './certificate-text.js';
+import { certificateLine, COLLECT_PROXY_SECRETS, collectionTime, NO_PROXY_CERTIFICATES, proxySubject, rfc3339 } from './certificate-text.js';
 
 type Judged = { proxy: ProxyCertificates; leaf: Certificate; validity: Validity };
 
@@ -33,9 +33,10 @@ export const cert001 = defineRule({
   },
   docs: ['https://istio.io/latest/docs/reference/commands/pilot-agent/#envvars', 'https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/#debugging-sds', 'https://istio.io/latest/docs/concepts/security/#pki'],
   check(inputs, context) {
+    const view = inputs.certificates;
+    if (view.proxies.length === 0) return context.notChecked(NO_PROXY_CERTIFICATES, COLLECT_PROXY_SECRETS);
     const now = collectionTime(context, 'certificate expiry');
     if (now === undefined) return;
-    const view = inputs.certificates;
     const judged: Judged[] = view.proxies.flatMap((proxy) => {
       const leaf = proxy.workload?.chain[0];
       return leaf ? [{ proxy, leaf, validity: validityAt(leaf, now) }] : [];

@@ -4,7 +4,7 @@ import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Occurrence, type RuleContext } from '../rule.js';
 import { shell } from '../shell.js';
-import { certificateLine, certificateName, proxySubject } from './certificate-text.js';
+import { certificateLine, certificateName, COLLECT_PROXY_SECRETS, NO_PROXY_CERTIFICATES, proxySubject } from './certificate-text.js';
 
 
 export const cert002 = defineRule({
@@ -29,6 +29,8 @@ export const cert002 = defineRule({
   docs: ['https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/', 'https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/#debugging-sds', 'https://istio.io/latest/docs/ops/configuration/security/root-transition/'],
   check(inputs, context) {
     const view = inputs.certificates;
+    const caPair = ['ca-cert.pem', 'root-cert.pem'].every((field) => view.caCertificates.some((c) => c.seenIn.some((s) => s.what.endsWith(`/cacerts ${field}`))));
+    if (view.proxies.length === 0 && !caPair) return context.notChecked(`${NO_PROXY_CERTIFICATES}, nor the cacerts CA and root`, [...COLLECT_PROXY_SECRETS, 'kubectl get configmap istio-ca-root-cert -n <namespace> -o json']);
     reportAgainstConfigMaps(view, context);
     if (view.rootConfigMaps.length === 0) reportDisagreement(view.proxies, context);
     reportChains(view.proxies, context);

@@ -14,6 +14,10 @@ export function collectionTime(context: RuleContext, what: string): number | und
   return at;
 }
 
+/** What a certificate rule asks for when the bundle's config dumps carry no SDS secrets (a dump cut to some sections). */
+export const COLLECT_PROXY_SECRETS = ['istioctl proxy-config secret <pod> -n <namespace> -o json'];
+export const NO_PROXY_CERTIFICATES = 'no proxy certificate in the bundle: its config dumps hold no SDS secrets (`default`, `ROOTCA`) and there is no Envoy /certs';
+
 /** One certificate in an evidence excerpt: its identity, serial and validity; never more than is public. */
 export function certificateLine(cert: Certificate): string {
   const who = cert.uris?.[0] ?? cert.dnsNames?.join(',') ?? (cert.subject || '(empty subject)');
