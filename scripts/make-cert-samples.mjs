@@ -35,6 +35,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kubectlJson } from './fixtures/bundle-files.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,13 +44,6 @@ const pem = (name) => readFileSync(join(CERTS, `${name}.pem`), 'utf8');
 const b64 = (text) => Buffer.from(text).toString('base64');
 const REDACTED = 'W3JlZGFjdGVkXQ==';
 
-function sorted(value) {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted(value[k])]));
-  return value;
-}
-/** kubectl -o json: keys sorted, 4-space indent, trailing newline. */
-const kubectlJson = (value) => `${JSON.stringify(sorted(value), null, 4)}\n`;
 
 /** `istioctl proxy-config secret <pod> -o json`: jsonpb of the SecretsConfigDump, 4-space indent, Fprintln. Field order = proto order. */
 function proxyConfigSecret({ chain, roots, defaultUpdated, rootUpdated }) {

@@ -8,9 +8,10 @@
 // - Envoy admin `/certs` (bug-report `proxies/<ns>/<pod>/certs`), its fields as in Envoy's admin.v3.Certificates;
 // - `kubectl get … -o json` Lists (keys sorted, 4-space indent) for ConfigMaps and Istio resources;
 // - `kubectl get secret cacerts -o go-template='{{index .data "ca-cert.pem" | base64decode}}'` as collect.sh writes `certs/<secret>/<field>`.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kubectlJson, kubectlList as list, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const certs = join(here, '../fixtures/certs');
@@ -19,13 +20,6 @@ const b64 = (text) => Buffer.from(text).toString('base64');
 const COLLECTED_AT = '2025-09-15T03:10:00Z';
 const REDACTED = 'W3JlZGFjdGVkXQ==';
 
-function sorted(value) {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted(value[k])]));
-  return value;
-}
-const kubectlJson = (value) => `${JSON.stringify(sorted(value), null, 4)}\n`;
-const list = (items) => kubectlJson({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } });
 const meta = (name, namespace, extra = {}) => ({ name, namespace, creationTimestamp: '2025-03-04T16:20:11Z', resourceVersion: '485709', uid: '878ef40d-a4d2-4238-bbf8-d9e3db3c4cbd', ...extra });
 
 /** `istioctl proxy-config secret -o json`: protojson of the SecretsConfigDump. */
@@ -128,15 +122,8 @@ const caField = (secret, field, name) => ({
 });
 const resources = (kind, items) => ({ [`istio/resources/${kind}.json`]: { kind: 'k8s.resources', command: `kubectl get ${kind} -A -o json`, text: list(items) } });
 
-function writeBundle(rule, name, files, expect) {
-  const dir = join(here, rule, name);
-  rmSync(dir, { recursive: true, force: true });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, 'bundle', path)), { recursive: true });
-    writeFileSync(join(dir, 'bundle', path), text);
-  }
-  writeFileSync(join(dir, 'expect.json'), `${JSON.stringify(expect, null, 2)}\n`);
-}
+
+const writeBundle = (rule, name, files, expect) => writeRuleFixture(join(here, rule, name), files, expect);
 
 const PRODUCTPAGE = 'productpage-v1-54bb874995-9xq7d';
 const REVIEWS = 'reviews-v2-5b667bcbf8-tz6qw';

@@ -2,10 +2,12 @@
 // Every log is the healthy productpage sidecar log of the LOG003 fixtures (pilot-agent start-up, then Istio TEXT
 // access lines) with real lines of test/fixtures/formats/ (origins in its README) put after the start-up; where a
 // line had to name another port or proxy than its source, only that value is changed and the comment says so.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
+import { writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+const writeBundle = (rule, name, files, expect) => writeRuleFixture(join(here, rule, name), files, expect);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const formats = (name) => readFileSync(join(here, '../fixtures/formats', name), 'utf8').split('\n').filter((l) => l !== '');
@@ -22,15 +24,6 @@ const gatewayDeployment = { kind: 'Deployment', namespace: 'istio-system', name:
 /** The sidecar log with `lines` after its start-up and before its traffic. */
 const sidecarLog = (lines) => `${[...START, ...lines, ...ACCESS].join('\n')}\n`;
 
-function writeBundle(rule, name, files, expect) {
-  const dir = join(here, rule, name);
-  rmSync(dir, { recursive: true, force: true });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, 'bundle', path)), { recursive: true });
-    writeFileSync(join(dir, 'bundle', path), text);
-  }
-  writeFileSync(join(dir, 'expect.json'), `${JSON.stringify(expect, null, 2)}\n`);
-}
 
 const xds = formats('istio-proxy-xds-stream.log');
 const lds = formats('istio-proxy-lds-reject.log');

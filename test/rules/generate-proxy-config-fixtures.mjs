@@ -2,11 +2,13 @@
 // Config dumps come from scripts/envoy/config-dump-generator.mjs (Istio 1.24 sidecar shapes), pods from the
 // bookinfo productpage pod of the CP007 fixtures (a real `kubectl get pods -o json` layout), access-log
 // lines in Istio's default TEXT format as in the LOG fixtures.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { meshServices, sidecarConfigDump } from '../../scripts/envoy/config-dump-generator.mjs';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
+import { writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+const writeBundle = writeRuleFixture;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const template = JSON.parse(readFileSync(join(here, 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
@@ -19,14 +21,6 @@ function accessLine(i, host, port, ip) {
   return `[2024-05-14T09:0${Math.floor(i / 60) % 10}:${String(i % 60).padStart(2, '0')}.000Z] "GET /api/${i} HTTP/1.1" 200 - via_upstream - "-" 0 120 4 3 "-" "checkout/1.4" "${id}" "${host.split('.')[0]}.${host.split('.')[1]}:${port}" "10.244.9.${(i % 50) + 10}:${port}" outbound|${port}||${host} 10.244.1.7:40312 10.96.0.${(i % 200) + 1}:${port} ${ip}:38394 - default`;
 }
 
-function writeBundle(dir, files, expect) {
-  rmSync(dir, { recursive: true, force: true });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, 'bundle', path)), { recursive: true });
-    writeFileSync(join(dir, 'bundle', path), text);
-  }
-  writeFileSync(join(dir, 'expect.json'), `${JSON.stringify(expect, null, 2)}\n`);
-}
 
 const podList = (items) => `${JSON.stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`;
 const proxy = (podName, namespace, ip) => ({ pod: podName, namespace, ip, app: podName.split('-')[0] });

@@ -50,11 +50,43 @@ export interface RootConfigMap {
   source: Source;
 }
 
+/** Where a CA certificate was seen: a field of a CA Secret, a root ConfigMap, a proxy's roots or chain, a PEM file. */
+export type CertificateOrigin =
+  | { kind: 'Secret'; namespace: string; name: string; field: string }
+  | { kind: 'ConfigMap'; namespace: string; name: string }
+  | { kind: 'proxy roots' | 'proxy chain'; proxy: string }
+  | { kind: 'PEM file' };
+
 /** A CA certificate wherever the bundle holds it, once per certificate. */
 export interface CaCertificate {
   certificate: Certificate;
-  /** Where it was seen, the most authoritative first: the CA Secrets, the ConfigMaps, the proxies. */
-  seenIn: Array<{ what: string; source: Source }>;
+  /** Where it was seen, the most authoritative first: the CA Secrets, the ConfigMaps, the proxies; `what` in words. */
+  seenIn: Array<{ origin: CertificateOrigin; what: string; source: Source }>;
+}
+
+/** Where the `cacerts` Secret's field (`ca-cert.pem`, `root-cert.pem`) was seen, if anywhere. */
+export function cacertsField(cas: readonly CaCertificate[], field: string): { ca: CaCertificate; source: Source } | undefined {
+  for (const ca of cas) {
+    const seen = ca.seenIn.find((s) => s.origin.kind === 'Secret' && s.origin.name === 'cacerts' && s.origin.field === field);
+    if (seen) return { ca, source: seen.source };
+  }
+  return undefined;
+}
+
+/** The origin in words, as findings quote it. */
+function originText(origin: CertificateOrigin): string {
+  switch (origin.kind) {
+    case 'Secret':
+      return `Secret ${origin.namespace}/${origin.name} ${origin.field}`;
+    case 'ConfigMap':
+      return `ConfigMap ${origin.namespace}/${origin.name}`;
+    case 'proxy roots':
+      return `roots of proxy ${origin.proxy}`;
+    case 'proxy chain':
+      return `chain of proxy ${origin.proxy}`;
+    case 'PEM file':
+      return 'PEM file';
+  }
 }
 
 /**
@@ -95,14 +127,14 @@ export const certificatesView = defineView({
     const rootConfigMapFor = (namespace: string | undefined) => (namespace !== undefined ? byNamespace.get(namespace) : undefined) ?? byNamespace.get(bundle.istioNamespace);
     const cas = new CaCollector();
     for (const file of facets['certs.public']) {
-      const what = file.secret && file.field ? `Secret ${bundle.istioNamespace}/${file.secret} ${file.field}` : `PEM file`;
-      for (const certificate of file.certificates) if (certificate.ca) cas.add(certificate, what, { path: file.path });
+      const origin: CertificateOrigin = file.secret && file.field ? { kind: 'Secret', namespace: bundle.istioNamespace, name: file.secret, field: file.field } : { kind: 'PEM file' };
+      for (const certificate of file.certificates) if (certificate.ca) cas.add(certificate, origin, { path: file.path });
     }
-    for (const secret of caSecretsOf(facets['k8s.resources'], unreadable)) for (const certificate of secret.certificates) if (certificate.ca) cas.add(certificate, secret.what, secret.source);
-    for (const configMap of rootConfigMaps) for (const certificate of configMap.certificates) cas.add(certificate, `ConfigMap ${configMap.namespace}/${ROOT_CONFIGMAP}`, configMap.source);
+    for (const secret of caSecretsOf(facets['k8s.resources'], unreadable)) for (const certificate of secret.certificates) if (certificate.ca) cas.add(certificate, secret.origin, secret.source);
+    for (const configMap of rootConfigMaps) for (const certificate of configMap.certificates) cas.add(certificate, { kind: 'ConfigMap', namespace: configMap.namespace, name: ROOT_CONFIGMAP }, configMap.source);
     for (const proxy of proxies) {
-      for (const certificate of proxy.roots?.certificates ?? []) cas.add(certificate, `roots of proxy ${proxy.id}`, proxy.roots!.source);
-      for (const certificate of proxy.workload?.chain.slice(1) ?? []) cas.add(certificate, `chain of proxy ${proxy.id}`, proxy.workload!.source);
+      for (const certificate of proxy.roots?.certificates ?? []) cas.add(certificate, { kind: 'proxy roots', proxy: proxy.id }, proxy.roots!.source);
+      for (const certificate of proxy.workload?.chain.slice(1) ?? []) cas.add(certificate, { kind: 'proxy chain', proxy: proxy.id }, proxy.workload!.source);
     }
     return {
       proxies,
@@ -235,8 +267,8 @@ function rootConfigMapsOf(resources: readonly ResourceRecord[], unreadable: Cert
 }
 
 /** The public fields of `cacerts` / `istio-ca-secret` Secret objects a hand-made bundle may hold (`kubectl get secret -o yaml`). */
-function caSecretsOf(resources: readonly ResourceRecord[], unreadable: CertificatesView['unreadable']): Array<{ what: string; certificates: Certificate[]; source: Source }> {
-  const out: Array<{ what: string; certificates: Certificate[]; source: Source }> = [];
+function caSecretsOf(resources: readonly ResourceRecord[], unreadable: CertificatesView['unreadable']): Array<{ origin: CertificateOrigin; certificates: Certificate[]; source: Source }> {
+  const out: Array<{ origin: CertificateOrigin; certificates: Certificate[]; source: Source }> = [];
   for (const record of resources) {
     const { object } = record;
     if (object.kind !== 'Secret' || !CA_SECRETS.includes(object.metadata.name)) continue;
@@ -246,7 +278,7 @@ function caSecretsOf(resources: readonly ResourceRecord[], unreadable: Certifica
       if (typeof value !== 'string') continue;
       const source = { path: record.source.path, pointer: `${record.source.pointer ?? ''}/data/${field}` };
       try {
-        out.push({ what: `Secret ${object.metadata.namespace ?? ''}/${object.metadata.name} ${field}`, certificates: decodePemChain(Buffer.from(value, 'base64').toString('latin1')), source });
+        out.push({ origin: { kind: 'Secret', namespace: object.metadata.namespace ?? '', name: object.metadata.name, field }, certificates: decodePemChain(Buffer.from(value, 'base64').toString('latin1')), source });
       } catch (error) {
         unreadable.push({ source, problem: (error as Error).message });
       }
@@ -259,14 +291,15 @@ function caSecretsOf(resources: readonly ResourceRecord[], unreadable: Certifica
 class CaCollector {
   private readonly byKey = new Map<string, CaCertificate>();
 
-  add(certificate: Certificate, what: string, source: Source): void {
+  add(certificate: Certificate, origin: CertificateOrigin, source: Source): void {
+    const what = originText(origin);
     const key = certificate.sha256 ?? `${certificate.serial} ${certificate.notAfter}`;
     const known = this.byKey.get(key) ?? [...this.byKey.values()].find((c) => c.certificate.serial === certificate.serial && c.certificate.notAfter === certificate.notAfter);
     if (known) {
-      if (known.seenIn.length < 20 && !known.seenIn.some((s) => s.what === what)) known.seenIn.push({ what, source });
+      if (known.seenIn.length < 20 && !known.seenIn.some((s) => s.what === what)) known.seenIn.push({ origin, what, source });
       return;
     }
-    this.byKey.set(key, { certificate, seenIn: [{ what, source }] });
+    this.byKey.set(key, { certificate, seenIn: [{ origin, what, source }] });
   }
 
   list(): CaCertificate[] {

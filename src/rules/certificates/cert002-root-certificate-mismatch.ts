@@ -1,5 +1,5 @@
 import type { CertificatesView, ProxyCertificates, RootConfigMap } from '../../model/views/certificates.js';
-import { certificateKey as rootKey, checkChain, sameCertificate as sameRoot } from '../../model/views/certificates.js';
+import { cacertsField, certificateKey as rootKey, checkChain, sameCertificate as sameRoot } from '../../model/views/certificates.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Occurrence, type RuleContext } from '../rule.js';
@@ -29,7 +29,7 @@ export const cert002 = defineRule({
   docs: ['https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/', 'https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/#debugging-sds', 'https://istio.io/latest/docs/ops/configuration/security/root-transition/'],
   check(inputs, context) {
     const view = inputs.certificates;
-    const caPair = ['ca-cert.pem', 'root-cert.pem'].every((field) => view.caCertificates.some((c) => c.seenIn.some((s) => s.what.endsWith(`/cacerts ${field}`))));
+    const caPair = ['ca-cert.pem', 'root-cert.pem'].every((field) => cacertsField(view.caCertificates, field) !== undefined);
     if (view.proxies.length === 0 && !caPair) return context.notChecked(`${NO_PROXY_CERTIFICATES}, nor the cacerts CA and root`, [...COLLECT_PROXY_SECRETS, 'kubectl get configmap istio-ca-root-cert -n <namespace> -o json']);
     reportAgainstConfigMaps(view, context);
     if (view.rootConfigMaps.length === 0) reportDisagreement(view.proxies, context);
@@ -131,19 +131,18 @@ function reportChains(proxies: readonly ProxyCertificates[], context: RuleContex
 
 /** A plugged-in CA whose `ca-cert.pem` is not signed by the `root-cert.pem` beside it: workloads get certificates no peer can verify. */
 function reportCaSecretChain(view: CertificatesView, context: RuleContext): void {
-  const find = (field: string) => view.caCertificates.find((c) => c.seenIn.some((s) => s.what.endsWith(`/cacerts ${field}`)));
-  const ca = find('ca-cert.pem');
-  const root = find('root-cert.pem');
-  if (!ca || !root || ca === root) return;
+  const caField = cacertsField(view.caCertificates, 'ca-cert.pem');
+  const rootField = cacertsField(view.caCertificates, 'root-cert.pem');
+  if (!caField || !rootField || caField.ca === rootField.ca) return;
+  const [ca, root] = [caField.ca, rootField.ca];
   const check = checkChain([ca.certificate], [root.certificate]);
   if (check.result !== 'fails') return;
-  const at = (c: typeof ca, field: string) => c.seenIn.find((s) => s.what.endsWith(`/cacerts ${field}`))!.source;
   context.report({
     key: 'cacerts',
     severity: 'critical',
     subject: { kind: 'Secret', namespace: context.bundle.istioNamespace, name: 'cacerts' },
     title: '`cacerts`: `ca-cert.pem` is not signed by `root-cert.pem`',
-    evidence: [evidenceAt(at(ca, 'ca-cert.pem'), certificateLine(ca.certificate)), evidenceAt(at(root, 'root-cert.pem'), certificateLine(root.certificate))],
+    evidence: [evidenceAt(caField.source, certificateLine(ca.certificate)), evidenceAt(rootField.source, certificateLine(root.certificate))],
     explanation:
       `istiod signs workload certificates with \`${certificateName(ca.certificate)}\` and distributes \`${certificateName(root.certificate)}\` as the root, but the signature check fails: ${check.problem}. ` +
       'Every certificate istiod issues fails verification at its peers.',

@@ -44,7 +44,7 @@ export const cert003 = defineRule({
       if (validity.state !== 'expired' && left > CA_EXPIRY_WARNING_DAYS * DAY) continue;
       const expired = validity.state === 'expired';
       const where = ca.seenIn.map((s) => s.what);
-      const plugged = where.some((w) => /\/cacerts /.test(w));
+      const plugged = ca.seenIn.some((s) => s.origin.kind === 'Secret' && s.origin.name === 'cacerts');
       const name = certificateName(ca.certificate);
       context.report({
         key: ca.certificate.sha256 ?? ca.certificate.serial,
@@ -82,9 +82,8 @@ export const cert003 = defineRule({
 
 /** The CA Secret it belongs to when it was seen there, else the root ConfigMap, else the certificate itself. */
 function subjectOf(ca: CaCertificate, istioNamespace: string): Subject {
-  const secret = ca.seenIn.map((s) => /^Secret ([^/]*)\/(\S+) /.exec(s.what)).find(Boolean);
-  if (secret) return { kind: 'Secret', namespace: secret[1] || istioNamespace, name: secret[2]! };
-  const configMap = ca.seenIn.map((s) => /^ConfigMap ([^/]+)\/(\S+)/.exec(s.what)).find(Boolean);
-  if (configMap) return { kind: 'ConfigMap', namespace: configMap[1]!, name: configMap[2]! };
+  for (const { origin } of ca.seenIn) {
+    if (origin.kind === 'Secret' || origin.kind === 'ConfigMap') return { kind: origin.kind, namespace: origin.namespace || istioNamespace, name: origin.name };
+  }
   return { kind: 'Certificate', name: certificateName(ca.certificate) };
 }
