@@ -360,11 +360,21 @@ writeBundle(
   }),
   {
     findings: [
-      { subject: { kind: 'DestinationRule', namespace: 'bookinfo', name: 'reviews' }, severity: 'low', explanationIncludes: ['an endpoint is ejected only after 50 consecutive errors'], evidencePointers: ['/spec/trafficPolicy/outlierDetection'] },
-      { subject: { kind: 'DestinationRule', namespace: 'bookinfo', name: 'ratings' }, severity: 'low', explanationIncludes: ['every detector is 0'], evidencePointers: ['/spec/subsets/0/trafficPolicy/outlierDetection'] },
-      { subject: { kind: 'DestinationRule', namespace: 'bookinfo', name: 'details' }, severity: 'low', explanationIncludes: ['`maxEjectionPercent: 0`'] },
+      {
+        subject: { kind: 'Namespace', name: 'bookinfo' },
+        severity: 'low',
+        explanationIncludes: ['3 DestinationRules cannot eject a failing endpoint (1 rule: an endpoint is ejected only after 50 consecutive errors', '1 rule: every detector is 0', '1 rule: `maxEjectionPercent: 0`'],
+        occurrences: ['bookinfo/reviews', 'bookinfo/ratings', 'bookinfo/details'],
+        evidencePointers: ['/spec/trafficPolicy/outlierDetection', '/spec/subsets/0/trafficPolicy/outlierDetection'],
+      },
     ],
   },
+);
+writeBundle(
+  'CERT005',
+  'fires-outlier-detection-off-one-rule',
+  collectorBundle({ ...resources('destinationrules.networking.istio.io', [dr('reviews', 'bookinfo', { host: 'reviews', trafficPolicy: { outlierDetection: { consecutive5xxErrors: 50, interval: '30s', baseEjectionTime: '30s' } } }), dr('ratings', 'shop', { host: 'ratings', trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5 } } })]) }),
+  { findings: [{ subject: { kind: 'DestinationRule', namespace: 'bookinfo', name: 'reviews' }, severity: 'low', explanationIncludes: ['In `bookinfo/reviews`, an endpoint is ejected only after 50 consecutive errors'], evidencePointers: ['/spec/trafficPolicy/outlierDetection'], yamlIncludes: ['consecutive5xxErrors: 5'] }] },
 );
 writeBundle(
   'CERT005',

@@ -2,6 +2,7 @@ import type { ConfigIndex } from '../../analysis/config-index.js';
 import { asArray, asNumber, asRecord, asString } from '../../analysis/object-access.js';
 import { DEFAULT_CONSECUTIVE_5XX, ejectionThreshold } from '../../analysis/outlier-detection.js';
 import type { ResourceRecord } from '../../model/facets.js';
+import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type RuleContext, type Severity } from '../rule.js';
 import { shell } from '../shell.js';
@@ -49,7 +50,7 @@ export const cert005 = defineRule({
     const { index } = inputs.configuration;
     for (const policy of index.ofKind('PeerAuthentication')) meshWideMtls(index, policy, context);
     for (const policy of index.ofKind('AuthorizationPolicy')) allowAll(index, policy, context);
-    for (const rule of index.ofKind('DestinationRule')) outlierOff(index, rule, context);
+    outliersOff(index, index.ofKind('DestinationRule'), context);
   },
 });
 
@@ -148,12 +149,39 @@ export function outlierProblem(detection: Record<string, unknown>): string | und
   return undefined;
 }
 
-function outlierOff(index: ConfigIndex, rule: ResourceRecord, context: RuleContext): void {
-  const problems = outlierLevels(rule).flatMap((level) => {
-    const problem = outlierProblem(level.detection);
-    return problem ? [{ ...level, problem }] : [];
-  });
-  if (problems.length === 0) return;
+type OutlierOff = { rule: ResourceRecord; problems: Array<OutlierLevel & { problem: string }> };
+
+/**
+ * One finding per DestinationRule whose outlier detection cannot eject; several in one namespace are one
+ * finding about the namespace, each rule among its occurrences: the guide's quick fix applied to every
+ * rule of a mesh is one change to undo, not thousands.
+ */
+function outliersOff(index: ConfigIndex, rules: readonly ResourceRecord[], context: RuleContext): void {
+  const byNamespace = new Map<string, OutlierOff[]>();
+  for (const rule of rules) {
+    const problems = outlierLevels(rule).flatMap((level) => {
+      const problem = outlierProblem(level.detection);
+      return problem ? [{ ...level, problem }] : [];
+    });
+    if (problems.length === 0) continue;
+    const namespace = index.namespaceOf(rule);
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), { rule, problems }]);
+  }
+  for (const [namespace, off] of [...byNamespace].sort(([a], [b]) => compareText(a, b))) {
+    if (off.length === 1) reportOutlierOff(index, off[0]!, context);
+    else reportOutliersOff(index, namespace, off, context);
+  }
+}
+
+const OUTLIER_REMEDIATION =
+  "Once the cause of the ejections is fixed, let outlier detection work again: a threshold that ejects a failing endpoint (Istio's default 5 consecutive 5xx), " +
+  'with `maxEjectionPercent` well below 100 so a bad deploy cannot eject everything.';
+const OUTLIER_WHY = `This is what the guide's quick fix for "random 503s" does (\`consecutive5xxErrors: ${NEUTERED_CONSECUTIVE_ERRORS}\`): right for an incident caused by ejections, wrong to keep.`;
+const outlierYaml = (name: string, pointer: string) => `# DestinationRule ${name}: ${pointer.slice(1).replaceAll('/', '.')}\nconsecutive5xxErrors: 5\ninterval: 10s\nbaseEjectionTime: 30s\nmaxEjectionPercent: 50`;
+const outlierEvidence = ({ rule, problems }: OutlierOff) => problems.map((p) => evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}${p.pointer}` }, JSON.stringify(p.detection)));
+
+function reportOutlierOff(index: ConfigIndex, off: OutlierOff, context: RuleContext): void {
+  const { rule, problems } = off;
   const name = nameOf(index, rule);
   const host = asString(asRecord(rule.object.spec)?.host) ?? '?';
   const first = problems[0]!;
@@ -162,14 +190,30 @@ function outlierOff(index: ConfigIndex, rule: ResourceRecord, context: RuleConte
     severity: 'low',
     subject: subjectOf(index, rule),
     title: `DestinationRule \`${name}\` (host \`${host}\`): outlier detection switched off in effect${age(rule, context)}`,
-    evidence: problems.map((p) => evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}${p.pointer}` }, JSON.stringify(p.detection))),
-    explanation:
-      `In \`${name}\`, ${first.problem}${problems.length > 1 ? ` (and ${plural(problems.length - 1, 'more level')})` : ''}. A failing endpoint of \`${host}\` keeps receiving its share of the traffic. ` +
-      `This is what the guide's quick fix for "random 503s" does (\`consecutive5xxErrors: ${NEUTERED_CONSECUTIVE_ERRORS}\`): right for an incident caused by ejections, wrong to keep.`,
-    remediation: 'Once the cause of the ejections is fixed, let outlier detection work again: a threshold that ejects a failing endpoint (Istio\'s default 5 consecutive 5xx), ' +
-      'with `maxEjectionPercent` well below 100 so a bad deploy cannot eject everything.',
-    yaml: `# DestinationRule ${name}: ${first.pointer.slice(1).replaceAll('/', '.')}\nconsecutive5xxErrors: 5\ninterval: 10s\nbaseEjectionTime: 30s\nmaxEjectionPercent: 50`,
+    evidence: outlierEvidence(off),
+    explanation: `In \`${name}\`, ${first.problem}${problems.length > 1 ? ` (and ${plural(problems.length - 1, 'more level')})` : ''}. A failing endpoint of \`${host}\` keeps receiving its share of the traffic. ${OUTLIER_WHY}`,
+    remediation: OUTLIER_REMEDIATION,
+    yaml: outlierYaml(name, first.pointer),
     commands: [],
+  });
+}
+
+function reportOutliersOff(index: ConfigIndex, namespace: string, off: readonly OutlierOff[], context: RuleContext): void {
+  const problems = new Map<string, number>();
+  for (const { problems: ps } of off) problems.set(ps[0]!.problem, (problems.get(ps[0]!.problem) ?? 0) + 1);
+  const listed = [...problems].sort(([, a], [, b]) => b - a).map(([problem, count]) => `${plural(count, 'rule')}: ${problem}`);
+  const first = off[0]!;
+  context.report({
+    key: 'outlier-detection',
+    severity: 'low',
+    subject: { kind: 'Namespace', name: namespace },
+    title: `${plural(off.length, 'DestinationRule')} in \`${namespace}\`: outlier detection switched off in effect`,
+    evidence: off.slice(0, 5).flatMap(outlierEvidence),
+    explanation: `In \`${namespace}\`, ${off.length} DestinationRules cannot eject a failing endpoint (${listed.join('; ')}); their hosts keep sending traffic to it. ${OUTLIER_WHY}`,
+    remediation: OUTLIER_REMEDIATION,
+    yaml: outlierYaml(nameOf(index, first.rule), first.problems[0]!.pointer),
+    commands: [],
+    occurrences: off.map((o) => ({ subject: subjectOf(index, o.rule), count: o.problems.length, evidence: outlierEvidence(o)[0]! })),
   });
 }
 
