@@ -20,6 +20,7 @@ export const ARTIFACT_IDS = [
   'k8s.resources',
   'logs.proxy',
   'logs.istiod',
+  'logs.ztunnel',
   'istioctl.version',
   'envoy.stats',
   'proxy.fileDescriptors',

@@ -16,6 +16,7 @@ import type { Manifest } from './manifest/schema.js';
 import type { ProxySync } from './proxy-status/schema.js';
 import type { ServiceNames } from './service-names/kinds.js';
 import type { TopData } from './top/schema.js';
+import type { ZtunnelLogSummary } from './ztunnel/schema.js';
 
 export type RecognisedBy = 'manifest' | 'path' | 'content';
 
@@ -33,6 +34,7 @@ export interface ArtifactDataMap {
   'k8s.resources': LocatedResource[];
   'logs.proxy': LogSummary;
   'logs.istiod': LogSummary;
+  'logs.ztunnel': ZtunnelLogSummary;
   'istioctl.version': IstioctlVersion;
   'envoy.stats': EnvoyStats;
   'proxy.fileDescriptors': FileDescriptors;

@@ -4,7 +4,7 @@
  * tell "the analyzer ignores this" from "this file is junk".
  */
 const KNOWN: Array<[RegExp, string]> = [
-  [/(?:^|\/)proxies\/[^/]+\/ztunnel[^/]*\/(?:config_dump|istio-proxy\.log)$/, 'ztunnel config dump or log (ambient mode)'],
+  [/(?:^|\/)proxies\/[^/]+\/ztunnel[^/]*\/config_dump$/, 'ztunnel config dump (ambient mode)'],
   [/(?:^|\/)proxies\/[^/]+\/[^/]+\/(?:clusters|listeners|memory|server_info|runtime|netstat)$/, 'Envoy admin output (istioctl bug-report)'],
   [/(?:^|\/)proxies\/[^/]+\/[^/]+\/cores\/[^/]+$/, 'Envoy core dump (istioctl bug-report)'],
   [/(?:^|\/)istio\/[^/]+\/[^/]+\/debug\/[^/]+$/, 'istiod debug endpoint output (istioctl bug-report)'],

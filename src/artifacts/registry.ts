@@ -14,6 +14,7 @@ import { manifestKind, stderrKind } from './manifest/kinds.js';
 import { proxyStatusKind, synczKind } from './proxy-status/kinds.js';
 import { serviceNamesKind } from './service-names/kinds.js';
 import { topKind } from './top/kinds.js';
+import { ztunnelLogKind } from './ztunnel/kinds.js';
 
 /**
  * Every artifact kind, in sniffing order: the more specific content tests come first (pods before
@@ -36,6 +37,8 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   envoyStatsKind,
   istiodMetricsKind,
   fileDescriptorsKind,
+  // ztunnel's lines (Rust module targets, access events) before the proxy log's looser markers.
+  ztunnelLogKind,
   proxyLogKind,
   istiodLogKind,
   // Before istioctl's: both have `clientVersion`, only kubectl's has `gitVersion`.

@@ -8,7 +8,6 @@ import { ARTIFACT_KINDS } from './registry.js';
 export const COLLECTED_NOT_ANALYSED: Readonly<Record<string, string>> = {
   'istiod.configz': 'istiod debug/configz (the configuration istiod holds)',
   'kubectl.secretNames': 'Secret names and types (no values)',
-  'logs.ztunnel': 'ztunnel log (ambient mode)',
 };
 
 export interface KindEntry {

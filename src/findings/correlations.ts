@@ -126,4 +126,13 @@ export const CORRELATIONS: readonly Correlation[] = [
     because: 'the pod\'s `no route matched` requests nearly match a rule of the VirtualService for their host (letter case, exact vs prefix, a trailing slash): the rule is what to fix',
     matches: sameLogLines,
   },
+  {
+    symptom: 'LOG006',
+    cause: 'MESH001',
+    because: 'the pod also runs another mesh\'s proxy that binds the port Istio\'s listener could not (Kuma 15001/15006, Consul\'s transparent proxy 15001, Open Service Mesh and App Mesh 15000/15001): one mesh per pod is the fix',
+    // The same pod, and a port the bind failure names (`…:15001: Address already in use`) among those MESH001 says the other proxy binds too.
+    matches: (symptom, cause) =>
+      shareProxy(symptom, cause) &&
+      [...symptom.explanation.matchAll(/:(\d+): Address already in use/g)].some((m) => new RegExp(`binds the same ports as istio-proxy: [^.]*\\b${m[1]} \\(`).test(cause.explanation)),
+  },
 ];

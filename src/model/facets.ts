@@ -13,6 +13,7 @@ import type { LogPart } from '../artifacts/logs/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
 import type { ServiceNames } from '../artifacts/service-names/kinds.js';
 import type { TopRow } from '../artifacts/top/schema.js';
+import type { ZtunnelLogPart } from '../artifacts/ztunnel/schema.js';
 import type { Collection } from './collection.js';
 import type { ModelViews, ViewId } from './views/types.js';
 
@@ -119,6 +120,24 @@ export interface LogRecord {
 }
 
 /**
+ * One ztunnel's log (or one pod's part of a `kubectl logs --prefix` file), tied to its pod and node.
+ * `node`: the ztunnel pod's `spec.nodeName` in the bundle's pod listings (`nodeFrom: 'pod'`), else
+ * the node collect.sh wrote beside the file in its manifest (`nodeFrom: 'manifest'`).
+ */
+export interface ZtunnelLogRecord {
+  path: string;
+  namespace?: string;
+  /** Absent when nothing in the bundle ties the log to a pod. */
+  pod?: string;
+  node?: string;
+  nodeFrom?: 'pod' | 'manifest';
+  /** The log of the container's previous instance (`kubectl logs --previous`). */
+  previous: boolean;
+  identifiedBy: Exclude<LogIdentity, 'proxy-id' | 'pod-ip'>;
+  summary: ZtunnelLogPart;
+}
+
+/**
  * The model as rules see it, one facet per logical input. A rule declares which facets it reads
  * and receives only those (see rules/run.ts); a facet with no artifact behind it is an empty list.
  */
@@ -131,6 +150,7 @@ export interface ModelFacets {
   'k8s.resources': ResourceRecord[];
   'logs.proxy': LogRecord[];
   'logs.istiod': LogRecord[];
+  'logs.ztunnel': ZtunnelLogRecord[];
   'istioctl.version': VersionRecord[];
   'envoy.stats': EnvoyStatsRecord[];
   'proxy.fileDescriptors': FileDescriptorsRecord[];

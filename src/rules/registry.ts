@@ -1,3 +1,6 @@
+import { amb001 } from './ambient/amb001-ztunnel-errors.js';
+import { amb002 } from './ambient/amb002-l7-without-waypoint.js';
+import { amb003 } from './ambient/amb003-waypoint-not-ready.js';
 import { cfg001 } from './configuration/cfg001-istioctl-analyze-messages.js';
 import { cfg002 } from './configuration/cfg002-destination-host-not-found.js';
 import { cfg003 } from './configuration/cfg003-subset-not-defined.js';
@@ -39,9 +42,10 @@ import { mem001 } from './scale/mem001-proxy-memory-over-2gb.js';
 import { mem002 } from './scale/mem002-config-for-unused-services.js';
 import { tp001 } from './traffic-path/tp001-cluster-missing-from-proxy.js';
 import { tp002 } from './traffic-path/tp002-virtual-service-not-applied.js';
+import { mesh001 } from './multi-cluster/mesh001-other-mesh-proxy.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cp009, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, cert001, cert002, cert003, cert004, cert005, mem001, mem002, fd001];
+export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cp009, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, cert001, cert002, cert003, cert004, cert005, amb001, amb002, amb003, mem001, mem002, fd001, mesh001];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

@@ -34,8 +34,9 @@ describe('recognise by path conventions', () => {
     expect(byPath(path)).toEqual({ kind, by: 'path', context: { path, ...context } });
   });
 
-  it('ztunnel logs in the bug-report layout are not Envoy proxy logs by path', () => {
-    expect(byPath('bug-report/proxies/istio-system/ztunnel-8nx5d/istio-proxy.log')).toBeUndefined();
+  it('ztunnel logs in the bug-report layout are ztunnel logs by path, not Envoy proxy logs', () => {
+    const path = 'bug-report/proxies/istio-system/ztunnel-8nx5d/istio-proxy.log';
+    expect(byPath(path)).toEqual({ kind: 'logs.ztunnel', by: 'path', context: { path, namespace: 'istio-system', pod: 'ztunnel-8nx5d' } });
   });
 
   it('a manifest.json two folders deep is not the bundle manifest; unknown names are not recognised', () => {

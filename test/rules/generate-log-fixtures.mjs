@@ -38,8 +38,9 @@ const bind15001 = bind80[0].replace("listener '0.0.0.0_80'", "listener 'virtualO
 const template = JSON.parse(readFileSync(join(here, 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
 const withLinkerd = podFromTemplate(template, { name: POD, namespace: 'bookinfo', app: 'productpage', ip: '10.244.1.17' });
 withLinkerd.spec.containers.push({ name: 'linkerd-proxy', image: 'cr.l5d.io/linkerd/proxy:stable-2.14.10', ports: [{ containerPort: 4143, name: 'linkerd-proxy' }] });
-writeBundle('LOG006', 'fires-capture-port-held-by-linkerd', { [LOG]: sidecarLog([bind15001]), 'kubernetes/pods/bookinfo.json': list([withLinkerd]) }, {
-  findings: [{ subject, severity: 'high', explanationIncludes: ['`0.0.0.0:15001: Address already in use` (1)', 'the pod also runs `linkerd-proxy`'] }],
+writeBundle('LOG006', 'fires-capture-port-taken-beside-linkerd', { [LOG]: sidecarLog([bind15001]), 'kubernetes/pods/bookinfo.json': list([withLinkerd]) }, {
+  // linkerd-proxy listens on 4143/4140, not 15001: it is named, not blamed.
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`0.0.0.0:15001: Address already in use` (1)', 'the pod also runs `linkerd-proxy` (Linkerd, which listens on inbound 4143, outbound 127.0.0.1:4140, admin 4191, not 15001): a second Istio injection, or another process'] }],
 });
 writeBundle('LOG006', 'fires-privileged-port', { [LOG]: sidecarLog(bind80) }, {
   findings: [{ subject, severity: 'high', explanationIncludes: ['`0.0.0.0:80: Permission denied` (2)', 'NET_BIND_SERVICE'] }],

@@ -151,4 +151,25 @@ describe('the findings stage', () => {
     expect(quiet.shown).toHaveLength(run.findings.length - 2);
     expect(findingsStage(run.findings, { failOn: 'never' }).failed).toBe(false);
   });
+
+  it('links a capture-port bind failure (LOG006) to the other mesh\'s proxy in that pod binding the same port (MESH001), not to one that binds others', async () => {
+    const rules = join(import.meta.dirname, '..', 'rules');
+    // Consul's transparent proxy binds 127.0.0.1:15001 beside istio-proxy, whose log has `cannot bind '0.0.0.0:15001': Address already in use`
+    const { report } = await analyzeBundle(join(rules, 'MESH001', 'fires-consul-dataplane-capture-port', 'bundle'));
+    const log006 = report.findings.filter((f) => f.ruleId === 'LOG006');
+    const mesh001 = report.findings.filter((f) => f.ruleId === 'MESH001');
+    expect(log006.map((f) => f.subject.name)).toEqual(['productpage-v1-6b746f74dc-8xk2r']);
+    expect(mesh001.map((f) => f.subject)).toEqual([{ kind: 'Deployment', namespace: 'bookinfo', name: 'productpage-v1' }]);
+    expect(log006[0]!.causedBy).toEqual([mesh001[0]!.fingerprint]);
+    expect(mesh001[0]!.explains).toEqual([log006[0]!.fingerprint]);
+    // Linkerd's proxy listens on 4140/4143: the same bind failure beside it is not explained by it
+    const linkerd = (await analyzeBundle(join(rules, 'LOG006', 'fires-capture-port-taken-beside-linkerd', 'bundle'))).report.findings;
+    expect(linkerd.filter((f) => f.ruleId === 'MESH001')).toHaveLength(1);
+    expect(linkerd.find((f) => f.ruleId === 'LOG006')!.causedBy).toBeUndefined();
+    // nor is another pod's bind failure
+    const elsewhere: Finding = { ...log006[0]!, fingerprint: 'log006otherpod00', subject: { kind: 'Pod', namespace: 'bookinfo', name: 'reviews-v1-5b5d6494f4-8fwlm' } };
+    const { shown } = findingsStage([elsewhere, log006[0]!, mesh001[0]!].map(({ causedBy: _c, explains: _e, ...f }) => f));
+    expect(shown.find((f) => f.fingerprint === 'log006otherpod00')?.causedBy).toBeUndefined();
+    expect(shown.find((f) => f.fingerprint === log006[0]!.fingerprint)?.causedBy).toEqual([mesh001[0]!.fingerprint]);
+  });
 });

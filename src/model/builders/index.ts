@@ -9,6 +9,7 @@ import { proxyStatusBuilder, synczBuilder } from './proxy-sync.js';
 import { resourcesBuilder, serviceNamesBuilder } from './resources.js';
 import { topBuilder } from './top.js';
 import { istioctlVersionBuilder, kubectlVersionBuilder } from './versions.js';
+import { ztunnelLogsBuilder } from './ztunnel-logs.js';
 import type { FacetBuilder } from './types.js';
 
 /** One builder per facet, in dependency order: a builder comes after the facets it `uses`. */
@@ -21,6 +22,7 @@ export const FACET_BUILDERS: readonly FacetBuilder[] = [
   analyzeBuilder,
   proxyLogsBuilder,
   istiodLogsBuilder,
+  ztunnelLogsBuilder,
   istioctlVersionBuilder,
   envoyStatsBuilder,
   fileDescriptorsBuilder,

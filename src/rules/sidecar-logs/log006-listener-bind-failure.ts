@@ -1,11 +1,10 @@
 import type { LogRecord, PodRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
+import { otherMeshesIn, type OtherMeshInPod } from '../multi-cluster/other-meshes.js';
 import { breakdownText, podCommands, podLabel, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 
 /** The ports Istio's iptables redirect sends traffic to: only one proxy per pod can hold them. */
 const CAPTURE_PORTS = ['15001', '15006'];
-/** Other meshes' proxies, by container name: a second mesh in the pod takes the ports Istio needs. */
-const OTHER_MESH_PROXIES = ['linkerd-proxy', 'consul-dataplane', 'envoy-sidecar', 'consul-connect-envoy-sidecar', 'kuma-sidecar', 'aws-appmesh-envoy'];
 
 export const log006 = defineRule({
   id: 'LOG006',
@@ -31,9 +30,17 @@ export const log006 = defineRule({
       const keys = match.hits.breakdown.map((b) => b.key);
       const capture = keys.some((k) => CAPTURE_PORTS.some((port) => k.includes(`:${port}:`)) && k.includes('Address already in use'));
       const privileged = keys.some((k) => /:(\d{1,3}): Permission denied$/.test(k) && Number(/:(\d{1,3}):/.exec(k)?.[1]) < 1024);
-      const others = capture ? otherProxies(match.log, pods) : [];
+      const port = capture ? Number(CAPTURE_PORTS.find((p) => keys.some((k) => k.includes(`:${p}:`)))) : undefined;
+      const others = port !== undefined ? otherProxies(match.log, pods) : [];
+      const holding = others.filter((o) => o.mesh.sharedPorts.includes(port!));
+      const holder =
+        holding.length > 0
+          ? ` — the pod also runs ${holding.map((o) => `\`${o.proxies[0]!.name}\` (${o.mesh.mesh})`).join(', ')}, another mesh's proxy, which binds ${port} too`
+          : others.length > 0
+            ? ` (the pod also runs ${others.map((o) => `\`${o.proxies[0]!.name}\` (${o.mesh.mesh}, which listens on ${o.mesh.listens}, not ${port})`).join(', ')}: a second Istio injection, or another process)`
+            : " (another mesh's proxy, or a second injection)";
       const cause = capture
-        ? ` Port 15001/15006 is where Istio's iptables rules send the pod's traffic: another process holds it${others.length > 0 ? ` — the pod also runs ${others.map((c) => `\`${c}\``).join(', ')}, another mesh's proxy` : ' (another mesh\'s proxy, or a second injection)'}, so this sidecar captures nothing.`
+        ? ` Port 15001/15006 is where Istio's iptables rules send the pod's traffic: another process holds it${holder}, so this sidecar captures nothing.`
         : privileged
           ? ' A port below 1024 needs `NET_BIND_SERVICE`, which Istio\'s proxies do not have: a Gateway server on 80/443 should listen on 8080/8443 behind the Service\'s port mapping.'
           : '';
@@ -50,8 +57,7 @@ export const log006 = defineRule({
   },
 });
 
-function otherProxies(log: LogRecord, pods: readonly PodRecord[]): string[] {
+function otherProxies(log: LogRecord, pods: readonly PodRecord[]): OtherMeshInPod[] {
   const pod = pods.find((p) => p.name === log.pod && (log.namespace === undefined || p.namespace === log.namespace));
-  const names = [...(pod?.pod.spec?.containers ?? []), ...(pod?.pod.spec?.initContainers ?? [])].map((c) => c.name);
-  return names.filter((n) => OTHER_MESH_PROXIES.includes(n));
+  return pod ? otherMeshesIn(pod.pod) : [];
 }
