@@ -54,7 +54,7 @@
 //   Envoy's /certs says of them (serial, SAN, dates; serials derived here, dates issued < 12 h before collection
 //   for 24 h, not yet at their rotation point).
 import { X509Certificate, createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sidecarConfigDump } from './envoy/config-dump-generator.mjs';
@@ -83,12 +83,6 @@ const uuid = (label) => {
 const int = (label, lo, hi) => lo + (parseInt(hex(label, 12), 16) % (hi - lo + 1));
 
 const ms = (iso) => Date.parse(iso);
-/** RFC 3339 with microseconds, as Istio's zap console encoder prints times. */
-const micros = (t, extraMicros = 0) => {
-  const d = new Date(Math.floor(t));
-  const us = String(Math.floor((t % 1000) * 1000) + extraMicros).padStart(6, '0').slice(0, 6);
-  return `${d.toISOString().slice(0, 19)}.${us}Z`;
-};
 const seconds = (t) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 // ---------------------------------------------------------------------------------------------------------
@@ -358,6 +352,9 @@ function humanDuration(msDelta) {
 const envoyJson = (value) => JSON.stringify(value, null, 1).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e');
 /** Go `encoding/json` (istiod's writeJSON without ?pretty): compact, `<`, `>` and `&` escaped. */
 const goJson = (value) => JSON.stringify(value).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e').replaceAll('&', '\\u0026');
+
+/** A Go map as encoding/json writes it: keys sorted (struct fields keep their declaration order instead). */
+const goMap = (obj) => (obj ? Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : obj);
 
 const files = new Map();
 /** Queues a file of the archive (path under bug-report/); bug-report skips files whose text is only whitespace. */
@@ -1010,7 +1007,7 @@ const EVENTS = EVENT_TABLE.map((e) => ({
   kind: 'Event',
   lastTimestamp: seconds(e.at),
   message: e.message,
-  metadata: meta('Event', e.ns, e.eventName, { created: seconds(e.at) }),
+  metadata: meta('Event', e.ns, e.eventName, { created: seconds(e.at), resourceVersion: 9444603 + EVENT_TABLE.indexOf(e) * 3 }),
   reason: e.reason,
   reportingComponent: e.source.component === 'kubelet' ? 'kubelet' : '',
   reportingInstance: e.source.host ?? '',
@@ -1188,11 +1185,11 @@ const registryService = (svc) => ({
     ServiceRegistry: 'Kubernetes',
     Name: svc.metadata.name,
     Namespace: svc.metadata.namespace,
-    Labels: svc.metadata.labels ?? null,
+    Labels: goMap(svc.metadata.labels) ?? null,
     ExportTo: null,
-    LabelSelectors: svc.spec.selector ?? null,
+    LabelSelectors: goMap(svc.spec.selector) ?? null,
     ClusterExternalAddresses: { Addresses: svc.status.loadBalancer.ingress ? { Kubernetes: svc.status.loadBalancer.ingress.map((i) => i.ip) } : null },
-    ClusterExternalPorts: svc.spec.ports.some((p) => p.nodePort) ? { Kubernetes: Object.fromEntries(svc.spec.ports.filter((p) => p.nodePort).map((p) => [String(p.port), p.nodePort])) } : null,
+    ClusterExternalPorts: svc.spec.ports.some((p) => p.nodePort) ? { Kubernetes: goMap(Object.fromEntries(svc.spec.ports.filter((p) => p.nodePort).map((p) => [String(p.port), p.nodePort]))) } : null,
     PassthroughTargetPorts: null,
     K8sAttributes: { type: svc.spec.type, ...(svc.spec.externalTrafficPolicy ? { externalTrafficPolicy: svc.spec.externalTrafficPolicy } : {}) },
   },
@@ -1348,3 +1345,863 @@ write(
     waypoint: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{.ServiceAccount | quote}}\n  namespace: {{.Namespace | quote}}\n',
   }),
 );
+
+// ---------------------------------------------------------------------------------------------------------
+// The mesh as every proxy receives it (no Sidecar resource: every Service of every namespace)
+
+const HTTP_PORT = /^(?:http|http2|grpc|grpc-web)(?:-|$)/;
+const MESH_SERVICES = REGISTRY.map((svc) => {
+  const dr = drFor(svc);
+  return {
+    svc,
+    name: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    ip: svc.spec.clusterIP,
+    // Istio builds no cluster for UDP ports (kube-dns `dns`).
+    ports: svc.spec.ports.filter((p) => p.protocol !== 'UDP').map((p) => ({ port: p.port, protocol: HTTP_PORT.test(p.name ?? '') ? 'http' : 'tcp', k8s: p })),
+    subsets: dr?.spec.subsets.map((s) => s.name) ?? [],
+    subsetLabels: Object.fromEntries((dr?.spec.subsets ?? []).map((s) => [s.name, s.labels])),
+    ...(dr ? { destinationRule: dr.metadata.name } : {}),
+    dr,
+  };
+});
+const clusterName = (s, port, subset = '') => `outbound|${port.port}|${subset}|${fqdn(s.svc)}`;
+/** Every outbound EDS cluster of a sidecar, with its endpoints (subsets: the pods their labels select). */
+const OUTBOUND = MESH_SERVICES.flatMap((s) =>
+  s.ports.flatMap((port) =>
+    ['', ...s.subsets].map((subset) => {
+      const eps = endpointsOf(s.svc, port.k8s).filter((e) => !subset || matches(s.subsetLabels[subset], e.pod?.metadata.labels));
+      return { service: s, port, subset, name: clusterName(s, port, subset), endpoints: eps };
+    }),
+  ),
+);
+const ROUTE_NAMES = [...new Set(MESH_SERVICES.flatMap((s) => s.ports.filter((p) => p.protocol === 'http').map((p) => String(p.port))))].sort();
+const TCP_LISTENERS = MESH_SERVICES.flatMap((s) => s.ports.filter((p) => p.protocol === 'tcp').map((p) => ({ s, port: p, name: `${s.ip}_${p.port}` })));
+
+const workloadMeta = (pod) => {
+  const l = pod.metadata.labels;
+  const owner = pod.metadata.ownerReferences?.[0]?.name.replace(/-[a-z0-9]+$/, '') ?? pod.metadata.name;
+  return `${owner};${pod.metadata.namespace};${l['service.istio.io/canonical-name'] ?? l.app ?? owner};${l['service.istio.io/canonical-revision'] ?? l.version ?? 'latest'};Kubernetes`;
+};
+
+// The VirtualService `bookinfo/reviews` as istiod turns it into the sidecars' `9080` route table: 80 % to the
+// v2 subset, 20 % to v3 (which the DestinationRule does not define: no such cluster, Envoy answers NC), no retries.
+const routesFor = (service, port) => {
+  const vs = VIRTUAL_SERVICES.find((v) => !v.spec.gateways && v.metadata.namespace === service.namespace && v.spec.hosts.includes(service.name));
+  if (!vs || port.port !== 9080) return undefined;
+  return vs.spec.http.map((r) => ({
+    match: { prefix: '/' },
+    route: {
+      weighted_clusters: { clusters: r.route.map((d) => ({ name: `outbound|9080|${d.destination.subset ?? ''}|${d.destination.host}.${vs.metadata.namespace}.svc.cluster.local`, weight: d.weight })) },
+      timeout: '0s',
+      max_grpc_timeout: '0s',
+    },
+    metadata: { filter_metadata: { istio: { config: `/apis/networking.istio.io/v1/namespaces/${vs.metadata.namespace}/virtual-service/${vs.metadata.name}` } } },
+    decorator: { operation: `${service.name}:9080/*` },
+  }));
+};
+
+const podLabelsForProxy = (pod) => Object.fromEntries(Object.entries(pod.metadata.labels).filter(([k]) => k !== 'pod-template-hash'));
+function nodeMetadata(pod) {
+  const app = stripInjection(pod.spec.containers).map((c) => c.name);
+  const appPorts = stripInjection(pod.spec.containers).flatMap((c) => c.ports ?? []);
+  return {
+    ANNOTATIONS: { ...pod.metadata.annotations, 'kubernetes.io/config.seen': `${pod.metadata.creationTimestamp.replace('Z', '.000000000Z')}`, 'kubernetes.io/config.source': 'api' },
+    APP_CONTAINERS: app.join(','),
+    CLUSTER_ID: 'Kubernetes',
+    ENVOY_PROMETHEUS_PORT: 15090,
+    ENVOY_STATUS_PORT: 15021,
+    INSTANCE_IPS: podIP(pod),
+    INTERCEPTION_MODE: 'REDIRECT',
+    ISTIO_PROXY_SHA: PROXY_SHA,
+    ISTIO_VERSION: ISTIO,
+    LABELS: podLabelsForProxy(pod),
+    MESH_ID: 'cluster.local',
+    NAME: pod.metadata.name,
+    NAMESPACE: pod.metadata.namespace,
+    NODE_NAME: pod.spec.nodeName,
+    OWNER: `kubernetes://apis/apps/v1/namespaces/${pod.metadata.namespace}/deployments/${workloadMeta(pod).split(';')[0]}`,
+    PILOT_SAN: ['istiod.istio-system.svc'],
+    PLATFORM_METADATA: { gcp_gke_cluster_name: CLUSTER, gcp_gke_cluster_url: `https://container.googleapis.com/v1/projects/${PROJECT}/locations/${REGION}/clusters/${CLUSTER}`, gcp_location: REGION, gcp_project: PROJECT, gcp_project_number: '731904275518' },
+    POD_PORTS: JSON.stringify(appPorts),
+    PROXY_CONFIG: MESH_CONFIG.defaultConfig,
+    SERVICE_ACCOUNT: pod.spec.serviceAccountName,
+    WORKLOAD_NAME: workloadMeta(pod).split(';')[0],
+  };
+}
+
+/** model.NodeMetadata as istiod marshals it: struct fields in declaration order, its maps sorted. */
+function istiodNodeMetadata(pod) {
+  const m = nodeMetadata(pod);
+  const order = ['PROXY_CONFIG', 'ISTIO_VERSION', 'LABELS', 'ANNOTATIONS', 'INSTANCE_IPS', 'NAMESPACE', 'NODE_NAME', 'WORKLOAD_NAME', 'OWNER', 'PLATFORM_METADATA', 'INTERCEPTION_MODE', 'SERVICE_ACCOUNT', 'MESH_ID', 'CLUSTER_ID', 'NAME', 'POD_PORTS', 'APP_CONTAINERS', 'ENVOY_STATUS_PORT', 'ENVOY_PROMETHEUS_PORT', 'PILOT_SAN'];
+  return Object.fromEntries(order.filter((k) => k in m).map((k) => [k, ['LABELS', 'ANNOTATIONS', 'PLATFORM_METADATA'].includes(k) ? goMap(m[k]) : m[k]]));
+}
+
+// adsz: one client per proxy, its current stream (the last reconnect its log shows), what it watches.
+const CONNECTIONS = [...PROXIES].sort((a, b) => connectedAt(a) - connectedAt(b));
+const connectionId = (id) => `${id}-${2671 + CONNECTIONS.indexOf(id)}`;
+const localityOf = (pod) => ({ region: REGION, zone: nodeOf(pod).zone });
+write(
+  `${ISTIOD_DIR}/debug/adsz`,
+  goJson({
+    totalClients: PROXIES.length,
+    clients: PROXIES.map((id) => {
+      const pod = podOfProxy(id);
+      return {
+        connectionId: connectionId(id),
+        connectedAt: new Date(connectedAt(id) + 3).toISOString().replace('Z', `${String(int(`${id} ns`, 100000, 999999))}Z`).replace(/0+Z$/, 'Z'),
+        address: `${podIP(pod)}:${int(`${id} peer port`, 32768, 60999)}`,
+        labels: goMap({ ...podLabelsForProxy(pod), 'kubernetes.io/hostname': pod.spec.nodeName, 'topology.istio.io/cluster': 'Kubernetes', 'topology.istio.io/network': '', 'topology.kubernetes.io/region': REGION, 'topology.kubernetes.io/zone': nodeOf(pod).zone }),
+        metadata: istiodNodeMetadata(pod),
+        locality: localityOf(pod),
+        watches: {
+          'type.googleapis.com/envoy.config.cluster.v3.Cluster': [],
+          'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment': OUTBOUND.map((c) => c.name).sort(),
+          'type.googleapis.com/envoy.config.listener.v3.Listener': [],
+          'type.googleapis.com/envoy.config.route.v3.RouteConfiguration': isGateway(id) ? ['http.8080'] : ROUTE_NAMES,
+        },
+      };
+    }),
+  }),
+);
+
+// instancesz: the service targets of each connected proxy.
+write(
+  `${ISTIOD_DIR}/debug/instancesz`,
+  goJson(
+    Object.fromEntries(
+      PROXIES.map((id) => {
+        const pod = podOfProxy(id);
+        const targets = SERVICES.filter((svc) => podsOf(svc).includes(pod)).flatMap((svc) =>
+          svc.spec.ports.map((p) => ({ Service: registryService(svc), Port: { ServicePort: { name: p.name, port: p.port, protocol: PROTOCOL(p.name, p.protocol) }, TargetPort: targetOf(p, pod) } })),
+        );
+        return [id, targets];
+      }),
+    ),
+  ),
+);
+
+// endpointShardz (and the obsolete endpointz, the same handler): endpoints by Service host and namespace.
+const istioEndpoint = (svc, port, e) => ({
+  Labels: e.pod ? goMap({ ...podLabelsForProxy(e.pod), 'kubernetes.io/hostname': e.pod.spec.nodeName, 'topology.istio.io/cluster': 'Kubernetes', 'topology.istio.io/network': '', 'topology.kubernetes.io/region': REGION, 'topology.kubernetes.io/zone': nodeOf(e.pod).zone }) : null,
+  Addresses: [e.ip],
+  ServicePortName: port.name,
+  ServiceAccount: e.pod ? saOf(e.pod) : '',
+  Network: '',
+  Locality: { Label: e.pod ? `${REGION}/${nodeOf(e.pod).zone}` : '', ClusterID: 'Kubernetes' },
+  EndpointPort: e.port,
+  LbWeight: 0,
+  TLSMode: e.pod && sidecarOf(e.pod) ? 'istio' : 'disabled',
+  Namespace: svc.metadata.namespace,
+  WorkloadName: e.pod ? workloadMeta(e.pod).split(';')[0] : '',
+  HostName: '',
+  SubDomain: '',
+  HealthStatus: 1,
+  SendUnhealthyEndpoints: false,
+  NodeName: e.pod?.spec.nodeName ?? '',
+});
+const SHARDZ = goJson(
+  Object.fromEntries(
+    REGISTRY.map((svc) => [
+      fqdn(svc),
+      {
+        [svc.metadata.namespace]: {
+          Shards: { 'Kubernetes/Kubernetes': svc.spec.ports.filter((p) => p.protocol !== 'UDP').flatMap((p) => endpointsOf(svc, p).map((e) => istioEndpoint(svc, p, e))) },
+          ServiceAccounts: Object.fromEntries([...new Set(podsOf(svc).map(saOf))].sort().map((sa) => [sa, {}])),
+        },
+      },
+    ]),
+  ),
+);
+write(`${ISTIOD_DIR}/debug/endpointShardz`, SHARDZ);
+write(`${ISTIOD_DIR}/debug/endpointz`, SHARDZ);
+write(
+  `${ISTIOD_DIR}/debug/cachez`,
+  goJson({
+    'type.googleapis.com/envoy.config.cluster.v3.Cluster': OUTBOUND.map((c) => c.name).sort(),
+    'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment': OUTBOUND.map((c) => c.name).sort(),
+    'type.googleapis.com/envoy.config.route.v3.RouteConfiguration': [...ROUTE_NAMES, 'http.8080'].sort(),
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Access log lines of a proxy (Istio's default TEXT format, 22 fields), to keep its counters consistent with them
+
+const TOKEN = /\[[^\]]*\]|"(?:[^"\\]|\\.)*"|\S+/g;
+const unquote = (t) => (t.startsWith('"') ? t.slice(1, -1) : t);
+function accessLines(text) {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('['))
+    .map((l) => {
+      const t = l.match(TOKEN).map(unquote);
+      return { code: Number(t[2]), flags: t[3], details: t[4], upstreamHost: t[15], cluster: t[16], downstreamLocal: t[18], downstreamRemote: t[19], authority: t[14], duration: Number(t[9]) };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// proxies/bookinfo/<pod>/
+
+const DAY = 86400000;
+// When istiod signed each sidecar's current certificate (Istio's CA: notBefore 2 minutes earlier, 24 h): before
+// its log's first line (no `generated new workload certificate` in it), less than 12 h before the collection.
+const ISSUED = {
+  'details-v1': '2025-04-22T04:51:37Z',
+  'productpage-v1': '2025-04-22T07:22:09Z',
+  'reviews-v1': '2025-04-22T03:47:55Z',
+  'reviews-v2': '2025-04-22T06:05:12Z',
+  'reviews-v3': '2025-04-22T02:58:41Z',
+};
+const ADMIN_NOW = COLLECTED + 1700; // when bug-report read the proxies' admin endpoints
+
+function proxyFiles(pod) {
+  const ns = pod.metadata.namespace;
+  const name = pod.metadata.name;
+  const id = `${name}.${ns}`;
+  const dir = `proxies/${ns}/${name}`;
+  const { app, version } = pod.metadata.labels;
+  const start = STARTED(pod);
+  const node = nodeOf(pod);
+  const log = readFileSync(join(FROM, `logs/${ns}/${name}/istio-proxy.log`), 'utf8');
+  const lines = accessLines(log);
+  const cdsAt = proxyStatus.get(id).cds;
+  const cdsVer = cdsVersion(id);
+  const updated = (t, label) => new Date(t + int(`${id} ${label} ms`, 3, 40)).toISOString();
+  write(`${dir}/istio-proxy.log`, log);
+
+  // --- config_dump?include_eds: the generator's Istio 1.24 sidecar, fitted to this pod and mesh.
+  const services = MESH_SERVICES.map((s) => ({ name: s.name, namespace: s.namespace, ip: s.ip, ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol })), subsets: s.subsets, ...(s.destinationRule ? { destinationRule: s.destinationRule } : {}) }));
+  const proxy = { pod: name, namespace: ns, ip: podIP(pod), app, version, istioVersion: ISTIO };
+  const dump = JSON.parse(sidecarConfigDump(proxy, services, { inboundPorts: [9080], routesFor }));
+  const section = (type) => dump.configs.find((c) => c['@type'] === `type.googleapis.com/envoy.admin.v3.${type}`);
+  const bootstrap = section('BootstrapConfigDump');
+  bootstrap.bootstrap.node.metadata = nodeMetadata(pod);
+  bootstrap.bootstrap.node.locality = localityOf(pod);
+  bootstrap.bootstrap.node.user_agent_build_version.version = { major_number: 1, minor_number: 32, patch: 3 };
+  bootstrap.last_updated = new Date(start + 1210).toISOString();
+
+  const clusters = section('ClustersConfigDump');
+  clusters.version_info = cdsVer;
+  for (const c of clusters.static_clusters) c.last_updated = new Date(start + 1214).toISOString();
+  for (const entry of clusters.dynamic_active_clusters) {
+    entry.version_info = cdsVer;
+    entry.last_updated = updated(cdsAt, 'cds');
+    const c = entry.cluster;
+    const outbound = OUTBOUND.find((o) => o.name === c.name);
+    if (!outbound) continue;
+    c.alt_stat_name = `${c.name};`;
+    // The SANs auto-mTLS expects: the service accounts of the Service's pods (none for the API server).
+    const sans = [...new Set(outbound.service.svc.spec.selector ? podsOf(outbound.service.svc).map(saOf) : [])].sort();
+    const tls = c.transport_socket_matches[0].transport_socket.typed_config.common_tls_context.combined_validation_context;
+    if (sans.length > 0) tls.default_validation_context = { match_subject_alt_names: sans.map((exact) => ({ exact })) };
+    else tls.default_validation_context = {};
+    const od = outbound.service.dr?.spec.trafficPolicy?.outlierDetection;
+    if (od) {
+      // DestinationRule outlierDetection as Istio converts it (applyOutlierDetection): success-rate ejection off,
+      // the panic threshold disabled (minHealthPercent 0).
+      c.outlier_detection = { consecutive_5xx: od.consecutive5xxErrors, interval: od.interval, base_ejection_time: `${Number(od.baseEjectionTime.replace('m', '')) * 60}s`, max_ejection_percent: od.maxEjectionPercent, enforcing_consecutive_5xx: 100, enforcing_success_rate: 0 };
+      c.common_lb_config = { healthy_panic_threshold: {}, locality_weighted_lb_config: {} };
+    }
+  }
+  // EDS: per Service port and subset, the endpoints grouped by zone, as istiod sends them.
+  section('EndpointsConfigDump').dynamic_endpoint_configs = OUTBOUND.map((o) => {
+    const zones = [...new Set(o.endpoints.map((e) => (e.pod ? nodeOf(e.pod).zone : '')))].sort();
+    return {
+      version_info: o.service.name === 'reviews' ? EDS_VERSION : cdsVer,
+      endpoint_config: {
+        '@type': 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+        cluster_name: o.name,
+        endpoints: zones.map((zone) => {
+          const here = o.endpoints.filter((e) => (e.pod ? nodeOf(e.pod).zone : '') === zone);
+          return {
+            ...(zone ? { locality: { region: REGION, zone } } : { locality: {} }),
+            lb_endpoints: here.map((e) => ({
+              endpoint: { address: { socket_address: { address: e.ip, port_value: e.port } }, health_check_config: {} },
+              health_status: 'HEALTHY',
+              metadata: { filter_metadata: { ...(e.pod && sidecarOf(e.pod) ? { 'envoy.transport_socket_match': { tlsMode: 'istio' } } : {}), istio: { workload: e.pod ? workloadMeta(e.pod) : ';;;;Kubernetes' } } },
+              load_balancing_weight: 1,
+            })),
+            load_balancing_weight: here.length,
+          };
+        }),
+        policy: { overprovisioning_factor: 140 },
+      },
+      // The last EDS push (istiod's log: `EDS: PUSH INC` at 14:08:14, cached 32/33) changed only reviews.
+      ...(o.service.name === 'reviews' ? { last_updated: new Date(ms('2025-04-22T14:08:14.204Z') + int(`${id} eds ms`, 1, 9)).toISOString() } : { last_updated: updated(cdsAt, 'eds') }),
+    };
+  });
+  const listeners = section('ListenersConfigDump');
+  listeners.version_info = cdsVer;
+  const tcpListener = (l) => ({
+    name: l.name,
+    active_state: {
+      version_info: cdsVer,
+      listener: {
+        '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener',
+        name: l.name,
+        address: { socket_address: { address: l.s.ip, port_value: l.port.port } },
+        filter_chains: [{ filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: clusterName(l.s, l.port), cluster: clusterName(l.s, l.port), access_log: [{ name: 'envoy.access_loggers.file', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog', path: '/dev/stdout' } }] } }] }],
+        traffic_direction: 'OUTBOUND',
+        bind_to_port: false,
+      },
+      last_updated: updated(cdsAt, 'lds'),
+    },
+  });
+  listeners.static_listeners = [15090, 15021].map((port) => ({ listener: { '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', address: { socket_address: { address: '0.0.0.0', port_value: port } } }, last_updated: new Date(start + 1218).toISOString() }));
+  listeners.dynamic_listeners = [...TCP_LISTENERS.map(tcpListener), ...listeners.dynamic_listeners];
+  for (const l of listeners.dynamic_listeners) {
+    l.active_state.version_info = cdsVer;
+    l.active_state.last_updated = updated(cdsAt, 'lds');
+  }
+  for (const r of section('RoutesConfigDump').dynamic_route_configs) {
+    r.version_info = cdsVer;
+    r.last_updated = updated(cdsAt, 'rds');
+  }
+  // No SDS secret in the dump (see the header): an empty SecretsConfigDump, as Envoy prints one without secrets.
+  dump.configs[dump.configs.findIndex((c) => c['@type'] === 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump')] = { '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump' };
+  write(`${dir}/config_dump?include_eds`, envoyJson(dump));
+
+  // --- certs: the workload certificate and the mesh root, as Envoy's /certs reports each TLS context.
+  const issued = ms(ISSUED[workloadMeta(pod).split(';')[0]]);
+  const leaf = {
+    path: '<inline>',
+    serial_number: `${'123456789abcdef'[int(`${id} serial lead`, 0, 14)]}${hex(`${id} workload serial`, 31)}`,
+    subject_alt_names: [{ uri: saOf(pod) }],
+    days_until_expiration: String(Math.floor((issued + DAY - ADMIN_NOW) / DAY)),
+    valid_from: seconds(issued - 120000),
+    expiration_time: seconds(issued + DAY),
+  };
+  const root = {
+    path: '<inline>',
+    serial_number: ROOT_SERIAL,
+    subject_alt_names: [],
+    days_until_expiration: String(Math.floor((ms(ROOT.validTo) - ADMIN_NOW) / DAY)),
+    valid_from: seconds(ms(ROOT.validFrom)),
+    expiration_time: seconds(ms(ROOT.validTo)),
+  };
+  write(`${dir}/certs`, envoyJson({ certificates: [{ ca_cert: [root], cert_chain: [leaf] }, { ca_cert: [root], cert_chain: [leaf] }] }));
+
+  // --- clusters: /clusters text, per-host counters consistent with the access log.
+  const uptime = Math.floor((ADMIN_NOW - start) / 1000);
+  const base = (label, lo, hi) => int(`${id} ${label}`, lo, hi);
+  const ejected = (o) => app === 'productpage' && o.name === 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local';
+  const clusterText = [];
+  const breakers = (name, dflt) => {
+    for (const [k, v] of Object.entries({ max_connections: dflt, max_pending_requests: dflt, max_requests: dflt, max_retries: dflt })) clusterText.push(`${name}::default_priority::${k}::${v}`);
+    for (const [k, v] of Object.entries({ max_connections: 1024, max_pending_requests: 1024, max_requests: 1024, max_retries: 3 })) clusterText.push(`${name}::high_priority::${k}::${v}`);
+  };
+  const hostLines = (name, host, c, extra = {}) => {
+    const stats = { cx_active: c.active ?? 0, cx_connect_fail: c.connectFail ?? 0, cx_total: c.cx ?? 0, rq_active: 0, rq_error: c.error ?? 0, rq_success: c.success ?? 0, rq_timeout: 0, rq_total: (c.success ?? 0) + (c.error ?? 0) };
+    for (const [k, v] of Object.entries(stats)) clusterText.push(`${name}::${host}::${k}::${v}`);
+    const lines = { hostname: '', health_flags: extra.health ?? 'healthy', weight: 1, region: extra.region ?? '', zone: extra.zone ?? '', sub_zone: '', canary: 'false', priority: 0, success_rate: -1, local_origin_success_rate: -1 };
+    for (const [k, v] of Object.entries(lines)) clusterText.push(`${name}::${host}::${k}::${v}`);
+  };
+  const staticHosts = { agent: '127.0.0.1:15020', prometheus_stats: '127.0.0.1:15000', 'sds-grpc': './var/run/secrets/workload-spiffe-uds/socket', 'xds-grpc': './etc/istio/proxy/XDS' };
+  const reconnects = Math.floor(uptime / 1800);
+  for (const [name, host] of Object.entries(staticHosts)) {
+    clusterText.push(`${name}::observability_name::${name}`);
+    breakers(name, name === 'xds-grpc' || name === 'sds-grpc' ? 100000 : 1024);
+    clusterText.push(`${name}::added_via_api::false`);
+    const conns = name === 'xds-grpc' ? reconnects + 1 : name === 'sds-grpc' ? 1 : name === 'agent' ? Math.floor(uptime / 15) : Math.floor(uptime / 15);
+    hostLines(name, host, { active: name === 'agent' || name === 'prometheus_stats' ? 0 : 1, cx: conns, success: name === 'xds-grpc' ? reconnects : name === 'sds-grpc' ? 0 : conns });
+  }
+  for (const name of ['BlackHoleCluster', 'InboundPassthroughCluster', 'PassthroughCluster']) {
+    clusterText.push(`${name}::observability_name::${name}`);
+    breakers(name, name === 'BlackHoleCluster' ? 1024 : 4294967295);
+    clusterText.push(`${name}::added_via_api::true`);
+  }
+  const inbound = lines.filter((l) => l.cluster.startsWith('inbound|'));
+  clusterText.push('inbound|9080||::observability_name::inbound|9080||');
+  breakers('inbound|9080||', 4294967295);
+  clusterText.push('inbound|9080||::added_via_api::true');
+  if (inbound.length > 0 || app !== 'reviews' || version === 'v2') {
+    const ok = inbound.filter((l) => l.upstreamHost !== '-');
+    hostLines('inbound|9080||', `${podIP(pod)}:9080`, { active: 1, cx: base('inbound cx', 180, 420), success: base('inbound ok', 28000, 31000) + ok.filter((l) => l.code < 500).length, error: ok.filter((l) => l.code >= 500).length });
+  }
+  for (const o of OUTBOUND) {
+    clusterText.push(`${o.name}::observability_name::${o.name};`);
+    if (o.service.dr?.spec.trafficPolicy?.outlierDetection) {
+      for (const k of ['success_rate_average', 'success_rate_ejection_threshold', 'local_origin_success_rate_average', 'local_origin_success_rate_ejection_threshold']) clusterText.push(`${o.name}::outlier::${k}::-1`);
+    }
+    breakers(o.name, 4294967295);
+    clusterText.push(`${o.name}::added_via_api::true`);
+    clusterText.push(`${o.name}::eds_service_name::${o.name}`);
+    const used = lines.filter((l) => l.cluster === o.name && l.upstreamHost !== '-');
+    for (const e of o.endpoints) {
+      const host = `${e.ip}:${e.port}`;
+      const mine = used.filter((l) => l.upstreamHost === host);
+      const connectFail = mine.filter((l) => l.flags.includes('UF')).length * 3;
+      const historic = o.subset === '' && o.service.namespace === 'bookinfo' && ['details', 'reviews', 'ratings'].includes(o.service.name) && (app === 'productpage' || (app === 'reviews' && version !== 'v1' && o.service.name === 'ratings'));
+      const success = (historic ? base(`${o.name} ${host} ok`, 9000, 30000) : 0) + mine.filter((l) => l.code < 500).length;
+      const error = mine.filter((l) => l.code >= 500 && !l.flags.includes('UF')).length;
+      hostLines(o.name, host, { active: mine.length > 0 && connectFail === 0 ? 1 : 0, cx: (historic ? base(`${o.name} ${host} cx`, 40, 160) : 0) + (mine.length > 0 ? 1 : 0), connectFail, success, error }, { region: e.pod ? REGION : '', zone: e.pod ? nodeOf(e.pod).zone : '', health: ejected(o) ? '/failed_outlier_check' : 'healthy' });
+    }
+  }
+  write(`${dir}/clusters`, `${clusterText.join('\n')}\n`);
+
+  // --- listeners: /listeners text, `<name>::<address>` (the static 15090/15021 ones first, as Envoy lists them).
+  const listenerText = [
+    '0.0.0.0_15090::0.0.0.0:15090',
+    '0.0.0.0_15021::0.0.0.0:15021',
+    ...listeners.dynamic_listeners.map((l) => {
+      const sa = l.active_state.listener.address.socket_address;
+      return `${l.name}::${sa.address}:${sa.port_value}`;
+    }),
+  ];
+  write(`${dir}/listeners`, `${listenerText.join('\n')}\n`);
+
+  // --- memory, server_info, runtime
+  const allocated = base('allocated', 11200000, 14600000);
+  const heap = 20971520 + base('heap pages', 0, 6) * 1048576;
+  const physical = heap + base('physical pages', 780, 1420) * 4096;
+  write(`${dir}/memory`, envoyJson({ allocated: String(allocated), heap_size: String(heap), pageheap_unmapped: String(base('unmapped', 0, 4) * 1048576), pageheap_free: String(base('free pages', 70, 300) * 8192), total_thread_cache: String(base('thread cache', 1900000, 3900000)), total_physical_bytes: String(physical) }));
+  const envoyNode = { ...bootstrap.bootstrap.node, user_agent_name: 'envoy' };
+  write(
+    `${dir}/server_info`,
+    envoyJson({
+      version: `${PROXY_SHA}/${ENVOY}-dev/Clean/RELEASE/BoringSSL`,
+      state: 'LIVE',
+      uptime_current_epoch: `${uptime}s`,
+      uptime_all_epochs: `${uptime}s`,
+      hot_restart_version: 'disabled',
+      command_line_options: {
+        base_id: '0',
+        concurrency: 2,
+        config_path: 'etc/istio/proxy/envoy-rev.json',
+        config_yaml: '',
+        allow_unknown_static_fields: true,
+        reject_unknown_dynamic_fields: false,
+        admin_address_path: '',
+        local_address_ip_version: 'v4',
+        log_level: 'warning',
+        component_log_level: 'misc:error',
+        log_format: '[%Y-%m-%d %T.%e][%t][%l][%n] [%g:%#] %v',
+        log_format_escaped: false,
+        log_path: '',
+        service_cluster: '',
+        service_node: '',
+        service_zone: '',
+        mode: 'Serve',
+        disable_hot_restart: true,
+        enable_mutex_tracing: false,
+        restart_epoch: 0,
+        file_flush_interval: '1s',
+        drain_time: '45s',
+        parent_shutdown_time: '60s',
+        cpuset_threads: false,
+        disabled_extensions: [],
+        ignore_unknown_dynamic_fields: false,
+        use_dynamic_base_id: false,
+        base_id_path: '',
+        drain_strategy: 'Immediate',
+        enable_fine_grain_logging: false,
+        socket_path: '@envoy_domain_socket',
+        socket_mode: 0,
+        enable_core_dump: false,
+        stats_tag: [],
+        skip_hot_restart_on_no_parent: false,
+        skip_hot_restart_parent_stats: false,
+      },
+      node: envoyNode,
+    }),
+  );
+  // Istio's bootstrap runtime layers (envoy_bootstrap.json): a static "global config" layer and the admin layer.
+  const runtime = {
+    'envoy.deprecated_features:envoy.config.listener.v3.Listener.hidden_envoy_deprecated_use_original_dst': 'true',
+    'envoy.reloadable_features.http_reject_path_with_fragment': 'false',
+    'overload.global_downstream_max_connections': '2147483647',
+    're2.max_program_size.error_level': '32768',
+  };
+  write(`${dir}/runtime`, envoyJson({ layers: ['global config', 'admin'], entries: Object.fromEntries(Object.entries(runtime).map(([k, v]) => [k, { layer_values: [v, ''], final_value: v }])) }));
+
+  // --- stats/prometheus: Envoy's admin /stats/prometheus (counters, then gauges, then histograms, each by name).
+  const counters = [];
+  const gauges = [];
+  const c = (name, value, labels = '') => counters.push([name, labels, value]);
+  const g = (name, value, labels = '') => gauges.push([name, labels, value]);
+  const cdsUpdates = reconnects + base('cds pushes', 60, 140);
+  const ldsUpdates = reconnects + base('lds pushes', 40, 90);
+  const xds = 'cluster_name="xds-grpc"';
+  c('envoy_cluster_assignment_stale', 0, xds);
+  c('envoy_cluster_bind_errors', 0, xds);
+  c('envoy_cluster_manager_cds_init_fetch_timeout', 0);
+  c('envoy_cluster_manager_cds_update_attempt', cdsUpdates + reconnects + 1);
+  c('envoy_cluster_manager_cds_update_failure', reconnects);
+  c('envoy_cluster_manager_cds_update_rejected', 0);
+  c('envoy_cluster_manager_cds_update_success', cdsUpdates);
+  c('envoy_cluster_manager_cluster_added', 8 + OUTBOUND.length);
+  c('envoy_cluster_manager_cluster_modified', base('cluster modified', 20, 60));
+  c('envoy_cluster_manager_cluster_removed', 0);
+  c('envoy_cluster_manager_cluster_updated', base('cluster updated', 20, 60));
+  c('envoy_cluster_manager_update_out_of_merge_window', 0);
+  c('envoy_cluster_upstream_cx_connect_fail', 0, xds);
+  c('envoy_cluster_upstream_cx_destroy_remote', reconnects, xds);
+  c('envoy_cluster_upstream_cx_total', reconnects + 1, xds);
+  c('envoy_cluster_upstream_rq_total', reconnects + 1, xds);
+  c('envoy_cluster_upstream_rq_timeout', 0, xds);
+  c('envoy_listener_manager_lds_init_fetch_timeout', 0);
+  c('envoy_listener_manager_lds_update_attempt', ldsUpdates + reconnects + 1);
+  c('envoy_listener_manager_lds_update_failure', reconnects);
+  c('envoy_listener_manager_lds_update_rejected', 0);
+  c('envoy_listener_manager_lds_update_success', ldsUpdates);
+  c('envoy_listener_manager_listener_added', 4 + TCP_LISTENERS.length + ROUTE_NAMES.length);
+  c('envoy_listener_manager_listener_create_failure', 0);
+  c('envoy_listener_manager_listener_create_success', 2 * (2 + TCP_LISTENERS.length + ROUTE_NAMES.length));
+  c('envoy_listener_manager_listener_modified', base('listener modified', 2, 12));
+  c('envoy_listener_manager_listener_removed', 0);
+  c('envoy_server_debug_assertion_failures', 0);
+  c('envoy_server_dynamic_unknown_fields', 0);
+  c('envoy_server_envoy_bug_failures', 0);
+  c('envoy_server_main_thread_watchdog_mega_miss', 0);
+  c('envoy_server_main_thread_watchdog_miss', 0);
+  c('envoy_server_static_unknown_fields', 0);
+  c('envoy_server_worker_0_watchdog_mega_miss', 0);
+  c('envoy_server_worker_0_watchdog_miss', 0);
+  c('envoy_server_worker_1_watchdog_mega_miss', 0);
+  c('envoy_server_worker_1_watchdog_miss', 0);
+  // Istio's standard metrics for what this proxy saw (reporter source: outbound; destination: inbound).
+  const requests = new Map();
+  const workload = (p) => ({ workload: workloadMeta(p).split(';')[0], ns: p.metadata.namespace, principal: saOf(p), app: p.metadata.labels.app, version: p.metadata.labels.version ?? 'unknown', canonical: p.metadata.labels['service.istio.io/canonical-name'] ?? p.metadata.labels.app, revision: p.metadata.labels['service.istio.io/canonical-revision'] ?? p.metadata.labels.version ?? 'latest' });
+  const unknown = { workload: 'unknown', ns: 'unknown', principal: 'unknown', app: 'unknown', version: 'unknown', canonical: 'unknown', revision: 'unknown' };
+  const podAt = (address) => ALL_PODS.find((p) => podIP(p) === address.split(':')[0]);
+  const count = (reporter, src, dst, service, code, flags, mtls, n) => {
+    const labels = [
+      ['reporter', reporter],
+      ['source_workload', src.workload],
+      ['source_canonical_service', src.canonical],
+      ['source_canonical_revision', src.revision],
+      ['source_workload_namespace', src.ns],
+      ['source_principal', src.principal],
+      ['source_app', src.app],
+      ['source_version', src.version],
+      ['source_cluster', src === unknown ? 'unknown' : 'Kubernetes'],
+      ['destination_workload', dst.workload],
+      ['destination_workload_namespace', dst.ns],
+      ['destination_principal', dst.principal],
+      ['destination_app', dst.app],
+      ['destination_version', dst.version],
+      ['destination_service', service ? `${service}.bookinfo.svc.cluster.local` : 'unknown'],
+      ['destination_canonical_service', dst.canonical],
+      ['destination_canonical_revision', dst.revision],
+      ['destination_service_name', service ?? 'unknown'],
+      ['destination_service_namespace', service ? 'bookinfo' : 'unknown'],
+      ['destination_cluster', dst === unknown ? 'unknown' : 'Kubernetes'],
+      ['request_protocol', 'http'],
+      ['response_code', String(code)],
+      ['grpc_response_status', ''],
+      ['response_flags', flags],
+      ['connection_security_policy', reporter === 'destination' ? mtls : 'unknown'],
+    ]
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(',');
+    requests.set(labels, (requests.get(labels) ?? 0) + n);
+  };
+  const me = workload(pod);
+  for (const l of lines) {
+    const service = l.authority.split(':')[0] === 'bookinfo.example.com' ? 'productpage' : l.authority.split(':')[0];
+    if (l.cluster.startsWith('inbound|')) {
+      const peer = podAt(l.downstreamRemote);
+      count('destination', peer ? workload(peer) : unknown, me, service, l.code, l.flags, 'mutual_tls', 1);
+    } else {
+      const peer = l.upstreamHost !== '-' ? podAt(l.upstreamHost) : undefined;
+      count('source', me, peer ? workload(peer) : unknown, l.upstreamHost === '-' && l.flags === 'NC' ? undefined : service, l.code, l.flags, '', 1);
+    }
+  }
+  // Before 14:00 (Bookinfo healthy): 200s on the same paths since the pod started.
+  const historic = { productpage: [['destination', GATEWAY, 'productpage'], ['source', bookinfoPods.find((p) => p.metadata.labels.app === 'details'), 'details']], details: [['destination', 'productpage', 'details']], reviews: version === 'v1' ? [['destination', 'productpage', 'reviews']] : [['destination', 'productpage', 'reviews'], ['source', bookinfoPods.find((p) => p.metadata.labels.app === 'ratings'), 'ratings']] }[app] ?? [];
+  for (const [reporter, peer, svc] of historic) {
+    const other = typeof peer === 'string' ? workload(bookinfoPods.find((p) => p.metadata.labels.app === peer)) : workload(peer);
+    count(reporter, reporter === 'destination' ? other : me, reporter === 'destination' ? me : other, svc, 200, '-', 'mutual_tls', base(`${reporter} ${svc} historic`, 9000, 30000));
+  }
+  for (const [labels, n] of [...requests].sort(([a], [b]) => (a < b ? -1 : 1))) c('istio_requests_total', n, labels);
+  g('envoy_cluster_manager_active_clusters', 8 + OUTBOUND.length);
+  g('envoy_cluster_manager_warming_clusters', 0);
+  g('envoy_cluster_membership_healthy', 1, xds);
+  g('envoy_cluster_membership_total', 1, xds);
+  g('envoy_cluster_upstream_cx_active', 1, xds);
+  g('envoy_cluster_upstream_rq_active', 1, xds);
+  g('envoy_control_plane_connected_state', 1);
+  g('envoy_listener_manager_total_filter_chains_draining', 0);
+  g('envoy_listener_manager_total_listeners_active', 4 + TCP_LISTENERS.length + ROUTE_NAMES.length);
+  g('envoy_listener_manager_total_listeners_draining', 0);
+  g('envoy_listener_manager_total_listeners_warming', 0);
+  g('envoy_listener_manager_workers_started', 1);
+  g('envoy_server_concurrency', 2);
+  g('envoy_server_days_until_first_cert_expiring', Number(leaf.days_until_expiration));
+  g('envoy_server_hot_restart_epoch', 0);
+  g('envoy_server_live', 1);
+  g('envoy_server_memory_allocated', allocated);
+  g('envoy_server_memory_heap_size', heap);
+  g('envoy_server_memory_physical_size', physical);
+  g('envoy_server_parent_connections', 0);
+  g('envoy_server_seconds_until_first_ocsp_response_expiring', 0);
+  g('envoy_server_state', 0);
+  g('envoy_server_stats_recent_lookups', base('recent lookups', 3000, 9000));
+  g('envoy_server_total_connections', 2 + (inbound.length > 0 ? 1 : 0));
+  g('envoy_server_uptime', uptime);
+  g('envoy_server_version', parseInt(PROXY_SHA.slice(0, 6), 16));
+  g('istio_build', 1, `component="proxy",tag="${ISTIO}"`);
+  const family = (rows, type) => {
+    const out = [];
+    for (const name of [...new Set(rows.map((r) => r[0]))].sort()) {
+      out.push(`# TYPE ${name} ${type}`);
+      for (const [, labels, value] of rows.filter((r) => r[0] === name)) out.push(`${name}{${labels}} ${value}`);
+    }
+    return out;
+  };
+  const initMs = base('init ms', 420, 980);
+  const buckets = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+  const histogram = ['# TYPE envoy_server_initialization_time_ms histogram', ...buckets.map((le) => `envoy_server_initialization_time_ms_bucket{le="${le}"} ${le >= initMs ? 1 : 0}`), 'envoy_server_initialization_time_ms_bucket{le="+Inf"} 1', `envoy_server_initialization_time_ms_sum{} ${initMs}`, 'envoy_server_initialization_time_ms_count{} 1'];
+  write(`${dir}/stats/prometheus`, `${[...family(counters, 'counter'), ...family(gauges, 'gauge'), ...histogram].join('\n')}\n`);
+
+  // --- netstat -natpw in istio-proxy (net-tools: Envoy's and pilot-agent's sockets; the app's are shown without a program).
+  const row = (proto, local, remote, state, prog) => `${proto.padEnd(4)}  ${'0'.padStart(6)} ${'0'.padStart(6)} ${local.padEnd(Math.max(23, local.length))} ${remote.padEnd(Math.max(23, remote.length))} ${state.padEnd(11)} ${prog.padEnd(20)}`;
+  const appPort = pod.spec.containers.flatMap((c) => c.ports ?? []).find((p) => p.containerPort === 9080) ? 9080 : undefined;
+  const netstat = [
+    'Active Internet connections (servers and established)',
+    'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    ',
+    row('tcp', '127.0.0.1:15000', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '0.0.0.0:15001', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '0.0.0.0:15001', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '127.0.0.1:15004', '0.0.0.0:*', 'LISTEN', '1/pilot-agent'),
+    row('tcp', '0.0.0.0:15006', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '0.0.0.0:15006', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '0.0.0.0:15021', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '0.0.0.0:15021', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '0.0.0.0:15090', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    row('tcp', '0.0.0.0:15090', '0.0.0.0:*', 'LISTEN', '16/envoy'),
+    ...(appPort && app !== 'reviews' ? [row('tcp', `0.0.0.0:${appPort}`, '0.0.0.0:*', 'LISTEN', '-')] : []),
+    row('tcp', `${podIP(pod)}:${int(`${id} xds port`, 32768, 60999)}`, '10.96.148.22:15012', 'ESTABLISHED', '1/pilot-agent'),
+    ...(app === 'productpage'
+      ? [row('tcp', `${podIP(pod)}:${int(`${id} details port`, 32768, 60999)}`, '10.244.2.14:9080', 'ESTABLISHED', '16/envoy')]
+      : app === 'reviews' && version === 'v2'
+        ? [row('tcp', `${podIP(pod)}:${int(`${id} ratings port`, 32768, 60999)}`, '10.244.2.18:9080', 'TIME_WAIT', '-')]
+        : []),
+    row('tcp6', ':::15020', ':::*', 'LISTEN', '1/pilot-agent'),
+    ...(appPort && app === 'reviews' ? [row('tcp6', `:::${appPort}`, ':::*', 'LISTEN', '-')] : []),
+  ];
+  write(`${dir}/netstat`, `${netstat.join('\n')}\n`);
+}
+
+for (const pod of SIDECARS) proxyFiles(pod);
+
+// ---------------------------------------------------------------------------------------------------------
+// istiod metrics (Prometheus text of :15014/metrics, with the exporter's # HELP and # TYPE lines)
+
+{
+  const podStart = ms(ISTIOD.status.containerStatuses[0].state.running.startedAt);
+  const up = (COLLECTED - podStart) / 1000;
+  const pushes = 96 + 2600; // push versions since istiod started (its log is at /96 of the current window)
+  const out = [];
+  const metric = (name, type, help, samples) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) out.push(`${name}${labels ? `{${labels}}` : ''} ${value}`);
+  };
+  const histogram = (name, help, bounds, count, sum, shape, labels = '') => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+    const l = labels ? `${labels},` : '';
+    bounds.forEach((le, i) => out.push(`${name}_bucket{${l}le="${le}"} ${Math.round(count * shape[i])}`));
+    out.push(`${name}_bucket{${l}le="+Inf"} ${count}`, `${name}_sum${labels ? `{${labels}}` : ''} ${sum}`, `${name}_count${labels ? `{${labels}}` : ''} ${count}`);
+  };
+  metric('citadel_server_csr_count', 'counter', 'The number of CSRs received by Citadel server.', [['', 1231]]);
+  metric('citadel_server_root_cert_expiry_timestamp', 'gauge', 'The unix timestamp, in seconds, when Citadel root cert will expire. A negative time indicates the cert is expired.', [['', (ms(ROOT.validTo) / 1000).toExponential().replace('e+', 'e+0').replace(/e\+0(\d\d)/, 'e+$1')]]);
+  metric('citadel_server_success_cert_issuance_count', 'counter', 'The number of certificates issuances that have succeeded.', [['', 1231]]);
+  metric('galley_validation_passed', 'counter', 'Resource is valid.', [
+    ['group="networking.istio.io",resource="destinationrules",version="v1"', 11],
+    ['group="networking.istio.io",resource="gateways",version="v1"', 1],
+    ['group="networking.istio.io",resource="virtualservices",version="v1"', 8],
+    ['group="security.istio.io",resource="authorizationpolicies",version="v1"', 1],
+  ]);
+  metric('go_goroutines', 'gauge', 'Number of goroutines that currently exist.', [['', 1287]]);
+  metric('go_memstats_alloc_bytes', 'gauge', 'Number of bytes allocated and still in use.', [['', 298430112]]);
+  metric('go_memstats_heap_inuse_bytes', 'gauge', 'Number of heap bytes that are in use.', [['', 331137024]]);
+  metric('istio_build', 'gauge', 'Istio component build info', [[`component="pilot",tag="${ISTIO}"`, 1]]);
+  metric('pilot_conflict_inbound_listener', 'gauge', 'Number of conflicting inbound listeners.', [['', 0]]);
+  metric('pilot_conflict_outbound_listener_tcp_over_current_tcp', 'gauge', 'Number of conflicting tcp listeners with current tcp listener.', [['', 0]]);
+  histogram('pilot_debounce_time', 'Delay in seconds between the first config enters debouncing and the merged push request is pushed into the push queue.', [0.01, 0.1, 1, 3, 5, 10, 20, 30], pushes, (pushes * 0.1347).toFixed(6), [0, 0.97, 1, 1, 1, 1, 1, 1]);
+  metric('pilot_destrule_subsets', 'gauge', 'Duplicate subsets across destination rules for same host', [['', 0]]);
+  metric('pilot_duplicate_envoy_clusters', 'gauge', 'Duplicate envoy clusters caused by service entries with same hostname', [['', 0]]);
+  metric('pilot_eds_no_instances', 'gauge', 'Number of clusters without instances.', [['', 0]]);
+  metric('pilot_endpoint_not_ready', 'gauge', 'Endpoint found in unready state.', [['', 0]]);
+  metric('pilot_inbound_updates', 'counter', 'Total number of updates received by pilot.', [['type="config"', 63], ['type="eds"', 2712], ['type="svc"', 14]]);
+  metric('pilot_k8s_cfg_events', 'counter', 'Events from k8s config.', [['event="add",type="AuthorizationPolicy"', 1], ['event="add",type="DestinationRule"', 4], ['event="add",type="Gateway"', 1], ['event="add",type="VirtualService"', 2], ['event="update",type="DestinationRule"', 2], ['event="update",type="VirtualService"', 3]]);
+  metric('pilot_k8s_reg_events', 'counter', 'Events from k8s registry.', [['event="add",type="EndpointSlice"', 10], ['event="add",type="Nodes"', 3], ['event="add",type="Pods"', 12], ['event="add",type="Services"', 10], ['event="delete",type="Pods"', 1], ['event="update",type="EndpointSlice"', 2687], ['event="update",type="Nodes"', 8041], ['event="update",type="Pods"', 54], ['event="update",type="Services"', 3]]);
+  metric('pilot_no_ip', 'gauge', 'Pods not found in the endpoint table, possibly invalid.', [['', 0]]);
+  histogram('pilot_proxy_convergence_time', 'Delay in seconds between config change and a proxy receiving all required configuration.', [0.1, 0.5, 1, 3, 5, 10, 20, 30], pushes * 6, (pushes * 6 * 0.0081).toFixed(6), [0.995, 1, 1, 1, 1, 1, 1, 1]);
+  histogram('pilot_proxy_queue_time', 'Time in seconds, a proxy is in the push queue before being dequeued.', [0.1, 0.5, 1, 3, 5, 10, 20, 30], pushes * 6, (pushes * 6 * 0.0004).toFixed(6), [1, 1, 1, 1, 1, 1, 1, 1]);
+  metric('pilot_push_triggers', 'counter', 'Total number of times a push was triggered, labeled by reason for the push.', [['type="config"', 61], ['type="endpoint"', 2605], ['type="proxy"', 3], ['type="service"', 14]]);
+  histogram('pilot_pushcontext_init_seconds', 'Total time in seconds Pilot takes to init pushContext.', [0.01, 0.1, 0.5, 1, 3, 5], 78, (78 * 0.0032).toFixed(6), [0.99, 1, 1, 1, 1, 1]);
+  metric('pilot_services', 'gauge', 'Total services known to pilot.', [['', SERVICES.length]]);
+  metric('pilot_virt_services', 'gauge', 'Total virtual services known to pilot.', [['', VIRTUAL_SERVICES.length]]);
+  metric('pilot_vservice_dup_domain', 'gauge', 'Virtual services with dup domains.', [['', 0]]);
+  metric('pilot_xds', 'gauge', 'Number of endpoints connected to this pilot using XDS.', [[`version="${ISTIO}"`, PROXIES.length]]);
+  histogram('pilot_xds_config_size_bytes', 'Distribution of configuration sizes pushed to clients', [1, 10000, 1000000, 4000000, 10000000, 40000000], pushes * 6, pushes * 6 * 7100, [0, 0.93, 1, 1, 1, 1], 'type="eds"');
+  histogram('pilot_xds_push_time', 'Total time in seconds Pilot takes to push lds, rds, cds and eds.', [0.01, 0.1, 1, 3, 5, 10, 20, 30], pushes * 6, (pushes * 6 * 0.0011).toFixed(6), [0.998, 1, 1, 1, 1, 1, 1, 1], 'type="eds"');
+  metric('pilot_xds_pushes', 'counter', 'Pilot build and send errors for lds, rds, cds and eds.', [['type="cds"', 78 * 6 + 2712], ['type="eds"', pushes * 6], ['type="lds"', 78 * 6 + 2712], ['type="rds"', 78 * 6 + 2712]]);
+  histogram('pilot_xds_send_time', 'Total time in seconds Pilot takes to send generated configuration.', [0.01, 0.1, 1, 3, 5, 10, 20, 30], pushes * 24, (pushes * 24 * 0.0002).toFixed(6), [1, 1, 1, 1, 1, 1, 1, 1]);
+  metric('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.', [['', (up * 0.031).toFixed(2)]]);
+  metric('process_max_fds', 'gauge', 'Maximum number of open file descriptors.', [['', 1048576]]);
+  metric('process_open_fds', 'gauge', 'Number of open file descriptors.', [['', 41]]);
+  metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [['', 743 * 1048576 + 311296]]);
+  metric('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.', [['', (podStart / 1000 - 0.38).toFixed(2)]]);
+  metric('process_virtual_memory_bytes', 'gauge', 'Virtual memory size in bytes.', [['', 2147483648 + 403701760]]);
+  metric('sidecar_injection_requests_total', 'counter', 'Total number of sidecar injection requests.', [['', 5]]);
+  metric('sidecar_injection_success_total', 'counter', 'Total number of successful sidecar injection requests.', [['', 5]]);
+  write(`${ISTIOD_DIR}/metrics`, `${out.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// bug-report.log: the tool's zap log (console encoder, default scope without a scope column)
+
+{
+  const TMP = '/tmp/bug-report/bug-report';
+  const OUT_FILE = '/home/kasia/incidents/INC-4711/bug-report.tar.gz';
+  // Time in whole microseconds (zap prints them): 14:08:30.873264, the run's `end-time`.
+  const RUN_START = (COLLECTED - 2127) * 1000 + 264;
+  let us = RUN_START;
+  let t = us / 1000;
+  const log = [];
+  const entry = (afterMs, message, runtime) => {
+    us += Math.round(afterMs * 1000) + int(`log ${log.length}`, 1, 40);
+    t = us / 1000;
+    const stamp = `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}.${String(us % 1000000).padStart(6, '0')}Z`;
+    log.push(`${stamp}\tinfo\t${message}${runtime !== undefined ? `\truntime=${runtime}` : ''}\n`);
+  };
+  const goDuration = (msValue) => (msValue >= 1000 ? `${(msValue / 1000).toFixed(9).replace(/0+$/, '')}s` : msValue >= 1 ? `${msValue.toFixed(6).replace(/0+$/, '').replace(/\.$/, '')}ms` : `${(msValue * 1000).toFixed(3).replace(/0+$/, '').replace(/\.$/, '')}µs`);
+  // `end-time: %v` of time.Now() on the engineer's laptop (CEST), nanoseconds.
+  const local = new Date(Math.floor(RUN_START / 1000) + 2 * 3600000).toISOString().replace('T', ' ').slice(0, 19);
+  const nanos = `${String(RUN_START % 1000000).padStart(6, '0')}${String(int('end-time ns', 100, 999))}`;
+  entry(0.31, `\nTarget cluster context: ${CONTEXT}\n`);
+  entry(0.12, `Running with the following config: \n\nistio-namespace: istio-system\nfull-secrets: false\ntimeout (mins): 30\ninclude: {  }\nexclude: { Namespaces: istio-system/Deployments: istio-ingressgateway }\nend-time: ${local}.${nanos} +0200 CEST\n\n\n`);
+  entry(18.4, `\nCluster endpoint: https://${API_SERVER}\n`);
+  entry(806.21, 'Done collecting cluster resource', goDuration(806.19));
+  const versionsStart = t;
+  entry(1197.3, VERSIONS);
+  entry(0.05, 'Done getting control plane revisions/versions', goDuration(t - versionsStart));
+  // The pods bug-report considers (Deployment- and DaemonSet-owned, outside the ignored namespaces).
+  const considered = [...bookinfoPods, ...istioPods].filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet');
+  const deploymentOf = (p) => p.metadata.ownerReferences[0].name.replace(/-[a-z0-9]+$/, '');
+  let tree = '';
+  for (const ns of [...new Set(considered.map((p) => p.metadata.namespace))].sort()) {
+    tree += `${ns}\n`;
+    for (const dep of [...new Set(considered.filter((p) => p.metadata.namespace === ns).map(deploymentOf))].sort()) {
+      tree += `  ${dep}\n`;
+      for (const p of considered.filter((x) => x.metadata.namespace === ns && deploymentOf(x) === dep)) {
+        tree += `    ${p.metadata.name}\n`;
+        for (const c of p.spec.containers) tree += `      ${c.name}\n`;
+      }
+    }
+  }
+  entry(0.41, `Cluster resource tree:\n\n${tree}\n\n`);
+  const paths = considered
+    .filter((p) => deploymentOf(p) !== 'istio-ingressgateway') // --exclude istio-system/istio-ingressgateway
+    .flatMap((p) => p.spec.containers.map((c) => `${p.metadata.namespace}/${deploymentOf(p)}/${p.metadata.name}/${c.name}`))
+    .sort();
+  entry(0.22, `\n\nFetching proxy logs for the following containers:\n\n${paths.join('\n')}\n`);
+  entry(0.08, '\nFetching Istio control plane information from cluster.\n\n');
+  const content = (f) => `istio.io/istio/tools/bug-report/pkg/content.${f}`;
+  const clusterCalls = ['GetK8sResources', 'GetCRs', 'GetEvents', 'GetClusterInfo', 'GetNodeInfo', 'GetSecrets', 'GetPodInfo'];
+  for (const f of clusterCalls) entry(0.02, `Waiting on ${content(f)}`);
+  entry(0.03, '\nFetching CNI logs from cluster.\n\n');
+  const proxies = paths.filter((p) => p.endsWith('/istio-proxy'));
+  for (const p of paths) {
+    const [ns, , pod, container] = p.split('/');
+    if (container === 'istio-proxy') {
+      for (const f of ['GetCoredumps', 'GetNetstat', 'GetProxyInfo']) entry(0.04, `Waiting on ${content(f)}`);
+      entry(0.03, `Waiting on proxy logs ${ns}/${pod}/${container}`);
+    } else if (container === 'discovery') {
+      entry(0.04, `Waiting on ${content('GetIstiodInfo')}`);
+      entry(0.03, `Waiting on Istiod logs for ${ns}/${pod}`);
+    }
+  }
+  const done = (dir, names, f, startedMs) => {
+    for (const n of names) entry(0.09, `Done writing file for path ${dir}/${n}`, goDuration(0.021 + int(`${dir}/${n} write`, 0, 60) / 1000));
+    entry(0.02, `Done writing files for dir ${dir}`, goDuration(0.09 * names.length + 0.05));
+    entry(0.01, `Done with ${content(f)}`);
+    entry(0.01, `Done getting from cluster for ${content(f)}`, goDuration(t - startedMs));
+  };
+  const fetchStart = t;
+  // Logs and the proxies' exec/port-forward calls run concurrently; istiod's and the proxies' logs are fetched first.
+  for (const p of [...proxies, paths.find((x) => x.endsWith('/discovery'))]) {
+    const [ns, , pod, container] = p.split('/');
+    entry(1.7, `Getting logs for ${ns}/${pod}/${container}...`);
+  }
+  for (const p of proxies) {
+    const [ns, , pod, container] = p.split('/');
+    entry(int(`${pod} logs ms`, 90, 180), `Done getting logs only for ${ns}/${pod}/${container}`, goDuration(int(`${pod} logs ms`, 90, 180) + 4.5));
+    entry(0.05, `Done with proxy logs ${ns}/${pod}/${container}`);
+    entry(0.01, `Done getting from proxy logs for ${ns}/${pod}/${container}`, goDuration(t - fetchStart));
+  }
+  entry(138.6, `Done getting logs only for istio-system/${ISTIOD.metadata.name}/discovery`, goDuration(151.9));
+  entry(0.4, `Done writing file for path ${TMP}/${ISTIOD_DIR}/discovery.log`, goDuration(0.083));
+  entry(0.02, `Done with Istiod logs for istio-system/${ISTIOD.metadata.name}`);
+  entry(0.01, `Done getting Istiod logs for istio-system/${ISTIOD.metadata.name}`, goDuration(t - fetchStart));
+  done(`${TMP}/cluster`, ['cluster-context', 'kubectl-version'], 'GetClusterInfo', fetchStart);
+  done(`${TMP}/cluster`, ['pods'], 'GetPodInfo', fetchStart);
+  done(`${TMP}/cluster`, ['secrets'], 'GetSecrets', fetchStart);
+  done(`${TMP}/cluster`, ['nodes'], 'GetNodeInfo', fetchStart);
+  done(`${TMP}/cluster`, ['events'], 'GetEvents', fetchStart);
+  for (const p of proxies) {
+    const [ns, , pod] = p.split('/');
+    entry(int(`${pod} coredump ms`, 30, 120), `${ns}/${pod}/istio-proxy has 0 coredumps`);
+    done(`${TMP}/proxies/${ns}/${pod}/cores`, [], 'GetCoredumps', fetchStart);
+  }
+  for (const p of proxies) {
+    const [ns, , pod] = p.split('/');
+    entry(int(`${pod} netstat ms`, 20, 90), `Done writing file for path ${TMP}/proxies/${ns}/${pod}/netstat`, goDuration(0.061));
+    entry(0.02, `Done writing files for dir ${TMP}/proxies/${ns}/${pod}`, goDuration(0.112));
+    entry(0.01, `Done with ${content('GetNetstat')}`);
+    entry(0.01, `Done getting from cluster for ${content('GetNetstat')}`, goDuration(t - fetchStart));
+  }
+  done(`${TMP}/cluster`, ['crs'], 'GetCRs', fetchStart);
+  const istiodFiles = [...files.keys()].filter((f) => f.startsWith(`${ISTIOD_DIR}/`) && !f.endsWith('discovery.log')).map((f) => f.slice(ISTIOD_DIR.length + 1));
+  entry(212.4, '');
+  log.pop();
+  done(`${TMP}/${ISTIOD_DIR}`, istiodFiles, 'GetIstiodInfo', fetchStart);
+  done(`${TMP}/cluster`, ['k8s-resources'], 'GetK8sResources', fetchStart);
+  for (const p of proxies) {
+    const [ns, , pod] = p.split('/');
+    const names = [...files.keys()].filter((f) => f.startsWith(`proxies/${ns}/${pod}/`) && !/\/(?:istio-proxy\.log|netstat)$/.test(f)).map((f) => f.slice(`proxies/${ns}/${pod}/`.length));
+    entry(int(`${pod} admin ms`, 40, 160), '');
+    log.pop();
+    done(`${TMP}/proxies/${ns}/${pod}`, names, 'GetProxyInfo', fetchStart);
+  }
+  // istioctl analyze, run last.
+  const analyzeStart = t;
+  entry(0.3, 'Running Istio analyze on all namespaces and report as below:');
+  entry(2716.8, 'Executed analyzers:');
+  const analyzers = [
+    'annotations.K8sAnalyzer', 'authn.BlockedCIDRsAnalyzer', 'auth.AuthorizationPoliciesAnalyzer', 'conditions.ConditionAnalyzer', 'applicationUID.Analyzer', 'deployment.MultiServiceAnalyzer',
+    'deprecation.DeprecationAnalyzer', 'destinationrule.CaCertificateAnalyzer', 'destinationrule.SubsetSelectPodAnalyzer', 'envoyfilter.EnvoyPatchAnalyzer', 'externalcontrolplane.ExternalControlPlaneAnalyzer',
+    'gateway.CertificateAnalyzer', 'gateway.ConflictingGatewayAnalyzer', 'gateway.IngressGatewayPortAnalyzer', 'gateway.SecretAnalyzer', 'injection.ImageAutoAnalyzer', 'injection.ImageAnalyzer', 'injection.Analyzer',
+    'k8sgateway.CRDVersionAnalyzer', 'k8sgateway.SelectorAnalyzer', 'meshnetworks.MeshNetworksAnalyzer', 'services.MultiClusterServiceAnalyzer', 'service.PortNameAnalyzer', 'serviceentry.ConflictingServiceEntryProtocolAnalyzer',
+    'serviceentry.Analyzer', 'sidecar.SelectorAnalyzer', 'telemetry.DefaultSelectorAnalyzer', 'telemetry.LightstepAnalyzer', 'telemetry.ProviderAnalyzer', 'telemetry.SelectorAnalyzer',
+    'virtualservice.ConflictingMeshGatewayHostsAnalyzer', 'virtualservice.DestinationHostAnalyzer', 'virtualservice.DestinationRuleAnalyzer', 'virtualservice.GatewayAnalyzer', 'virtualservice.JWTClaimRouteAnalyzer', 'webhook.Analyzer',
+    ...CRD_TABLE.map(([, kind]) => `schema.ValidationAnalyzer.${kind}`),
+  ];
+  for (const a of analyzers) entry(0.01, `\t: ${a}`);
+  const report = files.get('analyze/allNamespaces/allNamespaces');
+  entry(0.4, '\nAnalysis Report:\n');
+  entry(0.02, report);
+  entry(0.01, '\n');
+  entry(0.2, `Done writing file for path ${TMP}/analyze/allNamespaces/allNamespaces`, goDuration(0.058));
+  entry(0.02, `Done writing files for dir ${TMP}/analyze/allNamespaces`, goDuration(0.131));
+  entry(0.01, 'Done running Istio analyze on all namespaces and report', goDuration(t - analyzeStart));
+  for (const p of proxies) {
+    const [ns, , pod] = p.split('/');
+    entry(0.3, `Done writing file for path ${TMP}/proxies/${ns}/${pod}/istio-proxy.log`, goDuration(0.094 + int(`${pod} log write`, 0, 80) / 1000));
+  }
+  entry(0.1, 'Done with bug-report command before generating the archive file', goDuration(t - RUN_START / 1000));
+  // Written while the archive is built from the folder: the last line the archived file has.
+  entry(0.2, `Creating an archive at ${OUT_FILE}.\n`);
+  write('bug-report.log', log.join(''));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+rmSync(SAMPLE, { recursive: true, force: true });
+for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  mkdirSync(dirname(join(OUT, path)), { recursive: true });
+  writeFileSync(join(OUT, path), text);
+}
+console.log(`samples/bug-report-503/bug-report: ${files.size} files`);

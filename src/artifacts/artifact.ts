@@ -61,7 +61,11 @@ export function ofKind<K extends ArtifactId>(artifacts: readonly Artifact[], kin
   return artifacts.filter((a) => a.kind === kind) as unknown as Array<Artifact<K>>;
 }
 
-export const INVENTORY_STATUSES = ['used', 'invalid', 'not-recognised', 'skipped'] as const;
+/**
+ * `not-analysed`: a file whose origin is known (an istioctl bug-report page, a collector kind) that this
+ * version does not read, with why; `not-recognised`: a file of unknown origin.
+ */
+export const INVENTORY_STATUSES = ['used', 'not-analysed', 'invalid', 'not-recognised', 'skipped'] as const;
 export type InventoryStatus = (typeof INVENTORY_STATUSES)[number];
 
 /**

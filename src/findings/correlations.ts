@@ -53,7 +53,19 @@ const shareProxy = (symptom: Finding, cause: Finding) => proxyIds(symptom).some(
 /** A TLS failure of certificate verification (not a plaintext/TLS mix-up, which the configuration explains). */
 const verificationFailure = (finding: Finding) => /CERTIFICATE_VERIFY_FAILED|certificate (?:has )?expired|certificate verify failed/i.test(`${finding.title} ${finding.explanation}`);
 
+/** TP001 names the subset it lacks and the VirtualService its routes came from; CFG003 the VirtualService and the undefined subset. */
+const sameUndefinedSubset = (symptom: Finding, cause: Finding) => {
+  const subset = /subset `([^`]+)` of `[^`]+`, which DestinationRule/.exec(symptom.explanation)?.[1];
+  return subset !== undefined && cause.explanation.includes(`names subset \`${subset}\``) && symptom.explanation.includes(`VirtualService \`${cause.subject.name}.${cause.subject.namespace}\``);
+};
+
 export const CORRELATIONS: readonly Correlation[] = [
+  {
+    symptom: 'TP001',
+    cause: 'CFG003',
+    because: 'the route names a subset no DestinationRule defines, so istiod builds no cluster for it: the proxy lacks exactly that cluster',
+    matches: sameUndefinedSubset,
+  },
   {
     symptom: 'LOG003',
     cause: 'CERT003',

@@ -85,6 +85,7 @@ function headline(report: Report): string {
   if (report.facts.kubernetesVersion) parts.push(mdText(`Kubernetes ${report.facts.kubernetesVersion}`));
   const inv = report.inventorySummary;
   const files = [`${plural(inv.used, 'file')} used`];
+  if (inv['not-analysed']) files.push(`${inv['not-analysed']} not analysed`);
   if (inv.invalid) files.push(`${inv.invalid} invalid`);
   if (inv['not-recognised']) files.push(`${inv['not-recognised']} not recognised`);
   if (inv.skipped) files.push(`${inv.skipped} skipped`);
@@ -223,7 +224,7 @@ function collectionFailures(report: Report): string[] {
 
 function inventory(report: Report): string[] {
   const inv = report.inventorySummary;
-  const out = ['## Inventory', '', `${report.inventory.length} entries: ${inv.used} used · ${inv.invalid} invalid · ${inv['not-recognised']} not recognised · ${inv.skipped} skipped`, ''];
+  const out = ['## Inventory', '', `${report.inventory.length} entries: ${inv.used} used · ${inv['not-analysed']} not analysed · ${inv.invalid} invalid · ${inv['not-recognised']} not recognised · ${inv.skipped} skipped`, ''];
   const problems = report.inventory.filter((i) => i.status !== 'used');
   if (problems.length > 0) {
     out.push('| file | status | reason |', '|---|---|---|');

@@ -253,7 +253,7 @@ export const reportSchema = {
           secretMaterial: { type: 'array', minItems: 1, items: secretMaterialSchema },
         },
         // Every entry that is not used says why.
-        if: { properties: { status: { enum: ['invalid', 'not-recognised', 'skipped'] } } },
+        if: { properties: { status: { enum: ['not-analysed', 'invalid', 'not-recognised', 'skipped'] } } },
         then: { required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } },
       },
     },

@@ -127,7 +127,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
   const ordered = inDocumentOrder(outcome.shown);
   const numbers = new Map(ordered.map((f, i) => [f.fingerprint, i + 1]));
   const sortedInventory = sortInventory(inventory);
-  const inventorySummary = { used: 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
+  const inventorySummary = { used: 0, 'not-analysed': 0, invalid: 0, 'not-recognised': 0, skipped: 0 };
   for (const item of sortedInventory) inventorySummary[item.status]++;
   const bundle: Report['bundle'] = {
     source: model.bundle.source,

@@ -92,7 +92,7 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
     for (const n of report.notChecked) lines.push(`  ${n.ruleId}: ${cell(n.reason)}${n.collect[0] ? ` — run: ${cell(n.collect[0])}` : ''}`);
   }
   const inv = report.inventorySummary;
-  lines.push(`Inventory: ${inv.used} used, ${inv.invalid} invalid, ${inv['not-recognised']} not recognised, ${inv.skipped} skipped (--format md or json for details)`);
+  lines.push(`Inventory: ${inv.used} used, ${inv['not-analysed']} not analysed, ${inv.invalid} invalid, ${inv['not-recognised']} not recognised, ${inv.skipped} skipped (--format md or json for details)`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -410,7 +410,7 @@ describe('round trip: the analyzer on the collector output', () => {
     expect(status('logs/istio-system/ztunnel-4xkzp/ztunnel.log')).toBe('used');
     for (const path of ['redaction-report.json']) {
       const item = inventory.find((i) => i.path === path);
-      expect(item?.status, path).toBe('not-recognised');
+      expect(item?.status, path).toBe('not-analysed');
       expect(item?.reason, path).toMatch(/not analysed/);
     }
     const invalid = inventory.filter((i) => i.status === 'invalid' && i.path !== 'kubernetes/top/payments.txt');

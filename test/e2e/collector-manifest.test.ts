@@ -75,7 +75,7 @@ describe('a collector bundle whose manifest records failures', () => {
 
     const inventory = Object.fromEntries(report.inventory.map((i) => [i.path, i]));
     expect(inventory['kubernetes/secrets/istio-system.txt']).toMatchObject({
-      status: 'not-recognised',
+      status: 'not-analysed',
       reason: 'collector artifact "kubectl.secretNames" (Secret names and types (no values)): not analysed by this version',
     });
     expect(inventory['kubernetes/pods/istio-system.json']).toMatchObject({

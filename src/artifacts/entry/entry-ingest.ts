@@ -124,11 +124,12 @@ export class EntryIngest implements EntrySink {
     if (hint?.kind && !isArtifactId(hint.kind)) {
       // The collector knows more kinds than this version analyses: say so rather than guess.
       const what = COLLECTED_NOT_ANALYSED[hint.kind];
-      return this.discard({ status: 'not-recognised', reason: `collector artifact "${hint.kind}"${what ? ` (${what})` : ''}: not analysed by this version` });
+      return this.discard({ status: 'not-analysed', reason: `collector artifact "${hint.kind}"${what ? ` (${what})` : ''}: not analysed by this version` });
     }
     const recognition = recognise(path, headText, hint);
     if (!recognition) {
-      return this.discard({ status: 'not-recognised', reason: knownUnanalysed(path) ?? describeUnrecognised(headText, head.length) });
+      const known = knownUnanalysed(path);
+      return this.discard(known ? { status: 'not-analysed', reason: known } : { status: 'not-recognised', reason: describeUnrecognised(headText, head.length) });
     }
     const opened = recognition.kind.open({ entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits, budget: this.target.budget, strings: this.target.strings });
     if ('refused' in opened) return this.discard({ status: 'skipped', kind: recognition.kind.id, recognisedBy: recognition.by, reason: opened.refused });

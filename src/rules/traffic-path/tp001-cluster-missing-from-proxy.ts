@@ -5,7 +5,7 @@ import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence } from '../rule.js';
 import { proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
-import { whyHostMissing } from './why-host-missing.js';
+import { whyHostMissing, whySubsetMissing } from './why-host-missing.js';
 
 /** Clusters named per finding; the rest are counted. */
 const MAX_NAMED = 10;
@@ -71,7 +71,8 @@ function missingClusters(proxy: ProxyConfig, index: ConfigIndex): Missing[] {
     if (have.has(cluster) || missing.has(cluster)) return;
     // Looked up from the host's own namespace: from the proxy's, a Service not exported there is not found at all.
     const known = index.resolveHost(host, serviceOfFqdn(host, index.clusterDomain)?.namespace ?? namespace ?? index.istioNamespace);
-    const why = namespace ? whyHostMissing(index, host, known, namespace, labels) : undefined;
+    const subset = cluster.split('|')[2];
+    const why = namespace ? whyHostMissing(index, host, known, namespace, labels) ?? (known && subset ? whySubsetMissing(index, host, subset, namespace) : undefined) : undefined;
     missing.set(cluster, { cluster, host, wantedBy, virtualServices, ...(why ? { cause: why.text } : {}), causeEvidence: why?.evidence ?? [] });
   };
   // The proxy's own route table names clusters it must have.

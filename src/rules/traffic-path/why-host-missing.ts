@@ -1,5 +1,7 @@
 import type { ConfigIndex, KnownHost } from '../../analysis/config-index.js';
+import { destinationRulesFor } from '../../analysis/destination-rules.js';
 import { serviceOfFqdn, visibleIn } from '../../analysis/hosts.js';
+import { asArray, asRecord, asString } from '../../analysis/object-access.js';
 import { egressAllows, egressHosts, sidecarFor } from '../../analysis/sidecar-scope.js';
 import { evidenceAt } from '../evidence.js';
 import type { Evidence } from '../rule.js';
@@ -35,4 +37,23 @@ export function whyHostMissing(index: ConfigIndex, host: string, known: KnownHos
     };
   }
   return undefined;
+}
+
+/**
+ * Why a subset's cluster (`outbound|<port>|<subset>|<host>`) is missing though its host is known:
+ * no DestinationRule the proxy applies to the host defines that subset, so istiod builds no cluster
+ * for it (what CFG003 reports about the route). Undefined when one does define it.
+ */
+export function whySubsetMissing(index: ConfigIndex, host: string, subset: string, proxyNamespace: string): MissingCause | undefined {
+  const rules = destinationRulesFor(index, host, proxyNamespace);
+  const subsetsOf = (rule: (typeof rules)[number]) => asArray(asRecord(rule.object.spec)?.subsets).map((s) => asString(asRecord(s)?.name)).filter((n): n is string => n !== undefined);
+  if (rules.some((rule) => subsetsOf(rule).includes(subset))) return undefined;
+  if (rules.length === 0) return { text: `the route names subset \`${subset}\` of \`${host}\`, and no DestinationRule for that host defines subsets: istiod builds no cluster for it (CFG003)`, evidence: [] };
+  const rule = rules[0]!;
+  const name = `${index.namespaceOf(rule)}/${rule.object.metadata.name}`;
+  const defined = subsetsOf(rule);
+  return {
+    text: `the route names subset \`${subset}\` of \`${host}\`, which DestinationRule \`${name}\` does not define (it defines ${defined.map((d) => `\`${d}\``).join(', ') || 'none'}): istiod builds no cluster for it (CFG003)`,
+    evidence: [evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}/spec/subsets` }, defined.join(', '))],
+  };
 }
