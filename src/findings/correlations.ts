@@ -59,7 +59,17 @@ const sameUndefinedSubset = (symptom: Finding, cause: Finding) => {
   return subset !== undefined && cause.explanation.includes(`names subset \`${subset}\``) && symptom.explanation.includes(`VirtualService \`${cause.subject.name}.${cause.subject.namespace}\``);
 };
 
+/** A ztunnel error of certificate verification or of fetching certificates (AMB001's mTLS and certificate classes). */
+const ztunnelCertificateFailure = (finding: Finding) =>
+  /: (?:mTLS handshake failures|certificate requests failing|XDS stream to istiod failing certificate verification) — /.test(finding.title) && /expired|UnknownIssuer|unknown issuer|CERTIFICATE_VERIFY_FAILED|certificate verif/i.test(finding.explanation);
+
 export const CORRELATIONS: readonly Correlation[] = [
+  {
+    symptom: 'AMB001',
+    cause: 'CERT003',
+    because: "an expired CA certificate of the mesh makes the chains ztunnel presents and verifies fail: its mTLS and certificate errors are what it looks like from the node",
+    matches: (symptom, cause) => cause.severity === 'critical' && ztunnelCertificateFailure(symptom),
+  },
   {
     symptom: 'TP001',
     cause: 'CFG003',

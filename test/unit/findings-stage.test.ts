@@ -127,6 +127,20 @@ describe('the findings stage', () => {
     expect(byId(caExpired.fingerprint).explains).toEqual([verify.fingerprint, workloadExpired.fingerprint].sort());
   });
 
+  it('links ztunnel certificate-verification errors (AMB001) to an expired CA, and not policy or identity errors', () => {
+    const base = { step: 'ambient' as const, severity: 'high' as const, remediation: '', commands: [] as string[], docs: [] as string[], evidence: [], subject: { kind: 'Node', name: 'gke-pool-1-k8vx' } };
+    const amb = (fp: string, label: string, text: string): Finding => ({ ...base, ruleId: 'AMB001', fingerprint: fp, title: `ztunnel \`istio-system/ztunnel-5k2wq\` on node \`gke-pool-1-k8vx\`: ${label} — ${text}`, explanation: `ztunnel logged \`${text}\` 4 times.` });
+    const expired = amb('amb001expired000', 'mTLS handshake failures', 'io error: invalid peer certificate: Expired');
+    const san = amb('amb001san0000000', 'mTLS handshake failures', 'io error: invalid peer certificate: Other(OtherError(identity verification error: peer did not present the expected SAN))');
+    const policy = amb('amb001policy0000', 'connections rejected by policy', 'connection closed due to policy rejection: allow policies exist, but none allowed');
+    const ca: Finding = { ...base, step: 'certificates', severity: 'critical', ruleId: 'CERT003', fingerprint: 'cert003cert003ce', title: 'CA certificate `Intermediate CA` expired', subject: { kind: 'Secret', namespace: 'istio-system', name: 'cacerts' }, explanation: '' };
+    const { shown } = findingsStage([expired, san, policy, ca]);
+    const byId = (fp: string) => shown.find((f) => f.fingerprint === fp)!;
+    expect(byId('amb001expired000').causedBy).toEqual(['cert003cert003ce']);
+    expect(byId('amb001san0000000').causedBy).toBeUndefined();
+    expect(byId('amb001policy0000').causedBy).toBeUndefined();
+  });
+
   it('does not link LOG004 of one pod to CFG006 about another pod\'s requests', () => {
     const base = { step: 'sidecar-logs' as const, severity: 'high' as const, title: '', explanation: '', remediation: '', commands: [] as string[], docs: [] as string[] };
     const log = (pod: string, line: number): Finding => ({ ...base, ruleId: 'LOG004', fingerprint: `${pod}000000000000`.slice(0, 16), subject: { kind: 'Pod', namespace: 'istio-system', name: pod }, evidence: [{ path: `logs/istio-system/${pod}/istio-proxy.log`, line }] });
