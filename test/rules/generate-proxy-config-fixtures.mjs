@@ -122,6 +122,20 @@ writeBundle(join(tp001, 'fires-service-not-exported'), smallBundle({ visible: ['
   findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`networking.istio.io/exportTo` annotation (`catalog`) does not export `reviews.catalog.svc.cluster.local` to `shop`'], evidencePaths: ['kubernetes/resources/all.json'] }],
 });
 
+// Two sidecars lacking the same subset cluster, the route's subset defined nowhere: one finding about the destination.
+{
+  const CART = 'cart-5c9d8b7f6-x2lqp';
+  const noV3 = (service, port) => (service.name === 'reviews' ? [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}|v3|reviews.catalog.svc.cluster.local`, timeout: '0s' }, metadata: { filter_metadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/catalog/virtual-service/reviews' } } } }] : undefined);
+  const v3Vs = { ...reviewsVs, spec: { ...reviewsVs.spec, http: [{ route: [{ destination: { host: 'reviews.catalog.svc.cluster.local', subset: 'v3' } }] }] } };
+  const files = smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], routesFor: noV3, extraResources: [] });
+  files['kubernetes/resources/all.json'] = list([...small.map(serviceObject), v3Vs, reviewsDr]);
+  files[`proxies/shop/${CART}/config_dump.json`] = `${sidecarConfigDump(proxy(CART, 'shop', '10.244.1.8'), small, { inboundPorts: [8080], routesFor: noV3 })}\n`;
+  files['kubernetes/pods/shop.json'] = podList([pod(PRODUCTPAGE, 'shop', '10.244.1.7'), pod(CART, 'shop', '10.244.1.8')]);
+  writeBundle(join(tp001, 'fires-two-proxies-same-undefined-subset'), files, {
+    findings: [{ subject: { kind: 'Service', namespace: 'catalog', name: 'reviews' }, severity: 'high', occurrences: [`shop/${CART}`, `shop/${PRODUCTPAGE}`], explanationIncludes: ['The config dumps of 2 proxies', 'have no `outbound|9080|v3|reviews.catalog.svc.cluster.local`', 'the route names subset `v3` of `reviews.catalog.svc.cluster.local`, which DestinationRule `catalog/reviews` does not define (it defines `v1`, `v2`)'] }],
+  });
+}
+
 // TP002: the cart VirtualService (in shop) is in the route table, so the dump names VirtualServices; reviews' may not be.
 const tp002 = join(here, 'TP002');
 const vsMetadata = (ns, name) => ({ filter_metadata: { istio: { config: `/apis/networking.istio.io/v1/namespaces/${ns}/virtual-service/${name}` } } });

@@ -2,7 +2,7 @@ import type { ConfigIndex } from '../../analysis/config-index.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { sectionPointer, type ProxyConfig } from '../../model/views/proxy-config.js';
 import { evidenceAt, plural } from '../evidence.js';
-import { defineRule, type Evidence } from '../rule.js';
+import { defineRule, type Evidence, type RuleContext } from '../rule.js';
 import { proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
 import { whyHostMissing, whySubsetMissing } from './why-host-missing.js';
@@ -40,23 +40,20 @@ export const tp001 = defineRule({
   docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/proxy-cmd/', 'https://istio.io/latest/docs/reference/config/networking/sidecar/'],
   check(inputs, context) {
     const index = inputs.configuration.index;
-    for (const proxy of proxiesHolding('clusters', inputs.proxyConfig, context)) {
+    const lacking = proxiesHolding('clusters', inputs.proxyConfig, context).flatMap((proxy) => {
       const missing = missingClusters(proxy, index);
-      if (missing.length === 0) continue;
-      const record = proxy.sections.clusters!;
-      const named = missing.slice(0, MAX_NAMED);
-      const caused = missing.filter((m) => m.cause);
-      context.report({
-        subject: proxy.pod && proxy.namespace ? { kind: 'Pod', namespace: proxy.namespace, name: proxy.pod } : { kind: 'File', name: record.path },
-        title: `${proxy.pod ?? record.path} has no cluster ${missing.length === 1 ? `\`${missing[0]!.cluster}\`` : `for ${plural(missing.length, 'destination')}`} its routes send traffic to`,
-        evidence: [evidenceAt({ path: record.path, pointer: sectionPointer(record.summary.clusters[0]?.pointer) }, `${plural(record.summary.clusters.length, 'cluster')}, none of ${named.map((m) => m.cluster).join(', ')}`), ...named.map((m) => m.wantedBy), ...caused.flatMap((m) => m.causeEvidence).slice(0, MAX_NAMED)],
-        explanation:
-          `The config dump of \`${proxy.id}\` has no ${named.map((m) => `\`${m.cluster}\``).join(', ')}${missing.length > named.length ? ` (and ${missing.length - named.length} more)` : ''}, ` +
-          `yet its route table sends traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or leave unrouted. ` +
-          (caused.length > 0 ? `Why: ${[...new Set(caused.map((m) => m.cause))].join('; ')}.` : 'Nothing in the bundle\'s configuration explains it: istiod may not have pushed it yet (compare `istioctl proxy-status` for this proxy), or the configuration changed after the dump was taken.'),
-        key: proxy.id,
-        commands: [shell`istioctl proxy-config cluster ${proxy.pod ?? '<pod>'} -n ${proxy.namespace ?? '<namespace>'} --fqdn ${missing[0]!.host}`, shell`istioctl proxy-status ${proxy.id}`],
-      });
+      return missing.length > 0 ? [{ proxy, missing }] : [];
+    });
+    // Proxies lacking the same clusters for the same reason are one finding about that destination:
+    // a subset no DestinationRule defines leaves every caller without its cluster, and that is one fault.
+    const groups = new Map<string, Lacking[]>();
+    for (const item of lacking) {
+      const key = item.missing.map((m) => `${m.cluster} ${m.cause ?? ''}`).join('\n');
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    for (const group of groups.values()) {
+      if (group.length === 1) reportProxy(group[0]!, context);
+      else reportGroup(group, context);
     }
   },
 });
@@ -86,6 +83,54 @@ function missingClusters(proxy: ProxyConfig, index: ConfigIndex): Missing[] {
     }
   }
   return [...missing.values()];
+}
+
+type Lacking = { proxy: ProxyConfig; missing: Missing[] };
+
+function whyText(missing: readonly Missing[], oneProxy: boolean): string {
+  const caused = missing.filter((m) => m.cause);
+  if (caused.length > 0) return `Why: ${[...new Set(caused.map((m) => m.cause))].join('; ')}.`;
+  return `Nothing in the bundle's configuration explains it: istiod may not have pushed it yet (compare \`istioctl proxy-status\` for ${oneProxy ? 'this proxy' : 'these proxies'}), or the configuration changed after the dump was taken.`;
+}
+
+function missingEvidence(missing: readonly Missing[]): Evidence[] {
+  return missing.filter((m) => m.cause).flatMap((m) => m.causeEvidence).slice(0, MAX_NAMED);
+}
+
+function reportProxy({ proxy, missing }: Lacking, context: RuleContext): void {
+  const record = proxy.sections.clusters!;
+  const named = missing.slice(0, MAX_NAMED);
+  context.report({
+    subject: proxy.pod && proxy.namespace ? { kind: 'Pod', namespace: proxy.namespace, name: proxy.pod } : { kind: 'File', name: record.path },
+    title: `${proxy.pod ?? record.path} has no cluster ${missing.length === 1 ? `\`${missing[0]!.cluster}\`` : `for ${plural(missing.length, 'destination')}`} its routes send traffic to`,
+    evidence: [evidenceAt({ path: record.path, pointer: sectionPointer(record.summary.clusters[0]?.pointer) }, `${plural(record.summary.clusters.length, 'cluster')}, none of ${named.map((m) => m.cluster).join(', ')}`), ...named.map((m) => m.wantedBy), ...missingEvidence(missing)],
+    explanation:
+      `The config dump of \`${proxy.id}\` has no ${named.map((m) => `\`${m.cluster}\``).join(', ')}${missing.length > named.length ? ` (and ${missing.length - named.length} more)` : ''}, ` +
+      `yet its route table sends traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or leave unrouted. ${whyText(missing, true)}`,
+    key: proxy.id,
+    commands: [shell`istioctl proxy-config cluster ${proxy.pod ?? '<pod>'} -n ${proxy.namespace ?? '<namespace>'} --fqdn ${missing[0]!.host}`, shell`istioctl proxy-status ${proxy.id}`],
+  });
+}
+
+/** Several proxies lacking the same clusters for the same reason: one finding about the destination, each proxy an occurrence. */
+function reportGroup(group: readonly Lacking[], context: RuleContext): void {
+  const { missing } = group[0]!;
+  const named = missing.slice(0, MAX_NAMED);
+  const hosts = [...new Set(missing.map((m) => m.host))];
+  const service = hosts.length === 1 ? serviceOfFqdn(hosts[0]!) : undefined;
+  const first = group[0]!.proxy;
+  const proxies = group.map((g) => g.proxy.id);
+  context.report({
+    subject: service ? { kind: 'Service', namespace: service.namespace, name: service.name } : { kind: 'Host', name: hosts.join(', ') },
+    title: `${plural(group.length, 'proxy', 'proxies')} have no cluster ${missing.length === 1 ? `\`${missing[0]!.cluster}\`` : `for ${plural(missing.length, 'destination')}`} their routes send traffic to`,
+    evidence: [...group.slice(0, 3).map(({ proxy }) => evidenceAt({ path: proxy.sections.clusters!.path, pointer: sectionPointer(proxy.sections.clusters!.summary.clusters[0]?.pointer) }, `${proxy.id}: none of ${named.map((m) => m.cluster).join(', ')}`)), ...named.map((m) => m.wantedBy), ...missingEvidence(missing)],
+    explanation:
+      `The config dumps of ${plural(group.length, 'proxy', 'proxies')} (${proxies.slice(0, 5).map((p) => `\`${p}\``).join(', ')}${proxies.length > 5 ? ', …' : ''}) have no ${named.map((m) => `\`${m.cluster}\``).join(', ')}${missing.length > named.length ? ` (and ${missing.length - named.length} more)` : ''}, ` +
+      `yet their route tables send traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or leave unrouted. ${whyText(missing, false)}`,
+    key: missing.map((m) => m.cluster).join(' '),
+    commands: [shell`istioctl proxy-config cluster ${first.pod ?? '<pod>'} -n ${first.namespace ?? '<namespace>'} --fqdn ${missing[0]!.host}`],
+    occurrences: group.map(({ proxy, missing: m }) => ({ subject: proxy.pod && proxy.namespace ? { kind: 'Pod', namespace: proxy.namespace, name: proxy.pod } : { kind: 'File', name: proxy.sections.clusters!.path }, count: m.length, evidence: m[0]!.wantedBy })),
+  });
 }
 
 function virtualServicesOf(missing: readonly Missing[]): string {
