@@ -13,7 +13,7 @@ import { undeclaredReportFields } from './helpers/report-schema.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const GOLDEN = join(import.meta.dirname, 'golden');
-const BUNDLES = ['samples/bug-report-503', 'samples/cert-expiry', 'samples/config-faults', 'samples/control-plane-failure', 'samples/data-plane-503', 'samples/healthy', 'samples/sidecar-memory', 'test/fixtures/mini-bundle', 'test/fixtures/bug-report'];
+const BUNDLES = ['samples/ambient', 'samples/bug-report-503', 'samples/cert-expiry', 'samples/config-faults', 'samples/control-plane-failure', 'samples/data-plane-503', 'samples/healthy', 'samples/sidecar-memory', 'test/fixtures/mini-bundle', 'test/fixtures/bug-report'];
 
 describe.each(BUNDLES)('%s', (bundle) => {
   it.each([

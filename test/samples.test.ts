@@ -81,6 +81,15 @@ const EXPECTED: Record<string, Key[]> = {
     'LOG005 critical Deployment bookinfo/details-v1',
     'LOG009 info Mesh /all proxies',
   ],
+  ambient: [
+    'AMB001 critical Node /gke-shop-prod-eu1-pool-2-7b1e4d2a-h5rc',
+    'AMB001 high Node /gke-shop-prod-eu1-pool-1-3f2a9c1d-k8vx',
+    'AMB001 high Node /gke-shop-prod-eu1-pool-1-3f2a9c1d-k8vx',
+    'AMB001 high Node /gke-shop-prod-eu1-pool-1-3f2a9c1d-k8vx',
+    'AMB002 high Namespace /shop',
+    'AMB003 critical Pod bookinfo/waypoint-5c7b9d4f86-k2mvx',
+    'CFG005 low Namespace /default',
+  ],
 };
 const NAMES = Object.keys(EXPECTED).sort();
 

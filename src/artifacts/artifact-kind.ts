@@ -27,6 +27,7 @@ export const ARTIFACT_IDS = [
   'istiod.metrics',
   'kubectl.version',
   'kubectl.serviceNames',
+  'kubectl.secretNames',
   'envoy.configDump',
   'envoy.certs',
   'certs.public',

@@ -14,6 +14,7 @@ import type { LogSummary } from './logs/schema.js';
 import type { StderrText } from './manifest/kinds.js';
 import type { Manifest } from './manifest/schema.js';
 import type { ProxySync } from './proxy-status/schema.js';
+import type { SecretNames } from './secret-names/kinds.js';
 import type { ServiceNames } from './service-names/kinds.js';
 import type { TopData } from './top/schema.js';
 import type { ZtunnelLogSummary } from './ztunnel/schema.js';
@@ -41,6 +42,7 @@ export interface ArtifactDataMap {
   'istiod.metrics': IstiodMetrics;
   'kubectl.version': KubectlVersion;
   'kubectl.serviceNames': ServiceNames;
+  'kubectl.secretNames': SecretNames;
   'envoy.configDump': ConfigDumpSummary;
   'envoy.certs': EnvoyCerts;
   'certs.public': PublicCertificates;

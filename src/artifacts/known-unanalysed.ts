@@ -18,7 +18,7 @@ const KNOWN: ReadonlyArray<{ pattern: RegExp; what: string; why: string }> = [
   { pattern: /(?:^|\/)istio\/[^/]+\/[^/]+\/debug\/[^/]+$/, what: 'istiod debug page', why: 'only `debug/syncz` is read (proxy sync status); the other pages (push_status, registryz, adsz, mesh, …) are not summarised yet' },
   { pattern: /(?:^|\/)bug-report\.log$/, what: "istioctl bug-report's own log", why: "it records the tool's run, not the mesh" },
   { pattern: /(?:^|\/)cluster\/events$/, what: 'Kubernetes events (`kubectl get events -o wide`)', why: "pod restarts, OOMKills and probe failures are read from the pods' status" },
-  { pattern: /(?:^|\/)cluster\/secrets$/, what: 'Secret names and types (`kubectl get secrets`)', why: 'no rule reads Secret names yet; with `--full-secrets` the file is YAML with values and is read as resources (and flagged as secret material)' },
+  { pattern: /(?:^|\/)cluster\/secrets$/, what: 'Secret names and types (`kubectl get secrets`)', why: 'MC001 reads the collector\'s remote-secret listing, not this table yet; with `--full-secrets` the file is YAML with values and is read as resources (and flagged as secret material)' },
   { pattern: /(?:^|\/)cni\/[^/]+\/cni\.log$/, what: 'istio-cni node agent log', why: 'not summarised yet' },
   { pattern: /(?:^|\/)operator\/[^/]+\/[^/]+\/operator\.log$/, what: 'istio-operator log', why: 'the operator is deprecated and installs nothing at run time' },
 ];

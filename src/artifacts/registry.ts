@@ -12,6 +12,7 @@ import type { ArtifactId, ArtifactKind } from './artifact-kind.js';
 import { istiodLogKind, proxyLogKind } from './logs/kinds.js';
 import { manifestKind, stderrKind } from './manifest/kinds.js';
 import { proxyStatusKind, synczKind } from './proxy-status/kinds.js';
+import { secretNamesKind } from './secret-names/kinds.js';
 import { serviceNamesKind } from './service-names/kinds.js';
 import { topKind } from './top/kinds.js';
 import { ztunnelLogKind } from './ztunnel/kinds.js';
@@ -45,6 +46,7 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
   kubectlVersionKind,
   istioctlVersionKind,
   serviceNamesKind,
+  secretNamesKind,
   // A PEM file's first line says what it is; nothing else starts so.
   publicCertsKind,
 ] as ArtifactKind[];

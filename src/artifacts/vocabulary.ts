@@ -7,7 +7,6 @@ import { ARTIFACT_KINDS } from './registry.js';
  */
 export const COLLECTED_NOT_ANALYSED: Readonly<Record<string, string>> = {
   'istiod.configz': 'istiod debug/configz (the configuration istiod holds)',
-  'kubectl.secretNames': 'Secret names and types (no values)',
 };
 
 export interface KindEntry {

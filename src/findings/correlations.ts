@@ -65,6 +65,12 @@ const ztunnelCertificateFailure = (finding: Finding) =>
 
 export const CORRELATIONS: readonly Correlation[] = [
   {
+    symptom: 'LOG002',
+    cause: 'MC001',
+    because: 'the host has no Service in this cluster and its endpoints come from a remote cluster that delivers none: no healthy upstream is how the sidecar sees it',
+    matches: (symptom, cause) => cause.subject.kind === 'Service' && symptom.subject.kind === 'Service' && symptom.subject.name === cause.subject.name && symptom.subject.namespace === cause.subject.namespace,
+  },
+  {
     symptom: 'AMB001',
     cause: 'CERT003',
     because: "an expired CA certificate of the mesh makes the chains ztunnel presents and verifies fail: its mTLS and certificate errors are what it looks like from the node",

@@ -11,6 +11,7 @@ import type { KubectlVersion } from '../artifacts/kubectl-version/kinds.js';
 import type { KubernetesObject } from '../artifacts/k8s/resource-schema.js';
 import type { LogPart } from '../artifacts/logs/schema.js';
 import type { ProxySync } from '../artifacts/proxy-status/schema.js';
+import type { SecretNames } from '../artifacts/secret-names/kinds.js';
 import type { ServiceNames } from '../artifacts/service-names/kinds.js';
 import type { TopRow } from '../artifacts/top/schema.js';
 import type { ZtunnelLogPart } from '../artifacts/ztunnel/schema.js';
@@ -51,6 +52,11 @@ export interface KubectlVersionRecord extends KubectlVersion {
 
 /** A cluster-wide listing of Service names (`kubectl get services -A`): complete by construction. */
 export interface ServiceNamesRecord extends ServiceNames {
+  path: string;
+}
+
+/** A listing of Secret names and types (never values): a namespace's table, or the `istio/multiCluster=true` Secrets. */
+export interface SecretNamesRecord extends SecretNames {
   path: string;
 }
 
@@ -157,6 +163,7 @@ export interface ModelFacets {
   'istiod.metrics': IstiodMetricsRecord[];
   'kubectl.version': KubectlVersionRecord[];
   'kubectl.serviceNames': ServiceNamesRecord[];
+  'kubectl.secretNames': SecretNamesRecord[];
   'envoy.configDump': ProxyConfigRecord[];
   'envoy.certs': EnvoyCertsRecord[];
   'certs.public': PublicCertsRecord[];

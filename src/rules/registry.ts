@@ -42,10 +42,11 @@ import { mem001 } from './scale/mem001-proxy-memory-over-2gb.js';
 import { mem002 } from './scale/mem002-config-for-unused-services.js';
 import { tp001 } from './traffic-path/tp001-cluster-missing-from-proxy.js';
 import { tp002 } from './traffic-path/tp002-virtual-service-not-applied.js';
+import { mc001 } from './multi-cluster/mc001-cross-cluster-unreachable.js';
 import { mesh001 } from './multi-cluster/mesh001-other-mesh-proxy.js';
 
 /** Every rule, in catalogue order. Rule ids never change meaning once released. */
-export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cp009, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, cert001, cert002, cert003, cert004, cert005, amb001, amb002, amb003, mem001, mem002, fd001, mesh001];
+export const RULES: readonly AnyRule[] = [cp001, cp002, cp003, cp004, cp005, cp006, cp007, cp008, cp009, cfg001, cfg002, cfg003, cfg004, cfg005, cfg006, cfg007, cfg008, cfg009, cfg010, cfg011, tp001, tp002, log001, log002, log003, log004, log005, log006, log007, log008, log009, log010, cert001, cert002, cert003, cert004, cert005, amb001, amb002, amb003, mem001, mem002, fd001, mc001, mesh001];
 
 export function findRule(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);

@@ -38,7 +38,7 @@ describe('istioctl bug-report archives', () => {
     ]);
     // No cluster/crs or k8s-resources in this archive: the offline configuration rules say so; its config dumps hold no
     // SDS secrets, so the certificate rules do too.
-    expect(report.notChecked.map((n) => n.ruleId)).toEqual(['AMB002', 'CERT001', 'CERT002', 'CERT003', 'CERT004', 'CERT005', 'CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'CP004', 'CP005', 'FD001', 'MEM001', 'MEM002', 'TP001', 'TP002']);
+    expect(report.notChecked.map((n) => n.ruleId)).toEqual(['AMB002', 'CERT001', 'CERT002', 'CERT003', 'CERT004', 'CERT005', 'CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'CP004', 'CP005', 'FD001', 'MC001', 'MEM001', 'MEM002', 'TP001', 'TP002']);
     const byPath = Object.fromEntries(report.inventory.map((i) => [i.path, i]));
     expect(byPath['bug-report/istio/istio-system/istiod-5d8f7c9b6-x2lqp/debug/syncz']).toMatchObject({ status: 'used', kind: 'istiod.syncz', recognisedBy: 'path' });
     expect(byPath['bug-report/cluster/pods']).toMatchObject({ status: 'used', kind: 'kubectl.pods' });

@@ -31,7 +31,7 @@ async function collectorBundle(): Promise<string> {
         namespace: 'istio-system',
       },
       { path: 'istio/version.json', kind: 'istioctl.version', command: 'istioctl version -o json', exitCode: 0, bytes: 312 },
-      { path: 'kubernetes/secrets/istio-system.txt', kind: 'kubectl.secretNames', command: 'kubectl get secrets -n istio-system', exitCode: 0 },
+      { path: 'istiod/istiod-7c4d8d6d7b-9mzt4/configz.json', kind: 'istiod.configz', command: 'kubectl exec istiod-7c4d8d6d7b-9mzt4 -n istio-system -c discovery -- pilot-discovery request GET /debug/configz', exitCode: 0 },
     ],
     skipped: [{ path: 'istio/proxy-status.txt', reason: 'istioctl not on PATH (istiod debug/syncz collected instead)' }],
   };
@@ -40,7 +40,7 @@ async function collectorBundle(): Promise<string> {
     'istio/analyze.txt': ANALYZE,
     'kubernetes/pods/istio-system.json': '',
     'kubernetes/pods/istio-system.json.stderr': FORBIDDEN,
-    'kubernetes/secrets/istio-system.txt': 'NAME              TYPE     DATA   AGE\ncacerts           Opaque   4      41d\n',
+    'istiod/istiod-7c4d8d6d7b-9mzt4/configz.json': '[]\n',
     // A manifest inside the bundle must not redefine it.
     'nested/manifest.json': JSON.stringify({ schemaVersion: 1, collectedAt: '2099-01-01T00:00:00Z', cluster: { name: 'evil' }, artifacts: [] }),
   };
@@ -74,9 +74,9 @@ describe('a collector bundle whose manifest records failures', () => {
     expect(report.collectionSkipped).toEqual([{ path: 'istio/proxy-status.txt', reason: 'istioctl not on PATH (istiod debug/syncz collected instead)' }]);
 
     const inventory = Object.fromEntries(report.inventory.map((i) => [i.path, i]));
-    expect(inventory['kubernetes/secrets/istio-system.txt']).toMatchObject({
+    expect(inventory['istiod/istiod-7c4d8d6d7b-9mzt4/configz.json']).toMatchObject({
       status: 'not-analysed',
-      reason: 'collector artifact "kubectl.secretNames" (Secret names and types (no values)): not analysed by this version',
+      reason: 'collector artifact "istiod.configz" (istiod debug/configz (the configuration istiod holds)): not analysed by this version',
     });
     expect(inventory['kubernetes/pods/istio-system.json']).toMatchObject({
       status: 'skipped',

@@ -141,6 +141,14 @@ describe('the findings stage', () => {
     expect(byId('amb001policy0000').causedBy).toBeUndefined();
   });
 
+  it('links no healthy upstream toward a Service only a remote cluster has (LOG002) to MC001 about that Service', async () => {
+    const { report } = await analyzeBundle(join(import.meta.dirname, '..', 'rules', 'MC001', 'fires-uh-toward-remote-only-service', 'bundle'));
+    const mc001 = report.findings.find((f) => f.ruleId === 'MC001' && f.subject.kind === 'Service')!;
+    const log002 = report.findings.filter((f) => f.ruleId === 'LOG002');
+    expect(log002.map((f) => `${f.subject.namespace}/${f.subject.name}`)).toEqual([`${mc001.subject.namespace}/${mc001.subject.name}`]);
+    expect(log002[0]!.causedBy).toEqual([mc001.fingerprint]);
+  });
+
   it('does not link LOG004 of one pod to CFG006 about another pod\'s requests', () => {
     const base = { step: 'sidecar-logs' as const, severity: 'high' as const, title: '', explanation: '', remediation: '', commands: [] as string[], docs: [] as string[] };
     const log = (pod: string, line: number): Finding => ({ ...base, ruleId: 'LOG004', fingerprint: `${pod}000000000000`.slice(0, 16), subject: { kind: 'Pod', namespace: 'istio-system', name: pod }, evidence: [{ path: `logs/istio-system/${pod}/istio-proxy.log`, line }] });

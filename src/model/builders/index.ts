@@ -6,7 +6,7 @@ import { istiodMetricsBuilder } from './istiod-metrics.js';
 import { podsBuilder } from './pods.js';
 import { envoyCertsBuilder, envoyStatsBuilder, fileDescriptorsBuilder, publicCertsBuilder } from './proxy-admin.js';
 import { proxyStatusBuilder, synczBuilder } from './proxy-sync.js';
-import { resourcesBuilder, serviceNamesBuilder } from './resources.js';
+import { resourcesBuilder, secretNamesBuilder, serviceNamesBuilder } from './resources.js';
 import { topBuilder } from './top.js';
 import { istioctlVersionBuilder, kubectlVersionBuilder } from './versions.js';
 import { ztunnelLogsBuilder } from './ztunnel-logs.js';
@@ -29,6 +29,7 @@ export const FACET_BUILDERS: readonly FacetBuilder[] = [
   istiodMetricsBuilder,
   kubectlVersionBuilder,
   serviceNamesBuilder,
+  secretNamesBuilder,
   configDumpsBuilder,
   envoyCertsBuilder,
   publicCertsBuilder,

@@ -15,3 +15,9 @@ export const serviceNamesBuilder = defineBuilder({
   facet: 'kubectl.serviceNames',
   build: (artifacts) => ofKind(artifacts, 'kubectl.serviceNames').map((artifact) => ({ ...artifact.data, path: artifact.path })),
 });
+
+/** Secret name listings (names and types, never values), as read. */
+export const secretNamesBuilder = defineBuilder({
+  facet: 'kubectl.secretNames',
+  build: (artifacts) => ofKind(artifacts, 'kubectl.secretNames').map((artifact) => ({ ...artifact.data, path: artifact.path })),
+});
