@@ -2,7 +2,7 @@
 // Pods are the Bookinfo pods of the CP007 fixtures (Istio 1.24.3, classic sidecars) and the `shop` cart pods of
 // samples/control-plane-failure (Istio 1.27.2, native sidecars), with another mesh's containers added the way
 // that mesh's injector writes them (names, images, args, ports and UIDs from its documentation and injector
-// source, cited in src/rules/multi-cluster/mesh001-other-mesh-proxy.ts). The templates carry no volumes, so the
+// source, cited in src/rules/multi-cluster/other-meshes.ts). The templates carry no volumes, so the
 // added containers carry no volume mounts either. The capture-port log is LOG006's: the healthy productpage
 // sidecar log of the LOG003 fixtures with the bind failure of test/fixtures/formats/istio-proxy-lds-reject.log
 // re-used for port 15001 with `Address already in use`.
