@@ -33,8 +33,8 @@
 //   Gateway and AuthorizationPolicy status conditions as istiod's ambient status writer words them (those of the
 //   AMB002/AMB003 fixtures); paths, commands and kinds those of collector/collect.sh;
 // - ztunnel logs (`kubectl logs <ztunnel> -n istio-system -c istio-proxy --tail=2000 --since=30m`, kind `logs.ztunnel`, the
-//   manifest entry carrying `node`): the ≥ 1.22 tab layout of ../shared/docs/istio-facts.md §6.3 and
-//   test/fixtures/formats/ztunnel.log (access events `connection complete` with quoted values, at ERROR with
+//   manifest entry carrying `node`): the ≥ 1.22 tab layout of ztunnel's `src/telemetry.rs` as
+//   test/fixtures/formats/ztunnel.log shows it (its origins in test/fixtures/formats/README.md) (access events `connection complete` with quoted values, at ERROR with
 //   `error=` on failure; `connection failed` at WARN with `src.addr dst.addr direction error` only, as
 //   `log_early_deny` writes it; xds `Stream established` / `received response` / `XDS client complete`);
 // - istiod's `discovery.log`: zap console lines of samples/healthy and cert-expiry (`Push debounce stable`,
@@ -52,6 +52,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kubectlList } from './fixtures/bundle-files.mjs';
 import { podFromTemplate } from './fixtures/pod-from-template.mjs';
+import { ambientPod as withoutInjection } from './fixtures/ambient-pod.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = join(REPO, 'samples/ambient');
@@ -82,21 +83,8 @@ const POOL2 = '2025-11-03T16:52:30Z'; // the autoscaler added pool-2's node; sho
 const healthyPods = (ns) => JSON.parse(readFileSync(join(REPO, `samples/healthy/kubernetes/pods/${ns}.json`), 'utf8')).items;
 const ZTUNNEL_TEMPLATE = JSON.parse(readFileSync(join(REPO, 'test/collector/data/kubectl/pods-istio-system.json'), 'utf8')).items.find((p) => p.metadata.name === 'ztunnel-4xkzp');
 
-const INJECTOR_ANNOTATIONS = ['sidecar.istio.io/status', 'istio.io/rev', 'kubectl.kubernetes.io/default-container', 'kubectl.kubernetes.io/default-logs-container', 'prometheus.io/path', 'prometheus.io/port', 'prometheus.io/scrape'];
-const INJECTOR_LABELS = ['security.istio.io/tlsMode', 'service.istio.io/canonical-name', 'service.istio.io/canonical-revision'];
-
-/** A sidecar pod as it runs in ambient mode: no istio-init, no istio-proxy, no injector marks; istio-cni's annotation. */
-function ambientPod(pod) {
-  const out = structuredClone(pod);
-  out.spec.containers = out.spec.containers.filter((c) => c.name !== 'istio-proxy');
-  delete out.spec.initContainers;
-  out.status.containerStatuses = out.status.containerStatuses.filter((c) => c.name !== 'istio-proxy');
-  delete out.status.initContainerStatuses;
-  for (const key of INJECTOR_ANNOTATIONS) delete out.metadata.annotations[key];
-  for (const key of INJECTOR_LABELS) delete out.metadata.labels[key];
-  out.metadata.annotations['ambient.istio.io/redirection'] = 'enabled';
-  return out;
-}
+/** A sidecar pod as it runs in ambient mode (scripts/fixtures/ambient-pod.mjs), captured by istio-cni. */
+const ambientPod = (pod) => withoutInjection(pod, { redirection: 'enabled' });
 
 /** Dates, node and ids of a pod started at `created` on `node` (the template's offsets: ready after 13 s). */
 function place(pod, { created, node, ip }) {

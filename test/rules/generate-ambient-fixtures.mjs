@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kubectlList, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { ambientPod } from '../../scripts/fixtures/ambient-pod.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const read = (path) => JSON.parse(readFileSync(join(here, path), 'utf8'));
@@ -35,21 +36,8 @@ const PATHS = {
   httpRoutes: 'istio/resources/httproutes.gateway.networking.k8s.io.json',
 };
 
-/** A Bookinfo pod as it runs in ambient mode: the sidecar injection undone, istio-cni's annotation added. */
-function ambientPod(sidecarPod) {
-  const pod = clone(sidecarPod);
-  const annotations = pod.metadata.annotations;
-  for (const key of ['istio.io/rev', 'kubectl.kubernetes.io/default-container', 'kubectl.kubernetes.io/default-logs-container', 'prometheus.io/path', 'prometheus.io/port', 'prometheus.io/scrape', 'sidecar.istio.io/status']) delete annotations[key];
-  annotations['ambient.istio.io/redirection'] = 'enabled';
-  for (const key of ['security.istio.io/tlsMode', 'service.istio.io/canonical-name', 'service.istio.io/canonical-revision']) delete pod.metadata.labels[key];
-  pod.spec.containers = pod.spec.containers.filter((c) => c.name !== 'istio-proxy');
-  delete pod.spec.initContainers;
-  pod.status.containerStatuses = pod.status.containerStatuses.filter((c) => c.name !== 'istio-proxy');
-  delete pod.status.initContainerStatuses;
-  return pod;
-}
 
-const AMBIENT_PODS = SIDECAR_PODS.map(ambientPod);
+const AMBIENT_PODS = SIDECAR_PODS.map((pod) => ambientPod(pod, { redirection: 'enabled' }));
 
 function namespace(name, labels, uid) {
   return {

@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kubectlList as list, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
+import { ambientPod as withoutInjection } from '../../scripts/fixtures/ambient-pod.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const writeBundle = (name, files, expect) => writeRuleFixture(join(here, 'AMB001', name), files, expect);
@@ -37,20 +38,10 @@ const CP007 = 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods';
 const controlPlane = items(`${CP007}/istio-system.json`);
 const sidecarBookinfo = items(`${CP007}/bookinfo.json`);
 
-const INJECTOR_ANNOTATIONS = ['sidecar.istio.io/status', 'istio.io/rev', 'kubectl.kubernetes.io/default-container', 'kubectl.kubernetes.io/default-logs-container', 'prometheus.io/path', 'prometheus.io/port', 'prometheus.io/scrape'];
-const INJECTOR_LABELS = ['security.istio.io/tlsMode', 'service.istio.io/canonical-name', 'service.istio.io/canonical-revision'];
-
-/** A sidecar pod as it is without the injector: no istio-proxy, no istio-init; `redirection` as istio-cni marks a captured pod. */
+/** A sidecar pod as it is without the injector, on `node`; `redirection` as istio-cni marks a captured pod. */
 function ambientPod(pod, { redirection, labels = {}, node } = {}) {
-  const out = structuredClone(pod);
-  out.spec.containers = out.spec.containers.filter((c) => c.name !== 'istio-proxy');
-  delete out.spec.initContainers;
-  out.status.containerStatuses = out.status.containerStatuses.filter((c) => c.name !== 'istio-proxy');
-  delete out.status.initContainerStatuses;
-  for (const key of INJECTOR_ANNOTATIONS) delete out.metadata.annotations[key];
-  for (const key of INJECTOR_LABELS) delete out.metadata.labels[key];
-  if (redirection) out.metadata.annotations['ambient.istio.io/redirection'] = redirection;
-  if (Object.keys(out.metadata.annotations).length === 0) delete out.metadata.annotations;
+  const out = withoutInjection(pod, { redirection });
+  out.metadata.labels ??= {};
   Object.assign(out.metadata.labels, labels);
   if (node) {
     out.spec.nodeName = node;
