@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../src/pipeline.js';
+import { renderHtml } from '../src/report/html/render.js';
 import { renderJson } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { undeclaredReportFields } from './helpers/report-schema.js';
@@ -19,6 +20,7 @@ describe.each(BUNDLES)('%s', (bundle) => {
   it.each([
     ['md', (r: Awaited<ReturnType<typeof analyzeBundle>>['report']) => renderMarkdown(r)],
     ['json', renderJson],
+    ['html', renderHtml],
   ] as const)('its %s report is the golden file', async (format, render) => {
     const { report } = await analyzeBundle(join(ROOT, bundle));
     const text = render(report);
@@ -29,10 +31,11 @@ describe.each(BUNDLES)('%s', (bundle) => {
 });
 
 describe('a stored JSON report is enough to render it again', () => {
-  it.each(BUNDLES)('%s: Markdown from the parsed JSON golden equals the Markdown golden', (bundle) => {
+  it.each(BUNDLES)('%s: Markdown and HTML from the parsed JSON golden equal their goldens', (bundle) => {
     const name = bundle.split('/').pop()!;
     const stored = JSON.parse(readFileSync(join(GOLDEN, `${name}.json`), 'utf8')) as Awaited<ReturnType<typeof analyzeBundle>>['report'];
     expect(renderMarkdown(stored)).toBe(readFileSync(join(GOLDEN, `${name}.md`), 'utf8'));
+    expect(renderHtml(stored)).toBe(readFileSync(join(GOLDEN, `${name}.html`), 'utf8'));
   });
 });
 

@@ -62,6 +62,11 @@ export function mdCode(text: string, inTable = false): string {
 /** Documentation the report links to: Istio's and Envoy's own sites, nothing from the bundle. */
 const DOCS_URL = /^https:\/\/(?:istio\.io|www\.envoyproxy\.io)\/[A-Za-z0-9._~\/#%?=&+:-]*$/;
 
+/** Whether a renderer may link to a URL: only the docs sites above. */
+export function isDocsUrl(url: string): boolean {
+  return DOCS_URL.test(url);
+}
+
 /**
  * A link as a CommonMark autolink. Its target is never escaped (backslash escapes are not
  * processed inside `<…>`, so `access\_log` would break the URL); anything that is not a docs URL
@@ -77,4 +82,9 @@ export function mdBlock(text: string, language = ''): string {
   const longest = Math.max(2, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${language}\n${clean}\n${fence}`;
+}
+
+/** Text with no terminal escapes, control characters or bidirectional overrides: what any output may show. */
+export function inertText(text: string): string {
+  return stripControl(text).replace(BIDI, '');
 }

@@ -1,3 +1,4 @@
+import { renderHtml } from './html/render.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './report.js';
@@ -23,6 +24,7 @@ export interface Renderer {
 export const RENDERERS = {
   md: { id: 'md', title: 'Markdown, for tickets', render: (report) => renderMarkdown(report) },
   json: { id: 'json', title: 'JSON (schemas/report.schema.json), for automation', render: (report) => renderJson(report) },
+  html: { id: 'html', title: 'one self-contained HTML page with charts, to attach to a ticket', render: (report) => renderHtml(report) },
   table: { id: 'table', title: 'a terminal summary', render: (report, options) => renderTable(report, options.terminal) },
 } as const satisfies Record<string, Renderer>;
 

@@ -3,6 +3,7 @@ import { ARTIFACT_IDS } from '../artifacts/artifact-kind.js';
 import { BUNDLE_LAYOUTS, COLLECTED_AT_SOURCES, INPUT_IDS } from '../model/facets.js';
 import { SEVERITIES, STEPS } from '../rules/rule.js';
 import { TIMELINE_KINDS } from '../findings/timeline.js';
+import { metricsSchema } from './metrics/schema.js';
 
 const severity = { enum: SEVERITIES } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -232,6 +233,7 @@ export const reportSchema = {
         },
       },
     },
+    metrics: metricsSchema,
     /** Files holding private keys or secret values, named, never quoted: the report leads with them. */
     secretMaterial: { type: 'array', minItems: 1, items: { ...secretMaterialSchema, required: ['path', ...secretMaterialSchema.required], properties: { path: { type: 'string' }, ...secretMaterialSchema.properties } } },
     inventory: {

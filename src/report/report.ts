@@ -11,6 +11,7 @@ import { catalogueOf, type RulesCatalogue } from './catalogue.js';
 import { compareFindings } from '../rules/run.js';
 import type { FindingsOutcome, SuppressedFinding } from '../findings/stage.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { buildMetrics, type Metrics } from './metrics/index.js';
 import { compareText } from '../order.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
@@ -47,6 +48,12 @@ export type Report = {
   collectionSkipped: Array<{ path: string; reason: string }>;
   /** Present when the bundle holds proxies' certificates: one row per proxy, the soonest expiry first. */
   certificates?: ProxyCertificateRow[];
+  /**
+   * Measurements for charts and for the diff of two bundles: traffic per minute, sync status,
+   * memory, the configuration's digest. Always written; optional so that reports written before it
+   * still render.
+   */
+  metrics?: Metrics;
   /** Present when entries hold private keys or secret values: which files, what kind, where (never the values). */
   secretMaterial?: Array<SecretMaterial & { path: string }>;
   inventory: Array<InventoryItem>;
@@ -147,6 +154,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     sections: sectionsOf(rules, run, ordered),
     timeline: buildTimeline(model, outcome.shown),
     ...(certificates.length > 0 ? { certificates } : {}),
+    metrics: buildMetrics(model),
     rules: catalogueOf(rules),
     ...(outcome.hidden ? { hidden: outcome.hidden } : {}),
     ...(outcome.suppressed.length > 0 ? { suppressed: outcome.suppressed } : {}),

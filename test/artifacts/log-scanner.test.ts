@@ -47,7 +47,8 @@ describe('LogScanner on the corpus access log', () => {
 
   it('counts requests, failures, flags and status classes', () => {
     expect(summary.lines).toBe(10); // nine lines and the empty string after the final newline
-    expect(summary.access).toEqual({
+    const { series, ...access } = summary.access;
+    expect(access).toEqual({
       requests: 9,
       // L3, L4 (5xx), L5, L6 (RBAC 403), L7–L9 (TCP with failure flags); the two 418s are not failures
       failed: 7,
@@ -58,6 +59,9 @@ describe('LogScanner on the corpus access log', () => {
       // every outbound cluster's host, with or without a namespace: what a tailored Sidecar must keep
       byUpstreamHost: { 'httpbin.foo.svc.cluster.local': 1, 'httpbin.org': 1, 'mymongodb.somedomain': 1, 'productpage.istio.svc.cluster.local': 1, 'redis.default.svc.cluster.local': 1 },
     });
+    // Every line has its time: the per-minute series (log-scanner-series.test.ts) holds all nine, the seven failures too.
+    const minutes = series!.flatMap((s) => s.minutes);
+    expect([minutes.reduce((n, m) => n + m.requests, 0), minutes.reduce((n, m) => n + m.failed, 0)]).toEqual([9, 7]);
     expect(summary.firstTimestamp).toBe('2020-09-12T13:38:23.077Z');
     expect(summary.lastTimestamp).toBe('2026-10-09T08:07:10.309Z');
     expect(validateValue(logSummarySchema, summary)).toEqual([]);

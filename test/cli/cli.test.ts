@@ -89,7 +89,7 @@ describe('istio-bundle analyze', () => {
     expect((await run('analyze')).code).toBe(2);
     const format = await run('analyze', BUNDLE, '--format', 'pdf');
     expect(format.code).toBe(2);
-    expect(format.stderr).toBe('istio-bundle: --format pdf: choose one of md, json, table\n');
+    expect(format.stderr).toBe('istio-bundle: --format pdf: choose one of md, json, html, table\n');
     expect((await run('analyze', BUNDLE, '--max-document-size', 'lots')).code).toBe(2);
     expect((await run('frobnicate')).code).toBe(2);
   });

@@ -19,6 +19,14 @@ const MAX_BREAKDOWN_KEYS = 200;
 const MAX_UPSTREAM_HOSTS = 1000;
 const BREAKDOWN_SHOWN = 10;
 const MAX_IP_CANDIDATES = 1000;
+/**
+ * Requests per upstream and minute, for the report's traffic charts and the diff of two bundles:
+ * a log holding more upstreams or minutes than this keeps the first ones and counts the rest.
+ */
+export const MAX_SERIES_UPSTREAMS = 50;
+export const MAX_SERIES_CELLS = 20_000;
+/** What the access log writes when a request had no upstream cluster (no route, RBAC denial at the listener). */
+const NO_UPSTREAM = '-';
 
 /** Sources a `kubectl logs -l … --prefix` file is split into; lines of further pods stay in the file's own part. */
 const MAX_SOURCES = 100;
@@ -157,6 +165,9 @@ class LogTally {
   private byUpstreamNamespace = new Map<string, number>();
   private byUpstreamHost = new Map<string, number>();
   private upstreamHostsDropped = 0;
+  private readonly series = new Map<string, Map<string, MinuteCell>>();
+  private seriesCells = 0;
+  private seriesDropped = 0;
   private ipVotes = new Map<string, number>();
   private hits = new Map<SignatureId, Hits>();
   private readonly pushDelays: PushDelayTally | undefined;
@@ -190,8 +201,8 @@ class LogTally {
     const access = parseAccessLine(text);
     if (access) {
       this.recognised++;
-      this.countAccess(access);
       const time = access.time ?? prefixTime;
+      this.countAccess(access, time);
       this.stamp(time);
       for (const signature of LOG_SIGNATURES) {
         const key = signature.matchAccess(access);
@@ -266,6 +277,8 @@ class LogTally {
     if (this.byUpstreamNamespace.size > 0) summary.access.byUpstreamNamespace = sortedRecord(this.byUpstreamNamespace);
     if (this.byUpstreamHost.size > 0) summary.access.byUpstreamHost = sortedRecord(this.byUpstreamHost);
     if (this.upstreamHostsDropped > 0) summary.access.upstreamHostsDropped = this.upstreamHostsDropped;
+    if (this.series.size > 0) summary.access.series = seriesOut(this.series);
+    if (this.seriesDropped > 0) summary.access.seriesDropped = this.seriesDropped;
     for (const [id, hits] of [...this.hits].sort(([a], [b]) => compareText(a, b))) {
       const entry: SignatureHits = {
         ...tallyOut(hits),
@@ -279,16 +292,16 @@ class LogTally {
     return summary;
   }
 
-  private countAccess(record: AccessRecord): void {
+  private countAccess(record: AccessRecord, time: string | undefined): void {
     this.requests++;
     const statusClass = record.code === 0 ? 'no response' : `${Math.floor(record.code / 100)}xx`;
     increment(this.byStatusClass, statusClass);
     for (const flag of record.flags) increment(this.byFlag, flag);
     const deniedOrUnrouted = record.details === 'route_not_found' || (record.details ?? record.terminationDetails ?? '').startsWith('rbac_access_denied');
     const connectionFailed = record.code === 0 && record.flags.length > 0; // TCP: no response code, only flags
-    if (record.code >= 500 || deniedOrUnrouted || connectionFailed) {
-      this.failed++;
-    }
+    const failed = record.code >= 500 || deniedOrUnrouted || connectionFailed;
+    if (failed) this.failed++;
+    this.countMinute(record, time, failed);
     const namespace = upstreamNamespace(record.upstreamCluster);
     if (namespace && (this.byUpstreamNamespace.has(namespace) || this.byUpstreamNamespace.size < MAX_BREAKDOWN_KEYS)) increment(this.byUpstreamNamespace, namespace);
     const host = upstreamHost(record.upstreamCluster);
@@ -299,6 +312,38 @@ class LogTally {
     // A proxy's own pod IP is the local address of inbound traffic and the remote one of outbound.
     const own = record.upstreamCluster?.startsWith('inbound|') ? hostOf(record.downstreamLocal) : record.upstreamCluster?.startsWith('outbound|') ? hostOf(record.downstreamRemote) : undefined;
     if (own && (this.ipVotes.has(own) || this.ipVotes.size < MAX_IP_CANDIDATES)) increment(this.ipVotes, own);
+  }
+
+  /** One request in its upstream's minute (`2024-07-25T20:12`); a line without an ISO time is counted in the totals only. */
+  private countMinute(record: AccessRecord, time: string | undefined, failed: boolean): void {
+    if (time === undefined || time.length < 16 || time.charCodeAt(10) !== 0x54 /* T */) return;
+    const upstream = record.upstreamCluster ?? NO_UPSTREAM;
+    let minutes = this.series.get(upstream);
+    if (!minutes) {
+      if (this.series.size >= MAX_SERIES_UPSTREAMS) {
+        this.seriesDropped++;
+        return;
+      }
+      minutes = new Map();
+      this.series.set(flatCopy(upstream), minutes);
+    }
+    const minute = time.slice(0, 16);
+    let cell = minutes.get(minute);
+    if (!cell) {
+      if (this.seriesCells >= MAX_SERIES_CELLS) {
+        this.seriesDropped++;
+        return;
+      }
+      this.seriesCells++;
+      cell = { requests: 0, failed: 0 };
+      minutes.set(flatCopy(minute), cell);
+    }
+    cell.requests++;
+    if (failed) cell.failed++;
+    if (record.flags.length > 0) {
+      cell.byFlag ??= new Map();
+      for (const flag of record.flags) increment(cell.byFlag, flag);
+    }
   }
 
   private ownIp(): string | undefined {
@@ -335,6 +380,23 @@ class LogTally {
     }
     if (byKey) count(byKey, byKey.first.line === line ? byKey.first : ref, isAccess, time);
   }
+}
+
+interface MinuteCell {
+  requests: number;
+  failed: number;
+  byFlag?: Map<string, number>;
+}
+
+function seriesOut(series: Map<string, Map<string, MinuteCell>>): NonNullable<LogPart['access']['series']> {
+  return [...series]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([upstream, minutes]) => ({
+      upstream,
+      minutes: [...minutes]
+        .sort(([a], [b]) => compareText(a, b))
+        .map(([minute, cell]) => ({ minute, requests: cell.requests, failed: cell.failed, ...(cell.byFlag ? { byFlag: sortedRecord(cell.byFlag) } : {}) })),
+    }));
 }
 
 function newTally(ref: LineRef): Tally {

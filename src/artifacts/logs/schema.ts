@@ -58,6 +58,29 @@ const partProperties = {
       upstreamHostsDropped: { type: 'integer', minimum: 1 },
       /** The pod IP this proxy serves, inferred from its own addresses in the access log. */
       ownIp: { type: 'string' },
+      /** Requests and failures per upstream cluster (`-`: none) and UTC minute (`2024-07-25T20:12`), for charts and diffs. */
+      series: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['upstream', 'minutes'],
+          additionalProperties: false,
+          properties: {
+            upstream: { type: 'string' },
+            minutes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['minute', 'requests', 'failed'],
+                additionalProperties: false,
+                properties: { minute: { type: 'string' }, requests: { type: 'integer', minimum: 1 }, failed: { type: 'integer', minimum: 0 }, byFlag: counts },
+              },
+            },
+          },
+        },
+      },
+      /** Requests past the series' caps (upstreams, cells): counted in the totals, not in the series. */
+      seriesDropped: { type: 'integer', minimum: 1 },
     },
   },
   /**

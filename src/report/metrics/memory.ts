@@ -1,0 +1,48 @@
+import { containerLimit } from '../../model/container-resources.js';
+import type { MeshModel } from '../../model/facets.js';
+import { compareText } from '../../order.js';
+import { estimatedProxyBytes } from '../../rules/scale/proxy-memory-estimate.js';
+import type { Metrics } from './index.js';
+
+type ProxyMemory = NonNullable<Metrics['memory']>['proxies'][number];
+
+/** Each proxy's memory from every source the bundle has, and istiod's; undefined when the bundle measures none. */
+export function memoryMetrics(model: MeshModel): Metrics['memory'] {
+  const byProxy = new Map<string, ProxyMemory>();
+  const entry = (namespace: string | undefined, pod: string | undefined, path: string) => {
+    const proxy = pod === undefined ? path : `${namespace ?? ''}/${pod}`;
+    let found = byProxy.get(proxy);
+    if (!found) byProxy.set(proxy, (found = { proxy }));
+    return found;
+  };
+  for (const row of model.facets['kubectl.top']) {
+    if (row.container === 'istio-proxy') entry(row.namespace, row.pod, row.path).workingSetBytes = row.memoryBytes;
+  }
+  for (const record of model.facets['envoy.stats']) {
+    const allocated = record.summary.stats['server.memory_allocated'];
+    if (allocated) entry(record.namespace, record.pod, record.path).allocatedBytes = allocated.value;
+  }
+  for (const proxy of model.view('proxyConfig').proxies) {
+    const clusters = proxy.sections.clusters?.summary.clusters.length;
+    const tables = proxy.sections.routes?.summary.routeTables;
+    if (clusters === undefined || tables === undefined) continue;
+    const routes = tables.reduce((sum, t) => sum + t.virtualHosts.reduce((s, vh) => s + vh.routes, 0), 0);
+    const found = entry(proxy.namespace, proxy.pod, proxy.id);
+    Object.assign(found, { estimateBytes: estimatedProxyBytes(clusters, routes), clusters, routes });
+  }
+  for (const found of byProxy.values()) {
+    const [namespace, pod] = found.proxy.split('/');
+    const record = model.facets['kubectl.pods'].find((p) => p.namespace === namespace && p.name === pod);
+    const limit = record ? containerLimit(record, 'istio-proxy', 'memory') : undefined;
+    if (limit) found.limitBytes = limit.value;
+  }
+  const controlPlane = model.view('controlPlane');
+  const istiod = controlPlane.istiods
+    .map((p) => controlPlane.memory(p.namespace, p.name))
+    .filter((m) => m.usedBytes !== undefined || m.limitBytes !== undefined)
+    .map((m) => ({ pod: `${m.namespace}/${m.pod}`, ...(m.usedBytes !== undefined ? { usedBytes: m.usedBytes } : {}), ...(m.limitBytes !== undefined ? { limitBytes: m.limitBytes } : {}) }))
+    .sort((a, b) => compareText(a.pod, b.pod));
+  const proxies = [...byProxy.values()].filter((p) => p.workingSetBytes !== undefined || p.allocatedBytes !== undefined || p.estimateBytes !== undefined);
+  if (proxies.length === 0 && istiod.length === 0) return undefined;
+  return { proxies: proxies.sort((a, b) => compareText(a.proxy, b.proxy)), istiod };
+}
