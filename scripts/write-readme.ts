@@ -2,9 +2,9 @@
 // test/readme.test.ts fails when README.md and the catalogue drift apart.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { catalogueOf, rulesMarkdownTable, withGeneratedRules } from '../src/report/catalogue.js';
+import { rulesMarkdownTable, toolCatalogue, withGeneratedRules } from '../src/report/catalogue.js';
 import { RULES } from '../src/rules/registry.js';
 
 const file = join(import.meta.dirname, '..', 'README.md');
-await writeFile(file, withGeneratedRules(await readFile(file, 'utf8'), rulesMarkdownTable(catalogueOf(RULES))));
+await writeFile(file, withGeneratedRules(await readFile(file, 'utf8'), rulesMarkdownTable(toolCatalogue(RULES))));
 console.log('README.md: rule table');

@@ -6,11 +6,15 @@ import { STDIN } from './bundle/read-bundle.js';
 import { BundleError } from './bundle/types.js';
 import { wantsColor } from './report/terminal.js';
 import { analyzeBundle, validateBundle } from './pipeline.js';
-import { catalogueOf } from './report/catalogue.js';
+import { loadSuppressionsFile, parseSuppressOption, SuppressionError, type Suppression } from './findings/suppressions.js';
+import { findCatalogueEntry, toolCatalogue } from './report/catalogue.js';
+import { diffFails, diffReports } from './diff/diff.js';
+import { loadSide } from './diff/inputs.js';
+import { DIFF_FORMATS, renderDiff } from './diff/renderers.js';
 import { stripControl } from './report/escape.js';
 import { FORMAT_IDS, RENDERERS } from './report/renderers.js';
 import { renderInventoryTable, renderRulesTable, renderRuleText } from './report/table.js';
-import { RULES, findRule } from './rules/registry.js';
+import { RULES } from './rules/registry.js';
 import { SEVERITIES } from './rules/rule.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -21,7 +25,7 @@ class UsageError extends Error {}
 
 const EPILOGUE = `Exit codes:
   0  analysis done, nothing at or above --fail-on (default: never)
-  1  a finding at or above --fail-on (validate: an entry is invalid)
+  1  a finding at or above --fail-on (diff: a new one; validate: an entry is invalid)
   2  usage error, or the bundle cannot be read (one-line reason on stderr)`;
 
 function limitOptions<T>(y: Argv<T>) {
@@ -31,6 +35,25 @@ function limitOptions<T>(y: Argv<T>) {
     .option('max-parsed-size', { type: 'string', describe: `total size of the documents parsed (default ${formatBytes(DEFAULT_LIMITS.maxParsedBytes)})` })
     .option('max-total-size', { type: 'string', describe: `total bytes read (default ${formatBytes(DEFAULT_LIMITS.maxTotalBytes)})` })
     .option('max-entries', { type: 'number', describe: `entries looked at (default ${DEFAULT_LIMITS.maxEntries})` });
+}
+
+/** `--suppressions FILE` (each, when repeated) then every `--suppress RULE=glob`, in that order (the first that applies is named). */
+async function suppressionsFrom(files: string | readonly string[] | undefined, specs: readonly string[] | undefined): Promise<Suppression[]> {
+  const fromFiles: Suppression[] = [];
+  for (const file of files === undefined ? [] : [files].flat()) {
+    try {
+      fromFiles.push(...(await loadSuppressionsFile(String(file))));
+    } catch (error) {
+      if (error instanceof SuppressionError) throw new UsageError(`--suppressions ${oneLine(error.message)}`);
+      throw error;
+    }
+  }
+  try {
+    return [...fromFiles, ...(specs ?? []).map((spec) => parseSuppressOption(String(spec)))];
+  } catch (error) {
+    if (error instanceof SuppressionError) throw new UsageError(oneLine(error.message));
+    throw error;
+  }
 }
 
 function limitsFrom(argv: Record<string, unknown>): Partial<BundleLimits> {
@@ -75,7 +98,7 @@ async function emit(text: string, output: string | undefined): Promise<void> {
 /** Stands for `-` while yargs parses (a string no file name can be). */
 const STDIN_ARGUMENT = '\u0000stdin';
 /** Options whose value follows them as the next argument. */
-const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--fail-on', '--min-severity', '--max-entry-size', '--max-document-size', '--max-parsed-size', '--max-total-size', '--max-entries']);
+const VALUE_OPTIONS = new Set(['--format', '--output', '-o', '--fail-on', '--min-severity', '--max-entry-size', '--max-document-size', '--max-parsed-size', '--max-total-size', '--max-entries', '--suppress', '-S', '--suppressions']);
 
 /**
  * yargs reads a lone `-` as an option without a name. As the bundle it means standard input; as
@@ -114,7 +137,7 @@ function oneLine(message: string): string {
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const catalogue = catalogueOf(RULES);
+  const catalogue = toolCatalogue(RULES);
   const cli = yargs(protectDash(argv))
     .scriptName('istio-bundle')
     .usage('$0 <command> [options]\n\nOffline analyzer for Istio diagnostic bundles (collector bundles, istioctl bug-report archives, folders of command outputs).')
@@ -129,12 +152,25 @@ export async function main(argv: string[]): Promise<number> {
             .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
             .option('wide', { type: 'boolean', default: false, describe: 'table: one row per finding, as wide as it needs (as when piped)' })
             .option('fail-on', { choices: [...SEVERITIES, 'never'] as const, default: 'never' as const, describe: 'exit 1 when a finding is at or above this severity' })
-            .option('min-severity', { choices: SEVERITIES, default: 'info' as const, describe: 'show findings at or above this severity (does not change --fail-on)' }),
+            .option('min-severity', { choices: SEVERITIES, default: 'info' as const, describe: 'show findings at or above this severity (does not change --fail-on)' })
+            .option('suppress', {
+              alias: 'S',
+              type: 'string',
+              array: true,
+              nargs: 1,
+              describe: 'suppress findings, as istioctl analyze -S: RULE=RESOURCE, repeatable; RULE is a rule id, its slug or *, RESOURCE a glob (only * is special) on "Kind namespace/name" or "Kind name.namespace", e.g. --suppress "LOG002=Service bookinfo/*"',
+            })
+            .option('suppressions', {
+              type: 'string',
+              describe: 'YAML file of suppressions with reasons and expiry dates (suppressions: [{rule, subject, fingerprint, reason, expires}]), repeatable, e.g. --suppressions suppressions.yaml',
+            })
+            .example('$0 analyze bundle.tgz --suppress "LOG002=Service bookinfo/*" --fail-on high', 'leave LOG002 on bookinfo services out of the report and of --fail-on (listed under Suppressed)'),
         ),
       async (args) => {
+        const suppressions = await suppressionsFrom(args.suppressions, args.suppress);
         const { report, outcome } = await analyzeBundle(bundleArgument(args.bundle), {
           limits: limitsFrom(args),
-          findings: { minSeverity: args['min-severity'], failOn: args['fail-on'] },
+          findings: { minSeverity: args['min-severity'], failOn: args['fail-on'], ...(suppressions.length > 0 ? { suppressions } : {}) },
         });
         const output = outputArgument(args.output);
         const format = args.format ?? (output || !process.stdout.isTTY ? 'md' : 'table');
@@ -143,6 +179,34 @@ export async function main(argv: string[]): Promise<number> {
         const text = RENDERERS[format].render(report, { terminal: style });
         await emit(text, output);
         if (outcome.failed) exitCode = EXIT.findings;
+      },
+    )
+    .command(
+      'diff <before> <after>',
+      'compare two bundles (or stored JSON reports) of one cluster: new, resolved and persisting findings, metric deltas, MEM003',
+      (y) =>
+        limitOptions(
+          y
+            .positional('before', { type: 'string', demandOption: true, describe: 'the earlier bundle (file, folder or -), or a report of `analyze --format json` (a path ending in .json)' })
+            .positional('after', { type: 'string', demandOption: true, describe: 'the later bundle, or a report (.json)' })
+            .option('format', { choices: DIFF_FORMATS, describe: 'diff format (default: table on a terminal, md otherwise or with --output)' })
+            .option('output', { alias: 'o', type: 'string', describe: 'write the diff to this file instead of stdout' })
+            .option('fail-on', { choices: [...SEVERITIES, 'never'] as const, default: 'never' as const, describe: 'exit 1 when a NEW finding (MEM003 included) is at or above this severity; persisting ones never fail' })
+            .example('$0 diff before.tgz after.tgz --format md -o diff.md --fail-on high', 'ticket-ready Markdown of what changed; exit 1 when the later bundle has a new high or critical finding')
+            .example('$0 analyze before.tgz --format json -o before.json && $0 diff before.json after.tgz', 'compare a stored report with a new bundle'),
+        ),
+      async (args) => {
+        const limits = limitsFrom(args);
+        const beforeInput = bundleArgument(args.before);
+        const afterInput = bundleArgument(args.after);
+        if (beforeInput === STDIN && afterInput === STDIN) throw new UsageError('- (standard input) can be only one of the two bundles');
+        const diff = diffReports(await loadSide(beforeInput, limits), await loadSide(afterInput, limits));
+        const output = outputArgument(args.output);
+        const format = args.format ?? (output || !process.stdout.isTTY ? 'md' : 'table');
+        const width = output ? undefined : terminalWidth();
+        const style = { color: !output && wantsColor(process.env, process.stdout.isTTY === true), ...(width ? { width } : {}) };
+        await emit(renderDiff(diff, format, style), output);
+        if (diffFails(diff, args['fail-on'])) exitCode = EXIT.findings;
       },
     )
     .command(
@@ -170,12 +234,12 @@ export async function main(argv: string[]): Promise<number> {
       'print a rule in full: what it checks, why, its threshold and the fix',
       (y) => y.positional('ruleId', { type: 'string', demandOption: true }),
       (args) => {
-        const rule = findRule(args.ruleId);
+        const rule = findCatalogueEntry(catalogue, args.ruleId);
         if (!rule) throw new UsageError(`unknown rule "${args.ruleId}" (run \`istio-bundle rules\` for the list)`);
-        process.stdout.write(renderRuleText(catalogue.find((r) => r.id === rule.id)!));
+        process.stdout.write(renderRuleText(rule));
       },
     )
-    .demandCommand(1, 'give a command: analyze, validate, rules or explain')
+    .demandCommand(1, 'give a command: analyze, diff, validate, rules or explain')
     .strict()
     .epilogue(EPILOGUE)
     .version(TOOL_VERSION)

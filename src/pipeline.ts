@@ -51,7 +51,9 @@ export async function analyzeBundle(source: string, options: AnalyzeOptions = {}
   });
   const rules = options.rules ?? RULES;
   const run = runRules(rules, model);
-  const outcome = findingsStage(run.findings, options.findings);
+  // Suppressions expire against the bundle's collection time, never the wall clock.
+  const collectedAt = model.bundle.collectedAt;
+  const outcome = findingsStage(run.findings, { ...options.findings, ...(collectedAt !== undefined ? { collectedAt } : {}) });
   const report = buildReport({ model, rules, run, outcome, inventory: ingest.inventory, warnings });
   return { model, report, outcome };
 }

@@ -1,28 +1,30 @@
 import { compareText } from '../order.js';
 import { severityRank, type Finding, type Severity } from '../rules/rule.js';
 import { CORRELATIONS, type Correlation } from './correlations.js';
+import { applySuppressions, type ExpiredSuppression, type SuppressedFinding, type Suppression } from './suppressions.js';
+
+export type { ExpiredSuppression, SuppressedFinding, Suppression } from './suppressions.js';
 
 export interface FindingsOptions {
   /** Show findings at or above this severity (`--min-severity`); the others are counted as hidden. */
   minSeverity?: Severity;
   /** The run fails (exit 1) when a finding that is not suppressed is at or above this (`--fail-on`). */
   failOn?: Severity | 'never';
-  /** Findings already discussed with the customer, by fingerprint, with the reason. */
-  suppress?: ReadonlyMap<string, string>;
+  /** Findings already discussed with the customer (`--suppress`, `--suppressions FILE`): findings/suppressions.ts. */
+  suppressions?: readonly Suppression[];
+  /** The bundle's collection time: the "now" suppressions expire against (never the wall clock). */
+  collectedAt?: string;
 }
-
-export type SuppressedFinding = {
-  fingerprint: string;
-  ruleId: string;
-  title: string;
-  reason: string;
-};
 
 /** What the report shows and the exit code reads: one decision, made once. */
 export interface FindingsOutcome {
   shown: Finding[];
   hidden?: { belowSeverity: Severity; count: number };
   suppressed: SuppressedFinding[];
+  /** Suppressions that expired before the bundle was collected: not applied, their findings are reported. */
+  suppressionsExpired: ExpiredSuppression[];
+  /** Suppressions that matched no finding of this bundle (stale). */
+  suppressionsUnmatched: Suppression[];
   /** A finding at or above `failOn`, shown or hidden, and not suppressed. */
   failed: boolean;
 }
@@ -32,13 +34,7 @@ export interface FindingsOutcome {
  * what `--min-severity` hides. `--fail-on` reads every finding that is not suppressed, shown or not.
  */
 export function findingsStage(findings: readonly Finding[], options: FindingsOptions = {}, correlations: readonly Correlation[] = CORRELATIONS): FindingsOutcome {
-  const suppressed: SuppressedFinding[] = [];
-  const unsuppressed: Finding[] = [];
-  for (const finding of findings) {
-    const reason = options.suppress?.get(finding.fingerprint);
-    if (reason === undefined) unsuppressed.push(finding);
-    else suppressed.push({ fingerprint: finding.fingerprint, ruleId: finding.ruleId, title: finding.title, reason });
-  }
+  const { kept: unsuppressed, suppressed, expired, unmatched } = applySuppressions(findings, options.suppressions ?? [], options.collectedAt);
   // Links only between findings the report carries: a suppressed cause is not pointed at.
   const kept = correlate(unsuppressed, correlations);
   const minimum = options.minSeverity ?? 'info';
@@ -49,6 +45,8 @@ export function findingsStage(findings: readonly Finding[], options: FindingsOpt
     shown,
     ...(hiddenCount > 0 ? { hidden: { belowSeverity: minimum, count: hiddenCount } } : {}),
     suppressed,
+    suppressionsExpired: expired,
+    suppressionsUnmatched: unmatched,
     failed: failOn !== 'never' && kept.some((f) => severityRank(f.severity) <= severityRank(failOn)),
   };
 }

@@ -1,3 +1,4 @@
+import { DIFF_RULES } from '../diff/rules.js';
 import { declaredInputs, type AnyRule } from '../rules/rule.js';
 
 /** The rule metadata renderers need, so they never import rule logic. */
@@ -25,6 +26,16 @@ export function catalogueOf(rules: readonly AnyRule[]): RulesCatalogue {
     inputs: declaredInputs(rule),
     ...(rule.istioCodes ? { istioCodes: [...rule.istioCodes] } : {}),
   }));
+}
+
+/** Every rule the tool applies, for `rules`, `explain` and the README: the bundle rules, then those `istio-bundle diff` applies to two bundles (MEM003). */
+export function toolCatalogue(rules: readonly AnyRule[]): RulesCatalogue {
+  return [...catalogueOf(rules), ...DIFF_RULES];
+}
+
+/** A catalogue entry by id (any case) or slug. */
+export function findCatalogueEntry(catalogue: RulesCatalogue, id: string): RulesCatalogue[number] | undefined {
+  return catalogue.find((rule) => rule.id.toLowerCase() === id.toLowerCase() || rule.slug === id);
 }
 
 /** Where the README's generated rule table starts and ends. */

@@ -35,7 +35,7 @@ export function renderMarkdown(report: Report): string {
   }
 
   out.push(...notChecked(report), '');
-  if (report.suppressed && report.suppressed.length > 0) out.push(...suppressedSection(report.suppressed), '');
+  if (report.suppressed || report.suppressionsExpired || report.suppressionsUnmatched) out.push(...suppressedSection(report), '');
   if (!leadWithFailures && (report.collectionFailures.length > 0 || report.collectionSkipped.length > 0)) out.push(...collectionFailures(report), '');
   out.push(...inventory(report));
   if (report.warnings.length > 0) out.push('', '## Reader warnings', '', ...report.warnings.map((w) => `- ${mdText(w)}`));
@@ -78,6 +78,8 @@ function headline(report: Report): string {
   const counts = SEVERITIES.filter((s) => report.summary[s] > 0).map((s) => `${report.summary[s]} ${s}`);
   const parts = [counts.length > 0 ? `**${counts.join(' · ')}**` : '**no findings**'];
   if (report.hidden) parts.push(`${report.hidden.count} below ${report.hidden.belowSeverity} not shown`);
+  if (report.suppressed && report.suppressed.length > 0) parts.push(`${report.suppressed.length} suppressed`);
+  if (report.suppressionsExpired) parts.push(`${plural(report.suppressionsExpired.length, 'suppression')} expired`);
   if (report.bundle.cluster) parts.push(`cluster ${mdCode(report.bundle.cluster)}`);
   if (report.facts.proxies > 0) parts.push(plural(report.facts.proxies, 'proxy', 'proxies'));
   const versions = istioVersionsText(report.facts.istio);
@@ -102,7 +104,7 @@ function summaryTable(findings: Finding[]): string[] {
   return rows;
 }
 
-function subjectText(f: Finding): string {
+function subjectText(f: Pick<Finding, 'subject'>): string {
   const { kind, namespace, name } = f.subject;
   return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
@@ -200,9 +202,26 @@ function notChecked(report: Report): string[] {
   return out;
 }
 
-function suppressedSection(suppressed: NonNullable<Report['suppressed']>): string[] {
-  const out = ['## Suppressed', '', 'Findings already discussed, left out of the counts above:', '', '| rule | finding | fingerprint | why |', '|---|---|---|---|'];
-  for (const s of suppressed) out.push(`| ${s.ruleId} | ${mdText(s.title)} | ${mdCode(s.fingerprint)} | ${mdText(s.reason)} |`);
+/** What was suppressed and by what; suppressions that expired (not applied) or matched nothing (stale). */
+function suppressedSection(report: Report): string[] {
+  const out = ['## Suppressed', ''];
+  const suppressed = report.suppressed ?? [];
+  if (suppressed.length > 0) {
+    out.push('Findings already discussed, left out of the counts above and of `--fail-on`:', '', '| rule | finding | fingerprint | where | why | suppressed by | expires |', '|---|---|---|---|---|---|---|');
+    for (const s of suppressed) {
+      const expires = s.expires ? `${mdText(s.expires)}${s.expiryNotChecked ? ' (not checked: the bundle has no collection time)' : ''}` : '—';
+      out.push(`| ${s.ruleId} | ${mdText(s.title)} | ${mdCode(s.fingerprint)} | ${mdText(subjectText(s))} | ${mdText(s.reason)} | ${mdCode(s.source, true)} | ${expires} |`);
+    }
+  } else out.push('No finding was suppressed.');
+  const what = (s: { rule: string; subject?: string; fingerprint?: string }) => [s.rule === '*' ? 'any rule' : s.rule, s.subject ? mdCode(s.subject, true) : '', s.fingerprint ? `fingerprint ${mdCode(s.fingerprint)}` : ''].filter(Boolean).join(' ');
+  if (report.suppressionsExpired) {
+    out.push('', `Expired before the bundle was collected${report.bundle.collectedAt ? ` (${report.bundle.collectedAt})` : ''}, so **not applied** (their findings are reported above):`, '', '| suppression | expired | would suppress | why | from |', '|---|---|---|---|---|');
+    for (const s of report.suppressionsExpired) out.push(`| ${what(s)} | ${mdText(s.expires)} | ${s.wouldSuppress.length > 0 ? plural(s.wouldSuppress.length, 'finding') : 'nothing'} | ${mdText(s.reason)} | ${mdCode(s.source, true)} |`);
+  }
+  if (report.suppressionsUnmatched) {
+    out.push('', 'Matched no finding of this bundle (stale, or meant for another bundle):', '', '| suppression | why | from |', '|---|---|---|');
+    for (const s of report.suppressionsUnmatched) out.push(`| ${what(s)} | ${mdText(s.reason)} | ${mdCode(s.source, true)} |`);
+  }
   return out;
 }
 

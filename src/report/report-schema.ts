@@ -24,6 +24,20 @@ const evidence = {
   properties: { path: { type: 'string' }, line: { type: 'integer', minimum: 1 }, pointer: { type: 'string' }, excerpt: { type: 'string' } },
 } as const;
 
+/** A suppression as given (findings/suppressions.ts); `rule` is a rule id or `*`. */
+const suppression = {
+  type: 'object',
+  required: ['rule', 'reason', 'source'],
+  properties: {
+    rule: { type: 'string' },
+    subject: { type: 'string' },
+    fingerprint: { type: 'string' },
+    reason: { type: 'string' },
+    expires: { type: 'string' },
+    source: { type: 'string' },
+  },
+} as const;
+
 /** The published JSON report contract. Fields may be added; none of these is renamed. */
 const secretMaterialSchema = {
   type: 'object',
@@ -131,14 +145,35 @@ export const reportSchema = {
         },
       },
     },
+    /** Findings left out by a suppression (`--suppress`, `--suppressions FILE`): which, by what, and why. */
     suppressed: {
       type: 'array',
       items: {
         type: 'object',
-        required: ['fingerprint', 'ruleId', 'title', 'reason'],
-        properties: { fingerprint: { type: 'string' }, ruleId: { type: 'string' }, title: { type: 'string' }, reason: { type: 'string' } },
+        required: ['fingerprint', 'ruleId', 'title', 'severity', 'subject', 'reason', 'source'],
+        properties: {
+          fingerprint: { type: 'string' },
+          ruleId: { type: 'string' },
+          title: { type: 'string' },
+          severity,
+          subject,
+          reason: { type: 'string' },
+          /** Where the suppression came from: `suppressions.yaml entry 2 (line 7)`, `--suppress LOG002=Service prod/*`. */
+          source: { type: 'string' },
+          expires: { type: 'string' },
+          /** The bundle has no collection time: the expiry could not be checked, the suppression was applied. */
+          expiryNotChecked: { const: true },
+        },
       },
     },
+    /** Suppressions that expired before the bundle was collected: not applied (their findings are in `findings`). */
+    suppressionsExpired: {
+      type: 'array',
+      minItems: 1,
+      items: { ...suppression, required: [...suppression.required, 'expires', 'wouldSuppress'], properties: { ...suppression.properties, wouldSuppress: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{16}$' } } } },
+    },
+    /** Suppressions that matched no finding of this bundle (stale, or meant for another bundle). */
+    suppressionsUnmatched: { type: 'array', minItems: 1, items: suppression },
     collectionFailures: {
       type: 'array',
       items: {

@@ -9,7 +9,8 @@ import type { NotChecked, RuleRun } from '../rules/run.js';
 import { SEVERITIES, STEPS, type AnyRule, type Finding, type Severity, type Step } from '../rules/rule.js';
 import { catalogueOf, type RulesCatalogue } from './catalogue.js';
 import { compareFindings } from '../rules/run.js';
-import type { FindingsOutcome, SuppressedFinding } from '../findings/stage.js';
+import type { ExpiredSuppression, FindingsOutcome, SuppressedFinding, Suppression } from '../findings/stage.js';
+import { suppressionWarnings } from '../findings/suppressions.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { buildMetrics, type Metrics } from './metrics/index.js';
 import { compareText } from '../order.js';
@@ -41,6 +42,10 @@ export type Report = {
   hidden?: { belowSeverity: Severity; count: number };
   /** Present when findings were suppressed (already discussed): which, and why. */
   suppressed?: SuppressedFinding[];
+  /** Present when suppressions expired before the bundle was collected: not applied, their findings are reported. */
+  suppressionsExpired?: ExpiredSuppression[];
+  /** Present when suppressions matched no finding of this bundle (stale). */
+  suppressionsUnmatched?: Suppression[];
   notChecked: NotChecked[];
   /** Commands the collector ran that failed, from the manifest. */
   collectionFailures: CollectionFailure[];
@@ -158,6 +163,8 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     rules: catalogueOf(rules),
     ...(outcome.hidden ? { hidden: outcome.hidden } : {}),
     ...(outcome.suppressed.length > 0 ? { suppressed: outcome.suppressed } : {}),
+    ...(outcome.suppressionsExpired.length > 0 ? { suppressionsExpired: outcome.suppressionsExpired } : {}),
+    ...(outcome.suppressionsUnmatched.length > 0 ? { suppressionsUnmatched: outcome.suppressionsUnmatched } : {}),
     notChecked: explainNotChecked(run.notChecked, model.collection).sort((a, b) => compareText(a.ruleId, b.ruleId)),
     collectionFailures: model.collection.failures,
     collectionSkipped: model.collection.skipped,
@@ -166,7 +173,7 @@ export function buildReport({ model, rules, run, outcome, inventory, warnings }:
     inventorySummary,
     rulesChecked: run.checked,
     facts: { ...facts(model), inputsUsed: sortedInventory.filter(isUsableInput).length },
-    warnings,
+    warnings: [...warnings, ...suppressionWarnings(outcome, model.bundle.collectedAt)],
   };
 }
 

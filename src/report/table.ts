@@ -64,7 +64,9 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
   const lines: string[] = [];
   const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(', ');
   const hidden = report.hidden ? `; ${report.hidden.count} below ${report.hidden.belowSeverity} not shown (--min-severity)` : '';
-  lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}${hidden}`);
+  const suppressed = report.suppressed ? `; ${report.suppressed.length} suppressed` : '';
+  lines.push(`Istio bundle ${cell(report.bundle.source)} (${report.bundle.layout}${report.bundle.collectedAt ? `, ${report.bundle.collectedAt}` : ''}): ${counts}${hidden}${suppressed}`);
+  for (const s of report.suppressionsExpired ?? []) lines.push(`Suppression expired ${cell(s.expires)}, not applied: ${cell(s.source)}`);
   if (report.secretMaterial) {
     lines.push(`CONFIDENTIAL: this bundle holds private keys or secret values; handle it as confidential and ask the customer to rotate them:`);
     for (const m of report.secretMaterial) lines.push(`  ${cell(m.path)}${m.line ? `:${m.line}` : ''}: ${cell(secretMaterialText(m))}`);

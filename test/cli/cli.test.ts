@@ -111,7 +111,7 @@ describe('istio-bundle validate, rules, explain', () => {
   it('rules lists the catalogue and explain prints a rule in full', async () => {
     const rules = await run('rules', '--format', 'json');
     const ids = (JSON.parse(rules.stdout) as Array<{ id: string }>).map((r) => r.id);
-    expect(ids).toEqual(['CP001', 'CP002', 'CP003', 'CP004', 'CP005', 'CP006', 'CP007', 'CP008', 'CP009', 'CFG001', 'CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'TP001', 'TP002', 'LOG001', 'LOG002', 'LOG003', 'LOG004', 'LOG005', 'LOG006', 'LOG007', 'LOG008', 'LOG009', 'LOG010', 'CERT001', 'CERT002', 'CERT003', 'CERT004', 'CERT005', 'AMB001', 'AMB002', 'AMB003', 'MEM001', 'MEM002', 'FD001', 'MC001', 'MESH001']);
+    expect(ids).toEqual(['CP001', 'CP002', 'CP003', 'CP004', 'CP005', 'CP006', 'CP007', 'CP008', 'CP009', 'CFG001', 'CFG002', 'CFG003', 'CFG004', 'CFG005', 'CFG006', 'CFG007', 'CFG008', 'CFG009', 'CFG010', 'CFG011', 'TP001', 'TP002', 'LOG001', 'LOG002', 'LOG003', 'LOG004', 'LOG005', 'LOG006', 'LOG007', 'LOG008', 'LOG009', 'LOG010', 'CERT001', 'CERT002', 'CERT003', 'CERT004', 'CERT005', 'AMB001', 'AMB002', 'AMB003', 'MEM001', 'MEM002', 'FD001', 'MC001', 'MESH001', 'MEM003']);
     const explain = await run('explain', 'CP004');
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain('Threshold: 4 GiB (4096Mi)');

@@ -66,13 +66,16 @@ describe('suppression', () => {
   it('drops the links to what it suppressed, and Markdown lists what was suppressed', async () => {
     const { report: full } = await analyzeBundle(CONTROL_PLANE);
     const causes = full.findings.filter((f) => ['CP003', 'CP004', 'CP009'].includes(f.ruleId));
-    const { report } = await analyzeBundle(CONTROL_PLANE, { findings: { suppress: new Map(causes.map((f) => [f.fingerprint, 'discussed in ticket 4711'] as const)) } });
+    const suppressions = causes.map((f, i) => ({ rule: f.ruleId, fingerprint: f.fingerprint, reason: 'discussed in ticket 4711', source: `test entry ${i + 1}` }));
+    const { report } = await analyzeBundle(CONTROL_PLANE, { findings: { suppressions } });
     expect(report.findings.find((f) => f.ruleId === 'CP001')?.causedBy).toBeUndefined();
     expect(report.suppressed).toHaveLength(causes.length);
     expect(undeclaredReportFields(JSON.parse(JSON.stringify(report)))).toEqual([]);
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('## Suppressed');
-    expect(markdown).toContain(`| CP004 | ${causes.find((f) => f.ruleId === 'CP004')!.title} | \`${causes.find((f) => f.ruleId === 'CP004')!.fingerprint}\` | discussed in ticket 4711 |`);
+    const cp004 = causes.find((f) => f.ruleId === 'CP004')!;
+    const cp004Source = suppressions.find((s) => s.fingerprint === cp004.fingerprint)!.source;
+    expect(markdown).toContain(`| CP004 | ${cp004.title} | \`${cp004.fingerprint}\` | ${cp004.subject.kind} ${cp004.subject.namespace}/${cp004.subject.name} | discussed in ticket 4711 | \`${cp004Source}\` | — |`);
   });
 });
 

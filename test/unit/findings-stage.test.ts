@@ -166,8 +166,8 @@ describe('the findings stage', () => {
     expect(hidden.shown.map((f) => f.severity)).toEqual(['critical', 'critical']);
     expect(hidden.hidden).toEqual({ belowSeverity: 'critical', count: run.findings.length - 2 });
     expect(hidden.failed).toBe(true);
-    const suppress = new Map(critical.map((f) => [f.fingerprint, 'discussed in ticket 4711'] as const));
-    const quiet = findingsStage(run.findings, { failOn: 'critical', suppress });
+    const suppressions = critical.map((f) => ({ rule: '*', fingerprint: f.fingerprint, reason: 'discussed in ticket 4711', source: 'test' }));
+    const quiet = findingsStage(run.findings, { failOn: 'critical', suppressions });
     expect(quiet.failed).toBe(false);
     expect(quiet.suppressed.map((s) => s.reason)).toEqual(['discussed in ticket 4711', 'discussed in ticket 4711']);
     expect(quiet.shown).toHaveLength(run.findings.length - 2);
