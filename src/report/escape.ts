@@ -62,7 +62,7 @@ export function mdCode(text: string, inTable = false): string {
 /** Documentation the report links to: Istio's and Envoy's own sites, nothing from the bundle. */
 const DOCS_URL = /^https:\/\/(?:istio\.io|www\.envoyproxy\.io)\/[A-Za-z0-9._~\/#%?=&+:-]*$/;
 
-/** Whether a renderer may link to a URL: only the docs sites above. */
+/** Whether a renderer may link to a URL (Markdown, SARIF `helpUri`): only the docs sites above. */
 export function isDocsUrl(url: string): boolean {
   return DOCS_URL.test(url);
 }

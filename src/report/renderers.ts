@@ -2,6 +2,7 @@ import { renderHtml } from './html/render.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './report.js';
+import { renderSarif } from './sarif.js';
 import { renderTable } from './table.js';
 import type { TerminalStyle } from './terminal.js';
 
@@ -26,6 +27,7 @@ export const RENDERERS = {
   json: { id: 'json', title: 'JSON (schemas/report.schema.json), for automation', render: (report) => renderJson(report) },
   html: { id: 'html', title: 'one self-contained HTML page with charts, to attach to a ticket', render: (report) => renderHtml(report) },
   table: { id: 'table', title: 'a terminal summary', render: (report, options) => renderTable(report, options.terminal) },
+  sarif: { id: 'sarif', title: 'SARIF 2.1.0, for code-scanning tools', render: (report) => renderSarif(report) },
 } as const satisfies Record<string, Renderer>;
 
 export type FormatId = keyof typeof RENDERERS;

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { FORMAT_IDS } from '../../src/report/renderers.js';
 import { reportSchemaErrors } from '../helpers/report-schema.js';
 import { tempDir } from '../bundle/helpers.js';
 
@@ -89,7 +90,9 @@ describe('istio-bundle analyze', () => {
     expect((await run('analyze')).code).toBe(2);
     const format = await run('analyze', BUNDLE, '--format', 'pdf');
     expect(format.code).toBe(2);
-    expect(format.stderr).toBe('istio-bundle: --format pdf: choose one of md, json, html, table\n');
+    // Listed from the registry, so a new renderer does not break this test of the message's shape.
+    expect(format.stderr).toBe(`istio-bundle: --format pdf: choose one of ${FORMAT_IDS.join(', ')}\n`);
+    expect(FORMAT_IDS).toEqual(['md', 'json', 'html', 'table', 'sarif']);
     expect((await run('analyze', BUNDLE, '--max-document-size', 'lots')).code).toBe(2);
     expect((await run('frobnicate')).code).toBe(2);
   });
