@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, formatBytes, parseSize, type BundleLimits } from './bun
 import { describeIoError } from './bundle/io-errors.js';
 import { STDIN } from './bundle/read-bundle.js';
 import { BundleError } from './bundle/types.js';
-import { wantsColor } from './report/terminal.js';
+import { wantsColor, type TerminalStyle } from './report/terminal.js';
 import { analyzeBundle, validateBundle } from './pipeline.js';
 import { loadSuppressionsFile, parseSuppressOption, SuppressionError, type Suppression } from './findings/suppressions.js';
 import { findCatalogueEntry, toolCatalogue } from './report/catalogue.js';
@@ -13,6 +13,7 @@ import { loadSide } from './diff/inputs.js';
 import { DIFF_FORMATS, renderDiff } from './diff/renderers.js';
 import { stripControl } from './report/escape.js';
 import { FORMAT_IDS, RENDERERS } from './report/renderers.js';
+import { readStoredReport } from './report/stored-report.js';
 import { renderInventoryTable, renderRulesTable, renderRuleText } from './report/table.js';
 import { RULES } from './rules/registry.js';
 import { SEVERITIES } from './rules/rule.js';
@@ -117,6 +118,18 @@ function terminalWidth(): number | undefined {
   return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : undefined;
 }
 
+/**
+ * Where the output goes decides the defaults: a table on a terminal, Markdown into a file or a
+ * pipe; colour and the terminal's width only on a terminal (`--wide`: as wide as each row needs).
+ */
+function presentation<F extends string>(format: F | undefined, output: string | undefined, wide: boolean): { format: F | 'md' | 'table'; style: TerminalStyle } {
+  const width = output || wide ? undefined : terminalWidth();
+  return {
+    format: format ?? (output || !process.stdout.isTTY ? 'md' : 'table'),
+    style: { color: !output && wantsColor(process.env, process.stdout.isTTY === true), ...(width ? { width } : {}) },
+  };
+}
+
 function bundleArgument(value: string): string {
   if (value !== STDIN_ARGUMENT) return value;
   if (process.stdin.isTTY) throw new UsageError('- reads the bundle from standard input, which is a terminal: pipe an archive into it (cat bundle.tar.gz | istio-bundle analyze -)');
@@ -173,9 +186,7 @@ export async function main(argv: string[]): Promise<number> {
           findings: { minSeverity: args['min-severity'], failOn: args['fail-on'], ...(suppressions.length > 0 ? { suppressions } : {}) },
         });
         const output = outputArgument(args.output);
-        const format = args.format ?? (output || !process.stdout.isTTY ? 'md' : 'table');
-        const width = output || args.wide ? undefined : terminalWidth();
-        const style = { color: !output && wantsColor(process.env, process.stdout.isTTY === true), ...(width ? { width } : {}) };
+        const { format, style } = presentation(args.format, output, args.wide);
         const text = RENDERERS[format].render(report, { terminal: style });
         await emit(text, output);
         if (outcome.failed) exitCode = EXIT.findings;
@@ -202,11 +213,27 @@ export async function main(argv: string[]): Promise<number> {
         if (beforeInput === STDIN && afterInput === STDIN) throw new UsageError('- (standard input) can be only one of the two bundles');
         const diff = diffReports(await loadSide(beforeInput, limits), await loadSide(afterInput, limits));
         const output = outputArgument(args.output);
-        const format = args.format ?? (output || !process.stdout.isTTY ? 'md' : 'table');
-        const width = output ? undefined : terminalWidth();
-        const style = { color: !output && wantsColor(process.env, process.stdout.isTTY === true), ...(width ? { width } : {}) };
+        const { format, style } = presentation(args.format, output, false);
         await emit(renderDiff(diff, format, style), output);
         if (diffFails(diff, args['fail-on'])) exitCode = EXIT.findings;
+      },
+    )
+    .command(
+      'render <report>',
+      'render a stored JSON report (analyze --format json) in another format, without the bundle',
+      (y) =>
+        y
+          .positional('report', { type: 'string', demandOption: true, describe: 'a report written by `istio-bundle analyze --format json`' })
+          .option('format', { choices: FORMAT_IDS, describe: 'report format (default: table on a terminal, md otherwise or with --output)' })
+          .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
+          .option('wide', { type: 'boolean', default: false, describe: 'table: one row per finding, as wide as it needs (as when piped)' })
+          .example('$0 render report.json --format html -o report.html', 'the page to attach to the ticket, from the JSON kept with it'),
+      async (args) => {
+        // Byte for byte what `analyze` writes in that format: renderers read the report object only.
+        const report = await readStoredReport(args.report);
+        const output = outputArgument(args.output);
+        const { format, style } = presentation(args.format, output, args.wide);
+        await emit(RENDERERS[format].render(report, { terminal: style }), output);
       },
     )
     .command(
@@ -239,7 +266,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(renderRuleText(rule));
       },
     )
-    .demandCommand(1, 'give a command: analyze, diff, validate, rules or explain')
+    .demandCommand(1, 'give a command: analyze, diff, render, validate, rules or explain')
     .strict()
     .epilogue(EPILOGUE)
     .version(TOOL_VERSION)

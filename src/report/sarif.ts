@@ -116,17 +116,19 @@ function subjectText({ kind, namespace, name }: Subject): string {
 }
 
 /**
- * One evidence item as a SARIF location. A region needs a line (or offset), so an excerpt without
- * one, and the JSON pointer (no region field holds one), go in the physical location's property
- * bag: they only mean something inside that artifact. The pointer is also a logical location, the
- * place SARIF gives to positions in structured data.
+ * One evidence item as a SARIF location. A region needs a line (or offset), and its snippet must
+ * be that line's text: an evidence line with a pointer is where the document starts and its
+ * excerpt is the value pointed at, so then the excerpt (like one without a line) and the JSON
+ * pointer (no region field holds one) go in the physical location's property bag. The pointer is
+ * also a logical location, the place SARIF gives to positions in structured data.
  */
 function location(e: Evidence): Json {
   const hasLine = e.line !== undefined && Number.isInteger(e.line) && e.line >= 1;
   const excerpt = e.excerpt ? stripControl(e.excerpt) : undefined;
   const pointer = e.pointer ? stripControl(e.pointer) : undefined;
-  const region = hasLine ? { startLine: e.line, ...(excerpt !== undefined ? { snippet: { text: excerpt } } : {}) } : undefined;
-  const bag = { ...(pointer ? { jsonPointer: pointer } : {}), ...(excerpt !== undefined && !hasLine ? { excerpt } : {}) };
+  const quotesTheLine = hasLine && pointer === undefined;
+  const region = hasLine ? { startLine: e.line, ...(excerpt !== undefined && quotesTheLine ? { snippet: { text: excerpt } } : {}) } : undefined;
+  const bag = { ...(pointer ? { jsonPointer: pointer } : {}), ...(excerpt !== undefined && !quotesTheLine ? { excerpt } : {}) };
   return {
     physicalLocation: {
       artifactLocation: { uri: bundleUri(e.path), uriBaseId: BUNDLE_BASE },

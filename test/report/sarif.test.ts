@@ -8,6 +8,7 @@ import type { NumberedFinding, Report } from '../../src/report/report.js';
 import { RENDERERS } from '../../src/report/renderers.js';
 import { bundleUri, pascalCase, renderSarif } from '../../src/report/sarif.js';
 import type { Evidence, Severity } from '../../src/rules/rule.js';
+import { tempDir, writeTree } from '../bundle/helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLES = readdirSync(join(ROOT, 'samples'), { withFileTypes: true })
@@ -254,6 +255,60 @@ function expectEvidence(loc: SarifLocation, e: Evidence): void {
     expect(phys.properties?.jsonPointer).toBe(e.pointer);
     expect(loc.logicalLocations?.[0]?.fullyQualifiedName).toBe(e.pointer);
   } else expect(loc.logicalLocations).toBeUndefined();
-  const excerpt = e.line !== undefined ? phys.region?.snippet?.text : phys.properties?.excerpt;
-  expect(excerpt).toBe(e.excerpt);
+  // A snippet is the region's own text: with a pointer the line is the document's start and the excerpt the value pointed at.
+  const quotesTheLine = e.line !== undefined && e.pointer === undefined;
+  expect(quotesTheLine ? phys.region?.snippet?.text : phys.properties?.excerpt).toBe(e.excerpt);
+  if (!quotesTheLine) expect(phys.region?.snippet).toBeUndefined();
 }
+
+describe('a folder of Istio YAML, as a CI job would scan it', () => {
+  /** A VirtualService routing to a subset its DestinationRule does not define, with its Service: two files of a repository. */
+  const FILES: Record<string, string> = {
+    'mesh/reviews.yaml': [
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata:',
+      '  name: reviews',
+      '  namespace: bookinfo',
+      'spec:',
+      '  hosts:',
+      '  - reviews',
+      '  http:',
+      '  - route:',
+      '    - destination:',
+      '        host: reviews',
+      '        subset: v3',
+      '---',
+      'apiVersion: networking.istio.io/v1',
+      'kind: DestinationRule',
+      'metadata:',
+      '  name: reviews',
+      '  namespace: bookinfo',
+      'spec:',
+      '  host: reviews',
+      '  subsets:',
+      '  - name: v1',
+      '    labels:',
+      '      version: v1',
+      '',
+    ].join('\n'),
+    'mesh/services.yaml': ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: reviews', '  namespace: bookinfo', 'spec:', '  selector:', '    app: reviews', '  ports:', '  - name: http', '    port: 9080', ''].join('\n'),
+  };
+
+  it('gives a valid SARIF log whose result points at the file, the document and the field', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, FILES);
+    const { report } = await analyzeBundle(dir);
+    const log = parse(renderSarif(report));
+    expect(schemaErrors(log)).toEqual([]);
+    const [result, ...others] = log.runs[0]!.results;
+    expect(others).toEqual([]);
+    expect(result!.ruleId).toBe('CFG003');
+    expect(result!.level).toBe('error');
+    const location = result!.locations![0]!.physicalLocation;
+    expect(location.artifactLocation.uri).toBe('mesh/reviews.yaml');
+    // The VirtualService's document starts on line 1; the pointer names the field inside it.
+    expect(location.region).toEqual({ startLine: 1 });
+    expect(location.properties).toEqual({ jsonPointer: '/spec/http/0/route/0/destination/subset', excerpt: 'v3' });
+  });
+});

@@ -39,7 +39,7 @@ export function renderHtml(report: Report): string {
     ...(report.timeline.length > 0 ? [timeline(report, byFingerprint)] : []),
     ...report.sections.map((s) => section(report, s, byFingerprint)),
     notChecked(report),
-    ...(report.suppressed && report.suppressed.length > 0 ? [suppressed(report.suppressed)] : []),
+    ...(report.suppressed || report.suppressionsExpired || report.suppressionsUnmatched ? [suppressed(report)] : []),
     ...(report.collectionFailures.length + report.collectionSkipped.length > 0 ? [collectionFailures(report)] : []),
     inventory(report),
     ...(report.warnings.length > 0 ? [`<section id="warnings"><h2>Reader warnings</h2><ul>${report.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></section>`] : []),
@@ -112,18 +112,18 @@ function summary(report: Report, ordered: NumberedFinding[]): string {
   const roots = ordered.filter((f) => (f.explains?.length ?? 0) > 0 && (f.causedBy?.length ?? 0) === 0);
   if (roots.length > 0) {
     out.push('<h3>Root causes</h3><ul class="root-causes">');
-    for (const f of roots) out.push(`<li>${findingRef(f)} ${badge(f.severity)} ${h(f.title)} — explains ${f.explains!.length === 1 ? 'one other finding' : `${f.explains!.length} other findings`}</li>`);
+    for (const f of roots) out.push(`<li>${findingRef(f)} ${badge(f.severity)} ${prose(f.title)} — explains ${f.explains!.length === 1 ? 'one other finding' : `${f.explains!.length} other findings`}</li>`);
     out.push('</ul>');
   }
   const top = [...ordered].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.number - b.number).slice(0, TOP_FINDINGS);
   if (top.length > 0) {
     out.push('<h3>Top findings</h3><ul>');
-    for (const f of top) out.push(`<li>${findingRef(f)} ${badge(f.severity)} ${h(f.title)} <span class="meta">(${h(subjectText(f.subject))})</span></li>`);
+    for (const f of top) out.push(`<li>${findingRef(f)} ${badge(f.severity)} ${prose(f.title)} <span class="meta">(${h(subjectText(f.subject))})</span></li>`);
     out.push('</ul>');
   }
   if (ordered.length > 0) {
     out.push(`<details><summary>All findings (${ordered.length})</summary><table><thead><tr><th>#</th><th>severity</th><th>rule</th><th>what</th><th>where</th></tr></thead><tbody>`);
-    for (const f of ordered) out.push(`<tr><td><a href="#finding-${f.number}">${f.number}</a></td><td>${h(f.severity)}</td><td>${h(f.ruleId)}</td><td>${h(f.title)}</td><td>${h(subjectText(f.subject))}</td></tr>`);
+    for (const f of ordered) out.push(`<tr><td><a href="#finding-${f.number}">${f.number}</a></td><td>${h(f.severity)}</td><td>${h(f.ruleId)}</td><td>${prose(f.title)}</td><td>${h(subjectText(f.subject))}</td></tr>`);
     out.push('</tbody></table></details>');
   }
   out.push('</section>');
@@ -156,7 +156,7 @@ function timeline(report: Report, byFingerprint: ReadonlyMap<string, NumberedFin
 
 function section(report: Report, s: ReportSection, byFingerprint: ReadonlyMap<string, NumberedFinding>): string {
   const findings = s.findings.map((fp) => byFingerprint.get(fp)!);
-  const out = [`<section id="step-${h(s.step)}" class="step"><h2>${h(s.title)}</h2>`];
+  const out = [`<section id="step-${h(s.step)}" class="step"><h2>${prose(s.title)}</h2>`];
   if (s.checked.length + s.notChecked.length === 0) out.push('<p>No rule of this version checks this step yet.</p>');
   else if (findings.length === 0) {
     out.push(s.checked.length === 0 ? `<p>Not checked: ${h(s.notChecked.join(', '))} lacked their inputs (see <a href="#not-checked">Not checked</a>).</p>` : `<p>No finding shown (${h(s.checked.join(', '))} checked${s.notChecked.length > 0 ? `; ${h(s.notChecked.join(', '))} not checked` : ''}).</p>`);
@@ -173,10 +173,10 @@ function finding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, Numbered
       .map((fp) => byFingerprint.get(fp))
       .filter((c): c is NumberedFinding => c !== undefined)
       .sort((a, b) => a.number - b.number);
-  const out = [`<article class="finding ${h(f.severity)}" id="finding-${f.number}" data-fingerprint="${h(f.fingerprint)}">`, `<h3>${f.number}. ${h(f.ruleId)} ${badge(f.severity)} ${h(f.title)}</h3>`];
+  const out = [`<article class="finding ${h(f.severity)}" id="finding-${f.number}" data-fingerprint="${h(f.fingerprint)}">`, `<h3>${f.number}. ${h(f.ruleId)} ${badge(f.severity)} ${prose(f.title)}</h3>`];
   out.push(`<p><span class="label">Where.</span> ${h(subjectText(f.subject))}</p>`);
   const causes = refs(f.causedBy);
-  if (causes.length > 0) out.push(`<p><span class="label">Explained by.</span> ${causes.map((c) => `${findingRef(c)} (${h(c.title)})`).join('; ')}: fix ${causes.length === 1 ? 'that' : 'those'} first.</p>`);
+  if (causes.length > 0) out.push(`<p><span class="label">Explained by.</span> ${causes.map((c) => `${findingRef(c)} (${prose(c.title)})`).join('; ')}: fix ${causes.length === 1 ? 'that' : 'those'} first.</p>`);
   const symptoms = refs(f.explains);
   if (symptoms.length > 0) out.push(`<p><span class="label">Explains.</span> ${symptoms.map(findingRef).join(', ')}: fixing this should clear ${symptoms.length === 1 ? 'it' : 'them'} too.</p>`);
   out.push(`<p><span class="label">What we see.</span> ${prose(f.explanation)}</p>`);
@@ -218,9 +218,28 @@ function notChecked(report: Report): string {
   return `<section id="not-checked"><h2>Not checked</h2><table><thead><tr><th>rule</th><th>why</th><th>ask the customer to run</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
-function suppressed(list: NonNullable<Report['suppressed']>): string {
-  const rows = list.map((s) => `<tr><td>${h(s.ruleId)}</td><td>${h(s.title)}</td><td><code>${h(s.fingerprint)}</code></td><td>${h(s.reason)}</td></tr>`);
-  return `<section id="suppressed"><h2>Suppressed</h2><p>Findings already discussed, left out of the counts above:</p><table><thead><tr><th>rule</th><th>finding</th><th>fingerprint</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+/** Findings left out by a suppression, with why and by what; expired suppressions (not applied) and stale ones. */
+function suppressed(report: Report): string {
+  const out = ['<section id="suppressed"><h2>Suppressed</h2>'];
+  const list = report.suppressed ?? [];
+  if (list.length > 0) {
+    const rows = list.map((s) => {
+      const expires = s.expires ? `${h(s.expires)}${s.expiryNotChecked ? ' (not checked: the bundle has no collection time)' : ''}` : '—';
+      return `<tr><td>${h(s.ruleId)}</td><td>${prose(s.title)}</td><td><code>${h(s.fingerprint)}</code></td><td>${h(subjectText(s.subject))}</td><td>${h(s.reason)}</td><td><code>${h(s.source)}</code></td><td>${expires}</td></tr>`;
+    });
+    out.push(`<p>Findings already discussed, left out of the counts above and of <code>--fail-on</code>:</p><table><thead><tr><th>rule</th><th>finding</th><th>fingerprint</th><th>where</th><th>why</th><th>suppressed by</th><th>expires</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  } else out.push('<p>No finding was suppressed.</p>');
+  const what = (s: { rule: string; subject?: string; fingerprint?: string }) => [s.rule === '*' ? 'any rule' : h(s.rule), s.subject ? `<code>${h(s.subject)}</code>` : '', s.fingerprint ? `fingerprint <code>${h(s.fingerprint)}</code>` : ''].filter(Boolean).join(' ');
+  if (report.suppressionsExpired) {
+    const rows = report.suppressionsExpired.map((s) => `<tr><td>${what(s)}</td><td>${h(s.expires)}</td><td>${s.wouldSuppress.length > 0 ? h(plural(s.wouldSuppress.length, 'finding')) : 'nothing'}</td><td>${h(s.reason)}</td><td><code>${h(s.source)}</code></td></tr>`);
+    out.push(`<p>Expired before the bundle was collected${report.bundle.collectedAt ? ` (${h(report.bundle.collectedAt)})` : ''}, so <strong>not applied</strong> (their findings are reported above):</p><table><thead><tr><th>suppression</th><th>expired</th><th>would suppress</th><th>why</th><th>from</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  }
+  if (report.suppressionsUnmatched) {
+    const rows = report.suppressionsUnmatched.map((s) => `<tr><td>${what(s)}</td><td>${h(s.reason)}</td><td><code>${h(s.source)}</code></td></tr>`);
+    out.push(`<p>Matched no finding of this bundle (stale, or meant for another bundle):</p><table><thead><tr><th>suppression</th><th>why</th><th>from</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  }
+  out.push('</section>');
+  return out.join('\n');
 }
 
 function collectionFailures(report: Report): string {

@@ -3,8 +3,27 @@ import type { Report } from '../../report.js';
 import { chart, countAxis, legend, line, rect, text, timeAxis, type Frame } from './svg.js';
 import { MINUTE_MS, isoTime, minuteTime } from './time.js';
 
-/** Events further back than this before the latest one are left to the table: a CA that expired months ago would squash the incident to a line. */
-export const TIMELINE_CHART_WINDOW_MS = 24 * 60 * MINUTE_MS;
+/**
+ * The span drawn. With access-log traffic: the traffic's minutes, widened to events up to this long
+ * before them (a pod restart, a certificate expiry just before the failures). Events further back
+ * are left to the table: a CA that expired months ago would squash the incident to a line.
+ */
+export const CONTEXT_BEFORE_TRAFFIC_MS = 60 * MINUTE_MS;
+/** Without traffic: the events of this long up to the latest one. */
+export const EVENTS_ONLY_WINDOW_MS = 24 * 60 * MINUTE_MS;
+
+/** The chart's time domain in epoch ms, or undefined when there is no span to draw. */
+export function timelineDomain(minuteTimes: readonly number[], eventTimes: readonly number[]): [number, number] | undefined {
+  if (minuteTimes.length > 0) {
+    const first = Math.min(...minuteTimes);
+    const context = eventTimes.filter((t) => t >= first - CONTEXT_BEFORE_TRAFFIC_MS);
+    return [Math.min(first, ...context), Math.max(Math.max(...minuteTimes) + MINUTE_MS, ...context)];
+  }
+  if (eventTimes.length < 2) return undefined;
+  const end = Math.max(...eventTimes);
+  const start = Math.max(Math.min(...eventTimes), end - EVENTS_ONLY_WINDOW_MS);
+  return end > start ? [start, end] : undefined;
+}
 
 const FRAME: Frame = { width: 920, height: 240, margin: { top: 34, right: 16, bottom: 30, left: 52 } };
 const EVENT_CLASS: Record<Report['timeline'][number]['kind'], string> = {
@@ -25,11 +44,12 @@ const EVENT_CLASS: Record<Report['timeline'][number]['kind'], string> = {
 export function timelineChart(report: Report): string | undefined {
   const minutes = report.metrics?.traffic?.minutes ?? [];
   const dated = report.timeline.map((e) => ({ event: e, t: isoTime(e.time) })).filter((e): e is { event: Report['timeline'][number]; t: number } => e.t !== undefined);
-  const times = [...minutes.map((m) => minuteTime(m.minute)), ...minutes.map((m) => minuteTime(m.minute) + MINUTE_MS), ...dated.map((e) => e.t)];
-  if (times.length < 2) return undefined;
-  const end = Math.max(...times);
-  const start = Math.max(Math.min(...times), end - TIMELINE_CHART_WINDOW_MS);
-  if (end <= start) return undefined;
+  const domain = timelineDomain(
+    minutes.map((m) => minuteTime(m.minute)),
+    dated.map((e) => e.t),
+  );
+  if (!domain) return undefined;
+  const [start, end] = domain;
   const { width, height, margin } = FRAME;
   const x = scaleUtc().domain([start, end]).range([margin.left, width - margin.right]);
   const peak = Math.max(1, ...minutes.map((m) => m.requests));
@@ -43,7 +63,7 @@ export function timelineChart(report: Report): string | undefined {
     body.push(rect(x(t), y(m.requests), slot, y(0) - y(m.requests), 'bar-ok', tip));
     if (m.failed > 0) body.push(rect(x(t), y(m.failed), slot, y(0) - y(m.failed), 'bar-failed', tip));
   }
-  const shown = dated.filter((e) => e.t >= start);
+  const shown = dated.filter((e) => e.t >= start && e.t <= end);
   for (const { event, t } of shown) {
     body.push(line(x(t), margin.top + 6, x(t), height - margin.bottom, `event ${EVENT_CLASS[event.kind]}`, `${event.time}: ${event.what}`));
   }
@@ -57,8 +77,8 @@ export function timelineChart(report: Report): string | undefined {
     { label: 'log signature', className: 'ev-log' },
     { label: 'collected', className: 'ev-collected' },
   ]));
-  const earlier = dated.length - shown.length;
+  const outside = dated.length - shown.length;
   const description =
-    `${minutes.length} minutes of access-log traffic and ${shown.length} dated events` + (earlier > 0 ? `; ${earlier} earlier events are in the timeline table only` : '') + '. Hover a bar or a line for its numbers.';
+    `${minutes.length} minutes of access-log traffic and ${shown.length} dated events` + (outside > 0 ? `; ${outside} earlier events are in the timeline table only` : '') + '. Hover a bar or a line for its numbers.';
   return chart('chart-timeline', FRAME, 'Incident timeline: requests per minute and dated events (UTC)', description, body);
 }
