@@ -1,6 +1,7 @@
-import { plural } from '../rules/evidence.js';
+import { plural, subjectText } from '../rules/evidence.js';
 import { SEVERITIES } from '../rules/rule.js';
-import { mdBlock, mdCode, mdLink, mdProse, mdText } from '../report/escape.js';
+import { mdCode, mdProse, mdText } from '../report/escape.js';
+import { fixEvidenceAndDocs } from '../report/markdown.js';
 import type { BundleDiff, DiffFinding, MemoryRow } from './diff-schema.js';
 import { MEM003 } from './rules.js';
 import { durationText, mibText, percentText, signedMib, signedPercent, trim } from './units.js';
@@ -64,39 +65,22 @@ function sides(diff: BundleDiff): string[] {
   return ['| | input | read as | collected | cluster | findings | analyzer |', '|---|---|---|---|---|---|---|', row('before', diff.before), row('after', diff.after)];
 }
 
-function subjectText(f: { subject: DiffFinding['subject'] }): string {
-  const { kind, namespace, name } = f.subject;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
-}
-
 function findingTable(findings: readonly DiffFinding[]): string[] {
-  return ['| severity | rule | what | where |', '|---|---|---|---|', ...findings.map((f) => `| ${f.severity} | ${mdText(f.ruleId)} | ${mdText(f.title)} | ${mdText(subjectText(f))} |`)];
+  return ['| severity | rule | what | where |', '|---|---|---|---|', ...findings.map((f) => `| ${f.severity} | ${mdText(f.ruleId)} | ${mdText(f.title)} | ${mdText(subjectText(f.subject))} |`)];
 }
 
 function persistingTable(rows: readonly Persisting[]): string[] {
   // Severity changes first: they are what moved.
   const ordered = [...rows.filter((p) => p.severity !== p.severityBefore), ...rows.filter((p) => p.severity === p.severityBefore)];
-  return ['| severity | rule | what | where |', '|---|---|---|---|', ...ordered.map((p) => `| ${p.severity === p.severityBefore ? p.severity : `**${p.severityBefore} → ${p.severity}**`} | ${mdText(p.ruleId)} | ${mdText(p.title)} | ${mdText(subjectText(p))} |`)];
+  return ['| severity | rule | what | where |', '|---|---|---|---|', ...ordered.map((p) => `| ${p.severity === p.severityBefore ? p.severity : `**${p.severityBefore} → ${p.severity}**`} | ${mdText(p.ruleId)} | ${mdText(p.title)} | ${mdText(subjectText(p.subject))} |`)];
 }
 
 function newFinding(f: DiffFinding, ruleNew: boolean): string[] {
   const out = [`### ${mdText(f.ruleId)} · ${f.severity} · ${mdText(f.title)}`, ''];
-  out.push(`**Where.** ${mdText(subjectText(f))}`, '');
+  out.push(`**Where.** ${mdText(subjectText(f.subject))}`, '');
   if (ruleNew) out.push(`**Note.** The earlier bundle could not run ${mdText(f.ruleId)} (its inputs were missing): this may not be new.`, '');
   out.push(`**What we see.** ${mdProse(f.explanation)}`, '');
-  out.push(`**Fix.** ${mdProse(f.remediation)}`);
-  if (f.yaml) out.push('', mdBlock(f.yaml, 'yaml'));
-  if (f.commands.length > 0) out.push('', mdBlock(f.commands.join('\n'), 'sh'));
-  if (f.evidence.length > 0) {
-    out.push('', `<details><summary>Evidence (${f.evidence.length})</summary>`, '');
-    for (const e of f.evidence) {
-      const place = [e.line !== undefined ? `line ${e.line}` : '', e.pointer ? `at ${mdCode(e.pointer)}` : ''].filter(Boolean).join(', ');
-      out.push(`- ${mdCode(e.path)}${place ? `, ${place}` : ''}`);
-      if (e.excerpt) out.push('', `  ${mdBlock(e.excerpt).split('\n').join('\n  ')}`, '');
-    }
-    out.push('</details>');
-  }
-  if (f.docs.length > 0) out.push('', `Docs: ${f.docs.map(mdLink).join(' · ')}`);
+  out.push(...fixEvidenceAndDocs(f));
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { subjectText } from '../rules/evidence.js';
 import Table from 'cli-table3';
 import { stripControl } from '../report/escape.js';
 import { paintSeverity, wrapText, type TerminalStyle } from '../report/terminal.js';
@@ -13,10 +14,6 @@ interface Row {
   rule: string;
   subject: string;
   title: string;
-}
-
-function subjectText(s: { kind: string; namespace?: string; name: string }): string {
-  return `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
 }
 
 /** The findings that moved, one row each: new first, then severity changes, resolved, not re-checked. */

@@ -59,3 +59,14 @@ function caExpired(proxy: ProxyCertificates, now: number): boolean {
   const roots = proxy.roots?.certificates ?? [];
   return (proxy.workload?.chain.slice(1) ?? []).some(expired) || (roots.length > 0 && roots.every(expired));
 }
+
+/** Rows of the per-proxy certificate table a document shows; the JSON report has them all. */
+export const CERTIFICATE_ROWS_SHOWN = 50;
+/** A row's root and chain verdicts in words; `_…_` marks what a renderer emphasises (the alarming ones). */
+export const ROOT_TEXT = { match: 'matches the mesh root', partial: 'some of the mesh roots', differs: '_differs_ from the mesh root', unknown: 'not compared (no istio-ca-root-cert)' } as const;
+export const CHAIN_TEXT = { verifies: 'verifies', fails: '_not signed by its roots_', unknown: 'not checked', expired: '_a CA certificate of it expired_' } as const;
+
+/** The `_…_` marks of ROOT_TEXT and CHAIN_TEXT in a renderer's own markup (`**`, `<strong>`). */
+export function emphasised(text: string, open: string, close: string): string {
+  return text.replace(/_([^_]+)_/g, `${open}$1${close}`);
+}

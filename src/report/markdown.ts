@@ -1,7 +1,8 @@
-import { plural } from '../rules/evidence.js';
+import { plural, subjectText } from '../rules/evidence.js';
 import { SEVERITIES, type Finding, type Occurrence } from '../rules/rule.js';
 import { mdBlock, mdCode, mdLink, mdProse, mdText } from './escape.js';
-import { istioVersionsText, secretMaterialText, type NumberedFinding, type Report, type ReportSection } from './report.js';
+import { CERTIFICATE_ROWS_SHOWN, CHAIN_TEXT, emphasised, ROOT_TEXT } from './certificate-table.js';
+import { OCCURRENCES_SHOWN, istioVersionsText, secretMaterialText, type NumberedFinding, type Report, type ReportSection } from './report.js';
 
 /**
  * The ticket-ready report: what is broken and what to do first, evidence one click away. Formats
@@ -54,16 +55,11 @@ function confidential(material: NonNullable<Report['secretMaterial']>): string[]
   ];
 }
 
-/** Rows of the per-proxy certificate table shown; the JSON report has them all. */
-const CERTIFICATE_ROWS = 50;
-const ROOT_TEXT = { match: 'matches the mesh root', partial: 'some of the mesh roots', differs: '**differs** from the mesh root', unknown: 'not compared (no istio-ca-root-cert)' } as const;
-const CHAIN_TEXT = { verifies: 'verifies', fails: '**not signed by its roots**', unknown: 'not checked', expired: '**a CA certificate of it expired**' } as const;
-
 function certificateTable(rows: NonNullable<Report['certificates']>): string[] {
-  const out = ['### Certificates per proxy', '', `At collection time, the soonest expiry first${rows.length > CERTIFICATE_ROWS ? ` (${CERTIFICATE_ROWS} of ${rows.length}; the JSON report has every row)` : ''}:`, '', '| proxy | SPIFFE id | not after | time left | root | chain |', '|---|---|---|---|---|---|'];
-  for (const row of rows.slice(0, CERTIFICATE_ROWS)) {
+  const out = ['### Certificates per proxy', '', `At collection time, the soonest expiry first${rows.length > CERTIFICATE_ROWS_SHOWN ? ` (${CERTIFICATE_ROWS_SHOWN} of ${rows.length}; the JSON report has every row)` : ''}:`, '', '| proxy | SPIFFE id | not after | time left | root | chain |', '|---|---|---|---|---|---|'];
+  for (const row of rows.slice(0, CERTIFICATE_ROWS_SHOWN)) {
     const left = row.timeLeft ? (row.expired ? `**${mdText(row.timeLeft)}**` : mdText(row.timeLeft)) : '';
-    out.push(`| ${mdCode(row.proxy)} | ${row.spiffeId ? mdCode(row.spiffeId) : ''} | ${row.notAfter ?? ''} | ${left} | ${ROOT_TEXT[row.root]} | ${CHAIN_TEXT[row.chain]} |`);
+    out.push(`| ${mdCode(row.proxy)} | ${row.spiffeId ? mdCode(row.spiffeId) : ''} | ${row.notAfter ?? ''} | ${left} | ${emphasised(ROOT_TEXT[row.root], '**', '**')} | ${emphasised(CHAIN_TEXT[row.chain], '**', '**')} |`);
   }
   return out;
 }
@@ -99,14 +95,9 @@ function headline(report: Report): string {
 function summaryTable(findings: Finding[]): string[] {
   const rows = ['| # | severity | rule | what | where |', '|---|---|---|---|---|'];
   findings.forEach((f, i) => {
-    rows.push(`| ${i + 1} | ${f.severity} | ${f.ruleId} | ${mdText(f.title)} | ${mdText(subjectText(f))} |`);
+    rows.push(`| ${i + 1} | ${f.severity} | ${f.ruleId} | ${mdText(f.title)} | ${mdText(subjectText(f.subject))} |`);
   });
   return rows;
-}
-
-function subjectText(f: Pick<Finding, 'subject'>): string {
-  const { kind, namespace, name } = f.subject;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
 function noFindingLine(report: Report, { checked, notChecked: skipped }: ReportSection): string {
@@ -117,7 +108,7 @@ function noFindingLine(report: Report, { checked, notChecked: skipped }: ReportS
 
 function renderFinding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, NumberedFinding>): string[] {
   const out = [`### ${f.number}. ${f.ruleId} · ${f.severity} · ${mdText(f.title)}`, ''];
-  out.push(`**Where.** ${mdText(subjectText(f))}`, '');
+  out.push(`**Where.** ${mdText(subjectText(f.subject))}`, '');
   const causes = (f.causedBy ?? [])
     .map((fp) => byFingerprint.get(fp))
     .filter((c): c is NumberedFinding => c !== undefined)
@@ -133,7 +124,13 @@ function renderFinding(f: NumberedFinding, byFingerprint: ReadonlyMap<string, Nu
   if (symptoms.length > 0) out.push(`**Explains.** ${symptoms.map((c) => `#${c.number} ${c.ruleId}`).join(', ')}: fixing this should clear ${symptoms.length === 1 ? 'it' : 'them'} too.`, '');
   out.push(`**What we see.** ${mdProse(f.explanation)}`, '');
   if (f.occurrences && f.occurrences.length > 1) out.push(...occurrencesTable(f.occurrences), '');
-  out.push(`**Fix.** ${mdProse(f.remediation)}`);
+  out.push(...fixEvidenceAndDocs(f));
+  return out;
+}
+
+/** A finding's fix (prose, YAML, commands), its evidence collapsed, its docs: the end of every finding, in a report or a diff. */
+export function fixEvidenceAndDocs(f: Pick<Finding, 'remediation' | 'yaml' | 'commands' | 'evidence' | 'docs'>): string[] {
+  const out = [`**Fix.** ${mdProse(f.remediation)}`];
   if (f.yaml) out.push('', mdBlock(f.yaml, 'yaml'));
   if (f.commands.length > 0) out.push('', mdBlock(f.commands.join('\n'), 'sh'));
   if (f.evidence.length > 0) {
@@ -168,9 +165,6 @@ function timeline(events: Report['timeline'], byFingerprint: ReadonlyMap<string,
   const half = TIMELINE_SHOWN / 2;
   return [...out, ...events.slice(0, half).map(row), `| … | ${events.length - TIMELINE_SHOWN} more events (every one is in the JSON report's \`timeline\`) | | |`, ...events.slice(-half).map(row)];
 }
-
-/** Rows shown in a grouped finding's table; the JSON report carries every one. */
-const OCCURRENCES_SHOWN = 10;
 
 function occurrencesTable(occurrences: readonly Occurrence[]): string[] {
   const rows = ['| seen at | count | of requests | first | last |', '|---|---|---|---|---|'];
@@ -210,7 +204,7 @@ function suppressedSection(report: Report): string[] {
     out.push('Findings already discussed, left out of the counts above and of `--fail-on`:', '', '| rule | finding | fingerprint | where | why | suppressed by | expires |', '|---|---|---|---|---|---|---|');
     for (const s of suppressed) {
       const expires = s.expires ? `${mdText(s.expires)}${s.expiryNotChecked ? ' (not checked: the bundle has no collection time)' : ''}` : '—';
-      out.push(`| ${s.ruleId} | ${mdText(s.title)} | ${mdCode(s.fingerprint)} | ${mdText(subjectText(s))} | ${mdText(s.reason)} | ${mdCode(s.source, true)} | ${expires} |`);
+      out.push(`| ${s.ruleId} | ${mdText(s.title)} | ${mdCode(s.fingerprint)} | ${mdText(subjectText(s.subject))} | ${mdText(s.reason)} | ${mdCode(s.source, true)} | ${expires} |`);
     }
   } else out.push('No finding was suppressed.');
   const what = (s: { rule: string; subject?: string; fingerprint?: string }) => [s.rule === '*' ? 'any rule' : s.rule, s.subject ? mdCode(s.subject, true) : '', s.fingerprint ? `fingerprint ${mdCode(s.fingerprint)}` : ''].filter(Boolean).join(' ');

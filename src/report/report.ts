@@ -81,6 +81,9 @@ export type Report = {
 
 export type NumberedFinding = Finding & { number: number };
 
+/** Rows of a grouped finding's occurrences a document shows; the JSON report carries every one. */
+export const OCCURRENCES_SHOWN = 10;
+
 export type ReportSection = {
   step: Step;
   title: string;

@@ -1,3 +1,4 @@
+import { subjectText } from '../rules/evidence.js';
 import type { Evidence, Severity, Subject } from '../rules/rule.js';
 import type { RulesCatalogue } from './catalogue.js';
 import { isDocsUrl, stripControl } from './escape.js';
@@ -109,10 +110,6 @@ function headline(title: string, subject: Subject | undefined): string {
   const bare = title.replace(/[.\s]+$/, '');
   const where = subject ? subjectText(subject) : undefined;
   return where === undefined || bare.includes(where) ? bare : `${bare} (${where})`;
-}
-
-function subjectText({ kind, namespace, name }: Subject): string {
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
 /**

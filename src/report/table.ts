@@ -4,6 +4,7 @@ import type { RulesCatalogue } from './catalogue.js';
 import { stripControl } from './escape.js';
 import { secretMaterialText, type Report } from './report.js';
 import { paintSeverity, wrapText, type TerminalStyle } from './terminal.js';
+import { subjectText } from '../rules/evidence.js';
 import { SEVERITIES } from '../rules/rule.js';
 
 /** cli-table3's own colours are off (it ignores NO_COLOR); severity colour comes from terminal.ts. */
@@ -84,7 +85,7 @@ export function renderTable(report: Report, style: TerminalStyle = { color: fals
       String(f.number),
       f.severity,
       f.ruleId,
-      cell(`${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`),
+      cell(subjectText(f.subject)),
       cell(f.title),
     ]);
     lines.push(fittedTable(columns, rows, style.width));

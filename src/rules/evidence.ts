@@ -1,5 +1,5 @@
 import type { Source } from '../model/facets.js';
-import type { Evidence } from './rule.js';
+import type { Evidence, Subject } from './rule.js';
 
 /** Evidence excerpts are capped here; renderers escape them. */
 export const MAX_EXCERPT_CHARS = 400;
@@ -33,4 +33,9 @@ export function percent(part: number, whole: number): string {
 /** A share of a limit, rounded down to one decimal (`89.9%`): never shows a share as reaching a line it has not. */
 export function usedPercent(share: number): string {
   return `${(Math.floor(share * 1000) / 10).toFixed(1)}%`;
+}
+
+/** A subject as every output writes it: `Service bookinfo/reviews`, `Mesh all proxies`. */
+export function subjectText({ kind, namespace, name }: Subject): string {
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }

@@ -1,6 +1,7 @@
-import { plural } from '../../rules/evidence.js';
-import { SEVERITIES, severityRank, type Occurrence, type Subject } from '../../rules/rule.js';
-import { istioVersionsText, secretMaterialText, type NumberedFinding, type Report, type ReportSection } from '../report.js';
+import { plural, subjectText } from '../../rules/evidence.js';
+import { SEVERITIES, severityRank, type Occurrence } from '../../rules/rule.js';
+import { OCCURRENCES_SHOWN, istioVersionsText, secretMaterialText, type NumberedFinding, type Report, type ReportSection } from '../report.js';
+import { CERTIFICATE_ROWS_SHOWN, CHAIN_TEXT, emphasised, ROOT_TEXT } from '../certificate-table.js';
 import { memoryChart } from './charts/memory-chart.js';
 import { syncChart } from './charts/sync-chart.js';
 import { timelineChart } from './charts/timeline-chart.js';
@@ -16,12 +17,6 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-in
 
 /** Findings the summary lists as what to look at first. */
 const TOP_FINDINGS = 5;
-/** Rows of the long tables shown; the JSON report has every one. */
-const OCCURRENCES_SHOWN = 10;
-const CERTIFICATE_ROWS = 50;
-
-const ROOT_TEXT = { match: 'matches the mesh root', partial: 'some of the mesh roots', differs: '<strong>differs</strong> from the mesh root', unknown: 'not compared (no istio-ca-root-cert)' } as const;
-const CHAIN_TEXT = { verifies: 'verifies', fails: '<strong>not signed by its roots</strong>', unknown: 'not checked', expired: '<strong>a CA certificate of it expired</strong>' } as const;
 
 /**
  * One self-contained HTML file to attach to a ticket: the summary and root causes first, charts of
@@ -62,10 +57,6 @@ export function renderHtml(report: Report): string {
     '</html>',
     '',
   ].join('\n');
-}
-
-function subjectText({ kind, namespace, name }: Subject): string {
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
 function header(report: Report): string {
@@ -204,11 +195,11 @@ function occurrences(list: readonly Occurrence[]): string {
 }
 
 function certificateTable(rows: NonNullable<Report['certificates']>): string {
-  const shown = rows.slice(0, CERTIFICATE_ROWS).map((r) => {
+  const shown = rows.slice(0, CERTIFICATE_ROWS_SHOWN).map((r) => {
     const left = r.timeLeft ? (r.expired ? `<strong>${h(r.timeLeft)}</strong>` : h(r.timeLeft)) : '';
-    return `<tr><td><code>${h(r.proxy)}</code></td><td>${r.spiffeId ? `<code>${h(r.spiffeId)}</code>` : ''}</td><td>${h(r.notAfter ?? '')}</td><td>${left}</td><td>${ROOT_TEXT[r.root]}</td><td>${CHAIN_TEXT[r.chain]}</td></tr>`;
+    return `<tr><td><code>${h(r.proxy)}</code></td><td>${r.spiffeId ? `<code>${h(r.spiffeId)}</code>` : ''}</td><td>${h(r.notAfter ?? '')}</td><td>${left}</td><td>${emphasised(ROOT_TEXT[r.root], '<strong>', '</strong>')}</td><td>${emphasised(CHAIN_TEXT[r.chain], '<strong>', '</strong>')}</td></tr>`;
   });
-  const note = rows.length > CERTIFICATE_ROWS ? ` (${CERTIFICATE_ROWS} of ${rows.length}; the JSON report has every row)` : '';
+  const note = rows.length > CERTIFICATE_ROWS_SHOWN ? ` (${CERTIFICATE_ROWS_SHOWN} of ${rows.length}; the JSON report has every row)` : '';
   return `<h3>Certificates per proxy</h3><p>At collection time, the soonest expiry first${note}:</p><table><thead><tr><th>proxy</th><th>SPIFFE id</th><th>not after</th><th>time left</th><th>root</th><th>chain</th></tr></thead><tbody>${shown.join('')}</tbody></table>`;
 }
 

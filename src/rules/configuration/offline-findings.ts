@@ -5,7 +5,7 @@ import { OFFLINE_ANALYZERS } from '../../analysis/analyzers/index.js';
 import { ISTIO_CODES } from '../../analysis/messages.js';
 import type { AnalyzeRecord, ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
-import { evidenceAt } from '../evidence.js';
+import { evidenceAt, subjectText } from '../evidence.js';
 import type { Evidence, Subject } from '../rule.js';
 import { shell } from '../shell.js';
 
@@ -21,8 +21,7 @@ export function subjectOf(view: ConfigurationView, resource: ResourceRecord): Su
 }
 
 export function resourceName(view: ConfigurationView, resource: ResourceRecord): string {
-  const s = subjectOf(view, resource);
-  return `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
+  return subjectText(subjectOf(view, resource));
 }
 
 /** The value at a JSON pointer inside an object (RFC 6901). */
