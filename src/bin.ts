@@ -2,9 +2,6 @@ import { hideBin } from 'yargs/helpers';
 import { describeIoError } from './bundle/io-errors.js';
 import { EXIT, main } from './cli.js';
 
-/** Exit 3 is a bug in the analyzer, never a property of the bundle or the machine (those are 2). */
-export const EXIT_INTERNAL_ERROR = 3;
-
 // `istio-bundle analyze … | head` closes the pipe early: that is the reader's choice, not an error.
 // Any other failure to write the report (a full disk, /dev/full) is exit 2 with one line.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -19,6 +16,6 @@ main(hideBin(process.argv)).then(
   },
   (error: unknown) => {
     process.stderr.write(`istio-bundle: internal error (please report it): ${(error as Error | undefined)?.stack ?? String(error)}\n`);
-    process.exitCode = EXIT_INTERNAL_ERROR;
+    process.exitCode = EXIT.internal;
   },
 );

@@ -13,14 +13,15 @@ import { loadSide } from './diff/inputs.js';
 import { DIFF_FORMATS, renderDiff } from './diff/renderers.js';
 import { stripControl } from './report/escape.js';
 import { FORMAT_IDS, RENDERERS } from './report/renderers.js';
+import { jsonDocument } from './report/json.js';
 import { readStoredReport } from './report/stored-report.js';
 import { renderInventoryTable, renderRulesTable, renderRuleText } from './report/table.js';
 import { RULES } from './rules/registry.js';
 import { SEVERITIES } from './rules/rule.js';
 import { TOOL_VERSION } from './version.js';
 
-/** Exit codes, documented in README and --help. */
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+/** Exit codes, documented in README and --help. `internal` is a bug in the analyzer, never a property of the bundle or the machine (those are 2). */
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
 class UsageError extends Error {}
 
@@ -242,7 +243,7 @@ export async function main(argv: string[]): Promise<number> {
       (y) => limitOptions(y.positional('bundle', { type: 'string', demandOption: true }).option('format', { choices: ['table', 'json'] as const, default: 'table' as const })),
       async (args) => {
         const { inventory, warnings, usable } = await validateBundle(bundleArgument(args.bundle), { limits: limitsFrom(args) });
-        if (args.format === 'json') process.stdout.write(`${JSON.stringify({ inventory, warnings }, null, 2)}\n`);
+        if (args.format === 'json') process.stdout.write(jsonDocument({ inventory, warnings }));
         else process.stdout.write(renderInventoryTable(inventory, terminalWidth()) + warnings.map((w) => `warning: ${stripControl(w)}\n`).join(''));
         if (!usable) process.stderr.write('istio-bundle: nothing in this bundle is a usable Istio or Kubernetes artifact\n');
         if (!usable || inventory.some((i) => i.status === 'invalid')) exitCode = EXIT.findings;
@@ -253,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
       'list the rule catalogue',
       (y) => y.option('format', { choices: ['table', 'json'] as const, default: 'table' as const }),
       (args) => {
-        process.stdout.write(args.format === 'json' ? `${JSON.stringify(catalogue, null, 2)}\n` : renderRulesTable(catalogue, terminalWidth()));
+        process.stdout.write(args.format === 'json' ? jsonDocument(catalogue) : renderRulesTable(catalogue, terminalWidth()));
       },
     )
     .command(

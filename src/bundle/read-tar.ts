@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { EntryGate } from './entry-gate.js';
 import { describeIoError } from './io-errors.js';
@@ -11,7 +12,10 @@ const REGULAR_FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
 /**
  * Streams a `.tar`, `.tar.gz` or `.tgz` file entry by entry without extracting anything to disk.
- * gzip is detected by the parser from the magic bytes, not from the file name.
+ * gzip is detected from the magic bytes, not from the file name, and inflated by Node's streaming
+ * zlib, not by the tar parser: the parser inflates each compressed chunk it is written whole, so a
+ * 1 MiB chunk of a decompression bomb became 1 GiB in memory at once. Node's gunzip emits 16 KiB
+ * at a time and waits while the parser is busy, so memory stays bounded whatever the ratio.
  */
 export function readTar(input: string | { name: string; stream: Readable }, limits: BundleLimits, visitor: BundleVisitor): Promise<BundleReadResult> {
   const file = typeof input === 'string' ? input : input.name;
@@ -76,10 +80,47 @@ export function readTar(input: string | { name: string; stream: Readable }, limi
 
     const source = typeof input === 'string' ? createReadStream(input, { highWaterMark: 1 << 20 }) : input.stream;
     source.on('error', (error: Error) => fail(`cannot read: ${describeIoError(error)}`));
-    source.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
-    source.pipe(parser);
+    firstChunk(source).then((head) => {
+      if (settled) return;
+      if (head) source.unshift(head);
+      source.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      if (head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+        const gunzip = createGunzip();
+        // A truncated or corrupt gzip stream fails here, with zlib's codes, before the parser sees it.
+        gunzip.on('error', (error: Error) => fail(describeTarError(error)));
+        source.pipe(gunzip).pipe(parser);
+      } else source.pipe(parser);
+    }, (error: unknown) => fail(`cannot read: ${describeIoError(error)}`));
+  });
+}
+
+/** The stream's first chunk (null when it is empty), read without losing it: the caller unshifts it. */
+function firstChunk(stream: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onReadable = () => {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk === null) return;
+      done();
+      resolve(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(null);
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    stream.on('readable', onReadable);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
   });
 }
 

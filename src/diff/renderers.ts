@@ -1,3 +1,4 @@
+import { jsonDocument } from '../report/json.js';
 import type { TerminalStyle } from '../report/terminal.js';
 import type { BundleDiff } from './diff-schema.js';
 import { renderDiffMarkdown } from './markdown.js';
@@ -8,7 +9,7 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 /** JSON: one document, schemas/diff.schema.json. */
 export function renderDiffJson(diff: BundleDiff): string {
-  return `${JSON.stringify(diff, null, 2)}\n`;
+  return jsonDocument(diff);
 }
 
 export function renderDiff(diff: BundleDiff, format: DiffFormat, style: TerminalStyle = { color: false }): string {

@@ -2,6 +2,7 @@ import { subjectText } from '../rules/evidence.js';
 import type { Evidence, Severity, Subject } from '../rules/rule.js';
 import type { RulesCatalogue } from './catalogue.js';
 import { isDocsUrl, stripControl } from './escape.js';
+import { jsonDocument } from './json.js';
 import type { NumberedFinding, Report } from './report.js';
 
 /**
@@ -33,7 +34,7 @@ export function renderSarif(report: Report): string {
     originalUriBaseIds: { [BUNDLE_BASE]: { description: { text: 'The root of the analysed Istio diagnostic bundle (folder or archive): artifact URIs are paths inside it.' } } },
     results: [...findings.map((f) => result(f, ruleIndex)), ...(report.suppressed ?? []).map((s) => suppressedResult(s, ruleIndex))],
   };
-  return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2)}\n`;
+  return jsonDocument({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] });
 }
 
 function reportingDescriptor(rule: Rule): Json {
