@@ -167,6 +167,10 @@ json_string() {
 #   bearer            Authorization: Bearer/Basic credentials
 #   key-value         password=, token:, secret=, api_key... values (plain, JSON, escaped JSON)
 #   env-secret        container env {name, value} pairs whose name says password/secret/token/key
+#   secret-data       values of a Secret's data/stringData (kubectl get secret -o yaml|json, bug-report
+#                     --full-secrets, last-applied-configuration), base64 or PEM certificates kept
+# src/redact/ (istio-bundle redact) implements the same layers; test/redact/agreement.test.ts runs one
+# corpus through both. A change here needs the same change there.
 redact() {
   # $1 input, $2 output, $3 bundle path (for the report)
   awk -v report="$REDACTIONS" -v file="$3" -v sq="'" '
@@ -183,7 +187,8 @@ redact() {
       return out s
     }
     # Replaces the value after each key match (key and separator kept) when the value is secret.
-    function redact_values(s, re, kind,    out, n, head, rest, value, q, i, c, end_at) {
+    # keep (optional): values that match it stay.
+    function redact_values(s, re, kind, keep,    out, n, head, rest, value, q, i, c, end_at) {
       out = ""; n = 0
       while (match(s, re)) {
         head = substr(s, 1, RSTART + RLENGTH - 1)
@@ -211,7 +216,7 @@ redact() {
             value = value c
           }
         }
-        if (value == "" || value ~ /^(true|false|null|-?[0-9]+|\[REDACTED[^]]*\])$/ || (q == "" && value ~ /^[{[]/)) {
+        if (value == "" || value ~ /^(true|false|null|-?[0-9]+|\[REDACTED[^]]*\])$/ || (q == "" && value ~ /^[{[]/) || (keep != "" && value ~ keep)) {
           out = out head q value
         } else {
           out = out head q "[REDACTED]"
@@ -224,6 +229,9 @@ redact() {
     }
     BEGIN {
       in_key = 0; pending_env = 0
+      mode = 0; nheld = 0; held_bytes = 0; scalar_k = -1; blk_k = 0; blk_json = 0; keys_after = 0; nsecret = 0
+      data_keep = "^([\"" sq "]?LS0tLS1CRUdJTiBDRVJU|[\"" sq "]?-----BEGIN CERTIFICATE|\"\"$|" sq sq "$|[\"" sq "]?\\[REDACTED)"
+      yaml_data_re = "^[ ]*(\"[^\"]*\"|" sq "[^" sq "]*" sq "|[^ #\"" sq "][^:]*):[ ]+"
       kv_re = "([Pp][Aa][Ss][Ss]([Ww][Oo][Rr][Dd]|[Ww][Dd])?|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|[Aa][Cc][Cc][Ee][Ss][Ss][_-]?[Kk][Ee][Yy]|[Pp][Rr][Ii][Vv][Aa][Tt][Ee][_-]?[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll][Ss]?|[Cc][Oo][Oo][Kk][Ii][Ee])(\\\\*[\"" sq "])?[ \t]*[:=][ \t]*"
     }
     {
@@ -237,7 +245,7 @@ redact() {
       if (line ~ /-----BEGIN [A-Z ]*PRIVATE KEY-----/) {
         count("private-key", 1); in_key = 1
         sub(/-----BEGIN [A-Z ]*PRIVATE KEY-----.*$/, "", line)
-        if (line != "") print line
+        if (line != "") emit(line)
         next
       }
       # base64 PEM: certificates (LS0tLS1CRUdJTiBDRVJU = "-----BEGIN CERT") are public and kept.
@@ -259,7 +267,8 @@ redact() {
         line = redact_values(line, "\"value\"[ \t]*:[ \t]*", "env-secret")
         pending_env = 0
       } else if (pending_env > 0) pending_env--
-      print line
+      line = one_line_secret(line)
+      emit(line)
     }
     function protect_certs(s) { gsub(/LS0tLS1CRUdJTiBDRVJU/, "%%ISTIO_BUNDLE_CERT%%", s); return s }
     function unprotect_certs(s) { gsub(/%%ISTIO_BUNDLE_CERT%%/, "LS0tLS1CRUdJTiBDRVJU", s); return s }
@@ -278,7 +287,102 @@ redact() {
       count("envoy-inline", n)
       return out s
     }
+    # secret-data on one-line objects: compact JSON, last-applied-configuration (quotes maybe escaped).
+    function one_line_secret(s,    out, rest, close_at) {
+      if (s !~ /\\*"kind\\*"[ ]*:[ ]*\\*"Secret\\*"/) return s
+      out = ""
+      while (match(s, /\\*"(data|stringData)\\*"[ ]*:[ ]*[{]/)) {
+        out = out substr(s, 1, RSTART + RLENGTH - 1)
+        rest = substr(s, RSTART + RLENGTH)
+        close_at = index(rest, "}")
+        if (close_at == 0) close_at = length(rest) + 1
+        out = out redact_values(substr(rest, 1, close_at - 1), "\\\\*\"[^\"\\\\]+\\\\*\"[ ]*:[ ]*", "secret-data", data_keep)
+        s = substr(rest, close_at)
+      }
+      return out s
+    }
+    # secret-data on multi-line YAML and JSON: the values of a data:/stringData: block whose object is a
+    # Secret. kubectl sorts keys (data before kind), so a block of unknown kind is held (at most 2 MiB: a
+    # Secret holds at most 1 MiB) until the kind is read within the next 3 keys at its indentation.
+    # mode: 0 outside a block, 1 in a Secret block, 2 in a block of unknown kind, 3 after it.
+    function indent_of(s) { match(s, /^ */); return RLENGTH }
+    function key_indent_of(s,    n) { n = indent_of(s); return substr(s, n + 1, 2) == "- " ? n + 2 : n }
+    function is_blank(s) { return s ~ /^[ \t]*\r?$/ }
+    function kind_of(s,    v) {
+      if (s !~ /^ *(- )?"?kind"?[ ]*:[ ]*"?[A-Za-z0-9]*"?,?[ ]*\r?$/) return ""
+      v = s; sub(/^ *(- )?"?kind"?[ ]*:[ ]*"?/, "", v); sub(/"?,?[ ]*\r?$/, "", v)
+      return v == "" ? "-" : v
+    }
+    function block_ends(s) { return blk_json ? (indent_of(s) == blk_k && s ~ /^ *[}],?[ ]*\r?$/) : (!is_blank(s) && indent_of(s) <= blk_k) }
+    function emit(s,    kv) {
+      if (mode == 1 || mode == 2) {
+        if (!block_ends(s)) { if (mode == 1) secret_line(s); else hold(s); return }
+        if (blk_json) {
+          if (mode == 1) { print s; mode = 0 } else { held[++nheld] = s; mode = 3; keys_after = 0 }
+          return
+        }
+        if (mode == 1) mode = 0; else { mode = 3; keys_after = 0 }
+      }
+      if (mode == 3) {
+        if (!is_blank(s) && indent_of(s) < blk_k) flush(0)
+        else if (!is_blank(s) && key_indent_of(s) == blk_k && s ~ /^ *(- )?"?[A-Za-z0-9_.-]+"?[ ]*:/) {
+          kv = kind_of(s)
+          if (kv != "") flush(kv == "Secret")
+          else if (++keys_after > 3) flush(0)
+          else { held[++nheld] = s; return }
+        } else { held[++nheld] = s; return }
+      }
+      plain(s)
+    }
+    # secret_at[indent]: the object whose keys are at that indentation said kind: Secret (nsecret of them).
+    function plain(s,    i, k, kv, n, gone) {
+      if (nsecret > 0 && !is_blank(s)) {
+        n = 0
+        for (i in secret_at) if (i + 0 > indent_of(s)) gone[++n] = i
+        for (i = 1; i <= n; i++) { delete secret_at[gone[i]]; nsecret-- }
+      }
+      if (index(s, "kind")) {
+        kv = kind_of(s)
+        if (kv != "") {
+          k = key_indent_of(s)
+          if (kv == "Secret" && !(k in secret_at)) { secret_at[k] = 1; nsecret++ }
+          else if (kv != "Secret" && (k in secret_at)) { delete secret_at[k]; nsecret-- }
+        }
+      }
+      print s
+      if (!index(s, "ata") || s !~ /^ *(- )?"?(data|stringData)"?[ ]*:[ ]*[{]?[ ]*\r?$/) return
+      blk_k = key_indent_of(s); blk_json = (s ~ /[{][ ]*\r?$/); scalar_k = -1; nheld = 0; held_bytes = 0
+      mode = (blk_k in secret_at) ? 1 : 2
+    }
+    function hold(s,    i) {
+      held[++nheld] = s; held_bytes += length(s) + 1
+      if (held_bytes > 2097152) { for (i = 1; i <= nheld; i++) print held[i]; nheld = 0; mode = 0 }
+    }
+    function flush(secret,    i, in_blk) {
+      mode = 0; in_blk = 1
+      for (i = 1; i <= nheld; i++) {
+        if (in_blk && secret) {
+          if (block_ends(held[i])) in_blk = 0
+          else { secret_line(held[i]); continue }
+        }
+        print held[i]
+      }
+      nheld = 0
+    }
+    function secret_line(s,    head, value) {
+      if (blk_json) { print redact_values(s, "^[ ]*\"[^\"]*\"[ ]*:[ ]*", "secret-data", data_keep); return }
+      if (scalar_k >= 0) {
+        if (is_blank(s) || indent_of(s) > scalar_k) return
+        scalar_k = -1
+      }
+      if (!match(s, yaml_data_re)) { print s; return }
+      head = substr(s, 1, RLENGTH); value = substr(s, RLENGTH + 1)
+      if (value ~ /^[|>]/) { scalar_k = indent_of(s); count("secret-data", 1); print head "[REDACTED]" }
+      else if (value == "" || value ~ data_keep) print s
+      else { count("secret-data", 1); print head "[REDACTED]" }
+    }
     END {
+      if (mode == 2 || mode == 3) flush(0)
       for (kind in counts) printf "%s\t%s\t%d\n", file, kind, counts[kind] >> report
     }
   ' "$1" >"$2"

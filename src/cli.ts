@@ -238,6 +238,24 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'redact <bundle>',
+      'write a copy of a bundle with private keys, tokens, passwords and Secret values removed, as the collector removes them',
+      (y) =>
+        limitOptions(
+          y
+            .positional('bundle', { type: 'string', demandOption: true, describe: 'bundle file (.tar.gz, .tgz, .tar, an istioctl bug-report archive) or folder' })
+            .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the redacted bundle to write (.tar.gz)' })
+            .option('keep-binary', { type: 'boolean', default: false, describe: 'copy binary entries unchanged (not scanned) instead of leaving them out' })
+            .example('$0 redact bug-report.tar.gz -o bug-report.redacted.tar.gz', 'a copy safe to attach to a ticket; redaction-report.json inside says what was removed'),
+        ),
+      async (args) => {
+        const { redactBundle } = await import('./redact/redact-bundle.js');
+        const { summaryText } = await import('./redact/summary.js');
+        const summary = await redactBundle(bundleArgument(args.bundle), String(outputArgument(args.output) ?? '-'), { limits: limitsFrom(args), keepBinary: args['keep-binary'] });
+        process.stderr.write(summaryText(summary));
+      },
+    )
+    .command(
       'validate <bundle>',
       'recognise and schema-check every entry of a bundle; print the inventory',
       (y) => limitOptions(y.positional('bundle', { type: 'string', demandOption: true }).option('format', { choices: ['table', 'json'] as const, default: 'table' as const })),
@@ -267,7 +285,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(renderRuleText(rule));
       },
     )
-    .demandCommand(1, 'give a command: analyze, diff, render, validate, rules or explain')
+    .demandCommand(1, 'give a command: analyze, diff, render, redact, validate, rules or explain')
     .strict()
     .epilogue(EPILOGUE)
     .version(TOOL_VERSION)

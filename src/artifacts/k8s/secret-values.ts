@@ -1,3 +1,4 @@
+import { REDACTION_MARKER } from '../../redact/layers.js';
 import type { SecretMaterial } from '../artifact.js';
 import type { LocatedResource } from './kinds.js';
 
@@ -6,7 +7,8 @@ const CERTIFICATE_ONLY = /^\s*(?:-----BEGIN CERTIFICATE-----[\s\S]+?-----END CER
 /**
  * Kubernetes Secrets whose values are in the bundle (`kubectl get secret -o yaml`, `istioctl
  * bug-report --full-secrets`): named with the fields that hold them, never their values. A field
- * holding only PEM certificates (a CA's public `ca-cert.pem`) is public and not counted.
+ * holding only PEM certificates (a CA's public `ca-cert.pem`) is public and not counted, nor one
+ * the collector or `istio-bundle redact` already replaced by its marker.
  */
 export function secretValuesIn(resources: readonly LocatedResource[]): SecretMaterial[] {
   const found: SecretMaterial[] = [];
@@ -24,7 +26,7 @@ export function secretValuesIn(resources: readonly LocatedResource[]): SecretMat
 function fieldsOf(values: unknown, decode: (value: string) => string): string[] {
   if (values === null || typeof values !== 'object') return [];
   return Object.entries(values as Record<string, unknown>)
-    .filter(([, value]) => typeof value === 'string' && value !== '' && !CERTIFICATE_ONLY.test(decode(value)))
+    .filter(([, value]) => typeof value === 'string' && value !== '' && !REDACTION_MARKER.test(value) && !CERTIFICATE_ONLY.test(decode(value)))
     .map(([field]) => field)
     .sort();
 }
