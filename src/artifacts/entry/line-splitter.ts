@@ -52,7 +52,10 @@ export class LineSplitter {
   }
 
   private push(line: string): void {
-    const text = this.number === 0 ? stripBom(line) : line;
+    // A line whose newline came in the same write as its cap-exceeding bulk is cut here, as it would
+    // have been had it arrived in smaller chunks: the result must not depend on how the reader chunks.
+    const kept = line.length > MAX_PENDING_CHARS ? line.slice(0, MAX_PENDING_CHARS) : line;
+    const text = this.number === 0 ? stripBom(kept) : kept;
     this.emit(text.endsWith('\r') ? text.slice(0, -1) : text, ++this.number);
   }
 }

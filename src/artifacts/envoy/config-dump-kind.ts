@@ -43,9 +43,21 @@ export const configDumpKind: StreamKind = {
       },
       context.encoding,
     );
+    // The splitter meets malformed JSON mid-stream; a sink reports why an entry is unreadable from end()
+    // (the entry boundary takes anything thrown by write() for an analyzer bug), so keep it until then.
+    let unreadable: ArtifactParseError | undefined;
     return {
-      write: (chunk) => splitter.write(chunk),
+      write(chunk) {
+        if (unreadable) return;
+        try {
+          splitter.write(chunk);
+        } catch (error) {
+          if (!(error instanceof ArtifactParseError)) throw error;
+          unreadable = error;
+        }
+      },
       end() {
+        if (unreadable) throw unreadable;
         splitter.end();
         const data = summariser.finish(splitter.root);
         return { kind: configDumpKind, data, validate: [{ value: data, pointer: '' }] };

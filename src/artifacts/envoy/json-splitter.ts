@@ -229,7 +229,7 @@ export class JsonSplitter {
     this.keyParts = [];
     this.readingKey = false;
     // Keys with escapes are rare; JSON.parse decodes them exactly.
-    this.path[this.path.length - 1] = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    this.path[this.path.length - 1] = raw.includes('\\') ? decodeKey(raw, this.line) : raw;
     this.expect = 'colon';
   }
 
@@ -268,4 +268,13 @@ const SCALAR = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)
 
 function show(c: number): string {
   return JSON.stringify(String.fromCharCode(c));
+}
+
+/** A key's escapes, decoded exactly by JSON.parse; a bad escape (`"a\\x"`) is malformed JSON, not an analyzer error. */
+function decodeKey(raw: string, line: number): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    throw new ArtifactParseError(`malformed JSON: the key ${JSON.stringify(raw.slice(0, 40))} has an invalid escape or control character`, line);
+  }
 }

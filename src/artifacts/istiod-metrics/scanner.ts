@@ -47,6 +47,8 @@ export class IstiodMetricsScanner implements LineScanner<IstiodMetrics> {
     }
     const histogram = /^(.*)_(bucket|sum|count)$/.exec(sample.name);
     if (!histogram || !HISTOGRAMS.has(histogram[1]!)) return;
+    // As for the values above: a `+Inf`/`NaN` (or overflowing) sample would poison the sums, and the schema holds numbers.
+    if (!Number.isFinite(sample.value)) return;
     const entry = this.histogram(histogram[1] as KeptHistogram);
     if (histogram[2] === 'sum') entry.sum = (entry.sum ?? 0) + sample.value;
     else if (histogram[2] === 'count') {

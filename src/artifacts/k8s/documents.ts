@@ -92,13 +92,17 @@ function fromYaml(text: string, reader: YamlReader): LocatedObject[] {
 /** The reference reader (the `yaml` package): its messages and lines are the ones users see. */
 function fromYamlReference(text: string): LocatedObject[] {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: true });
+  // Not `prettyErrors`: it formats every error with a regex over its whole line, quadratic on one long
+  // line of thousands of errors (a line of `"`: minutes for 300 KB); only the first error is reported.
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const docs: Document.Parsed[] = Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed];
   const objects: LocatedObject[] = [];
   docs.forEach((doc, index) => {
     const [error] = doc.errors;
     if (error) {
-      throw new ArtifactParseError(`malformed YAML: ${error.message.split('\n')[0]}`, error.linePos?.[0].line);
+      const at = error.pos[0] >= 0 ? lineCounter.linePos(error.pos[0]) : undefined;
+      const where = at && !error.message.includes('\n') ? ` at line ${at.line}, column ${at.col}${prettyColon(text, lineCounter, at.line)}` : '';
+      throw new ArtifactParseError(`malformed YAML: ${error.message.split('\n')[0]}${where}`, at?.line);
     }
     let value: unknown;
     try {
@@ -112,6 +116,12 @@ function fromYamlReference(text: string): LocatedObject[] {
     objects.push(...flatten(value, '', index, startLine, itemLines));
   });
   return objects;
+}
+
+/** The `:` the yaml package's pretty message puts after the position when it quotes a non-blank context. */
+function prettyColon(text: string, lineCounter: LineCounter, line: number): string {
+  const lineText = text.substring(lineCounter.lineStarts[line - 1] ?? 0, lineCounter.lineStarts[line] ?? text.length).replace(/[\n\r]+$/, '');
+  return line > 1 || lineText.length > 80 || /[^ ]/.test(lineText) ? ':' : '';
 }
 
 /** More objects than any real listing holds: refuse rather than hold millions of them. */
