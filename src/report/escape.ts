@@ -8,13 +8,17 @@ const ANSI_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-/** Removes terminal escape sequences and control characters (keeps TAB and newline). */
-export function stripControl(text: string): string {
-  return text.replace(ANSI_SEQUENCE, '').replace(CONTROL, '\uFFFD');
-}
-
 // Bidirectional overrides can make displayed text differ from what it is (Trojan Source).
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Removes terminal escape sequences, control characters (C0 and C1, e.g. the one-byte CSI `\x9b`;
+ * keeps TAB and newline) and bidirectional overrides: every output (terminal table, SARIF, code
+ * spans and fenced blocks, which render their content literally) shows text in its stored order.
+ */
+export function stripControl(text: string): string {
+  return text.replace(ANSI_SEQUENCE, '').replace(CONTROL, '\uFFFD').replace(BIDI, '');
+}
 
 /** Characters that start Markdown syntax: emphasis, links and images (`[`), code spans, escapes. */
 const MARKDOWN_SPECIALS = /[\\`*_[\]]/g;
@@ -86,5 +90,5 @@ export function mdBlock(text: string, language = ''): string {
 
 /** Text with no terminal escapes, control characters or bidirectional overrides: what any output may show. */
 export function inertText(text: string): string {
-  return stripControl(text).replace(BIDI, '');
+  return stripControl(text);
 }

@@ -25,7 +25,9 @@ function closed(schema: unknown): unknown {
   if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
-const validateClosed = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(closed({ ...reportSchema, $id: 'report-closed' }) as object);
+const closedAjv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+addFormats(closedAjv);
+const validateClosed = closedAjv.compile(closed({ ...reportSchema, $id: 'report-closed' }) as object);
 
 /** Fields of a report the schema does not declare (the schema must describe every field the tool writes). */
 export function undeclaredReportFields(report: unknown): string[] {

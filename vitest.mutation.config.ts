@@ -1,0 +1,18 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+/**
+ * The suite as `npm run mutation` (Stryker) runs it for each mutant: the in-process tests only.
+ * Tests that work through child processes (the collector under dash, the hostile corpus, the
+ * network-denied runs, the browser) see no mutant (Stryker instruments this process) and would
+ * only multiply the run's hours.
+ */
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: ['test/collector/**', 'test/hostile/**', 'test/network/**', 'test/browser/**', 'test/cli/cli-process.test.ts', 'node_modules/**'],
+      reporters: ['default'],
+    },
+  }),
+);
