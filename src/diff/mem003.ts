@@ -5,7 +5,7 @@ import type { Report } from '../report/report.js';
 import type { Evidence, Finding, Subject } from '../rules/rule.js';
 import { shell } from '../rules/shell.js';
 import type { BundleDiff, MemoryRow } from './diff-schema.js';
-import { timeOf } from './metrics.js';
+import { epochMs } from '../times.js';
 import { GROWTH_MIN_BYTES, GROWTH_MIN_PERCENT, LEAK_NEAR_LIMIT_SHARE, MEM003, TRAFFIC_PROPORTION } from './rules.js';
 import { durationText, mibText, percentText, signedMib, signedPercent, trim } from './units.js';
 
@@ -46,8 +46,8 @@ export function checkLeak(before: DiffSide, after: DiffSide, metrics: BundleDiff
   if (b.bundle.cluster && a.bundle.cluster && b.bundle.cluster !== a.bundle.cluster) {
     return notChecked(`the bundles are of different clusters (\`${b.bundle.cluster}\`, then \`${a.bundle.cluster}\`): memory growth is only read between two collections of one cluster`, [COLLECT_BUNDLE]);
   }
-  const from = timeOf(b.bundle.collectedAt);
-  const to = timeOf(a.bundle.collectedAt);
+  const from = epochMs(b.bundle.collectedAt);
+  const to = epochMs(a.bundle.collectedAt);
   if (from === undefined || to === undefined) {
     const which = [from === undefined ? 'the earlier' : '', to === undefined ? 'the later' : ''].filter(Boolean).join(' and ');
     return notChecked(`${which} bundle has no collection time (no manifest \`collectedAt\`, no timestamp in its files): growth cannot be read per hour`, [COLLECT_BUNDLE]);

@@ -4,20 +4,14 @@ import { compareText, sortedRecord } from '../order.js';
 import type { BundleDiff } from './diff-schema.js';
 import { pairUp, proxyWorkloadKey, splitDotted, type Identified } from './identity.js';
 import { istiodMemoryRows, proxyMemoryRows } from './memory.js';
+import { epochMs } from '../times.js';
 
 type DiffMetrics = BundleDiff['metrics'];
 type Traffic = NonNullable<Metrics['traffic']>;
 
-/** Milliseconds since the epoch, or undefined for a missing or unreadable time. */
-export function timeOf(text: string | null | undefined): number | undefined {
-  if (!text) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 function collection(before: Report, after: Report): DiffMetrics['collection'] {
-  const from = timeOf(before.bundle.collectedAt);
-  const to = timeOf(after.bundle.collectedAt);
+  const from = epochMs(before.bundle.collectedAt);
+  const to = epochMs(after.bundle.collectedAt);
   return { before: before.bundle.collectedAt, after: after.bundle.collectedAt, elapsedSeconds: from !== undefined && to !== undefined ? Math.round((to - from) / 1000) : null };
 }
 
@@ -42,7 +36,7 @@ function sync(before: Report, after: Report): DiffMetrics['sync'] {
 
 /** Minutes from the first to the last minute of the access logs (both counted). */
 export function spanMinutes(traffic: Traffic): number {
-  const times = traffic.minutes.map((m) => timeOf(`${m.minute}:00Z`)).filter((t): t is number => t !== undefined);
+  const times = traffic.minutes.map((m) => epochMs(`${m.minute}:00Z`)).filter((t): t is number => t !== undefined);
   if (times.length === 0) return 0;
   return Math.round((Math.max(...times) - Math.min(...times)) / 60_000) + 1;
 }
@@ -81,8 +75,8 @@ function certificates(before: Report, after: Report): DiffMetrics['certificates'
   return pairUp(certificatesOf(before), certificatesOf(after)).map(({ key, before: b, after: a }) => {
     const x = b?.value.notAfter;
     const y = a?.value.notAfter;
-    const tx = timeOf(x);
-    const ty = timeOf(y);
+    const tx = epochMs(x);
+    const ty = epochMs(y);
     const change = !b ? 'after-only' : !a ? 'before-only' : tx === undefined || ty === undefined ? 'unknown' : ty > tx ? 'rotated' : ty < tx ? 'earlier' : 'same';
     return {
       key,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { describeIoError } from '../bundle/io-errors.js';
+import { subjectText } from '../rules/evidence.js';
 import { findRule } from '../rules/registry.js';
 import type { Finding, Severity, Subject } from '../rules/rule.js';
 
@@ -72,7 +73,7 @@ export function globToRegExp(glob: string): RegExp {
 /** The forms a subject glob is matched against: the report's `Kind namespace/name`, and istioctl's `Kind name.namespace`. */
 export function subjectForms(subject: Subject): string[] {
   const { kind, namespace, name } = subject;
-  return namespace ? [`${kind} ${namespace}/${name}`, `${kind} ${name}.${namespace}`] : [`${kind} ${name}`];
+  return namespace ? [subjectText(subject), `${kind} ${name}.${namespace}`] : [subjectText(subject)];
 }
 
 function ruleMatches(rule: string, ruleId: string): boolean {

@@ -1,7 +1,7 @@
 import { containerLimit } from '../../model/container-resources.js';
 import type { MeshModel } from '../../model/facets.js';
 import { compareText } from '../../order.js';
-import { estimatedProxyBytes } from '../../rules/scale/proxy-memory-estimate.js';
+import { estimatedProxyBytes, routeCount } from '../../rules/scale/proxy-memory-estimate.js';
 import type { Metrics } from './index.js';
 
 type ProxyMemory = NonNullable<Metrics['memory']>['proxies'][number];
@@ -26,13 +26,13 @@ export function memoryMetrics(model: MeshModel): Metrics['memory'] {
     const clusters = proxy.sections.clusters?.summary.clusters.length;
     const tables = proxy.sections.routes?.summary.routeTables;
     if (clusters === undefined || tables === undefined) continue;
-    const routes = tables.reduce((sum, t) => sum + t.virtualHosts.reduce((s, vh) => s + vh.routes, 0), 0);
+    const routes = routeCount(tables);
     const found = entry(proxy.namespace, proxy.pod, proxy.id);
     Object.assign(found, { estimateBytes: estimatedProxyBytes(clusters, routes), clusters, routes });
   }
+  const pods = new Map(model.facets['kubectl.pods'].map((p) => [`${p.namespace}/${p.name}`, p]));
   for (const found of byProxy.values()) {
-    const [namespace, pod] = found.proxy.split('/');
-    const record = model.facets['kubectl.pods'].find((p) => p.namespace === namespace && p.name === pod);
+    const record = pods.get(found.proxy);
     const limit = record ? containerLimit(record, 'istio-proxy', 'memory') : undefined;
     if (limit) found.limitBytes = limit.value;
   }

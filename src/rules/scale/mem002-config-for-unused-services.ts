@@ -1,4 +1,4 @@
-import type { ClusterSummary, RouteTableSummary } from '../../artifacts/envoy/summary-schema.js';
+import type { ClusterSummary } from '../../artifacts/envoy/summary-schema.js';
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
 import { sidecarFor } from '../../analysis/sidecar-scope.js';
@@ -10,7 +10,7 @@ import { defineRule, type Evidence, type RuleContext } from '../rule.js';
 import { isGatewayProxy, proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
 import { sidecarYaml } from './sidecar-resource.js';
-import { estimatedProxyBytes, mib, PROXY_MEMORY_ESTIMATE, savedBytes } from './proxy-memory-estimate.js';
+import { estimatedProxyBytes, mib, PROXY_MEMORY_ESTIMATE, routeCount, savedBytes } from './proxy-memory-estimate.js';
 
 /** Below this many services a proxy's configuration is small whatever it holds (the playbook's first sizing tier). */
 export const MIN_SERVICES_HELD = 100;
@@ -109,10 +109,6 @@ function measurementsOf(proxy: ProxyConfig, top: readonly TopRecord[], stats: re
     return allocated ? [{ bytes: allocated.value, by: "Envoy's `server.memory_allocated`", evidence: evidenceAt({ path: record.path, line: allocated.line }, allocated.text) }] : [];
   });
   return [...fromTop, ...fromStats];
-}
-
-function routeCount(tables: readonly RouteTableSummary[]): number {
-  return tables.reduce((sum, table) => sum + table.virtualHosts.reduce((s, vh) => s + vh.routes, 0), 0);
 }
 
 function sidecarPodsIn(pods: readonly PodRecord[], namespace: string): number {

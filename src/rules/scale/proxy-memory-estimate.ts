@@ -15,6 +15,11 @@ export function estimatedProxyBytes(clusters: number, routes: number): number {
   return PROXY_MEMORY_ESTIMATE.baseBytes + routes * PROXY_MEMORY_ESTIMATE.perRouteBytes + clusters * PROXY_MEMORY_ESTIMATE.perClusterBytes;
 }
 
+/** Routes a proxy holds: every virtual host's routes over its route tables (what the estimate charges 1 KiB each). */
+export function routeCount(tables: readonly { virtualHosts: ReadonlyArray<{ routes: number }> }[]): number {
+  return tables.reduce((sum, table) => sum + table.virtualHosts.reduce((s, vh) => s + vh.routes, 0), 0);
+}
+
 export function savedBytes(clusters: number, routes: number): number {
   return routes * PROXY_MEMORY_ESTIMATE.perRouteBytes + clusters * PROXY_MEMORY_ESTIMATE.perClusterBytes;
 }

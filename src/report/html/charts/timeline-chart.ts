@@ -1,7 +1,8 @@
 import { scaleLinear, scaleUtc } from 'd3-scale';
 import type { Report } from '../../report.js';
 import { chart, countAxis, legend, line, rect, text, timeAxis, type Frame } from './svg.js';
-import { MINUTE_MS, isoTime, minuteTime } from './time.js';
+import { epochMs } from '../../../times.js';
+import { MINUTE_MS, minuteTime } from './time.js';
 
 /**
  * The span drawn. With access-log traffic: the traffic's minutes, widened to events up to this long
@@ -43,7 +44,7 @@ const EVENT_CLASS: Record<Report['timeline'][number]['kind'], string> = {
  */
 export function timelineChart(report: Report): string | undefined {
   const minutes = report.metrics?.traffic?.minutes ?? [];
-  const dated = report.timeline.map((e) => ({ event: e, t: isoTime(e.time) })).filter((e): e is { event: Report['timeline'][number]; t: number } => e.t !== undefined);
+  const dated = report.timeline.map((e) => ({ event: e, t: epochMs(e.time) })).filter((e): e is { event: Report['timeline'][number]; t: number } => e.t !== undefined);
   const domain = timelineDomain(
     minutes.map((m) => minuteTime(m.minute)),
     dated.map((e) => e.t),
