@@ -153,6 +153,9 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const catalogue = toolCatalogue(RULES);
   const cli = yargs(protectDash(argv))
+    // Our texts are English; yargs' own words would follow LANG (from locale files a single-file
+    // build does not carry), giving help in two languages.
+    .locale('en')
     .scriptName('istio-bundle')
     .usage('$0 <command> [options]\n\nOffline analyzer for Istio diagnostic bundles (collector bundles, istioctl bug-report archives, folders of command outputs).')
     .command(

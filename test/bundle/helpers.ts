@@ -1,26 +1,12 @@
 /** Temp folders and a one-call "read this bundle through the artifact stage" for bundle/ingest tests. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll } from 'vitest';
 import { BundleIngest } from '../../src/artifacts/ingest.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../src/bundle/limits.js';
 import { readBundle } from '../../src/bundle/read-bundle.js';
 import type { BundleReadResult, BundleVisitor, EntryInfo, EntrySink } from '../../src/bundle/types.js';
 
-const created: string[] = [];
-// Registered when a test file imports this module (collection time), so it runs after that file;
-// a hook registered later, from inside a test or beforeAll, would never run.
-afterAll(async () => {
-  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-/** A fresh temp folder, removed after the test file. */
-export async function tempDir(prefix = 'iba-test-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
+export { tempDir } from '../helpers/temp-dirs.js';
 
 /** Writes `files` (bundle-relative path → content) under `root`, creating folders. */
 export async function writeTree(root: string, files: Record<string, string | Buffer>): Promise<void> {

@@ -67,3 +67,13 @@ describe('istio-bundle as a process', () => {
     expect(output.stderr).toBe('istio-bundle: cannot write /dev/full: no space left on device (ENOSPC)\n');
   });
 });
+
+describe('istio-bundle --help', () => {
+  it('is in English whatever LANG says (yargs would translate its own words only)', () => {
+    const result = cli(['--help'], { env: { ...process.env, TMPDIR: scratch, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('\nCommands:\n');
+    expect(result.stdout).toContain('\nOptions:\n');
+    expect(result.stdout).not.toContain('Kommandos');
+  });
+});
