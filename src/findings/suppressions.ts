@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { describeIoError } from '../bundle/io-errors.js';
 import { subjectText } from '../rules/evidence.js';
@@ -227,9 +227,16 @@ const fileSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
-ajv.addFormat('suppression-expiry', (text: string) => expiryInstant(text) !== undefined);
-const validateFile = ajv.compile(fileSchema);
+let compiledFileValidator: ValidateFunction | undefined;
+/** Compiled on first use: compiling (and ajv's meta-schema) cost every start ~150 ms, and few runs read a file. */
+function fileValidator(): ValidateFunction {
+  if (!compiledFileValidator) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true });
+    ajv.addFormat('suppression-expiry', (text: string) => expiryInstant(text) !== undefined);
+    compiledFileValidator = ajv.compile(fileSchema);
+  }
+  return compiledFileValidator;
+}
 
 /** At most this many problems are named; the first ones say enough. */
 const MAX_PROBLEMS = 5;
@@ -261,6 +268,7 @@ export function parseSuppressionsFile(text: string, name: string): Suppression[]
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) throw new SuppressionError(`${name}: the file is empty (expected a top-level "suppressions:" list)`);
+  const validateFile = fileValidator();
   const valid = validateFile(value);
   const problems = valid ? [] : describeFileErrors(validateFile.errors ?? [], doc, lineAt);
   // Rule ids against the catalogue, in the same pass: every problem of the file at once, in entry order.
