@@ -3,8 +3,11 @@
 // bench/out/, packs it as .tar.gz with the `tar` package, then measures the analyzer against
 // `gzip -dc` on the same file; then times readKubernetesObjects() on a 20 MB bug-report style
 // `cluster/crs` YAML stream (bench/crs-yaml.mjs) against its ≤ 2 s target. Run with `npm run bench`
-// (builds dist/ first). BENCH_SCALE (default 1) scales every bundle size (the YAML stream stays 20 MB).
-// Prints numbers only: nothing here asserts a time.
+// (builds dist/ first). BENCH_SCALE (default 1) scales every bundle size (the YAML stream stays 20 MB);
+// BENCH_PROXIES (default 100 × scale) sets how many config dumps the bundle holds (collect.sh
+// --max-proxies) and BENCH_SERVICES (default 1000) how many services each dump holds.
+// BENCH_TAR_ONLY=1 measures gzip -dc and the .tar.gz analysis only and prints them as one JSON line
+// (bench/growth.mjs runs it at several sizes). Prints numbers only: nothing here asserts a time.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -26,6 +29,13 @@ const CRS_YAML = join(OUT, 'crs.yaml');
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 if (!(SCALE > 0)) throw new Error(`BENCH_SCALE must be a positive number, got ${process.env.BENCH_SCALE}`);
 const n = (base) => Math.max(1, Math.round(base * SCALE));
+function positiveInt(name, fallback) {
+  if (process.env[name] === undefined) return fallback;
+  const value = Number(process.env[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
+  return value;
+}
+const TAR_ONLY = process.env.BENCH_TAR_ONLY === '1';
 const SIZES = {
   virtualServices: n(3000),
   destinationRules: n(3000),
@@ -35,8 +45,8 @@ const SIZES = {
   logPods: n(200),
   logBytesPerPod: 1.5 * 1024 * 1024,
   /** Sidecars whose config dump (`istioctl proxy-config all -o json`, with EDS) is in the bundle, and the services each holds. */
-  dumpProxies: n(100),
-  meshServices: 1000,
+  dumpProxies: positiveInt('BENCH_PROXIES', n(100)),
+  meshServices: positiveInt('BENCH_SERVICES', 1000),
 };
 /** The large-YAML target: a 20 MB bug-report `cluster/crs` stream read in ≤ 2 s (fixed size, whatever BENCH_SCALE). */
 const CRS_YAML_BYTES = 20e6;
@@ -297,6 +307,13 @@ const gz = performance.now();
 const gunzip = spawnSync('sh', ['-c', `gzip -dc '${ARCHIVE}' > /dev/null`], { stdio: 'inherit' });
 const gzipMs = performance.now() - gz;
 if (gunzip.status !== 0) console.warn('gzip -dc failed: is gzip installed?');
+
+if (TAR_ONLY) {
+  const tar = child(ARCHIVE);
+  const entries = files.size;
+  process.stdout.write(`${JSON.stringify({ proxies: SIZES.dumpProxies, services: SIZES.meshServices, pods: SIZES.pods, logs: SIZES.logPods, entries, uncompressed, archiveBytes, dumpBytes, logBytes, gzipMs, wallMs: tar.wallMs, maxRssKiB: tar.maxRssKiB, findings: tar.findings })}\n`);
+  process.exit(0);
+}
 
 const tc = performance.now();
 const crs = generateCrsYaml(CRS_YAML_BYTES);

@@ -16,62 +16,16 @@ import { copyFileSync, chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { inject } from 'postject';
+import { bundleCli } from './bundle-cli.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // --out DIR: somewhere else than release/ (the packaging test builds into a temporary folder).
 const { values: options } = parseArgs({ options: { out: { type: 'string' } } });
 const RELEASE = options.out ? resolve(options.out) : join(ROOT, 'release');
 const WORK = join(RELEASE, '.build');
-const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /** The fuse Node's binary carries to say a SEA blob may be injected (Node docs, "Single executable applications"). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-
-/**
- * src/version.ts reads package.json next to the code at run time, which a single file does not have;
- * the bundle gets the same two values as constants.
- */
-const versionFromPackageJson = {
-  name: 'version-from-package-json',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
-      contents: `export const TOOL_NAME = ${JSON.stringify(PKG.name)};\nexport const TOOL_VERSION = ${JSON.stringify(PKG.version)};\n`,
-      loader: 'ts',
-    }));
-  },
-};
-
-const common = {
-  entryPoints: [join(ROOT, 'src', 'bin.ts')],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  legalComments: 'eof',
-  logLevel: 'warning',
-  plugins: [versionFromPackageJson],
-};
-
-async function buildModule(outfile) {
-  await build({
-    ...common,
-    format: 'esm',
-    outfile,
-    // Bundled CommonJS dependencies call require() for Node built-ins; an ES module has none of its own.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __ibaCreateRequire } from 'node:module';\nconst require = __ibaCreateRequire(import.meta.url);" },
-  });
-}
-
-async function buildCommonJs(outfile) {
-  await build({
-    ...common,
-    format: 'cjs',
-    outfile,
-    // yargs' ES module shim derives paths from import.meta.url, which CommonJS output lacks.
-    define: { 'import.meta.url': '__ibaImportMetaUrl' },
-    banner: { js: "const __ibaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
-}
 
 async function buildExecutable(script, outfile) {
   // Paths relative to WORK: the blob records the script's name, and the executable must not depend on where it was built.
@@ -95,9 +49,9 @@ async function main() {
   const module = join(RELEASE, 'istio-bundle.mjs');
   const executable = join(RELEASE, 'istio-bundle');
   const script = join(WORK, 'istio-bundle.cjs');
-  await buildModule(module);
+  await bundleCli(module, 'esm');
   chmodSync(module, 0o755);
-  await buildCommonJs(script);
+  await bundleCli(script, 'cjs');
   await buildExecutable(script, executable);
   rmSync(WORK, { recursive: true, force: true });
   const sums = ['istio-bundle', 'istio-bundle.mjs'].map((name) => `${sha256(join(RELEASE, name))}  ${name}\n`).join('');

@@ -149,6 +149,19 @@ function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/**
+ * yargs formats the whole help text each time a command runs, to have it at hand should the handler
+ * fail later (yargs' cacheHelpMessage); our `.fail()` throws instead of printing help, so the text is
+ * never used, and formatting it cost ~50–100 ms of every run. Where help is asked for, it is left alone.
+ * (Angular's CLI does the same, angular/angular-cli#34087.) The hook is yargs-internal: if a later yargs
+ * lacks it, nothing is skipped.
+ */
+function skipEagerHelp(cli: Argv, argv: string[]): void {
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) return;
+  const usage = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const catalogue = toolCatalogue(RULES);
@@ -298,6 +311,7 @@ export async function main(argv: string[]): Promise<number> {
       throw error ?? new UsageError(oneLine(message));
     });
 
+  skipEagerHelp(cli, argv);
   try {
     await cli.parseAsync();
   } catch (error) {

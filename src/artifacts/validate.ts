@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { JSONSchema } from 'json-schema-to-ts';
 import type { SchemaViolation } from './artifact-kind.js';
+import { PRECOMPILED } from './precompiled-validators.js';
 
 // ajv-formats is CommonJS: under NodeNext its callable export sits on `.default`.
 const addFormats = addFormatsImport.default;
@@ -9,15 +11,21 @@ const addFormats = addFormatsImport.default;
 // The schemas are this project's own, checked against the JSON Schema meta-schema by
 // test/report/schemas.test.ts. Checking them again at run time, and ajv's optimisation pass over the
 // code it generates, took half of the compile time, which was a third of a small bundle's analysis.
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false, code: { optimize: false } });
+export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false, code: { optimize: false } } as const;
+const ajv = new Ajv(AJV_OPTIONS);
 addFormats(ajv);
 const compiled = new WeakMap<object, ValidateFunction>();
+
+/** What identifies a schema in PRECOMPILED: the SHA-256 of its JSON text. */
+export function schemaDigest(schema: JSONSchema): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+}
 
 function compile(schema: JSONSchema): ValidateFunction {
   const key = schema as object;
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile(schema as object);
+    validate = (PRECOMPILED.size > 0 ? PRECOMPILED.get(schemaDigest(schema)) : undefined) ?? ajv.compile(schema as object);
     compiled.set(key, validate);
   }
   return validate;
