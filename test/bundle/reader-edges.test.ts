@@ -5,6 +5,7 @@
  * formats exactly at their thresholds.
  */
 import { createServer } from 'node:net';
+import { appendFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -113,6 +114,37 @@ describe('what is not a bundle', () => {
   });
 });
 
+/** A header of typeflag `flag` (ustar's '0' is written by tar-builder; '\0' and '7' are older or rarer forms of a file). */
+function withTypeflag(header: Buffer, flag: string): Buffer {
+  const block = Buffer.from(header);
+  block.write(flag, 156, 'latin1');
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return block;
+}
+
+describe('tar entry types', () => {
+  it("old-style ('\\0') and contiguous ('7') files are read as regular files", async () => {
+    const data = Buffer.from('hello\n'.padEnd(512, '\0'));
+    const tar = Buffer.concat([
+      withTypeflag(tarHeader({ name: 'old.txt', data: 'hello\n' }), '\0'),
+      data,
+      withTypeflag(tarHeader({ name: 'contiguous.txt', data: 'hello\n' }), '7'),
+      data,
+      Buffer.alloc(1024),
+    ]);
+    const visitor = new RecordingVisitor();
+    await readBundle('-', DEFAULT_LIMITS, visitor, piped(tar));
+    expect(visitor.entries.map((e) => [e.path, e.bytes.toString()])).toEqual([
+      ['old.txt', 'hello\n'],
+      ['contiguous.txt', 'hello\n'],
+    ]);
+    expect(visitor.skipped).toEqual([]);
+  });
+});
+
 describe('gzip is inflated as a stream', () => {
   it('an entry of 8 MiB of zeros (8 KiB compressed) reaches its sink in small chunks, never whole', async () => {
     const file = join(dir, 'zeros.tar.gz');
@@ -140,6 +172,24 @@ describe('a folder', () => {
     const visitor = new RecordingVisitor();
     await readBundle(root, DEFAULT_LIMITS, visitor);
     expect(visitor.entries.map((e) => e.path)).toEqual(['manifest.json', 'C.txt', '_x.txt', 'a.txt', 'b.txt', 'z/manifest.json', 'z/a.txt']);
+  });
+
+  it('a file growing while it is read gives exactly the bytes its size said, also from empty, and no empty write', async () => {
+    const root = join(dir, 'growing');
+    await writeTree(root, { 'empty.log': '', 'some.log': 'abc' });
+    class Growing extends ChunkSizes {
+      override onEntry(info: EntryInfo): EntrySink {
+        appendFileSync(join(root, info.path), 'XYZ'.repeat(1000)); // after stat, before the read
+        return super.onEntry(info);
+      }
+    }
+    const visitor = new Growing();
+    await readBundle(root, DEFAULT_LIMITS, visitor);
+    expect(visitor.entries.map((e) => [e.path, e.size, e.bytes.toString(), e.ended])).toEqual([
+      ['empty.log', 0, '', 1],
+      ['some.log', 3, 'abc', 1],
+    ]);
+    expect(visitor.sizes).toEqual([3]);
   });
 
   it('holding a Unix socket lists it as skipped, not followed', async () => {
