@@ -41,4 +41,4 @@ for (const [i, row] of rows.entries()) {
   console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
-console.log('(linear growth: "ms per raw MB" stays flat; peak RSS stays bounded by the largest artifact, not the bundle)');
+console.log('(linear growth keeps "ms per raw MB" flat; memory bounded by the largest artifact, not the bundle, keeps "peak RSS" flat)');
