@@ -225,8 +225,27 @@ describe('caps and sizes at their thresholds', () => {
   });
 
   it('parseSize takes a number with an optional unit and nothing around it', () => {
-    expect(['64MiB', ' 2 GiB ', '100k', '1.5m', '7', '3t', '10kb'].map(parseSize)).toEqual([64 * 1024 ** 2, 2 * 1024 ** 3, 102_400, 1_572_864, 7, 3 * 1024 ** 4, 10_240]);
+    expect(['64MiB', ' 2 GiB ', '100k', '1.5m', '1.25k', '7', '3t', '10kb'].map(parseSize)).toEqual([64 * 1024 ** 2, 2 * 1024 ** 3, 102_400, 1_572_864, 1280, 7, 3 * 1024 ** 4, 10_240]);
     for (const bad of ['x10MB', '10MB x', '1.MB', '.5G', '10 MiB extra', '']) expect(() => parseSize(bad), bad).toThrow(`invalid size "${bad}"`);
+  });
+});
+
+describe('the entry-count cap', () => {
+  it('counts links and devices too, and once reached, reports nothing more of any type', async () => {
+    const tar = buildTar([
+      { name: 'a.txt', data: 'a' },
+      { name: 'link', type: 'symlink', linkname: '/etc/passwd' },
+      { name: 'b.txt', data: 'b' },
+      { name: 'late-link', type: 'symlink', linkname: '/etc/shadow' },
+      { name: 'fifo', type: 'fifo' },
+    ]);
+    const visitor = new RecordingVisitor();
+    await readBundle('-', { ...DEFAULT_LIMITS, maxEntries: 2 }, visitor, piped(tar));
+    expect(visitor.entries.map((e) => e.path)).toEqual(['a.txt']);
+    expect(visitor.skipped).toEqual([
+      { path: 'link', reason: 'symbolic link to "/etc/passwd": not followed' },
+      { path: 'b.txt', reason: 'not read, nor any later entry: the 2-entry cap was reached (raise with --max-entries)' },
+    ]);
   });
 });
 
