@@ -6,6 +6,7 @@
 // is a ~2.5 GB-raw bundle. Nothing here asserts a time.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { textTable } from './table.mjs';
 
 const HERE = import.meta.dirname;
 const sizes = (process.env.BENCH_GROWTH ?? '50,200,800').split(',').map(Number);
@@ -35,10 +36,6 @@ for (const r of runs) {
     (r.wallMs / (r.uncompressed / MB)).toFixed(1),
   ]);
 }
-const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 console.log(`\ngrowth — node ${process.version}, ${process.platform}/${process.arch}; pods, logs and resources scale with the proxies`);
-for (const [i, row] of rows.entries()) {
-  console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-}
+console.log(textTable(rows));
 console.log('(linear growth keeps "ms per raw MB" flat; memory bounded by the largest artifact, not the bundle, keeps "peak RSS" flat)');

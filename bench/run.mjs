@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { create } from 'tar';
 import { generateCrsYaml } from './crs-yaml.mjs';
 import { randomSource } from './random.mjs';
+import { textTable } from './table.mjs';
 import { meshServices, sidecarConfigDump } from '../scripts/envoy/config-dump-generator.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -341,8 +342,6 @@ const rows = [
   [`analyzeBundle(config dumps only, ${SIZES.dumpProxies} proxies)`, fmt(dumpRun.wallMs / 1000, 2), fmt(dumpBytes / MB / (dumpRun.wallMs / 1000)), fmt(dumpRun.maxRssKiB / 1024, 0)],
   [`analyzeBundle(istio-proxy logs only, ${SIZES.logPods} logs)`, fmt(logRun.wallMs / 1000, 2), fmt(logBytes / MB / (logRun.wallMs / 1000)), fmt(logRun.maxRssKiB / 1024, 0)],
 ];
-const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
 
 console.log(`\nistio-bundle-analyzer bench — BENCH_SCALE=${SCALE}, node ${process.version}, ${process.platform}/${process.arch}`);
 console.log(
@@ -351,9 +350,7 @@ console.log(
     `${fmt(archiveBytes / MB)} MB .tar.gz`,
 );
 console.log(`generated in ${fmt(genMs / 1000)} s, packed (tar + gzip) in ${fmt(packMs / 1000)} s\n`);
-console.log(line(rows[0]));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows.slice(1)) console.log(line(r));
+console.log(textTable(rows));
 console.log(`\nanalysis child process incl. node start-up: ${fmt(tarRun.totalMs / 1000, 2)} s (tar.gz), ${fmt(folderRun.totalMs / 1000, 2)} s (folder)`);
 console.log(`findings on the tar.gz: ${tarRun.findings} ${JSON.stringify(tarRun.rules)}; inventory ${JSON.stringify(tarRun.inventorySummary)}`);
 console.log(`analysis / gzip -dc time ratio: ${fmt(tarRun.wallMs / gzipMs, 2)}`);

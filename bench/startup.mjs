@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { textTable } from './table.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(import.meta.dirname, 'out');
@@ -52,7 +53,4 @@ const rows = [
   ['demo, istio-bundle (executable)', measure(join(RELEASE, 'istio-bundle'), demoArgs)],
 ];
 console.log(`\nstart-up — median of ${RUNS} runs, node ${process.version}; target: the demo within ${TARGET}× node -e 0`);
-console.log(`${'what'.padEnd(38)}  ${'wall ms'.padStart(8)}  ${'cpu ms'.padStart(7)}  ${'× node -e 0 (wall)'.padStart(19)}`);
-for (const [label, { wall, cpu }] of rows) {
-  console.log(`${label.padEnd(38)}  ${wall.toFixed(0).padStart(8)}  ${cpu.toFixed(0).padStart(7)}  ${(wall / base.wall).toFixed(1).padStart(19)}`);
-}
+console.log(textTable([['what', 'wall ms', 'cpu ms', '× node -e 0 (wall)'], ...rows.map(([label, { wall, cpu }]) => [label, wall.toFixed(0), cpu.toFixed(0), (wall / base.wall).toFixed(1)])]));
