@@ -21,9 +21,9 @@ const config = mergeConfig(
   }),
 );
 
-// scripts/mutation.mjs names the test folders aimed at the folder it mutates (MUTATION_TESTS,
-// comma-separated); the score is then a lower bound of what the whole suite kills. Set after
-// mergeConfig, which would append to the base's include instead of replacing it.
-if (process.env.MUTATION_TESTS) config.test!.include = process.env.MUTATION_TESTS.split(',').map((folder) => `${folder}/**/*.test.ts`);
+// scripts/mutation.mjs names the test folders (or files) aimed at the folder it mutates
+// (MUTATION_TESTS, comma-separated); the score is then a lower bound of what the whole suite kills.
+// Set after mergeConfig, which would append to the base's include instead of replacing it.
+if (process.env.MUTATION_TESTS) config.test!.include = process.env.MUTATION_TESTS.split(',').map((entry) => (entry.endsWith('.test.ts') ? entry : `${entry}/**/*.test.ts`));
 
 export default config;

@@ -23,7 +23,7 @@ export function readTar(input: string | { name: string; stream: Readable }, limi
   const gate = new EntryGate(limits, visitor);
   let sawEntry = false;
   let badArchive: string | undefined;
-  let bytes = 0;
+  let empty = true;
 
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -71,7 +71,7 @@ export function readTar(input: string | { name: string; stream: Readable }, limi
     parser.on('error', (error: Error) => fail(describeTarError(error)));
     parser.on('end', () => {
       if (settled) return;
-      if (bytes === 0) return fail('it is empty (0 bytes): nothing was sent');
+      if (empty) return fail('it is empty (0 bytes): nothing was sent');
       if (badArchive) return fail(`not a readable tar archive (${badArchive})`);
       if (!sawEntry) return fail('not a tar archive, or an empty one: no entry could be read');
       settled = true;
@@ -82,10 +82,8 @@ export function readTar(input: string | { name: string; stream: Readable }, limi
     source.on('error', (error: Error) => fail(`cannot read: ${describeIoError(error)}`));
     firstChunk(source).then((head) => {
       if (settled) return;
+      empty = head === null;
       if (head) source.unshift(head);
-      source.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-      });
       if (head && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
         const gunzip = createGunzip();
         // A truncated or corrupt gzip stream fails here, with zlib's codes, before the parser sees it.

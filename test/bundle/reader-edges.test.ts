@@ -68,6 +68,17 @@ describe('standard input (`-`)', () => {
     expect(await problemOf(readBundle('-', DEFAULT_LIMITS, new RecordingVisitor(), piped(Buffer.alloc(1024))))).toBe('not a readable tar archive (Unrecognized archive format)');
   });
 
+  it('is gzip only when both magic bytes are there: one of them alone is read as tar', async () => {
+    const tar = buildTar([{ name: 'a.txt', data: 'one' }, { name: 'b.txt', data: 'two' }]);
+    // The first header loses its checksum to the changed byte, so a.txt is lost and b.txt read.
+    for (const head of [[0x1f, 0x00], [0x00, 0x8b]]) {
+      const visitor = new RecordingVisitor();
+      const result = await readBundle('-', DEFAULT_LIMITS, visitor, piped(Buffer.concat([Buffer.from(head), tar.subarray(2)])));
+      expect(result.sourceType).toBe('tar');
+      expect(visitor.entries.map((e) => e.path)).toEqual(['b.txt']);
+    }
+  });
+
   it('names itself "standard input" in errors', async () => {
     const error = await readBundle('-', DEFAULT_LIMITS, new RecordingVisitor(), piped()).catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe('standard input: it is empty (0 bytes): nothing was sent');
@@ -85,6 +96,17 @@ describe('what is not a bundle', () => {
     const file = join(dir, 'corrupt.tar.gz');
     await writeFile(file, gz);
     expect(await problemOf(readBundle(file, DEFAULT_LIMITS, new RecordingVisitor()))).toBe('corrupt gzip data: invalid block type');
+  });
+
+  it('a header with a bad checksum loses its entry with tar\'s warning, and the entries after it are read', async () => {
+    const tar = buildTar([{ name: 'a.txt', data: 'one' }, { name: 'b.txt', data: 'two' }, { name: 'c.txt', data: 'three' }]);
+    tar[1024 + 148] = 0x37; // a digit of b.txt's header checksum
+    const file = join(dir, 'bad-checksum.tar');
+    await writeFile(file, tar);
+    const visitor = new RecordingVisitor();
+    // Two warnings: the header, then b.txt's data block, which the parser tries as a header too.
+    expect(await readBundle(file, DEFAULT_LIMITS, visitor)).toEqual({ sourceType: 'tar', warnings: ['TAR_ENTRY_INVALID: checksum failure', 'TAR_ENTRY_INVALID: checksum failure'] });
+    expect(visitor.entries.map((e) => [e.path, e.bytes.toString()])).toEqual([['a.txt', 'one'], ['c.txt', 'three']]);
   });
 
   it('text is "not a readable tar archive", and a read error of the file is "cannot read"', async () => {
