@@ -67,4 +67,17 @@ describe('the incident timeline', () => {
       '2025-06-03T02:11:03Z istiod-7d4b9c6f8-pw7kd: pod not ready (ContainersNotReady)',
     ]);
   });
+
+  it("a pod's events are evidence of the findings that cite that pod's status, not another pod's in the same file", async () => {
+    const { report } = await analyzeBundle(join(ROOT, 'samples', 'control-plane-failure'));
+    const cp003 = new Map(report.findings.filter((f) => f.ruleId === 'CP003').map((f) => [f.subject.name, f.fingerprint]));
+    expect([...cp003.keys()].sort()).toEqual(['istiod-7d4b9c6f8-hm2xr', 'istiod-7d4b9c6f8-pw7kd']);
+    const podEvents = report.timeline.filter((e) => ['container-terminated', 'container-restarted', 'pod-not-ready'].includes(e.kind));
+    expect(podEvents.map((e) => [e.kind, e.subject.name, e.findings])).toEqual([
+      ['container-terminated', 'istiod-7d4b9c6f8-hm2xr', [cp003.get('istiod-7d4b9c6f8-hm2xr')]],
+      ['container-restarted', 'istiod-7d4b9c6f8-hm2xr', [cp003.get('istiod-7d4b9c6f8-hm2xr')]],
+      ['container-terminated', 'istiod-7d4b9c6f8-pw7kd', [cp003.get('istiod-7d4b9c6f8-pw7kd')]],
+      ['pod-not-ready', 'istiod-7d4b9c6f8-pw7kd', [cp003.get('istiod-7d4b9c6f8-pw7kd')]],
+    ]);
+  });
 });
