@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FORMAT_IDS } from '../../src/report/renderers.js';
+import { MAX_STORED_REPORT_BYTES } from '../../src/report/stored-report.js';
 import { tempDir } from '../bundle/helpers.js';
 import { runCli as run } from '../helpers/cli.js';
 
@@ -36,6 +37,7 @@ describe('istio-bundle render REPORT.json', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['broken.json', '{"schemaVersion": 1,', /broken\.json: is not JSON \(.*\): give a report written by `istio-bundle analyze --format json`$/],
       ['other.json', '{"kind": "List", "items": []}', /other\.json: has no schemaVersion; this version of istio-bundle reads reports of schemaVersion 1$/],
+      ['null.json', 'null', /null\.json: has no schemaVersion; this version of istio-bundle reads reports of schemaVersion 1$/],
       ['future.json', '{"schemaVersion": 2}', /future\.json: has schemaVersion 2; this version of istio-bundle reads reports of schemaVersion 1$/],
       ['partial.json', '{"schemaVersion": 1, "tool": {"name": "istio-bundle", "version": "0.1.0"}}', /partial\.json: is not a valid report \(schemas\/report\.schema\.json\): \(root\): missing required property "bundle"/],
     ];
@@ -49,7 +51,14 @@ describe('istio-bundle render REPORT.json', () => {
     }
     const missing = await run('render', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/nope\.json: cannot read the report: /);
+    expect(missing.stderr.trimEnd()).toMatch(/nope\.json: cannot read the report: no such file or folder \(ENOENT\)$/);
+    // Larger than any report: refused before it is read (a sparse file, so the test writes nothing).
+    const huge = join(dir, 'huge.json');
+    await writeFile(huge, '');
+    await truncate(huge, MAX_STORED_REPORT_BYTES + 1);
+    const refused = await run('render', huge);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trimEnd()).toMatch(new RegExp(`huge\\.json: is ${MAX_STORED_REPORT_BYTES + 1} bytes, more than a report can be \\(268435456\\)$`));
   });
 
   it('renders a report written before the metrics were added, without charts', async () => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
+import { renderHtml } from '../../src/report/html/render.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { tempDir, writeTree } from '../bundle/helpers.js';
 
@@ -27,6 +28,7 @@ describe('a log read with caveats', () => {
     // the line with the bad byte is still one of the 9 UH requests
     expect(report.findings.find((f) => f.ruleId === 'LOG002')!.explanation).toContain('in 9 of its 12 requests');
     expect(renderMarkdown(report)).toContain('Read with caveats:\n\n- `logs/default/sleep-9454cc476-qv8fz/istio-proxy.log`: 1 line has bytes that are not UTF-8');
+    expect(renderHtml(report)).toContain('<p>Read with caveats:</p><ul><li><code>logs/default/sleep-9454cc476-qv8fz/istio-proxy.log</code>: 1 line has bytes that are not UTF-8');
   });
 
   it('a clean log has no note', async () => {
@@ -35,5 +37,6 @@ describe('a log read with caveats', () => {
     const { report } = await analyzeBundle(dir);
     expect(report.inventory.find((i) => i.path.endsWith('istio-proxy.log'))!.note).toBeUndefined();
     expect(renderMarkdown(report)).not.toContain('Read with caveats');
+    expect(renderHtml(report)).not.toContain('Read with caveats');
   });
 });

@@ -3,7 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
+import { renderHtml } from '../../src/report/html/render.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderSarif } from '../../src/report/sarif.js';
 import type { Report } from '../../src/report/report.js';
 import { renderTable } from '../../src/report/table.js';
 import { tempDir } from '../bundle/helpers.js';
@@ -83,7 +85,7 @@ describe('secret material in a bundle', () => {
       'proxies/bookinfo/productpage-v1-54bb874995-9xq7d/istio-proxy.log': PROXY_LOG,
     });
     ({ report } = await analyzeBundle(root));
-    outputs = [renderMarkdown(report), JSON.stringify(report), renderTable(report)];
+    outputs = [renderMarkdown(report), JSON.stringify(report), renderTable(report), renderHtml(report), renderSarif(report)];
   });
 
   it('names each file, the kind of material and its line, in the report and the inventory', () => {
@@ -111,6 +113,15 @@ describe('secret material in a bundle', () => {
     expect(markdown.indexOf('Confidential')).toBeLessThan(markdown.indexOf('| # | severity |') === -1 ? Infinity : markdown.indexOf('| # | severity |'));
     expect(table.split('\n')[1]).toMatch(/^CONFIDENTIAL: this bundle holds private keys or secret values/);
     expect(table).toContain('  keys/tls.key:1: private key (RSA PRIVATE KEY, PEM)');
+  });
+
+  it('leads the HTML page with the same warning and table', () => {
+    const html = outputs[3]!;
+    const section = html.slice(html.indexOf('<section id="confidential"'), html.indexOf('</section>', html.indexOf('<section id="confidential"')));
+    expect(html.indexOf('<section id="confidential"')).toBeLessThan(html.indexOf('<section id="findings"') === -1 ? Infinity : html.indexOf('<section id="findings"'));
+    expect(section).toContain('<h2>Confidential: this bundle holds private keys or secret values</h2><p>4 files. Handle the bundle as confidential');
+    expect(section).toContain('<tr><td><code>keys/tls.key</code></td><td>private key (RSA PRIVATE KEY, PEM)</td><td>1</td></tr>');
+    expect(section).toContain('<tr><td><code>cacerts.yaml</code></td><td>secret values (Secret istio-system/cacerts: ca-key.pem)</td><td>1</td></tr>');
   });
 
   it('never echoes key material into any output', () => {

@@ -90,4 +90,27 @@ describe('validate and rules tables', () => {
     expect(wrapped).toContain(long);
     expect(renderInventoryTable(inventory).split('\n').some((l) => l.includes(long))).toBe(true);
   });
+
+  it('use the whole width given, and no less than 12 columns of text per flexible column when it is too narrow', async () => {
+    const { validateBundle } = await import('../../src/pipeline.js');
+    const { renderInventoryTable, renderRulesTable } = await import('../../src/report/table.js');
+    const { catalogueOf } = await import('../../src/report/catalogue.js');
+    const { RULES } = await import('../../src/rules/registry.js');
+    const { inventory } = await validateBundle(join(import.meta.dirname, '..', 'fixtures', 'bug-report'));
+    // Narrowest: borders, 2 columns of padding each, the fixed columns and 12 per flexible column (2 in both).
+    const tables = [
+      { name: 'rules', render: (width: number) => renderRulesTable(catalogueOf(RULES), width), narrowest: 7 + 6 * 2 + (6 + 8 + 13 + 7) + 2 * 12 },
+      { name: 'inventory', render: (width: number) => renderInventoryTable(inventory, width), narrowest: 5 + 4 * 2 + (14 + 24) + 2 * 12 },
+    ];
+    for (const { name, render, narrowest } of tables) {
+      for (const width of [40, narrowest - 1, narrowest, narrowest + 1, 80, 81, 120, 200]) {
+        const widths = new Set(render(width).split('\n').filter((line) => line !== '').map(columns));
+        expect(widths.size, `${name} at ${width}`).toBe(1);
+        const [used] = widths;
+        // Each flexible column's share is rounded down: at most one column short per flexible column.
+        if (width <= narrowest) expect(used, `${name} at ${width}`).toBe(narrowest);
+        else expect(used! > width - 2 && used! <= width, `${name} at ${width}: ${used}`).toBe(true);
+      }
+    }
+  });
 });
