@@ -20,8 +20,14 @@ export class EntryGate {
   skipNonFile(rawPath: string, type: string, linkTarget?: string): void {
     if (!this.count(rawPath)) return;
     if (type === 'Directory') return;
+    const known = describeType(type);
+    if (!known) {
+      // GNU sparse files, tape volume headers, Solaris ACLs…: tar's name for the type, for a search.
+      this.visitor.onSkipped(displayPath(rawPath), `a tar entry of type ${type}, which this reader does not read`);
+      return;
+    }
     const target = linkTarget ? ` to ${JSON.stringify(linkTarget)}` : '';
-    this.visitor.onSkipped(displayPath(rawPath), `${describeType(type)}${target}: not followed`);
+    this.visitor.onSkipped(displayPath(rawPath), `${known}${target}: not followed`);
   }
 
   admit(rawPath: string, size: number): EntrySink | null {
@@ -69,7 +75,7 @@ export class EntryGate {
   }
 }
 
-function describeType(type: string): string {
+function describeType(type: string): string | undefined {
   switch (type) {
     case 'SymbolicLink':
       return 'symbolic link';
@@ -83,7 +89,7 @@ function describeType(type: string): string {
     case 'Socket':
       return 'socket';
     default:
-      return `${type} entry`;
+      return undefined;
   }
 }
 

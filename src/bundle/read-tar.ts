@@ -67,6 +67,12 @@ export function readTar(input: string | { name: string; stream: Readable }, limi
       },
     });
 
+    // tar drops entries of types it does not know (GNU sparse files, volume headers, Solaris ACLs)
+    // without a call to onReadEntry; the inventory must still list them.
+    parser.on('ignoredEntry', (entry: ReadEntry) => {
+      sawEntry = true;
+      gate.skipNonFile(entry.path, entry.type);
+    });
     // zlib failures (truncated or corrupt gzip) arrive as 'error' and no 'end' follows.
     parser.on('error', (error: Error) => fail(describeTarError(error)));
     parser.on('end', () => {

@@ -165,6 +165,25 @@ describe('tar entry types', () => {
     ]);
     expect(visitor.skipped).toEqual([]);
   });
+
+  it("entries of other types (a GNU sparse file as `tar --sparse` writes, a GNU dump folder) are listed as not read, with tar's name for the type", async () => {
+    // tar drops the sparse entry itself and hands the dump folder on: both must reach the inventory.
+    const data = Buffer.from('hello\n'.padEnd(512, '\0'));
+    const tar = Buffer.concat([
+      withTypeflag(tarHeader({ name: 'sparse.log', data: 'hello\n' }), 'S'),
+      data,
+      withTypeflag(tarHeader({ name: 'dump/', data: 'hello\n' }), 'D'),
+      data,
+      buildTar([{ name: 'after.txt', data: 'x' }]),
+    ]);
+    const visitor = new RecordingVisitor();
+    await readBundle('-', DEFAULT_LIMITS, visitor, piped(tar));
+    expect(visitor.skipped).toEqual([
+      { path: 'sparse.log', reason: 'a tar entry of type SparseFile, which this reader does not read' },
+      { path: 'dump/', reason: 'a tar entry of type GNUDumpDir, which this reader does not read' },
+    ]);
+    expect(visitor.entries.map((e) => e.path)).toEqual(['after.txt']);
+  });
 });
 
 describe('gzip is inflated as a stream', () => {
