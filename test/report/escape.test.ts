@@ -42,3 +42,17 @@ describe('Markdown injection from bundle values', () => {
     expect(mdProse('keep `a <b> c` and ``d ` e``')).toBe('keep `a <b> c` and ``d ` e``');
   });
 });
+
+describe('mdCode edges', () => {
+  it('keeps a multi-line value on one line, the lines joined by a space', () => {
+    // A command or path quoted in a table cell: a newline would end the row, and dropping it would glue two words.
+    expect(mdCode('istioctl proxy-status\n--revision canary')).toBe('`istioctl proxy-status --revision canary`');
+  });
+
+  it('pads a value that starts or ends with a backtick, so the fence is not read as part of it', () => {
+    // CommonMark strips one space each side: the value renders exactly, backtick included.
+    expect(mdCode('echo `')).toBe('`` echo ` ``');
+    expect(mdCode('`date` now')).toBe('`` `date` now ``');
+    expect(mdCode('plain')).toBe('`plain`');
+  });
+});
