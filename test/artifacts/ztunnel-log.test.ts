@@ -77,6 +77,14 @@ describe('parseZtunnelLine: both layouts', () => {
     expect(parsed('{"level":"warn","time":"2025-01-23T05:07:25.8Z","scope":"ztunnel::xds::client","message":"XDS client complete"}').target).toBe('xds::client');
   });
 
+  it('keeps a JSON line\'s time and its other keys as fields, not the level, time, scope and message themselves', () => {
+    const line = parsed('{"level":"error","time":"2025-01-23T05:07:25.806642Z","scope":"access","message":"connection complete","src.addr":"10.244.0.14:46992","bytes_sent":0,"error":"connection closed due to policy rejection: allow policies exist, but none allowed"}');
+    expect(line.time).toBe('2025-01-23T05:07:25.806642Z');
+    expect(line.fieldMap).toEqual({ 'src.addr': '10.244.0.14:46992', bytes_sent: '0', error: 'connection closed due to policy rejection: allow policies exist, but none allowed' });
+    // A scope that is not a whole Rust target (`access` followed by words) is some other program's JSON.
+    expect(parseZtunnelLine('{"level":"error","time":"2025-01-23T05:07:25.8Z","scope":"access log","message":"connection complete"}')).toBeUndefined();
+  });
+
   it('is not fooled by lines of other components', () => {
     for (const other of [
       '[2024-03-14T09:21:07.512Z] "GET /productpage HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "-" "curl/7.88.1" "2f0f9a6e" "productpage:9080" "-" - - 10.96.114.12:9080 10.244.0.23:51320 - default',
@@ -211,6 +219,19 @@ describe('ZtunnelLogScanner', () => {
     ]);
     // the cut-time line takes kubectl's time
     expect(summary.errors[0]).toMatchObject({ key: 'io error: Connection refused (os error 111)', firstTime: '2026-10-09T11:55:02.123456789Z', first: { line: 3 } });
+  });
+
+  it('counts as completed only info `connection complete` access lines, and notes the last time, long lines and bad bytes', () => {
+    const opened = CORPUS[0]!.replace('connection complete', 'connection opened');
+    expect(opened).not.toBe(CORPUS[0]);
+    const summary = scan([CORPUS[0]!, opened, `${CORPUS[0]!} ${'x'.repeat(9000)}`, CORPUS[0]!.replace('my-ambient', 'my-\uFFFDambient')]);
+    expect(summary.connections).toEqual({ completed: 3, failed: 0 });
+    expect(summary.longLines).toBe(1);
+    expect(summary.invalidUtf8Lines).toBe(1);
+    expect(scan([failing('2026-10-09T11:55:01.000001Z', 1, 'io error: x'), failing('2026-10-09T11:55:07.000001Z', 2, 'io error: x')])).toMatchObject({ firstTimestamp: '2026-10-09T11:55:01.000001Z', lastTimestamp: '2026-10-09T11:55:07.000001Z' });
+    const clean = scan([CORPUS[0]!]);
+    expect(clean.longLines).toBeUndefined();
+    expect(clean.invalidUtf8Lines).toBeUndefined();
   });
 
   it('refuses a file with no ztunnel line, and accepts an empty one', () => {
