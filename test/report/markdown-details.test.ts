@@ -4,6 +4,7 @@ import { analyzeBundle } from '../../src/pipeline.js';
 import { renderHtml } from '../../src/report/html/render.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import type { Report } from '../../src/report/report.js';
+import { htmlRows, mdSection } from './helpers.js';
 
 /**
  * Cells and lines of the Markdown report a support engineer reads first (title, headline, the
@@ -13,24 +14,6 @@ import type { Report } from '../../src/report/report.js';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLES = join(ROOT, 'samples');
-
-/** The lines of a Markdown section, from its heading to the next heading of its level or above. */
-function mdSection(md: string, heading: string): string[] {
-  const lines = md.split('\n');
-  const start = lines.indexOf(heading);
-  expect(start, heading).toBeGreaterThanOrEqual(0);
-  const level = heading.split(' ')[0]!.length;
-  const end = lines.findIndex((line, i) => i > start && /^#+ /.test(line) && line.indexOf(' ') <= level);
-  return lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line !== '');
-}
-
-/** The text of each cell of each body row of the first table after `marker` in an HTML page. */
-function htmlRows(html: string, marker: string): string[][] {
-  const at = html.indexOf(marker);
-  expect(at, marker).toBeGreaterThanOrEqual(0);
-  const body = /<tbody>(.*?)<\/tbody>/s.exec(html.slice(at))![1]!;
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map(([, row]) => [...row!.matchAll(/<td>(.*?)<\/td>/gs)].map(([, cell]) => cell!));
-}
 
 describe('a bundle holding secrets (test/fixtures/secret-corpus)', () => {
   let report: Report;

@@ -6,6 +6,7 @@ import { CERTIFICATE_ROWS_SHOWN } from '../../src/report/certificate-table.js';
 import { renderHtml } from '../../src/report/html/render.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { OCCURRENCES_SHOWN, type Report } from '../../src/report/report.js';
+import { htmlRows, mdSection } from './helpers.js';
 
 /**
  * The sections a report has only sometimes (suppressions, long lists cut short, caveats), as
@@ -13,24 +14,6 @@ import { OCCURRENCES_SHOWN, type Report } from '../../src/report/report.js';
  * by repeating one of its real rows.
  */
 const SAMPLES = join(import.meta.dirname, '..', '..', 'samples');
-
-/** The lines of a Markdown section, from its heading to the next one of the same level. */
-function mdSection(md: string, heading: string): string[] {
-  const lines = md.split('\n');
-  const start = lines.indexOf(heading);
-  expect(start, heading).toBeGreaterThanOrEqual(0);
-  const level = heading.split(' ')[0]!;
-  const end = lines.findIndex((line, i) => i > start && (line.startsWith(`${level} `) || (level === '###' && line.startsWith('## '))));
-  return lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line !== '');
-}
-
-/** The text of each cell of each body row of the first table after `marker` in an HTML page. */
-function htmlRows(html: string, marker: string): string[][] {
-  const at = html.indexOf(marker);
-  expect(at, marker).toBeGreaterThanOrEqual(0);
-  const body = /<tbody>(.*?)<\/tbody>/s.exec(html.slice(at))![1]!;
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map(([, row]) => [...row!.matchAll(/<td>(.*?)<\/td>/gs)].map(([, cell]) => cell!));
-}
 
 describe('suppressions, as the report lists them', () => {
   let report: Report;
