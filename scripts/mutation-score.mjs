@@ -20,11 +20,13 @@ const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 const SAMPLE = /\.sample-[^/]*\.json$/;
+// A re-check's own report: its results are already written into the report it re-checked.
+const RECHECK = /\.recheck\.json$/;
 const reports = readdirSync(DIR)
-  .filter((name) => name.endsWith('.json') && !SAMPLE.test(name))
+  .filter((name) => name.endsWith('.json') && !SAMPLE.test(name) && !RECHECK.test(name))
   .map((name) => join(DIR, name))
   .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
-const sampleReports = readdirSync(DIR).filter((name) => SAMPLE.test(name)).sort();
+const sampleReports = readdirSync(DIR).filter((name) => SAMPLE.test(name) && !RECHECK.test(name)).sort();
 if (reports.length === 0 && sampleReports.length === 0) {
   process.stderr.write(`no Stryker JSON report in ${DIR}: run npm run mutation first\n`);
   process.exit(2);
