@@ -1,8 +1,11 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { analyzeBundle } from '../../src/pipeline.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InventoryItem } from '../../src/artifacts/artifact.js';
+import { analyzeBundle, validateBundle } from '../../src/pipeline.js';
+import { catalogueOf } from '../../src/report/catalogue.js';
 import { inDocumentOrder } from '../../src/report/report.js';
-import { renderTable } from '../../src/report/table.js';
+import { renderInventoryTable, renderRulesTable, renderTable } from '../../src/report/table.js';
+import { RULES } from '../../src/rules/registry.js';
 import { wantsColor, wrapText } from '../../src/report/terminal.js';
 
 const SAMPLE = join(import.meta.dirname, '..', '..', 'samples', 'data-plane-503');
@@ -75,12 +78,12 @@ describe('wrapText', () => {
 });
 
 describe('validate and rules tables', () => {
-  it('fit 80 columns and wrap long paths instead of cutting them; piped, one row per entry', async () => {
-    const { validateBundle } = await import('../../src/pipeline.js');
-    const { renderInventoryTable, renderRulesTable } = await import('../../src/report/table.js');
-    const { catalogueOf } = await import('../../src/report/catalogue.js');
-    const { RULES } = await import('../../src/rules/registry.js');
-    const { inventory } = await validateBundle(join(import.meta.dirname, '..', 'fixtures', 'bug-report'));
+  let inventory: InventoryItem[];
+  beforeAll(async () => {
+    ({ inventory } = await validateBundle(join(import.meta.dirname, '..', 'fixtures', 'bug-report')));
+  });
+
+  it('fit 80 columns and wrap long paths instead of cutting them; piped, one row per entry', () => {
     const long = inventory.find((i) => i.path.includes('config_dump?include_eds'))!.path;
     for (const text of [renderInventoryTable(inventory, 80), renderRulesTable(catalogueOf(RULES), 80)]) {
       for (const line of text.split('\n')) expect(columns(line), line).toBeLessThanOrEqual(80);
@@ -91,12 +94,7 @@ describe('validate and rules tables', () => {
     expect(renderInventoryTable(inventory).split('\n').some((l) => l.includes(long))).toBe(true);
   });
 
-  it('use the whole width given, and no less than 12 columns of text per flexible column when it is too narrow', async () => {
-    const { validateBundle } = await import('../../src/pipeline.js');
-    const { renderInventoryTable, renderRulesTable } = await import('../../src/report/table.js');
-    const { catalogueOf } = await import('../../src/report/catalogue.js');
-    const { RULES } = await import('../../src/rules/registry.js');
-    const { inventory } = await validateBundle(join(import.meta.dirname, '..', 'fixtures', 'bug-report'));
+  it('use the whole width given, and no less than 12 columns of text per flexible column when it is too narrow', () => {
     // Narrowest: borders, 2 columns of padding each, the fixed columns and 12 per flexible column (2 in both).
     const tables = [
       { name: 'rules', render: (width: number) => renderRulesTable(catalogueOf(RULES), width), narrowest: 7 + 6 * 2 + (6 + 8 + 13 + 7) + 2 * 12 },
