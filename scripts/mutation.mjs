@@ -23,7 +23,7 @@
  * against; MUTATE (comma-separated globs) the files mutated.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mutateRanges, sampleMutants } from './mutation-sample.mjs';
@@ -106,6 +106,7 @@ function sourceFiles(mutate) {
  * ranges, the `sample` ignorer and files of the sample's own. Returns the config's path.
  */
 function writeSampleConfig(name, sample, samplePath) {
+  mkdirSync(join(ROOT, 'reports', 'mutation'), { recursive: true });
   writeFileSync(samplePath, `${JSON.stringify(sample, null, 1)}\n`);
   const config = {
     ...JSON.parse(readFileSync(join(ROOT, 'stryker.config.json'), 'utf8')),
