@@ -100,6 +100,8 @@ function describeFixture(fixture: RuleFixture) {
         (wanted.explanationIncludes ?? []).every((t) => found.explanation.includes(t)) &&
         (wanted.explanationExcludes ?? []).every((t) => !found.explanation.includes(t)) &&
         (wanted.yamlIncludes ?? []).every((t) => (found.yaml ?? '').includes(t)) &&
+        (wanted.remediationIncludes ?? []).every((t) => found.remediation.includes(t)) &&
+        (wanted.commandsInclude ?? []).every((t) => found.commands.some((c) => c.includes(t))) &&
         (wanted.occurrences === undefined || occurrenceNames(found).join('\n') === wanted.occurrences.join('\n')) &&
         (wanted.evidenceIncludes ?? []).every((t) => found.evidence.some((e) => e.excerpt?.includes(t))) &&
         (wanted.evidenceExcludes ?? []).every((t) => !found.evidence.some((e) => e.excerpt?.includes(t)));
@@ -120,6 +122,8 @@ function describeFixture(fixture: RuleFixture) {
         for (const text of wanted.explanationIncludes ?? []) expect(found.explanation, `${label}: explanation`).toContain(text);
         for (const text of wanted.explanationExcludes ?? []) expect(found.explanation, `${label}: explanation`).not.toContain(text);
         for (const text of wanted.yamlIncludes ?? []) expect(found.yaml ?? '', `${label}: fix YAML`).toContain(text);
+        for (const text of wanted.remediationIncludes ?? []) expect(found.remediation, `${label}: remediation`).toContain(text);
+        for (const text of wanted.commandsInclude ?? []) expect(found.commands, `${label}: a command with ${text}`).toContainEqual(expect.stringContaining(text));
         if (wanted.occurrences) expect(occurrenceNames(found), `${label}: occurrences, most affected first`).toEqual(wanted.occurrences);
         const excerpts = found.evidence.map((e) => e.excerpt ?? '');
         for (const text of wanted.evidenceIncludes ?? []) expect(excerpts, `${label}: an evidence excerpt with ${text}`).toContainEqual(expect.stringContaining(text));
