@@ -25,6 +25,8 @@ export interface ExpectedFinding {
   explanationExcludes?: string[];
   /** Substrings the finding's fix YAML must contain. */
   yamlIncludes?: string[];
+  /** Substrings the finding's title must contain. */
+  titleIncludes?: string[];
   /** Substrings the finding's remediation text must contain. */
   remediationIncludes?: string[];
   /** Substrings some command of the finding must contain (each may be in a different command). */
@@ -84,7 +86,7 @@ export function discoverFixtures(root = RULE_FIXTURES_ROOT): RuleFixture[] {
   return fixtures;
 }
 
-const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'remediationIncludes', 'commandsInclude', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes']);
+const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'titleIncludes', 'remediationIncludes', 'commandsInclude', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes']);
 const SUBJECT_KEYS = new Set(['kind', 'namespace', 'name']);
 
 function isStringArray(value: unknown): value is string[] {
@@ -111,7 +113,7 @@ export function loadExpectation(path: string): Expectation {
     if (!s || typeof s !== 'object' || typeof s.kind !== 'string' || typeof s.name !== 'string') throw new Error(`${where}: subject needs kind and name`);
     for (const key of Object.keys(s)) if (!SUBJECT_KEYS.has(key)) throw new Error(`${where}: unknown subject key "${key}"`);
     if (s.namespace !== undefined && typeof s.namespace !== 'string') throw new Error(`${where}: subject.namespace must be a string`);
-    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'remediationIncludes', 'commandsInclude', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes'] as const) {
+    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'titleIncludes', 'remediationIncludes', 'commandsInclude', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes'] as const) {
       if (f[key] !== undefined && !isStringArray(f[key])) throw new Error(`${where}: ${key} must be an array of non-empty strings`);
     }
     const subject: ExpectedSubject = { kind: s.kind, name: s.name, ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}) };
@@ -122,6 +124,7 @@ export function loadExpectation(path: string): Expectation {
       ...(f.explanationIncludes ? { explanationIncludes: f.explanationIncludes as string[] } : {}),
       ...(f.explanationExcludes ? { explanationExcludes: f.explanationExcludes as string[] } : {}),
       ...(f.yamlIncludes ? { yamlIncludes: f.yamlIncludes as string[] } : {}),
+      ...(f.titleIncludes ? { titleIncludes: f.titleIncludes as string[] } : {}),
       ...(f.remediationIncludes ? { remediationIncludes: f.remediationIncludes as string[] } : {}),
       ...(f.commandsInclude ? { commandsInclude: f.commandsInclude as string[] } : {}),
       ...(f.evidencePointers ? { evidencePointers: f.evidencePointers as string[] } : {}),

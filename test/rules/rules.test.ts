@@ -100,6 +100,7 @@ function describeFixture(fixture: RuleFixture) {
         (wanted.explanationIncludes ?? []).every((t) => found.explanation.includes(t)) &&
         (wanted.explanationExcludes ?? []).every((t) => !found.explanation.includes(t)) &&
         (wanted.yamlIncludes ?? []).every((t) => (found.yaml ?? '').includes(t)) &&
+        (wanted.titleIncludes ?? []).every((t) => found.title.includes(t)) &&
         (wanted.remediationIncludes ?? []).every((t) => found.remediation.includes(t)) &&
         (wanted.commandsInclude ?? []).every((t) => found.commands.some((c) => c.includes(t))) &&
         (wanted.occurrences === undefined || occurrenceNames(found).join('\n') === wanted.occurrences.join('\n')) &&
@@ -122,6 +123,7 @@ function describeFixture(fixture: RuleFixture) {
         for (const text of wanted.explanationIncludes ?? []) expect(found.explanation, `${label}: explanation`).toContain(text);
         for (const text of wanted.explanationExcludes ?? []) expect(found.explanation, `${label}: explanation`).not.toContain(text);
         for (const text of wanted.yamlIncludes ?? []) expect(found.yaml ?? '', `${label}: fix YAML`).toContain(text);
+        for (const text of wanted.titleIncludes ?? []) expect(found.title, `${label}: title`).toContain(text);
         for (const text of wanted.remediationIncludes ?? []) expect(found.remediation, `${label}: remediation`).toContain(text);
         for (const text of wanted.commandsInclude ?? []) expect(found.commands, `${label}: a command with ${text}`).toContainEqual(expect.stringContaining(text));
         if (wanted.occurrences) expect(occurrenceNames(found), `${label}: occurrences, most affected first`).toEqual(wanted.occurrences);
