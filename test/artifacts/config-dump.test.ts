@@ -39,6 +39,32 @@ describe('Envoy config dump summary', () => {
     expect(summary.secrets.map((s) => s.name).sort()).toEqual(expect.arrayContaining(['ROOTCA', 'default']));
   });
 
+  it('reads Istio auto mTLS (a `tlsMode-istio` transport socket match), the DestinationRule and subset of a cluster and the VirtualService of a route (istioctl describe testdata)', () => {
+    const summary = summarise(bytes('config-dump-describe-http.json'));
+    expect(summary.clusters).toEqual([
+      {
+        name: 'outbound|9080|v1|productpage.default.svc.cluster.local',
+        state: 'active',
+        pointer: '/configs/1/dynamic_active_clusters/0/cluster',
+        direction: 'outbound',
+        port: 9080,
+        subset: 'v1',
+        host: 'productpage.default.svc.cluster.local',
+        type: 'EDS',
+        destinationRule: 'productpage.default',
+        tls: 'auto',
+      },
+    ]);
+    expect(summary.routeTables).toEqual([
+      {
+        name: 'http.8080',
+        state: 'dynamic',
+        pointer: '/configs/0/dynamic_route_configs/0/route_config',
+        virtualHosts: [{ name: '*:80', domains: 1, routes: 5, clusters: ['outbound|9080||productpage.default.svc.cluster.local'], virtualServices: ['bookinfo.default'] }],
+      },
+    ]);
+  });
+
   it('gives the same summary whatever the chunking', () => {
     const whole = summarise(bytes('config-dump-listeners-sidecar.json'), 1 << 22);
     expect(summarise(bytes('config-dump-listeners-sidecar.json'), 13)).toEqual(whole);
