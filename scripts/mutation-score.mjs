@@ -7,8 +7,8 @@
  * Score = (killed + timed out) / (killed + timed out + survived + no coverage), as Stryker counts it.
  * The last column counts survivors that are "static" (code run while a module loads or in a hook,
  * outside any test) and not re-checked: with --ignoreStatic Stryker runs such a mutant only with
- * the tests that reached it from inside a test, so it may be killed by others (one that test/bundle/reader-edges.test.ts kills when applied by hand was reported
- * surviving). `npm run mutation` re-checks them at the end of each run; `npm run mutation --
+ * the tests that reached it from inside a test, so it may be killed by others (one that
+ * test/bundle/reader-edges.test.ts kills when applied by hand was reported surviving). `npm run mutation` re-checks them at the end of each run; `npm run mutation --
  * --recheck-static REPORT` does it for a report alone.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -86,7 +86,9 @@ export function discoverFixtures(root = RULE_FIXTURES_ROOT): RuleFixture[] {
   return fixtures;
 }
 
-const FINDING_KEYS = new Set(['subject', 'severity', 'evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'titleIncludes', 'remediationIncludes', 'commandsInclude', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes']);
+/** The optional per-finding keys of expect.json, each a list of non-empty strings. */
+const TEXT_LIST_KEYS = ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'titleIncludes', 'remediationIncludes', 'commandsInclude', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes'] as const;
+const FINDING_KEYS = new Set<string>(['subject', 'severity', ...TEXT_LIST_KEYS]);
 const SUBJECT_KEYS = new Set(['kind', 'namespace', 'name']);
 
 function isStringArray(value: unknown): value is string[] {
@@ -113,25 +115,12 @@ export function loadExpectation(path: string): Expectation {
     if (!s || typeof s !== 'object' || typeof s.kind !== 'string' || typeof s.name !== 'string') throw new Error(`${where}: subject needs kind and name`);
     for (const key of Object.keys(s)) if (!SUBJECT_KEYS.has(key)) throw new Error(`${where}: unknown subject key "${key}"`);
     if (s.namespace !== undefined && typeof s.namespace !== 'string') throw new Error(`${where}: subject.namespace must be a string`);
-    for (const key of ['evidencePaths', 'explanationIncludes', 'explanationExcludes', 'yamlIncludes', 'titleIncludes', 'remediationIncludes', 'commandsInclude', 'evidencePointers', 'occurrences', 'evidenceIncludes', 'evidenceExcludes'] as const) {
+    for (const key of TEXT_LIST_KEYS) {
       if (f[key] !== undefined && !isStringArray(f[key])) throw new Error(`${where}: ${key} must be an array of non-empty strings`);
     }
     const subject: ExpectedSubject = { kind: s.kind, name: s.name, ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}) };
-    return {
-      subject,
-      severity: f.severity as Severity,
-      ...(f.evidencePaths ? { evidencePaths: f.evidencePaths as string[] } : {}),
-      ...(f.explanationIncludes ? { explanationIncludes: f.explanationIncludes as string[] } : {}),
-      ...(f.explanationExcludes ? { explanationExcludes: f.explanationExcludes as string[] } : {}),
-      ...(f.yamlIncludes ? { yamlIncludes: f.yamlIncludes as string[] } : {}),
-      ...(f.titleIncludes ? { titleIncludes: f.titleIncludes as string[] } : {}),
-      ...(f.remediationIncludes ? { remediationIncludes: f.remediationIncludes as string[] } : {}),
-      ...(f.commandsInclude ? { commandsInclude: f.commandsInclude as string[] } : {}),
-      ...(f.evidencePointers ? { evidencePointers: f.evidencePointers as string[] } : {}),
-      ...(f.occurrences ? { occurrences: f.occurrences as string[] } : {}),
-      ...(f.evidenceIncludes ? { evidenceIncludes: f.evidenceIncludes as string[] } : {}),
-      ...(f.evidenceExcludes ? { evidenceExcludes: f.evidenceExcludes as string[] } : {}),
-    };
+    const lists = Object.fromEntries(TEXT_LIST_KEYS.flatMap((key) => (f[key] === undefined ? [] : [[key, f[key] as string[]]])));
+    return { subject, severity: f.severity as Severity, ...lists };
   });
   return { findings, ...(record.notChecked !== undefined ? { notChecked: record.notChecked } : {}) };
 }
