@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/rules/registry.js';
@@ -22,8 +22,23 @@ import {
  * bundle folder (`bundle/`, real command outputs) and `expect.json`: exactly the findings of that
  * rule (subject and severity, order-insensitive, count exact), or none; `notChecked: true` when the
  * rule must report that its inputs cannot answer.
+ *
+ * `golden.json` beside them holds the rule's findings and not-checked entries exactly as the JSON
+ * report writes them (every word of title, explanation, remediation, commands and YAML, every
+ * evidence line and pointer), the way ESLint's RuleTester pins each message: expect.json says what
+ * must be true, the golden file shows any other change as a diff to review. After an intended
+ * change: `UPDATE_GOLDEN=1 npx vitest run test/rules/rules.test.ts`, then read the diff.
  */
 const fixtures = discoverFixtures();
+const FIXTURE_ENTRIES = new Set(['bundle', 'expect.json', 'golden.json']);
+
+/** What golden.json holds: the rule's part of the JSON report; null when the rule said nothing. */
+function goldenText(report: Awaited<ReturnType<typeof analyzeFixture>>['report'], ruleId: string): string | null {
+  const findings = report.findings.filter((f) => f.ruleId === ruleId);
+  const notChecked = report.notChecked.filter((n) => n.ruleId === ruleId);
+  if (findings.length === 0 && notChecked.length === 0) return null;
+  return `${JSON.stringify({ findings, notChecked }, null, 2)}\n`;
+}
 const ruleIds = new Set(RULES.map((rule) => rule.id));
 
 describe('rule fixture layout', () => {
@@ -49,7 +64,7 @@ describe('rule fixture layout', () => {
       if (!FIXTURE_NAME.test(f.name)) problems.push(`${at}: name must be fires-<what> or quiet-<what> (lowercase, dashes)`);
       if (!existsSync(f.bundle) || !statSync(f.bundle).isDirectory()) problems.push(`${at}: no bundle/ folder`);
       if (!existsSync(f.expectPath)) problems.push(`${at}: no expect.json`);
-      const extra = readdirSync(f.dir).filter((entry) => entry !== 'bundle' && entry !== 'expect.json');
+      const extra = readdirSync(f.dir).filter((entry) => !FIXTURE_ENTRIES.has(entry));
       if (extra.length > 0) problems.push(`${at}: unexpected ${extra.join(', ')} (bundle files go in bundle/)`);
     }
     expect(problems).toEqual([]);
@@ -131,6 +146,18 @@ function describeFixture(fixture: RuleFixture) {
         for (const text of wanted.evidenceIncludes ?? []) expect(excerpts, `${label}: an evidence excerpt with ${text}`).toContainEqual(expect.stringContaining(text));
         for (const text of wanted.evidenceExcludes ?? []) expect(excerpts, `${label}: no evidence excerpt with ${text}`).not.toContainEqual(expect.stringContaining(text));
       }
+    });
+
+    it('the rule\'s findings and not-checked entries are golden.json, word for word', async () => {
+      const { report } = await analyzeFixture(fixture);
+      const text = goldenText(report, fixture.ruleId);
+      const file = join(fixture.dir, 'golden.json');
+      if (process.env.UPDATE_GOLDEN === '1') {
+        if (text === null) rmSync(file, { force: true });
+        else writeFileSync(file, text);
+      }
+      if (text === null) expect(existsSync(file), `${file}: the rule reports nothing here, so there is no golden file`).toBe(false);
+      else expect(text).toBe(readFileSync(file, 'utf8'));
     });
 
     it('its JSON report satisfies schemas/report.schema.json', async () => {
