@@ -137,8 +137,17 @@ export function findingKeys(findings: ReadonlyArray<Pick<Finding, 'severity' | '
 
 const analyses = new Map<string, Promise<Analysis>>();
 
+/**
+ * Off under `npm run mutation` (vitest.mutation.config.ts): Stryker credits the code a test runs to
+ * that test and later runs only those tests against a mutant. With the cache, the fixture's first
+ * test alone would run the analysis, and the tests that read the findings (expect.json, golden.json)
+ * would never see a mutant.
+ */
+const CACHED = process.env.RULE_FIXTURES_CACHE !== 'off';
+
 /** analyzeBundle once per fixture bundle and test file. */
 export function analyzeFixture(fixture: RuleFixture): Promise<Analysis> {
+  if (!CACHED) return analyzeBundle(fixture.bundle);
   let analysis = analyses.get(fixture.bundle);
   if (!analysis) {
     analysis = analyzeBundle(fixture.bundle);
