@@ -64,7 +64,7 @@ export const log001 = defineRule({
           groupSeverityNote(target),
         ...(mismatch ? targetPortFix(mismatch) : {}),
         commands: [
-          ...(service ? [shell`kubectl get svc,endpointslices -n ${service.namespace} -l ${`kubernetes.io/service-name=${service.name}`} -o wide`, shell`kubectl get svc ${service.name} -n ${service.namespace} -o yaml`] : []),
+          ...(service ? [shell`kubectl get endpointslices -n ${service.namespace} -l ${`kubernetes.io/service-name=${service.name}`} -o wide`, shell`kubectl get svc ${service.name} -n ${service.namespace} -o yaml`] : []),
           ...podCommands(worst, (pod) => [...(cluster ? [`istioctl proxy-config endpoint ${pod} --cluster ${shellQuote(top)}`] : []), `kubectl logs ${pod} -c istio-proxy --tail=200`]),
         ],
       });

@@ -4,7 +4,7 @@ import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signa
 import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
 import { plural } from '../evidence.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
-import { ejectionThreshold } from '../../analysis/outlier-detection.js';
+import { ejectionTrigger, type EjectionTrigger } from '../../analysis/outlier-detection.js';
 import { endpointsFinding, subsetOf } from './upstream-causes.js';
 import type { TargetGroup } from './by-target.js';
 import { shellQuote } from '../shell.js';
@@ -12,11 +12,22 @@ import { shellQuote } from '../shell.js';
 /** Outlier detection that ejects after fewer consecutive errors than this is "too aggressive". */
 const AGGRESSIVE_CONSECUTIVE_ERRORS = 5;
 
-const RELAXED_POLICY = `trafficPolicy:
-  outlierDetection:
-    consecutive5xxErrors: 50
-    interval: 30s
-    baseEjectionTime: 30s`;
+/**
+ * The guide's relaxed policy for "random 503s with healthy services", with the detector that
+ * actually ejects relaxed too (a gateway-error detector left at 1 would keep ejecting).
+ */
+function relaxedPolicy(trigger: EjectionTrigger): string {
+  const lines = ['trafficPolicy:', '  outlierDetection:', '    consecutive5xxErrors: 50'];
+  if (trigger.field === 'consecutiveGatewayErrors') lines.push('    consecutiveGatewayErrors: 50');
+  if (trigger.field === 'consecutiveErrors') lines.push('    # and remove consecutiveErrors (deprecated; it counts gateway errors only)');
+  lines.push('    interval: 30s', '    baseEjectionTime: 30s');
+  return lines.join('\n');
+}
+
+/** 50 stops the ejections during the incident; left in place it switches the protection off (CERT005). */
+const AFTERWARDS =
+  ' 50 is an incident setting: once the endpoints are stable, go back to a threshold that ejects a failing endpoint ' +
+  "(Istio's default, 5 consecutive 5xx, with `maxEjectionPercent` below 100); CERT005 reports 50 left in place.";
 
 export const log002 = defineRule({
   id: 'LOG002',
@@ -36,7 +47,7 @@ export const log002 = defineRule({
     '(ejecting after one or two 5xx) turns a few errors into an outage: the "random 503s with healthy services" pattern.',
   remediation:
     "Check the endpoints first. If they are ready, relax the DestinationRule's outlier detection, e.g. `consecutive5xxErrors: 50`, `interval: 30s`, `baseEjectionTime: 30s` " +
-    "(deleting the client pod only resets that pod's ejection state; the DestinationRule is the fix).",
+    "(deleting the client pod only resets that pod's ejection state; the DestinationRule is the fix)." + AFTERWARDS,
   threshold: { value: `${SIGNATURE_THRESHOLD}; outlier detection with consecutive errors < ${AGGRESSIVE_CONSECUTIVE_ERRORS} called aggressive`, source: 'rule catalogue (`istio-bundle explain LOG002`), after the Istio production debugging guide\'s "Random 503 errors with healthy services"; Istio docs: DestinationRule OutlierDetection' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
   check(inputs, context) {
@@ -71,9 +82,9 @@ export const log002 = defineRule({
           (!endpoints?.decisive && !aggressive && serviceOfFqdn(target.host) ? noCauseText(endpoints !== undefined, target.host) : '') +
           groupSeverityNote(target),
         ...(fixEndpoints
-          ? { remediation: `Make the endpoints ready: the pods named above are not ready (see their events and logs: \`kubectl describe pod\`). Envoy sends traffic again as soon as Kubernetes lists them ready.${aggressive ? ` Then relax the outlier detection of DestinationRule \`${aggressive.name}\` as below.` : ''}`, ...(aggressive ? { yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` } : {}) }
+          ? { remediation: `${endpoints.fix!}${aggressive ? ` Then relax the outlier detection of DestinationRule \`${aggressive.name}\` as below.${AFTERWARDS}` : ''}`, ...(aggressive ? { yaml: `# DestinationRule ${aggressive.name}: spec\n${relaxedPolicy(aggressive.trigger)}` } : {}) }
           : aggressive
-            ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.`, yaml: `# DestinationRule ${aggressive.name}: spec\n${RELAXED_POLICY}` }
+            ? { remediation: `Relax the outlier detection of DestinationRule \`${aggressive.name}\` (\`spec.trafficPolicy.outlierDetection\`) as below, then check the endpoints are HEALTHY again.${AFTERWARDS}`, yaml: `# DestinationRule ${aggressive.name}: spec\n${relaxedPolicy(aggressive.trigger)}` }
             : {}),
         commands: [
           ...podCommands(worst, (pod) => [`istioctl proxy-config endpoint ${pod}${cluster ? ` --cluster ${shellQuote(top)}` : ''}`]),
@@ -82,14 +93,19 @@ export const log002 = defineRule({
       });
     }
     for (const match of perPod) {
+      const inbound = match.hits.breakdown.some((row) => row.key.startsWith('inbound|'));
       context.report({
         severity: match.severity,
         subject: match.subject,
         key: match.key,
         title: `no healthy upstream seen by ${podLabel(match.log)}`,
         evidence: signatureEvidence(match),
-        explanation: `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster or message')}${severityNote(match)}`,
-        commands: podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}`]),
+        explanation:
+          `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster or message')}` +
+          (inbound ? ' Inbound (`inbound|<port>||`) means the sidecar found its own application unfit to take requests: the application container is not ready or not up. Outlier detection does not apply to inbound clusters.' : '') +
+          severityNote(match),
+        ...(inbound ? { remediation: "Look at this pod's application container: its readiness probe, restarts and logs (commands below), and that it listens on the inbound cluster's port." } : {}),
+        commands: podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}`, ...(inbound ? [`kubectl describe pod ${pod}`, `kubectl logs ${pod} --all-containers --tail=200`] : [])]),
       });
     }
   },
@@ -117,18 +133,21 @@ function outlierSummary(record: ResourceRecord) {
   const spec = record.object.spec as { trafficPolicy?: { outlierDetection?: Record<string, unknown> } } | undefined;
   const od = spec?.trafficPolicy?.outlierDetection;
   if (!od) return undefined;
-  const consecutive = ejectionThreshold(od);
-  if (consecutive === undefined || consecutive >= AGGRESSIVE_CONSECUTIVE_ERRORS) return undefined;
+  const trigger = ejectionTrigger(od);
+  if (trigger === undefined || trigger.errors >= AGGRESSIVE_CONSECUTIVE_ERRORS) return undefined;
   const name = `${record.object.metadata.namespace ?? 'default'}/${record.object.metadata.name}`;
   const ejection = od.baseEjectionTime ? ` for ${String(od.baseEjectionTime)}` : '';
   const maxPercent = od.maxEjectionPercent !== undefined ? Number(od.maxEjectionPercent) : DEFAULT_MAX_EJECTION_PERCENT;
   // Only a policy that may eject every host can empty the pool by itself.
   const emptiesPool = maxPercent >= 100;
+  const errors = trigger.counts === '5xx' ? '5xx' : trigger.errors === 1 ? 'gateway error' : 'gateway errors';
+  const counted = trigger.counts === '5xx' ? '' : ': a 502, 503 or 504, or a failed connection';
   return {
     name,
+    trigger,
     emptiesPool,
     text:
-      `DestinationRule \`${name}\` ejects an endpoint after ${consecutive} consecutive 5xx${ejection}, up to ${maxPercent}% of endpoints${od.maxEjectionPercent === undefined ? ' (the default)' : ''}: ` +
+      `DestinationRule \`${name}\` ejects an endpoint after ${trigger.errors} consecutive ${errors} (\`${trigger.field}: ${trigger.errors}\`${counted})${ejection}, up to ${maxPercent}% of endpoints${od.maxEjectionPercent === undefined ? ' (the default)' : ''}: ` +
       (emptiesPool ? 'a handful of errors empties the pool.' : 'a handful of errors ejects endpoints, though not all at once.'),
     evidence: {
       path: record.source.path,

@@ -20,6 +20,8 @@ export interface EndpointsFinding {
   evidence: Evidence[];
   /** No endpoint can take the request: this alone explains the failures. */
   decisive: boolean;
+  /** The fix of a decisive cause, for the remediation. */
+  fix?: string;
   /** Every endpoint is ready: the endpoints are ruled out. */
   allReady: boolean;
 }
@@ -52,6 +54,7 @@ export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subs
       text: `The cause: no endpoint of Service \`${serviceName}\` is a pod of subset \`${subset.name}\` (labels \`${labels}\`), so the subset's cluster is empty.`,
       evidence: [evidenceAt({ ...subset.record.source, pointer: `${subset.record.source.pointer ?? ''}${subset.pointer}` }, labels)],
       decisive: true,
+      fix: `Correct the labels of subset \`${subset.name}\` in DestinationRule \`${index.namespaceOf(subset.record)}/${subset.record.object.metadata.name}\` to those of the pods meant to serve it (\`kubectl get pods -n ${index.namespaceOf(service)} --show-labels\`), or route to a subset that has pods.`,
       allReady: false,
     };
   }
@@ -62,6 +65,7 @@ export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subs
       text: `The cause: Service \`${name}\` has no endpoints in the bundle's EndpointSlices: its selector \`${labels}\` matches no running pod.`,
       evidence: [evidenceAt({ ...service.source, pointer: `${service.source.pointer ?? ''}/spec/selector` }, labels), ...endpoints.records.map((r) => evidenceAt(r.source, 'no endpoints'))],
       decisive: true,
+      fix: `Give Service \`${serviceName}\` pods to send to: correct its selector \`${labels}\` to the labels of the pods meant to serve it, or start those pods.`,
       allReady: false,
     };
   }
@@ -70,6 +74,7 @@ export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subs
       text: `The cause: ${endpoints.notReady.length === 1 ? `the only endpoint of Service \`${name}\` is not ready` : `none of the ${endpoints.notReady.length} endpoints of Service \`${name}\` is ready`} (${notReadyText(index, endpoints.notReady)}): Envoy has nowhere to send the request.`,
       evidence: endpointEvidence(endpoints),
       decisive: true,
+      fix: 'Make the endpoints ready: the pods named above are not ready (see their events and logs: `kubectl describe pod`). Envoy sends traffic again as soon as Kubernetes lists them ready.',
       allReady: false,
     };
   }
