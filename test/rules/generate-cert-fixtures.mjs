@@ -317,7 +317,7 @@ writeBundle(
       {
         subject: { kind: 'PeerAuthentication', namespace: 'istio-system', name: 'emergency-permissive' },
         severity: 'medium',
-        explanationIncludes: ['Its name says it was meant to be temporary', '1 namespace (payments) keep STRICT'],
+        explanationIncludes: ['Its name says it was meant to be temporary', '1 namespace (payments) keeps STRICT with a policy of its own'],
         yamlIncludes: ['mode: STRICT # was PERMISSIVE'],
         evidencePointers: ['/spec/mtls/mode'],
       },
@@ -343,7 +343,7 @@ writeBundle(
   }),
   {
     findings: [
-      { subject: { kind: 'AuthorizationPolicy', namespace: 'bookinfo', name: 'debug-allow-all' }, severity: 'high', explanationIncludes: ['so 1 other ALLOW policy there (`bookinfo/productpage-viewer`) no longer restrict anything', 'Its name says it was meant for debugging'], evidencePointers: ['/spec/rules/0'] },
+      { subject: { kind: 'AuthorizationPolicy', namespace: 'bookinfo', name: 'debug-allow-all' }, severity: 'high', explanationIncludes: ['so 1 other ALLOW policy there (`bookinfo/productpage-viewer`) no longer restricts anything', 'Its name says it was meant for debugging'], evidencePointers: ['/spec/rules/0'] },
       { subject: { kind: 'AuthorizationPolicy', namespace: 'shop', name: 'frontend-open' }, severity: 'medium', explanationIncludes: ['No other ALLOW policy is there today'] },
     ],
   },

@@ -149,7 +149,7 @@ function report(index: ConfigIndex, record: PodRecord, health: Health, context: 
       ? `It carries the traffic of ${[...namespaces.map((n) => `namespace \`${n}\``), ...services.slice(0, 5).map((s) => `Service \`${index.namespaceOf(s)}/${s.object.metadata.name}\``)].join(', ')}${services.length > 5 ? ', …' : ''} (\`${AMBIENT_LABELS.useWaypoint}=${name}\`)`
       : `Nothing in the bundle is labelled \`${AMBIENT_LABELS.useWaypoint}=${name}\`${index.ofKind('Namespace').length > 0 ? ', so no traffic may depend on it yet' : ' (the bundle holds no Namespace listing to tell)'}`;
   const quote =
-    'The production debugging guide\'s last resort, "label the namespace `istio.io/dataplane-mode=sidecar` and restart", does not work as written: `istio.io/dataplane-mode` ' +
+    'The often-quoted last resort, "label the namespace `istio.io/dataplane-mode=sidecar` and restart", does not work as written: `istio.io/dataplane-mode` ' +
     'takes only `ambient` or `none`, so `sidecar` (which also needs `--overwrite`) just takes the namespace out of ambient mode and no sidecar is injected on restart: its pods ' +
     `leave the mesh (no mTLS, no policy). The working fallback: ${fallback(moving).join(' && ')}.`;
   context.report({

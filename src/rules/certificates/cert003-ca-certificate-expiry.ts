@@ -1,5 +1,6 @@
 import type { CaCertificate } from '../../model/views/certificates.js';
 import { evidenceAt } from '../evidence.js';
+import { shell } from '../shell.js';
 import { defineRule, type Subject } from '../rule.js';
 import { certificateLine, certificateName, collectionTime, rfc3339 } from './certificate-text.js';
 import { span, validityAt } from './validity.js';
@@ -64,10 +65,10 @@ export const cert003 = defineRule({
             ', restart istiod (`kubectl rollout restart deployment/istiod -n istio-system`); certificates take 2–3 minutes to propagate. ' +
             (plugged ? 'istiod then signs with its self-signed CA (`istio-ca-secret`), a new root: restart the workloads so they trust it. ' : 'Renew the CA, then restart the workloads. ') +
             'Afterwards: plug in a renewed CA (a new intermediate signed by your root), restart istiod and the workloads, and delete the `emergency-permissive` PeerAuthentication (CERT005 flags it while it stays).'
-          : `Rotate it within the ${Math.ceil(left / DAY)} days left: ${plugged ? 'put a renewed intermediate (signed by the same root) into `cacerts`, restart istiod, then the workloads over the next day' : 'follow Istio\'s root transition procedure for a self-signed root'}.`,
+          : `Rotate it within the ${span(left)} left: ${plugged ? 'put a renewed intermediate (signed by the same root) into `cacerts`, restart istiod, then the workloads over the next day' : selfSigned(ca) ? 'follow Istio\'s root transition procedure for a self-signed root' : `have \`${ca.certificate.issuer ?? 'its issuer'}\` issue a renewed one and plug it in (\`cacerts\`), then restart istiod and the workloads`}.`,
         commands: expired
           ? ['kubectl apply -f emergency-permissive.yaml', ...(plugged ? ['kubectl delete secret cacerts -n istio-system'] : []), 'kubectl rollout restart deployment/istiod -n istio-system', 'istioctl proxy-config secret <pod> -n <namespace>   # 2–3 minutes later: new certificates']
-          : ['kubectl get secret cacerts -n istio-system -o go-template=\'{{index .data "ca-cert.pem" | base64decode}}\' | openssl x509 -noout -subject -enddate'],
+          : [readCommand(ca, context.bundle.istioNamespace)],
         ...(expired
           ? {
               yaml:
@@ -86,4 +87,19 @@ function subjectOf(ca: CaCertificate, istioNamespace: string): Subject {
     if (origin.kind === 'Secret' || origin.kind === 'ConfigMap') return { kind: origin.kind, namespace: origin.namespace || istioNamespace, name: origin.name };
   }
   return { kind: 'Certificate', name: certificateName(ca.certificate) };
+}
+
+/** Subject and issuer the same: a root the mesh made for itself (or an operator's root plugged in as is). */
+function selfSigned(ca: CaCertificate): boolean {
+  return ca.certificate.subject !== undefined && ca.certificate.subject === ca.certificate.issuer;
+}
+
+/** The command that prints the certificate from where the bundle saw it, most authoritative first. */
+function readCommand(ca: CaCertificate, istioNamespace: string): string {
+  const openssl = ' | openssl x509 -noout -subject -enddate';
+  for (const { origin } of ca.seenIn) {
+    if (origin.kind === 'Secret') return `${shell`kubectl get secret ${origin.name} -n ${origin.namespace || istioNamespace} -o ${`go-template={{index .data "${origin.field}" | base64decode}}`}`}${openssl}`;
+    if (origin.kind === 'ConfigMap') return `${shell`kubectl get configmap ${origin.name} -n ${origin.namespace || istioNamespace} -o ${'jsonpath={.data.root-cert\\.pem}'}`}${openssl}`;
+  }
+  return `${shell`kubectl get secret cacerts -n ${istioNamespace} -o ${'go-template={{index .data "ca-cert.pem" | base64decode}}'}`}${openssl}`;
 }

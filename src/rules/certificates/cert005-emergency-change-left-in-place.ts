@@ -69,10 +69,12 @@ function meshWideMtls(index: ConfigIndex, policy: ResourceRecord, context: RuleC
     evidence: [evidenceAt({ ...policy.source, pointer: `${policy.source.pointer ?? ''}/spec/mtls/mode` }, mode)],
     explanation:
       `\`${name}\` applies to every workload without a namespace or workload policy of its own: ${mode === 'DISABLE' ? 'they accept plaintext only, and mTLS is off between them' : 'they accept plaintext as well as mTLS, from any caller that reaches them'}. ` +
-      `${EMERGENCY_NAME.test(policy.object.metadata.name) ? 'Its name says it was meant to be temporary; ' : ''}the guide's emergency restore applies exactly this while certificates are replaced.` +
-      (strict.length > 0 ? ` ${plural(strict.length, 'namespace')} (${strict.slice(0, 5).join(', ')}) keep STRICT with a policy of their own.` : ''),
+      (mode === 'PERMISSIVE'
+        ? `${EMERGENCY_NAME.test(policy.object.metadata.name) ? 'Its name says it was meant to be temporary: ' : ''}a mesh-wide PERMISSIVE policy is the usual emergency restore while certificates are replaced, and is easily left behind.`
+        : `${EMERGENCY_NAME.test(policy.object.metadata.name) ? 'Its name says it was meant to be temporary. ' : ''}DISABLE goes further than the usual emergency restore (PERMISSIVE, which still accepts mTLS).`) +
+      (strict.length > 0 ? ` ${strict.length === 1 ? `1 namespace (${strict[0]}) keeps STRICT with a policy of its own` : `${strict.length} namespaces (${strict.slice(0, 5).join(', ')}) keep STRICT with policies of their own`}.` : ''),
     remediation:
-      'Once workload certificates are valid again (CERT001, CERT002 and CERT003 quiet in a new bundle), set `mode: STRICT` in it — or delete it if PERMISSIVE is not meant to be the mesh default. ' +
+      'Once workload certificates are valid again (CERT001, CERT002 and CERT003 quiet in a new bundle), set `mode: STRICT` in it (deleting it is not the same: without a mesh-wide policy, workloads fall back to Istio\'s default, PERMISSIVE). ' +
       'Check first that no client outside the mesh still needs plaintext (`istioctl x describe pod <pod>` shows the mode a workload gets).',
     yaml: `# PeerAuthentication ${name}: spec.mtls\nmode: STRICT # was ${mode}`,
     commands: [shell`kubectl get peerauthentication -A`, shell`kubectl patch peerauthentication ${policy.object.metadata.name} -n ${index.namespaceOf(policy)} --type merge -p ${'{"spec":{"mtls":{"mode":"STRICT"}}}'}`],
@@ -110,11 +112,11 @@ function allowAll(index: ConfigIndex, policy: ResourceRecord, context: RuleConte
     explanation:
       `Rule ${at + 1} of \`${name}\` has no \`from\`, \`to\` or \`when\`: it matches every request, so any caller reaches ${whom}. ` +
       (shadowed.length > 0
-        ? `Istio allows a request when any ALLOW policy matches it, so ${plural(shadowed.length, 'other ALLOW policy', 'other ALLOW policies')} there (${shadowed.slice(0, 4).map((p) => `\`${nameOf(index, p)}\``).join(', ')}) no longer restrict anything. `
+        ? `Istio allows a request when any ALLOW policy matches it, so ${plural(shadowed.length, 'other ALLOW policy', 'other ALLOW policies')} there (${shadowed.slice(0, 4).map((p) => `\`${nameOf(index, p)}\``).join(', ')}) no longer ${shadowed.length === 1 ? 'restricts' : 'restrict'} anything. `
         : 'No other ALLOW policy is there today, but any added later will restrict nothing while this one stays. ') +
       'DENY policies still apply (Istio evaluates them first).' +
       (EMERGENCY_NAME.test(policy.object.metadata.name) ? ' Its name says it was meant for debugging.' : ''),
-    remediation: `Delete \`${name}\` once the ALLOW rules it stood in for are right; check a workload's effective policies with \`istioctl x authz check <pod>\` before and after.`,
+    remediation: `Delete \`${name}\` once the ALLOW rules it stood in for are right; check a workload's effective policies with \`istioctl x authz check <pod> -n ${index.namespaceOf(policy)}\` before and after.`,
     commands: [shell`kubectl delete authorizationpolicy ${policy.object.metadata.name} -n ${index.namespaceOf(policy)}`],
   });
 }
@@ -176,7 +178,7 @@ function outliersOff(index: ConfigIndex, rules: readonly ResourceRecord[], conte
 const OUTLIER_REMEDIATION =
   "Once the cause of the ejections is fixed, let outlier detection work again: a threshold that ejects a failing endpoint (Istio's default 5 consecutive 5xx), " +
   'with `maxEjectionPercent` well below 100 so a bad deploy cannot eject everything.';
-const OUTLIER_WHY = `This is what the guide's quick fix for "random 503s" does (\`consecutive5xxErrors: ${NEUTERED_CONSECUTIVE_ERRORS}\`): right for an incident caused by ejections, wrong to keep.`;
+const OUTLIER_WHY = `This is the usual quick fix for "random 503s" (\`consecutive5xxErrors: ${NEUTERED_CONSECUTIVE_ERRORS}\`, as LOG002 suggests during an incident): right while ejections cause the outage, wrong to keep.`;
 const outlierYaml = (name: string, pointer: string) => `# DestinationRule ${name}: ${pointer.slice(1).replaceAll('/', '.')}\nconsecutive5xxErrors: 5\ninterval: 10s\nbaseEjectionTime: 30s\nmaxEjectionPercent: 50`;
 const outlierEvidence = ({ rule, problems }: OutlierOff) => problems.map((p) => evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}${p.pointer}` }, JSON.stringify(p.detection)));
 

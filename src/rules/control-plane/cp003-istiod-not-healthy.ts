@@ -1,3 +1,5 @@
+import type { PodRecord } from '../../model/facets.js';
+import { podCondition } from '../../model/pods.js';
 import { defineRule } from '../rule.js';
 import { shell } from '../shell.js';
 import { istiodHealth } from './istiod-health.js';
@@ -18,7 +20,7 @@ export const cp003 = defineRule({
     'istiod serves configuration and certificates to every proxy. While it is down, new pods do not start (no certificate), proxies go STALE, and configuration changes stop. ' +
     'A crashlooping istiod is usually memory: the mesh outgrew its resources.',
   remediation:
-    'Read why it died: `kubectl describe pod` and `kubectl logs --previous -c discovery`. For OOMKilled or memory pressure, raise the discovery container memory ' +
+    'Read why it died: `kubectl describe pod` and `kubectl logs --previous -c discovery` (for a Pending or evicted pod, its events). For OOMKilled or memory pressure, raise the discovery container memory ' +
     '(`kubectl -n istio-system set resources deploy/istiod -c discovery --limits=memory=<2× the current limit, never less than 1.5× measured use>` or the Helm value `pilot.resources`) ' +
     'and run several replicas (`pilot.autoscaleMin`). Reduce what istiod must compute with Sidecar resources and `discoverySelectors`.',
   threshold: { value: 'not Ready, CrashLoopBackOff, OOMKilled; restarts > 0 (medium)', source: 'rule catalogue (`istio-bundle explain CP003`); Istio docs: Performance and Scalability (istiod resources)' },
@@ -51,17 +53,38 @@ export const cp003 = defineRule({
         explanation:
           `In \`${record.source.path}\`: ${health.problems.join('; ')}. ` +
           (crashing
-            ? 'While istiod is unavailable proxies cannot receive configuration or certificates: expect STALE proxies and pods that fail to start.'
+            ? crashingImpact(record, istiods)
             : health.leftBehind
               ? 'Another replica serves the mesh, so this is a warning: find out why this one was evicted (node memory or disk pressure?) before it happens to all of them.'
               : 'It is Running and Ready now, so this is a warning: find out why it restarted before it happens under load.'),
         commands: [
           shell`kubectl describe pod ${record.name} -n ${record.namespace}`,
-          shell`kubectl logs ${record.name} -n ${record.namespace} -c discovery --previous --tail=200`,
-          shell`kubectl top pod ${record.name} -n ${record.namespace} --containers`,
+          // A Pending pod never ran and an evicted one has no containers left: nothing to read logs or usage from.
+          ...(hasRun(record)
+            ? [shell`kubectl logs ${record.name} -n ${record.namespace} -c discovery --previous --tail=200`, shell`kubectl top pod ${record.name} -n ${record.namespace} --containers`]
+            : [shell`kubectl get events -n ${record.namespace} --field-selector ${`involvedObject.name=${record.name}`}`]),
           ...(advice?.command ? [advice.command] : []),
         ],
       });
     }
   },
 });
+
+/** Whether the pod has containers that ran: a Pending or evicted pod has none to read logs or usage from. */
+function hasRun(record: PodRecord): boolean {
+  const phase = record.pod.status?.phase;
+  return phase !== 'Pending' && record.pod.status?.reason !== 'Evicted';
+}
+
+/** What a down replica means for the mesh: nothing while another serves, everything when it is the only one. */
+function crashingImpact(record: PodRecord, istiods: readonly PodRecord[]): string {
+  const { pod } = record;
+  if (pod.status?.phase === 'Running' && podCondition(pod, 'Ready') === 'True') {
+    return 'It is Running and Ready again, but it failed once and will again under the same load; while it is down, the proxies it serves cannot receive configuration or certificates.';
+  }
+  const serving = istiods.filter((other) => other !== record && other.pod.status?.phase === 'Running' && podCondition(other.pod, 'Ready') === 'True');
+  if (serving.length > 0) {
+    return `Another replica (${serving.map((other) => `\`${other.name}\``).join(', ')}) is Running and Ready and serves the mesh for now, with less capacity; whatever brought this one down may bring it down too.`;
+  }
+  return 'While istiod is unavailable proxies cannot receive configuration or certificates: expect STALE proxies and pods that fail to start.';
+}

@@ -154,7 +154,8 @@ function report(group: Group, resources: readonly ResourceRecord[], emit: RuleCo
     commands: [
       ...filters.map((f) => shell`kubectl get envoyfilter ${f.object.metadata.name} -n ${f.object.metadata.namespace ?? 'istio-system'} -o yaml`),
       'kubectl get envoyfilters -A',
-      `kubectl logs -n istio-system -l app=istiod -c discovery | grep 'ACK ERROR'`,
+      // With -l, kubectl logs prints 10 lines per pod unless told otherwise.
+      `kubectl logs -n istio-system -l app=istiod -c discovery --tail=-1 --since=1h | grep 'ACK ERROR'`,
     ],
   });
 }

@@ -18,6 +18,7 @@ interface Missing {
   /** `<name>.<namespace>` of the VirtualServices the routes came from, when the dump says. */
   virtualServices: string[];
   cause?: string;
+  fix?: string;
   causeEvidence: Evidence[];
 }
 
@@ -70,7 +71,7 @@ function missingClusters(proxy: ProxyConfig, index: ConfigIndex): Missing[] {
     const known = index.resolveHost(host, serviceOfFqdn(host, index.clusterDomain)?.namespace ?? namespace ?? index.istioNamespace);
     const subset = cluster.split('|')[2];
     const why = namespace ? whyHostMissing(index, host, known, namespace, labels) ?? (known && subset ? whySubsetMissing(index, host, subset, namespace) : undefined) : undefined;
-    missing.set(cluster, { cluster, host, wantedBy, virtualServices, ...(why ? { cause: why.text } : {}), causeEvidence: why?.evidence ?? [] });
+    missing.set(cluster, { cluster, host, wantedBy, virtualServices, ...(why ? { cause: why.text } : {}), ...(why?.fix ? { fix: why.fix } : {}), causeEvidence: why?.evidence ?? [] });
   };
   // The proxy's own route table names clusters it must have.
   const routes = proxy.sections.routes;
@@ -93,6 +94,12 @@ function whyText(missing: readonly Missing[], oneProxy: boolean): string {
   return `Nothing in the bundle's configuration explains it: istiod may not have pushed it yet (compare \`istioctl proxy-status\` for ${oneProxy ? 'this proxy' : 'these proxies'}), or the configuration changed after the dump was taken.`;
 }
 
+/** The causes' own fixes when every missing cluster has one (a subset to define); otherwise the rule's general fix. */
+function fixOf(missing: readonly Missing[]): { remediation?: string } {
+  const fixes = [...new Set(missing.map((m) => m.fix))];
+  return fixes.every((f): f is string => f !== undefined) ? { remediation: fixes.join(' ') } : {};
+}
+
 function missingEvidence(missing: readonly Missing[]): Evidence[] {
   return missing.filter((m) => m.cause).flatMap((m) => m.causeEvidence).slice(0, MAX_NAMED);
 }
@@ -106,8 +113,9 @@ function reportProxy({ proxy, missing }: Lacking, context: RuleContext): void {
     evidence: [evidenceAt({ path: record.path, pointer: sectionPointer(record.summary.clusters[0]?.pointer) }, `${plural(record.summary.clusters.length, 'cluster')}, none of ${named.map((m) => m.cluster).join(', ')}`), ...named.map((m) => m.wantedBy), ...missingEvidence(missing)],
     explanation:
       `The config dump of \`${proxy.id}\` has no ${named.map((m) => `\`${m.cluster}\``).join(', ')}${missing.length > named.length ? ` (and ${missing.length - named.length} more)` : ''}, ` +
-      `yet its route table sends traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or leave unrouted. ${whyText(missing, true)}`,
+      `yet its route table sends traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or are not routed. ${whyText(missing, true)}`,
     key: proxy.id,
+    ...fixOf(missing),
     commands: [shell`istioctl proxy-config cluster ${proxy.pod ?? '<pod>'} -n ${proxy.namespace ?? '<namespace>'} --fqdn ${missing[0]!.host}`, shell`istioctl proxy-status ${proxy.id}`],
   });
 }
@@ -126,8 +134,9 @@ function reportGroup(group: readonly Lacking[], context: RuleContext): void {
     evidence: [...group.slice(0, 3).map(({ proxy }) => evidenceAt({ path: proxy.sections.clusters!.path, pointer: sectionPointer(proxy.sections.clusters!.summary.clusters[0]?.pointer) }, `${proxy.id}: none of ${named.map((m) => m.cluster).join(', ')}`)), ...named.map((m) => m.wantedBy), ...missingEvidence(missing)],
     explanation:
       `The config dumps of ${plural(group.length, 'proxy', 'proxies')} (${proxies.slice(0, 5).map((p) => `\`${p}\``).join(', ')}${proxies.length > 5 ? ', …' : ''}) have no ${named.map((m) => `\`${m.cluster}\``).join(', ')}${missing.length > named.length ? ` (and ${missing.length - named.length} more)` : ''}, ` +
-      `yet their route tables send traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or leave unrouted. ${whyText(missing, false)}`,
+      `yet their route tables send traffic there${virtualServicesOf(missing)}: requests to ${missing.length === 1 ? 'it' : 'them'} fail with 503 NC (\`cluster_not_found\`) or are not routed. ${whyText(missing, false)}`,
     key: missing.map((m) => m.cluster).join(' '),
+    ...fixOf(missing),
     commands: [shell`istioctl proxy-config cluster ${first.pod ?? '<pod>'} -n ${first.namespace ?? '<namespace>'} --fqdn ${missing[0]!.host}`],
     occurrences: group.map(({ proxy, missing: m }) => ({ subject: proxy.pod && proxy.namespace ? { kind: 'Pod', namespace: proxy.namespace, name: proxy.pod } : { kind: 'File', name: proxy.sections.clusters!.path }, count: m.length, evidence: m[0]!.wantedBy })),
   });

@@ -9,6 +9,8 @@ import type { Evidence } from '../rule.js';
 export interface MissingCause {
   text: string;
   evidence: Evidence[];
+  /** The fix when it is not the rule's general one (making the host visible to the proxy). */
+  fix?: string;
 }
 
 /**
@@ -48,12 +50,19 @@ export function whySubsetMissing(index: ConfigIndex, host: string, subset: strin
   const rules = destinationRulesFor(index, host, proxyNamespace);
   const subsetsOf = (rule: (typeof rules)[number]) => asArray(asRecord(rule.object.spec)?.subsets).map((s) => asString(asRecord(s)?.name)).filter((n): n is string => n !== undefined);
   if (rules.some((rule) => subsetsOf(rule).includes(subset))) return undefined;
-  if (rules.length === 0) return { text: `the route names subset \`${subset}\` of \`${host}\`, and no DestinationRule for that host defines subsets: istiod builds no cluster for it (CFG003)`, evidence: [] };
+  if (rules.length === 0) {
+    return {
+      text: `the route names subset \`${subset}\` of \`${host}\`, and no DestinationRule for that host defines subsets: istiod builds no cluster for it (CFG003)`,
+      evidence: [],
+      fix: `Define subset \`${subset}\` of \`${host}\` in a DestinationRule (with the labels of the pods meant to serve it), or route without a subset.`,
+    };
+  }
   const rule = rules[0]!;
   const name = `${index.namespaceOf(rule)}/${rule.object.metadata.name}`;
   const defined = subsetsOf(rule);
   return {
     text: `the route names subset \`${subset}\` of \`${host}\`, which DestinationRule \`${name}\` does not define (it defines ${defined.map((d) => `\`${d}\``).join(', ') || 'none'}): istiod builds no cluster for it (CFG003)`,
     evidence: [evidenceAt({ ...rule.source, pointer: `${rule.source.pointer ?? ''}/spec/subsets` }, defined.join(', '))],
+    fix: `Define subset \`${subset}\` in DestinationRule \`${name}\` (with the labels of the pods meant to serve it), or route to a subset it defines${defined.length > 0 ? ` (${defined.map((d) => `\`${d}\``).join(', ')})` : ''}.`,
   };
 }
