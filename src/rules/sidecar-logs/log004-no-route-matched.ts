@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
-import { isIngressGateway, scannerShare, SCANNER_NOISE_SHARE } from './scanner-noise.js';
+import { plural } from '../evidence.js';
+import { isIngressGateway, isScannerRequest, scannerShare, SCANNER_NOISE_SHARE } from './scanner-noise.js';
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';
 import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, spanText, whoText, worstPodsText } from './by-target.js';
 import { workloadGroups, workloadLabel } from './by-workload.js';
@@ -46,10 +47,27 @@ export const log004 = defineRule({
           (group.sides.length > 1 ? ` Most affected: ${worstPodsText(group)}.` : '') +
           keysText(group, 'request') +
           (noise
-            ? ' They are internet scanners (a raw IP for a host name, probes for well-known vulnerable software): every public address gets them, and 404 is the right answer. Nothing to fix in the routes; rate-limit or filter them at the edge if they are too many.'
+            ? noiseText(group.keys, group.count)
             : ` Check these against the VirtualService matches: they are case-sensitive and exact unless \`prefix\` or \`regex\` is used.${groupSeverityNote(group)}`),
+        ...(noise ? { remediation: 'Nothing to change in the routes for the scanner requests; rate-limit or filter them at the edge (a WAF, the load balancer) if they are too many. Check any other request listed against the VirtualService matches.' } : {}),
         commands: [...podCommands(worst, (pod) => [`istioctl proxy-config routes ${pod} -o json`]), 'kubectl get virtualservices -A -o yaml'],
       });
     }
   },
 });
+
+/**
+ * The noise verdict in words: what the scanners are, and the requests among them that are not (a
+ * real client's miss hides easily among hundreds of probes).
+ */
+function noiseText(keys: ReadonlyArray<{ key: string; count: number }>, count: number): string {
+  const total = keys.reduce((sum, k) => sum + k.count, 0);
+  const others = keys.filter((k) => !isScannerRequest(k.key));
+  const otherCount = others.reduce((sum, k) => sum + k.count, 0);
+  const scanners = 'internet scanners (a raw IP for a host name, probes for well-known vulnerable software): every public address gets them, and 404 is the right answer.';
+  // The scan keeps the most frequent requests of each log; a rare one (a real client's single miss) may not be among them.
+  const unseen = count > total ? ` ${plural(count - total, 'other request')} ${count - total === 1 ? 'is' : 'are'} not broken down (each log keeps its most frequent ones): search the log for \`NR\` lines with your own host names to be sure.` : '';
+  if (otherCount === 0) return ` ${count > total ? `The ${total} broken down are` : 'They are'} all ${scanners}${unseen}`;
+  const shown = others.slice(0, 3).map((k) => `\`${k.key}\``).join(', ');
+  return ` Of the ${total} broken down, ${total - otherCount} are ${scanners} The other ${otherCount} (${shown}${others.length > 3 ? ', …' : ''}) may be a real client's miss: check ${otherCount === 1 ? 'it' : 'them'} against the VirtualService matches.${unseen}`;
+}

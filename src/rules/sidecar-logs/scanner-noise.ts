@@ -11,15 +11,20 @@ const PROBE_PATH = /^\/(?:\.env|\.git|\.aws|\.DS_Store|wp-(?:login|admin|content
 /** The share of requests counted in the breakdown (`<method> <authority><path>`) that look like scanner traffic, above which the whole signature is noise. */
 export const SCANNER_NOISE_SHARE = 0.9;
 
+/** Whether a breakdown key (`<method> <authority><path>`) looks like scanner traffic. */
+export function isScannerRequest(key: string): boolean {
+  const target = key.slice(key.indexOf(' ') + 1);
+  const slash = target.indexOf('/');
+  const path = slash < 0 ? '/' : target.slice(slash);
+  return RAW_IP_AUTHORITY.test(target) || PROBE_PATH.test(path);
+}
+
 export function scannerShare(breakdown: ReadonlyArray<{ key: string; count: number }>): number {
   let total = 0;
   let scanner = 0;
   for (const { key, count } of breakdown) {
     total += count;
-    const target = key.slice(key.indexOf(' ') + 1);
-    const slash = target.indexOf('/');
-    const path = slash < 0 ? '/' : target.slice(slash);
-    if (RAW_IP_AUTHORITY.test(target) || PROBE_PATH.test(path)) scanner += count;
+    if (isScannerRequest(key)) scanner += count;
   }
   return total === 0 ? 0 : scanner / total;
 }
