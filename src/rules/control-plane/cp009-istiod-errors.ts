@@ -20,11 +20,18 @@ const MEANINGS: Record<IstiodSignatureId, { severity: Severity; label: string; m
   leaderElectionLost: {
     severity: 'medium',
     label: 'leader lease lost',
-    meaning: 'the controllers that lock runs (status writes, the gateway deployment controller, the namespace controller) pause until a replica takes the lease again; repeated losses point at API-server latency',
+    meaning:
+      'the controller whose lock it is pauses until a replica takes the lease again (each istiod controller that must run once has its own lock: status writes, the namespace controller that copies `istio-ca-root-cert`, the gateway deployment controller); repeated losses point at API-server latency',
   },
 };
 
 const IDS = Object.keys(MEANINGS) as IstiodSignatureId[];
+
+/** Istio's CA refuses a CSR asking for a longer lifetime than MAX_WORKLOAD_CERT_TTL (security/pkg/pki/ca): a setting, not a broken CA. */
+const TTL_REFUSED = /requested TTL .* is greater than the max allowed TTL/;
+const TTL_MEANING =
+  "workloads ask for certificates that live longer than istiod's CA allows, and get none: new pods fail readiness, and mTLS breaks as certificates expire. " +
+  "Lower the workloads' requested lifetime (`SECRET_TTL` of the proxies, e.g. through `proxyMetadata`) or raise istiod's `MAX_WORKLOAD_CERT_TTL`";
 
 export const cp009 = defineRule({
   id: 'CP009',
@@ -53,7 +60,8 @@ export const cp009 = defineRule({
       });
       if (present.length === 0) continue;
       const severity: Severity = present.some((p) => p.severity === 'high') ? 'high' : 'medium';
-      const parts = present.map(({ hits, label, meaning }) => {
+      const parts = present.map(({ id, hits, label, meaning: general }) => {
+        const meaning = id === 'caSigningError' && hits.breakdown.some((row) => TTL_REFUSED.test(row.key)) ? TTL_MEANING : general;
         const keys = hits.breakdown.slice(0, 3).map((row) => `\`${row.key}\` (${row.count})`);
         return `${label}: ${plural(hits.count, 'line')}${hits.firstTime ? ` from ${hits.firstTime}` : ''}${hits.lastTime && hits.lastTime !== hits.firstTime ? ` to ${hits.lastTime}` : ''} — ${keys.join(', ')}${hits.breakdown.length > 3 ? ', …' : ''}. That means ${meaning}.`;
       });
