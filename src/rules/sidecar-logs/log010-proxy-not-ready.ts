@@ -6,8 +6,8 @@ import { plural } from '../evidence.js';
 /** What each readiness reason of pilot-agent (status/ready/probe.go) points at. */
 const REASONS: Array<[RegExp, string]> = [
   [/but was rejected/, 'the proxy rejected the configuration it received (a NACK: see CP008 for the resource and the error)'],
-  [/config not received from (?:XDS server|Pilot)/, 'it never received its clusters and listeners from istiod (see LOG008 and CP001 for its connection)'],
-  [/config not fully received/, 'it received part of its configuration only: a cluster or listener is still warming (often a missing secret or endpoints)'],
+  [/config not received from (?:XDS server|Pilot)/, 'the proxy has not received all of its first configuration from istiod: no successful CDS (clusters) or no successful LDS (listeners) update yet (see LOG008 and CP001 for its connection)'],
+  [/config not fully received/, 'the proxy received part of its configuration only: a cluster or listener is still warming (often a missing secret or endpoints)'],
   [/server is not live|DRAINING|PRE_INITIALIZING|INITIALIZING/, 'Envoy is not live (starting, or draining for termination)'],
   [/workers have not yet started/, "Envoy's workers have not started: its listeners are not up yet"],
   [/failed (?:to get readiness stats|retrieving Envoy stats)/, 'pilot-agent cannot reach Envoy\'s admin port: Envoy is not running (crashed, OOM-killed or still starting)'],
@@ -44,12 +44,26 @@ export const log010 = defineRule({
         explanation:
           `${whoText(group)} failed ${group.sides.length === 1 ? 'its' : 'their'} readiness check (${group.volume}${spanText(group)}) with the reason \`${group.host}\`.` +
           (group.sides.length > 1 ? ` Most affected: ${worstPodsText(group)}.` : '') +
-          (meanings.length > 0 ? ` That means ${meanings.join('; and ')}.` : ''),
+          (meanings.length > 0 ? ` That means ${meanings.join('; and ')}.` : '') +
+          missingUpdates(group.sides[0]!.rows[0]?.last.text),
         commands: podCommands(worst, (pod) => [`kubectl exec ${pod} -c istio-proxy -- pilot-agent request GET stats | grep -E 'update_(success|rejected)'`, `istioctl proxy-status`]),
       });
     }
   },
 });
+
+/**
+ * pilot-agent prints the counters after the reason (`cds updates: 1 successful, 0 rejected; lds
+ * updates: 0 successful, 0 rejected`): which of the two had not arrived by the last such line.
+ */
+function missingUpdates(line: string | undefined): string {
+  const counters = line?.match(/cds updates: (\d+) successful, (\d+) rejected; lds updates: (\d+) successful, (\d+) rejected/);
+  if (!counters) return '';
+  const [cds, cdsRejected, lds, ldsRejected] = counters.slice(1).map(Number) as [number, number, number, number];
+  const missing = [...(cds === 0 ? [`clusters (CDS${cdsRejected > 0 ? `, ${cdsRejected} rejected` : ''})`] : []), ...(lds === 0 ? [`listeners (LDS${ldsRejected > 0 ? `, ${ldsRejected} rejected` : ''})`] : [])];
+  if (missing.length === 0) return '';
+  return ` Its last such line counts ${cds} successful CDS and ${lds} successful LDS updates: it has no ${missing.join(' and no ')} yet.`;
+}
 
 /** What the grouped findings are about: the proxies' readiness, one finding per reason. */
 const NOT_READY = { kind: 'Mesh', name: 'proxy readiness' };
