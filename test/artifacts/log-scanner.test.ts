@@ -214,8 +214,16 @@ describe('signatures on pilot-agent / Envoy log lines', () => {
     expect(keyCounts(scan([line]).signatures.noRouteMatched?.breakdown)).toEqual([{ key: '/nope', count: 1 }]);
   });
 
-  it('rbacDenied fires on the RBAC filter debug line', () => {
-    expect(firing('2023-03-14T09:21:08.001000Z\tdebug\tenvoy rbac\tenforced denied, matched policy none\tthread=21')).toEqual(['rbacDenied']);
+  it('rbacDenied fires on the RBAC filter debug line, keyed by the policy it names as the access-log details are', () => {
+    const none = '2023-03-14T09:21:08.001000Z\tdebug\tenvoy rbac\tenforced denied, matched policy none\tthread=21';
+    const named = '2023-03-14T09:21:09.001000Z\tdebug\tenvoy rbac\tenforced denied, matched policy ns[foo]-policy[deny-all]-rule[0]\tthread=21';
+    const bare = '2023-03-14T09:21:10.001000Z\tdebug\tenvoy rbac\tenforced denied\tthread=21';
+    expect(firing(none)).toEqual(['rbacDenied']);
+    expect(keyCounts(scan([none, named, named, bare]).signatures.rbacDenied?.breakdown)).toEqual([
+      { key: 'ns[foo]-policy[deny-all]-rule[0]', count: 2 },
+      { key: 'enforced denied', count: 1 },
+      { key: 'no ALLOW policy matched (policy[none])', count: 1 },
+    ]);
   });
 });
 

@@ -107,16 +107,28 @@ const noRouteMatched: LogSignature = {
 };
 
 const RBAC_DETAIL = /rbac_access_denied_matched_policy\[(.*)\]$/;
+const RBAC_DEBUG_POLICY = /enforced denied, matched policy (\S+)/;
+
+/** `none`: no ALLOW policy matched (a deny by default); anything else is the policy Envoy names. */
+function policyKey(policy: string): string {
+  return policy === 'none' ? 'no ALLOW policy matched (policy[none])' : policy;
+}
 
 const rbacDenied: LogSignature = {
   id: 'rbacDenied',
   title: 'RBAC: access denied',
-  matchText: (line) => (line.includes('RBAC: access denied') ? 'RBAC: access denied' : line.includes('enforced denied') ? 'enforced denied' : undefined),
+  matchText(line) {
+    if (line.includes('RBAC: access denied')) return 'RBAC: access denied';
+    if (!line.includes('enforced denied')) return undefined;
+    // Envoy's RBAC filter: `enforced denied, matched policy <id or none>`, keyed as the access-log details are.
+    const policy = RBAC_DEBUG_POLICY.exec(line)?.[1];
+    return policy === undefined ? 'enforced denied' : policyKey(policy);
+  },
   matchAccess(r) {
     const detail = r.details?.startsWith('rbac_access_denied') ? r.details : r.terminationDetails?.startsWith('rbac_access_denied') ? r.terminationDetails : undefined;
     if (!detail) return undefined;
     const policy = RBAC_DETAIL.exec(detail)?.[1];
-    return policy === undefined ? detail : policy === 'none' ? 'no ALLOW policy matched (policy[none])' : policy;
+    return policy === undefined ? detail : policyKey(policy);
   },
 };
 

@@ -29,7 +29,11 @@ interface Proxy {
   measurements: Measurement[];
 }
 
-const mib = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
+/** Whole MiB, except where rounding would show the line itself (2147483649 B is over 2 GiB, "2048 MiB" would not say so). */
+const mib = (bytes: number) => {
+  const whole = Math.round(bytes / MiB);
+  return whole * MiB === PROXY_MEMORY_LINE_BYTES && bytes > PROXY_MEMORY_LINE_BYTES ? `${bytes} bytes` : `${whole} MiB`;
+};
 
 export const mem001 = defineRule({
   id: 'MEM001',
