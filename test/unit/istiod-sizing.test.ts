@@ -80,7 +80,11 @@ describe('CP003 and CP004 on an istiod with an 8Gi limit', () => {
   it('not OOMKilled: CP004 does not lower the limit to 1.5× use (7Gi), it keeps 8Gi and says so', async () => {
     const findings = await analyse(false);
     const [cp004] = findings('CP004');
-    expect(cp004!.commands).toEqual(['kubectl -n istio-system set resources deploy/istiod -c discovery --requests=memory=5Gi', 'kubectl -n istio-system scale deploy/istiod --replicas=3']);
+    expect(cp004!.commands).toEqual([
+      'kubectl -n istio-system set resources deploy/istiod -c discovery --requests=memory=5Gi',
+      'kubectl -n istio-system patch hpa istiod --type merge -p \'{"spec":{"minReplicas":3}}\'   # with an HPA (the default install; Helm: pilot.autoscaleMin)',
+      'kubectl -n istio-system scale deploy/istiod --replicas=3   # without one (kubectl -n istio-system get hpa)',
+    ]);
     expect(cp004!.explanation).toContain('Its memory limit is 8Gi (55% used), which leaves the headroom it needs');
     expect(findings('CP003')).toEqual([]);
   });

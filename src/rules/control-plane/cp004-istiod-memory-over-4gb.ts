@@ -1,5 +1,5 @@
 import { GiB, MiB } from '../../artifacts/quantity.js';
-import { memoryAdvice } from './istiod-sizing.js';
+import { memoryAdvice, moreReplicasCommands } from './istiod-sizing.js';
 import { evidenceAt } from '../evidence.js';
 import { defineRule } from '../rule.js';
 import { shell } from '../shell.js';
@@ -54,7 +54,7 @@ export const cp004 = defineRule({
         explanation: `\`kubectl top\` shows istiod \`${row.pod}\`${row.container ? ` (container ${row.container})` : ''} at ${used}, over the ${LINE} line.${limitText} The control plane is too small for this mesh.`,
         commands: [
           ...(advice.command ? [advice.command] : []),
-          shell`kubectl -n ${memory.namespace} scale ${`deploy/${memory.deployment}`} --replicas=3`,
+          ...moreReplicasCommands(memory.namespace, memory.deployment),
         ],
       });
     }

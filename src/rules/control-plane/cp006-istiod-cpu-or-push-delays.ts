@@ -1,3 +1,4 @@
+import { moreReplicasCommands } from './istiod-sizing.js';
 import { containerLimit } from '../../model/container-resources.js';
 import { deploymentOf } from '../../model/views/control-plane.js';
 import { evidenceAt, plural, usedPercent } from '../evidence.js';
@@ -60,7 +61,7 @@ export const cp006 = defineRule({
       pod === undefined ? { kind: 'File', name: path } : { kind: 'Pod', ...(namespace ? { namespace } : {}), name: pod };
     const commands = (namespace: string | undefined, pod: string | undefined) => {
       const ns = namespace ?? context.bundle.istioNamespace;
-      return pod === undefined ? [] : [shell`kubectl top pod ${pod} -n ${ns} --containers`, shell`kubectl -n ${ns} scale ${`deploy/${deploymentOf(pod)}`} --replicas=3`];
+      return pod === undefined ? [] : [shell`kubectl top pod ${pod} -n ${ns} --containers`, ...moreReplicasCommands(ns, deploymentOf(pod))];
     };
     // What could be answered, and why the rest could not: not checked only when nothing could.
     let answered = 0;

@@ -39,7 +39,8 @@ export const cp008 = defineRule({
     'The usual source is an EnvoyFilter that no longer fits the Envoy version (a removed field, a filter in the wrong place, a Wasm module path that does not exist).',
   remediation:
     'Fix or remove the resource the error points to — most often an EnvoyFilter (`kubectl get envoyfilters -A`); the error text names the listener and the problem. Then check that the rejection counters stop rising: ' +
-    '`kubectl exec <pod> -c istio-proxy -- pilot-agent request GET stats | grep update_rejected`.',
+    '`kubectl exec <pod> -n <namespace> -c istio-proxy -- pilot-agent request GET stats | grep update_rejected`. ' +
+    'A listener that cannot bind (`cannot bind`, `Permission denied` on a port below 1024) is not a bad resource but a port the proxy may not open: see LOG006.',
   threshold: { value: 'any rejection', source: 'rule catalogue (`istio-bundle explain CP008`), after the Istio production debugging guide (ACK ERROR, `rejected`, `pilot_total_xds_rejects`) and Envoy\'s xDS protocol (NACK)' },
   docs: ['https://www.envoyproxy.io/docs/envoy/latest/api-docs/xds_protocol#ack-and-nack-semantics', 'https://istio.io/latest/docs/reference/config/networking/envoy-filter/'],
   check(inputs, context) {
@@ -136,8 +137,10 @@ function report(group: Group, resources: readonly ResourceRecord[], emit: RuleCo
   const subject = subjectOf(group);
   const named = proxies.slice(0, MAX_PROXIES_NAMED).map((p) => `\`${p}\``).join(', ');
   const sources = [...new Set(group.rejections.map((r) => r.evidence.path))];
-  const filterText =
-    filters.length > 0
+  const bindFailure = group.reason !== undefined && /cannot bind/.test(group.reason);
+  const filterText = bindFailure
+    ? ' The error is a listener that cannot bind its port: not a bad resource but a port the proxy may not open (LOG006 names the port and the fix).'
+    : filters.length > 0
       ? ` The error names what ${filters.length === 1 ? 'this EnvoyFilter patches in' : 'these EnvoyFilters patch in'}: ${filters.map((f) => `\`${f.object.metadata.namespace ?? ''}/${f.object.metadata.name}\``).join(', ')} — the likely source.`
       : resources.some((r) => r.object.kind === 'EnvoyFilter')
         ? ' No EnvoyFilter of the bundle contains what the error names; check them anyway (`kubectl get envoyfilters -A`).'

@@ -77,3 +77,17 @@ export const SERVICE_SIZING = {
 export function expectedIstiodMemoryBytes(services: number): number {
   return (SERVICE_SIZING.baseMiB + (SERVICE_SIZING.perThousandMiB * services) / 1000) * MiB;
 }
+
+/** Replicas to run istiod with when it is too small for its load. */
+export const ISTIOD_REPLICAS = 3;
+
+/**
+ * More istiod replicas. The default install scales istiod with an HPA (`autoscaleEnabled`), which
+ * would undo a manual `kubectl scale`: its `minReplicas` is what to raise; without an HPA, scale.
+ */
+export function moreReplicasCommands(namespace: string, deployment: string): string[] {
+  return [
+    `${shell`kubectl -n ${namespace} patch hpa ${deployment} --type merge -p ${`{"spec":{"minReplicas":${ISTIOD_REPLICAS}}}`}`}   # with an HPA (the default install; Helm: pilot.autoscaleMin)`,
+    `${shell`kubectl -n ${namespace} scale ${`deploy/${deployment}`} --replicas=${ISTIOD_REPLICAS}`}   # without one (kubectl -n ${namespace} get hpa)`,
+  ];
+}

@@ -14,7 +14,7 @@ export const log007 = defineRule({
   rationale:
     'Every downstream and upstream connection is a file descriptor. At the limit Envoy cannot accept or open connections (requests fail with resets or 503s) and pilot-agent cannot watch its certificate files (inotify), so the sidecar may never become ready.',
   remediation:
-    'Find what holds the connections (`kubectl exec <pod> -c istio-proxy -- pilot-agent request GET stats | grep cx_active`); raise the container\'s limit (the node runtime\'s `LimitNOFILE`, or `fs.inotify.max_user_instances` for the agent\'s watch failures) and cap connection pools with a DestinationRule `connectionPool`.',
+    'Find what holds the connections (`kubectl exec <pod> -n <namespace> -c istio-proxy -- pilot-agent request GET stats | grep cx_active`); raise the container\'s limit (the node runtime\'s `LimitNOFILE`, or `fs.inotify.max_user_instances` for the agent\'s watch failures) and cap connection pools with a DestinationRule `connectionPool`.',
   threshold: { value: 'any match', source: 'rule catalogue (`istio-bundle explain LOG007`), after the Istio production debugging guide (file-descriptor exhaustion: one descriptor per upstream connection)' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#ConnectionPoolSettings', 'https://www.envoyproxy.io/docs/envoy/latest/faq/configuration/resource_limits'],
   check(inputs, context) {
@@ -28,7 +28,8 @@ export const log007 = defineRule({
         title: `${podLabel(match.log)} ran out of file descriptors`,
         evidence: signatureEvidence(match),
         explanation: `${where(match)} logged \`too many open files\` (${match.volume}).${breakdownText(match, 'what failed')}${counts} At the limit the proxy cannot accept or open connections.`,
-        commands: podCommands(match.log, (pod) => [`kubectl exec ${pod} -c istio-proxy -- sh -c 'ls /proc/1/fd | wc -l; ulimit -n; ulimit -H -n'`]),
+        // As the collector counts (PID 1 is pilot-agent, not Envoy): every process of the container, then the limits.
+        commands: podCommands(match.log, (pod) => [`kubectl exec ${pod} -c istio-proxy -- sh -c 'ls -1 /proc/[0-9]*/fd 2>/dev/null | grep -c "^[0-9]"; ulimit -n; ulimit -H -n'`]),
       });
     }
   },
