@@ -122,8 +122,8 @@ function reportChains(proxies: readonly ProxyCertificates[], context: RuleContex
       explanation:
         `For ${first.id}, ${problem} (checked with the certificates' signatures, not their names). A proxy's peers trust the same roots it does, so they reject the certificate it presents: ` +
         'its mTLS connections fail both ways. The certificate was signed by another CA than the one whose root the mesh distributes: typically a `cacerts` whose `ca-cert.pem` does not belong to its `root-cert.pem`, or a root rotated under running workloads.',
-      remediation: 'Make istiod sign with a CA that chains to the distributed root (check `cacerts`: CERT003 and the chain check below), then restart the affected workloads.',
-      commands: first.pod && first.namespace ? [shell`istioctl proxy-config secret ${first.pod} -n ${first.namespace}`] : [],
+      remediation: 'Make istiod sign with a CA that chains to the distributed root (check `cacerts` with the commands below; CERT003 reports its dates), then restart the affected workloads.',
+      commands: [...(first.pod && first.namespace ? [shell`istioctl proxy-config secret ${first.pod} -n ${first.namespace}`] : []), ...CACERTS_CHAIN_CHECK],
       occurrences: group.map((proxy): Occurrence => ({ subject: proxySubject(proxy), count: 1, evidence: evidenceAt(proxy.workload!.source, certificateLine(proxy.workload!.chain[0]!)) })),
     });
   }
@@ -150,10 +150,13 @@ function reportCaSecretChain(view: CertificatesView, context: RuleContext): void
       'Put a matching set into `cacerts` (`ca-cert.pem` and `ca-key.pem` of an intermediate signed by `root-cert.pem`, `cert-chain.pem` leading to that root), restart istiod, then the workloads. ' +
       'To restore traffic first: apply a mesh-wide PERMISSIVE PeerAuthentication, `kubectl delete secret cacerts -n istio-system`, `kubectl rollout restart deployment/istiod -n istio-system` ' +
       '(2–3 minutes for certificates to propagate; istiod then signs with its self-signed `istio-ca-secret`). Afterwards plug the corrected CA in, restart the workloads, and delete the PERMISSIVE policy (CERT005 reminds you).',
-    commands: [
-      'kubectl get secret cacerts -n istio-system -o go-template=\'{{index .data "ca-cert.pem" | base64decode}}\' > ca-cert.pem',
-      'kubectl get secret cacerts -n istio-system -o go-template=\'{{index .data "root-cert.pem" | base64decode}}\' > root-cert.pem',
-      'openssl verify -CAfile root-cert.pem ca-cert.pem',
-    ],
+    commands: CACERTS_CHAIN_CHECK,
   });
 }
+
+/** Whether the plugged-in CA belongs to the root beside it, checked where the customer runs it. */
+const CACERTS_CHAIN_CHECK = [
+  'kubectl get secret cacerts -n istio-system -o go-template=\'{{index .data "ca-cert.pem" | base64decode}}\' > ca-cert.pem',
+  'kubectl get secret cacerts -n istio-system -o go-template=\'{{index .data "root-cert.pem" | base64decode}}\' > root-cert.pem',
+  'openssl verify -CAfile root-cert.pem ca-cert.pem',
+];

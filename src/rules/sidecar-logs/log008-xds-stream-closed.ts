@@ -52,6 +52,7 @@ export const log008 = defineRule({
           (routine
             ? 'All are istiod ending streams on purpose (periodic reconnects): nothing to fix unless they come with other failures.'
             : `${sustained ? 'Envoy reports the failure lasting (`closed since …`): these proxies are cut off from istiod and serve stale configuration. ' : ''}Until the stream is back a proxy receives no configuration, endpoint or certificate updates.`),
+        ...(routine ? { remediation: 'No action needed for these: istiod closes every stream after `--keepaliveMaxServerConnectionAge` (Helm `pilot.keepaliveMaxServerConnectionAge`, 30 minutes by default) so that proxies spread over its replicas. Look again only if they come with STALE proxies (CP001) or other failures.' } : {}),
         commands: [...podCommands(worst, (pod) => [`istioctl proxy-status ${pod}`]), 'kubectl get pods -n istio-system -l app=istiod -o wide'],
       });
     }
