@@ -58,8 +58,8 @@ export const cp001 = defineRule({
         evidence: evidenceFor(proxies, 'STALE'),
         explanation:
           `${listProxies(proxies)} ${proxies.length === 1 ? 'has' : 'have'} configuration istiod sent but never acknowledged ` +
-          `(${describeTypes(proxies, 'STALE')}). ${proxies.length} of the ${total} ${total === 1 ? 'proxy' : 'proxies'} in ${files} ${proxies.length === 1 ? 'is' : 'are'} affected. ` +
-          'Those proxies run on old routes, endpoints and policies; configuration changes do not reach them.',
+          `(${describeTypes(proxies, 'STALE')}). ${total === 1 ? `It is the only proxy in ${files}` : `${proxies.length} of the ${total} proxies in ${files} ${proxies.length === 1 ? 'is' : 'are'} affected`}. ` +
+          `${proxies.length === 1 ? 'It runs' : 'Those proxies run'} on old routes, endpoints and policies; configuration changes do not reach ${proxies.length === 1 ? 'it' : 'them'}.`,
         ...(remediation ? { remediation } : {}),
         commands: [
           shell`kubectl get pods -n ${context.bundle.istioNamespace} -l app=istiod -o wide`,

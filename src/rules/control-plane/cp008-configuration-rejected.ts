@@ -153,7 +153,7 @@ function report(group: Group, resources: readonly ResourceRecord[], emit: RuleCo
     explanation:
       `${named}${proxies.length > MAX_PROXIES_NAMED ? ` and ${proxies.length - MAX_PROXIES_NAMED} more` : ''} rejected ${group.type} updates from istiod` +
       (group.reason ? `: \`${group.reason}\`.` : ' (only the `update_rejected` counters show it; the error text is in the proxy\'s log or its config dump\'s `error_state`).') +
-      ` They keep their previous ${group.type} configuration, so the change — and every later ${group.type} change — is not applied.${filterText} Seen in ${sources.map((s) => `\`${s}\``).join(', ')}.`,
+      ` ${proxies.length === 1 ? 'It keeps its' : 'They keep their'} previous ${group.type} configuration, so the change — and every later ${group.type} change — is not applied.${filterText} Seen in ${sources.map((s) => `\`${s}\``).join(', ')}.`,
     commands: [
       ...filters.map((f) => shell`kubectl get envoyfilter ${f.object.metadata.name} -n ${f.object.metadata.namespace ?? 'istio-system'} -o yaml`),
       'kubectl get envoyfilters -A',

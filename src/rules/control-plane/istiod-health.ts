@@ -1,6 +1,6 @@
 import type { PodRecord } from '../../model/facets.js';
 import { containerStatuses, podCondition } from '../../model/pods.js';
-import { evidenceAt } from '../evidence.js';
+import { evidenceAt, plural } from '../evidence.js';
 import { severityRank, type Evidence, type Severity } from '../rule.js';
 
 /**
@@ -59,14 +59,14 @@ export function istiodHealth(record: PodRecord, istiods: readonly PodRecord[]): 
     const restarts = status.restartCount ?? 0;
     if (waiting === 'CrashLoopBackOff') {
       raise('critical');
-      headline = `is crashlooping (${restarts} restarts)`;
+      headline = `is crashlooping (${plural(restarts, 'restart')})`;
       problems.push(`container \`${status.name}\` is in CrashLoopBackOff after ${restarts} restarts`);
       evidence.push(evidenceAt(record.source, `${status.name}: waiting CrashLoopBackOff, restartCount ${restarts}`, `${status.pointer}/state/waiting/reason`));
     }
     if (oom) {
       oomKilled = true;
       raise('critical');
-      headlineIf(`was OOMKilled${restarts > 0 ? ` (${restarts} restarts)` : ''}`);
+      headlineIf(`was OOMKilled${restarts > 0 ? ` (${plural(restarts, 'restart')})` : ''}`);
       const exit = (oom === 'state' ? status.state : status.lastState)?.terminated?.exitCode;
       problems.push(`container \`${status.name}\` was OOMKilled${exit !== undefined ? ` (exit code ${exit})` : ''}: it ran out of its memory limit`);
       evidence.push(evidenceAt(record.source, `${status.name}: ${oom}.terminated.reason OOMKilled`, `${status.pointer}/${oom}/terminated/reason`));
