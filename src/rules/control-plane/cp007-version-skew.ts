@@ -1,3 +1,4 @@
+import { shell } from '../shell.js';
 import { imageRelease } from '../../model/istio-versions.js';
 import { isIstiod } from '../../model/pods.js';
 import { compareText } from '../../order.js';
@@ -111,8 +112,12 @@ function reportSkew(context: RuleContext, proxies: Map<string, Proxy>, istiods: 
         : `${named} ${total === 1 ? 'runs' : 'run'} Istio ${group.dp} against istiod ${group.cp}: ${minorGap(group.cp, group.dp)} minors apart, beyond the ${SUPPORTED_SKEW_MINORS} Istio supports. istiod may send configuration these proxies reject or misread.`,
       remediation: group.ahead
         ? `Upgrade istiod to ${group.dp} (or move these workloads to a revision that runs it) before anything else.`
-        : `Restart the workloads of these proxies so they get the ${group.cp} sidecar (\`kubectl rollout restart deployment -n <namespace>\`), or move them to a revision one minor behind at most, one step at a time.`,
-      commands: ['istioctl version', 'istioctl proxy-status'],
+        : `Restart ${total === 1 ? 'the workload of this proxy so that it gets' : 'the workloads of these proxies so that they get'} the ${group.cp} sidecar (\`kubectl rollout restart\` of ${total === 1 ? 'its Deployment' : 'their Deployments'}), or move them to a revision one minor behind at most, one step at a time.`,
+      commands: [
+        'istioctl version',
+        'istioctl proxy-status',
+        ...(group.ahead ? [] : namespacesOf(group.proxies).map((namespace) => shell`kubectl rollout restart deployment -n ${namespace}`)),
+      ],
     });
   }
 }
@@ -162,4 +167,10 @@ function closestControlPlane(dp: string, controlPlane: readonly string[]): strin
   if (controlPlane.length === 1) return controlPlane[0];
   const candidates = controlPlane.filter((cp) => (minorGap(cp, dp) ?? -1) >= 0).sort((a, b) => (minorGap(a, dp) ?? 0) - (minorGap(b, dp) ?? 0));
   return candidates[0] ?? controlPlane[controlPlane.length - 1];
+}
+
+/** The namespaces of proxies named `<pod>.<namespace>`, in order, at most three (a restart command each). */
+function namespacesOf(proxies: readonly Proxy[]): string[] {
+  const namespaces = proxies.flatMap((p) => (p.id.includes('.') ? [p.id.slice(p.id.indexOf('.') + 1)] : []));
+  return [...new Set(namespaces)].sort(compareText).slice(0, 3);
 }

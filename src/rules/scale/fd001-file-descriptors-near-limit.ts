@@ -42,7 +42,8 @@ export const fd001 = defineRule({
       const share = record.open.value / limit.value;
       const grade = FD_SHARES.find((g) => share > g.above);
       if (!grade) continue;
-      const percent = usedPercent(share);
+      // Rounded down to a tenth, a share just over a line would print as the line itself ("90.0%, over the 90% line").
+      const percent = usedPercent(share) === usedPercent(grade.above) ? `just over ${grade.above * 100}%` : usedPercent(share);
       const which = record.hard ? 'hard limit' : '`ulimit -n` soft limit';
       context.report({
         severity: grade.severity,
