@@ -53,6 +53,9 @@ export const cfg003 = defineRule({
       const subsets = [...new Set(messages.map((m) => m.details.subset!))];
       const near = messages.map((m) => m.details.caseInsensitiveMatch).filter((n): n is string => typeof n === 'string');
       const listed = subsets.map((x) => `\`${x}\``).join(', ');
+      const notDeployed = undeployed(view, first, subsets);
+      // Every missing name is a defined one in another letter case, and no pod carries it: a typo in the route, not a subset to add.
+      const typo = near.length === subsets.length && notDeployed !== '' && undeployed(view, first, near) === '';
       context.report({
         severity: mirror ? 'high' : 'critical',
         subject: subjectOf(view, first.resource),
@@ -62,15 +65,16 @@ export const cfg003 = defineRule({
         explanation:
           `${messages.map((m) => m.text).join(' ')} ${near.length > 0 ? `Subset names are case-sensitive: ${messages.filter((m) => m.details.caseInsensitiveMatch).map((m) => `\`${m.details.subset}\` is not \`${m.details.caseInsensitiveMatch}\``).join(', ')}. ` : ''}` +
           `${mirror ? 'The mirrored copies are lost.' : 'Every request these routes send there fails with 503: Envoy has no cluster for an undefined subset.'}` +
-          undeployed(view, first, subsets) +
+          (typo ? ` No pod of the Service carries ${subsets.map((x) => `\`${VERSION_LABEL}=${x}\``).join(', ')}, while pods with ${near.map((x) => `\`${VERSION_LABEL}=${x}\``).join(', ')} run: the route has a typo.` : notDeployed) +
           `${provenance(first, imported, inputs['istioctl.analyze'])}`,
-        remediation:
-          near.length === subsets.length
+        remediation: typo
+          ? `Correct the route's subset to ${near.map((n) => `\`${n}\``).join(', ')} in ${resourceName(view, first.resource)}; the DestinationRule needs no change.`
+          : near.length === subsets.length
             ? `Correct the route's subset to ${near.map((n) => `\`${n}\``).join(', ')}, or define ${listed} in the DestinationRule.`
             : rules.some((r) => !drHost(r).startsWith('*'))
               ? `Add ${listed} to DestinationRule ${rules.map((r) => `${view.index.namespaceOf(r)}/${r.object.metadata.name}`).join(', ')} (below, with every subset the routes use), then \`kubectl apply -f\` it.`
               : `Create the DestinationRule below for \`${first.details.host}\`, with every subset the routes use, then \`kubectl apply -f\` it.`,
-        yaml: destinationRuleFix(view, first, rules),
+        ...(typo ? {} : { yaml: destinationRuleFix(view, first, rules) }),
         commands: [getCommand(view, first.resource), ...rules.map((r) => getCommand(view, r)), ...(rules.length === 0 ? ['kubectl get destinationrules.networking.istio.io -A'] : [])],
         docs: [analyzerDocsFor(first), 'https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset'],
       });
