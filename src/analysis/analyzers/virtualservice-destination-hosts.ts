@@ -33,6 +33,8 @@ function checkDestination(index: ConfigIndex, vs: ResourceRecord, namespace: str
   const target = index.resolveHost(d.host, namespace, vsExportTo(vs));
   if (!target) {
     const near = index.caseInsensitiveHost(d.host, namespace);
+    // Found from the VirtualService's own namespace, not from every namespace it is exported to: broken for clients there only.
+    const ownNamespaceOnly = d.host !== '' && vsExportTo(vs).length > 0 && index.resolveHost(d.host, namespace) !== undefined;
     return [
       {
         code: 'IST0101',
@@ -42,8 +44,10 @@ function checkDestination(index: ConfigIndex, vs: ResourceRecord, namespace: str
         text:
           d.host === ''
             ? `${reference === 'host' ? 'A route' : 'A mirror'} has no destination host.`
-            : `${reference === 'host' ? 'Route destination' : 'Mirror destination'} host \`${d.host}\` matches no Service or ServiceEntry visible from namespace \`${namespace}\`.`,
-        details: { reference, host: d.host, ...(near ? { caseInsensitiveMatch: near } : {}) },
+            : ownNamespaceOnly
+              ? `${reference === 'host' ? 'Route destination' : 'Mirror destination'} host \`${d.host}\` is visible from namespace \`${namespace}\` but not from every namespace the VirtualService is exported to.`
+              : `${reference === 'host' ? 'Route destination' : 'Mirror destination'} host \`${d.host}\` matches no Service or ServiceEntry visible from namespace \`${namespace}\`.`,
+        details: { reference, host: d.host, ...(near ? { caseInsensitiveMatch: near } : {}), ...(ownNamespaceOnly ? { ownNamespaceOnly: true } : {}) },
       },
     ];
   }

@@ -73,7 +73,8 @@ export const cfg002 = defineRule({
       }
       const fix = correction(view, message);
       context.report({
-        severity: message.code === 'IST0112' ? 'medium' : (SEVERITY_BY_REFERENCE[message.details.reference ?? 'host'] ?? 'critical'),
+        // A host only clients of other namespaces cannot see breaks their requests, not those of its own namespace.
+        severity: message.code === 'IST0112' ? 'medium' : message.details.ownNamespaceOnly === true ? 'high' : (SEVERITY_BY_REFERENCE[message.details.reference ?? 'host'] ?? 'critical'),
         subject: subjectOf(view, message.resource),
         key: `${message.code} ${message.field ?? ''}`,
         title: plain(`${resourceName(view, message.resource)}: ${headline(message)} (${message.code})`),
@@ -106,6 +107,7 @@ function headline(message: IstioMessage): string {
   if (message.details.reference === 'delegate') return `delegates to VirtualService ${host}, which does not exist`;
   if (message.details.reference === 'backendRef') return `backend Service \`${host}\` does not exist`;
   if (host === '') return 'a route with no destination host';
+  if (message.details.ownNamespaceOnly === true) return `${message.details.reference === 'mirror host' ? 'mirror' : 'route'} to \`${host}\`, which some namespaces it is exported to cannot see`;
   return `${message.details.reference === 'mirror host' ? 'mirror' : 'route'} to \`${host}\`, which does not exist`;
 }
 
