@@ -71,7 +71,7 @@ export function endpointsFinding(index: ConfigIndex, host: string, subset?: Subs
   }
   if (endpoints.ready.length === 0) {
     return {
-      text: `The cause: ${endpoints.notReady.length === 1 ? `the only endpoint of Service \`${name}\` is not ready` : `none of the ${endpoints.notReady.length} endpoints of Service \`${name}\` is ready`} (${notReadyText(index, endpoints.notReady)}): Envoy has nowhere to send the request.`,
+      text: `The cause: ${endpoints.notReady.length === 1 ? `the only endpoint of Service \`${name}\` is not ready` : `none of the ${endpoints.notReady.length} endpoints of Service \`${name}\` is ready`} (${notReadyText(index, endpoints.notReady)}): no ready pod serves it.`,
       evidence: endpointEvidence(endpoints),
       decisive: true,
       fix: 'Make the endpoints ready: the pods named above are not ready (see their events and logs: `kubectl describe pod`). Envoy sends traffic again as soon as Kubernetes lists them ready.',
