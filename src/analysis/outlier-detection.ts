@@ -3,6 +3,12 @@ import { asNumber } from './object-access.js';
 /** Envoy's and Istio's `consecutive5xxErrors` when an `outlierDetection` block leaves it out. */
 export const DEFAULT_CONSECUTIVE_5XX = 5;
 
+/**
+ * The consecutive-error threshold of the usual quick fix for "random 503s with healthy services"
+ * (`consecutive5xxErrors: 50`): LOG002 suggests it during an incident, CERT005 reports it left in place.
+ */
+export const INCIDENT_CONSECUTIVE_ERRORS = 50;
+
 /** The detector that ejects first, and after how many consecutive errors of its kind. */
 export interface EjectionTrigger {
   errors: number;

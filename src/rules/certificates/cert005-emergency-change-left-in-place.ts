@@ -1,6 +1,6 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { asArray, asNumber, asRecord, asString } from '../../analysis/object-access.js';
-import { DEFAULT_CONSECUTIVE_5XX, ejectionThreshold } from '../../analysis/outlier-detection.js';
+import { DEFAULT_CONSECUTIVE_5XX, INCIDENT_CONSECUTIVE_ERRORS, ejectionThreshold } from '../../analysis/outlier-detection.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
@@ -14,7 +14,7 @@ import { span } from './validity.js';
  * but name: it is the value the Istio production debugging guide's quick fix for "random 503s"
  * sets (`consecutive5xxErrors: 50`), meant to last an incident, not a year.
  */
-export const NEUTERED_CONSECUTIVE_ERRORS = 50;
+export const NEUTERED_CONSECUTIVE_ERRORS = INCIDENT_CONSECUTIVE_ERRORS;
 
 /** Names people give a change made under pressure (the guide's `emergency-permissive`, `debug-allow-all`). */
 const EMERGENCY_NAME = /emergency|debug|temp|tmp|hotfix|allow-?all|permissive|disable/i;

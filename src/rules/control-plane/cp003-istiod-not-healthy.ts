@@ -1,8 +1,7 @@
 import type { PodRecord } from '../../model/facets.js';
-import { podCondition } from '../../model/pods.js';
 import { defineRule } from '../rule.js';
 import { shell } from '../shell.js';
-import { istiodHealth } from './istiod-health.js';
+import { istiodHealth, isServing, servingReplicas } from './istiod-health.js';
 import { memoryAdvice } from './istiod-sizing.js';
 
 export const cp003 = defineRule({
@@ -78,11 +77,10 @@ function hasRun(record: PodRecord): boolean {
 
 /** What a down replica means for the mesh: nothing while another serves, everything when it is the only one. */
 function crashingImpact(record: PodRecord, istiods: readonly PodRecord[]): string {
-  const { pod } = record;
-  if (pod.status?.phase === 'Running' && podCondition(pod, 'Ready') === 'True') {
+  if (isServing(record)) {
     return 'It is Running and Ready again, but it failed once and will again under the same load; while it is down, the proxies it serves cannot receive configuration or certificates.';
   }
-  const serving = istiods.filter((other) => other !== record && other.pod.status?.phase === 'Running' && podCondition(other.pod, 'Ready') === 'True');
+  const serving = servingReplicas(record, istiods);
   if (serving.length > 0) {
     return `Another replica (${serving.map((other) => `\`${other.name}\``).join(', ')}) is Running and Ready and serves the mesh for now, with less capacity; whatever brought this one down may bring it down too.`;
   }

@@ -1,3 +1,4 @@
+import { splitProxyId } from '../../artifacts/proxy-status/schema.js';
 import { shell } from '../shell.js';
 import { imageRelease } from '../../model/istio-versions.js';
 import { isIstiod } from '../../model/pods.js';
@@ -171,6 +172,6 @@ function closestControlPlane(dp: string, controlPlane: readonly string[]): strin
 
 /** The namespaces of proxies named `<pod>.<namespace>`, in order, at most three (a restart command each). */
 function namespacesOf(proxies: readonly Proxy[]): string[] {
-  const namespaces = proxies.flatMap((p) => (p.id.includes('.') ? [p.id.slice(p.id.indexOf('.') + 1)] : []));
+  const namespaces = proxies.flatMap((p) => splitProxyId(p.id).namespace ?? []);
   return [...new Set(namespaces)].sort(compareText).slice(0, 3);
 }

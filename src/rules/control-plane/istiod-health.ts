@@ -33,7 +33,7 @@ export function istiodHealth(record: PodRecord, istiods: readonly PodRecord[]): 
     if (severityRank(to) < severityRank(severity)) severity = to;
   };
   const phase = pod.status?.phase;
-  const readySibling = istiods.some((other) => other !== record && other.pod.status?.phase === 'Running' && podCondition(other.pod, 'Ready') === 'True');
+  const readySibling = servingReplicas(record, istiods).length > 0;
   const leftBehind = (phase === 'Failed' || phase === 'Succeeded') && readySibling;
   if (leftBehind) {
     // An evicted or finished replica stays listed until cleaned up; the control plane runs on.
@@ -80,4 +80,14 @@ export function istiodHealth(record: PodRecord, istiods: readonly PodRecord[]): 
   }
   if (problems.length === 0) return undefined;
   return { severity, ...(headline ? { headline } : {}), problems, evidence, oomKilled, leftBehind: leftBehind && severity !== 'critical' };
+}
+
+/** Running and Ready: an istiod pod that serves proxies now. */
+export function isServing(record: PodRecord): boolean {
+  return record.pod.status?.phase === 'Running' && podCondition(record.pod, 'Ready') === 'True';
+}
+
+/** The other istiod replicas that serve the mesh while this one does not. */
+export function servingReplicas(record: PodRecord, istiods: readonly PodRecord[]): PodRecord[] {
+  return istiods.filter((other) => other !== record && isServing(other));
 }

@@ -4,7 +4,7 @@ import { breakdownText, parseCluster, podCommands, podLabel, severityNote, signa
 import { groupEvidence, groupOccurrences, groupSeverityNote, keysText, signatureGroups, spanText, whoText, worstPodsText } from './by-target.js';
 import { plural } from '../evidence.js';
 import { serviceOfFqdn } from '../../analysis/hosts.js';
-import { ejectionTrigger, type EjectionTrigger } from '../../analysis/outlier-detection.js';
+import { DEFAULT_CONSECUTIVE_5XX, ejectionTrigger, INCIDENT_CONSECUTIVE_ERRORS, type EjectionTrigger } from '../../analysis/outlier-detection.js';
 import { endpointsFinding, subsetOf } from './upstream-causes.js';
 import type { TargetGroup } from './by-target.js';
 import { shellQuote } from '../shell.js';
@@ -17,8 +17,8 @@ const AGGRESSIVE_CONSECUTIVE_ERRORS = 5;
  * actually ejects relaxed too (a gateway-error detector left at 1 would keep ejecting).
  */
 function relaxedPolicy(trigger: EjectionTrigger): string {
-  const lines = ['trafficPolicy:', '  outlierDetection:', '    consecutive5xxErrors: 50'];
-  if (trigger.field === 'consecutiveGatewayErrors') lines.push('    consecutiveGatewayErrors: 50');
+  const lines = ['trafficPolicy:', '  outlierDetection:', `    consecutive5xxErrors: ${INCIDENT_CONSECUTIVE_ERRORS}`];
+  if (trigger.field === 'consecutiveGatewayErrors') lines.push(`    consecutiveGatewayErrors: ${INCIDENT_CONSECUTIVE_ERRORS}`);
   if (trigger.field === 'consecutiveErrors') lines.push('    # and remove consecutiveErrors (deprecated; it counts gateway errors only)');
   lines.push('    interval: 30s', '    baseEjectionTime: 30s');
   return lines.join('\n');
@@ -26,8 +26,8 @@ function relaxedPolicy(trigger: EjectionTrigger): string {
 
 /** 50 stops the ejections during the incident; left in place it switches the protection off (CERT005). */
 const AFTERWARDS =
-  ' 50 is an incident setting: once the endpoints are stable, go back to a threshold that ejects a failing endpoint ' +
-  "(Istio's default, 5 consecutive 5xx, with `maxEjectionPercent` below 100); CERT005 reports 50 left in place.";
+  ` ${INCIDENT_CONSECUTIVE_ERRORS} is an incident setting: once the endpoints are stable, go back to a threshold that ejects a failing endpoint ` +
+  `(Istio's default, ${DEFAULT_CONSECUTIVE_5XX} consecutive 5xx, with \`maxEjectionPercent\` below 100); CERT005 reports ${INCIDENT_CONSECUTIVE_ERRORS} left in place.`;
 
 export const log002 = defineRule({
   id: 'LOG002',
@@ -46,7 +46,7 @@ export const log002 = defineRule({
     'Envoy had no endpoint it considered healthy: the Service has no ready endpoints, or outlier detection ejected them all. An aggressive `outlierDetection` ' +
     '(ejecting after one or two 5xx) turns a few errors into an outage: the "random 503s with healthy services" pattern.',
   remediation:
-    "Check the endpoints first. If they are ready, relax the DestinationRule's outlier detection, e.g. `consecutive5xxErrors: 50`, `interval: 30s`, `baseEjectionTime: 30s` " +
+    `Check the endpoints first. If they are ready, relax the DestinationRule's outlier detection, e.g. \`consecutive5xxErrors: ${INCIDENT_CONSECUTIVE_ERRORS}\`, \`interval: 30s\`, \`baseEjectionTime: 30s\` ` +
     "(deleting the client pod only resets that pod's ejection state; the DestinationRule is the fix)." + AFTERWARDS,
   threshold: { value: `${SIGNATURE_THRESHOLD}; outlier detection with consecutive errors < ${AGGRESSIVE_CONSECUTIVE_ERRORS} called aggressive`, source: 'rule catalogue (`istio-bundle explain LOG002`), after the Istio production debugging guide\'s "Random 503 errors with healthy services"; Istio docs: DestinationRule OutlierDetection' },
   docs: ['https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection', 'https://istio.io/latest/docs/ops/common-problems/network-issues/'],
