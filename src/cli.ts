@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { DEFAULT_LIMITS, formatBytes, parseSize, type BundleLimits } from './bundle/limits.js';
 import { describeIoError } from './bundle/io-errors.js';
 import { STDIN } from './bundle/read-bundle.js';
 import { BundleError } from './bundle/types.js';
 import { wantsColor, type TerminalStyle } from './report/terminal.js';
-import { analyzeBundle, validateBundle } from './pipeline.js';
+import { analyzeBundle, validateBundle, type AnalyzeOptions } from './pipeline.js';
 import { loadSuppressionsFile, parseSuppressOption, SuppressionError, type Suppression } from './findings/suppressions.js';
 import { findCatalogueEntry, toolCatalogue } from './report/catalogue.js';
 import { diffFails, diffReports } from './diff/diff.js';
@@ -37,6 +38,23 @@ function limitOptions<T>(y: Argv<T>) {
     .option('max-parsed-size', { type: 'string', describe: `total size of the documents parsed (default ${formatBytes(DEFAULT_LIMITS.maxParsedBytes)})` })
     .option('max-total-size', { type: 'string', describe: `total bytes read (default ${formatBytes(DEFAULT_LIMITS.maxTotalBytes)})` })
     .option('max-entries', { type: 'number', describe: `entries looked at (default ${DEFAULT_LIMITS.maxEntries})` });
+}
+
+/** Parsing threads never outnumber this, whatever the machine: each holds a heap of its own. */
+const MAX_THREADS = 8;
+
+function defaultThreads(): number {
+  return Math.min(availableParallelism(), MAX_THREADS);
+}
+
+/** `--threads N` as analyze options: none when 0 or when the CLI cannot start a thread (a single executable). */
+function threadsFrom(option: number | undefined, host: CliHost): Pick<AnalyzeOptions, 'threads'> {
+  if (option !== undefined && !(Number.isInteger(option) && option >= 0 && option <= MAX_THREADS)) throw new UsageError(`--threads ${option}: a whole number from 0 to ${MAX_THREADS}`);
+  const threads = option ?? defaultThreads();
+  if (threads === 0 || !host.threadScript) return {};
+  // For tests: the entry size from which a log or dump goes to a thread (the samples' entries are all small).
+  const minBytes = process.env.ISTIO_BUNDLE_THREAD_MIN_BYTES === undefined ? undefined : Number(process.env.ISTIO_BUNDLE_THREAD_MIN_BYTES);
+  return { threads: { threads, script: host.threadScript, ...(minBytes !== undefined && Number.isFinite(minBytes) ? { minBytes } : {}) } };
 }
 
 /** `--suppressions FILE` (each, when repeated) then every `--suppress RULE=glob`, in that order (the first that applies is named). */
@@ -162,7 +180,13 @@ function skipEagerHelp(cli: Argv, argv: string[]): void {
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What the entry file tells the CLI about how it runs. */
+export interface CliHost {
+  /** The module a parsing thread runs (the entry file itself); absent: every entry is read on the main thread. */
+  threadScript?: URL | undefined;
+}
+
+export async function main(argv: string[], host: CliHost = {}): Promise<number> {
   let exitCode: number = EXIT.ok;
   const catalogue = toolCatalogue(RULES);
   const cli = yargs(protectDash(argv))
@@ -194,12 +218,14 @@ export async function main(argv: string[]): Promise<number> {
               type: 'string',
               describe: 'YAML file of suppressions with reasons and expiry dates (suppressions: [{rule, subject, fingerprint, reason, expires}]), repeatable, e.g. --suppressions suppressions.yaml',
             })
+            .option('threads', { type: 'number', describe: `worker threads reading large logs and config dumps (default ${defaultThreads()}: the cores; 0 reads everything on one thread; same report either way)` })
             .example('$0 analyze bundle.tgz --suppress "LOG002=Service bookinfo/*" --fail-on high', 'leave LOG002 on bookinfo services out of the report and of --fail-on (listed under Suppressed)'),
         ),
       async (args) => {
         const suppressions = await suppressionsFrom(args.suppressions, args.suppress);
         const { report, outcome } = await analyzeBundle(bundleArgument(args.bundle), {
           limits: limitsFrom(args),
+          ...threadsFrom(args.threads, host),
           findings: { minSeverity: args['min-severity'], failOn: args['fail-on'], ...(suppressions.length > 0 ? { suppressions } : {}) },
         });
         const output = outputArgument(args.output);

@@ -1,5 +1,6 @@
 import { sortInventory, type InventoryItem } from './artifacts/artifact.js';
 import { BundleIngest } from './artifacts/ingest.js';
+import { ParseThreads, type ParseThreadOptions } from './artifacts/entry/parse-threads.js';
 import { readBundle } from './bundle/read-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './bundle/limits.js';
 import { BundleError } from './bundle/types.js';
@@ -16,6 +17,8 @@ export interface AnalyzeOptions {
   rules?: readonly AnyRule[];
   /** `--min-severity`, `--fail-on`, suppressions: the findings stage's options. */
   findings?: FindingsOptions;
+  /** Read large logs and config dumps in worker threads; absent: everything on the calling thread. */
+  threads?: ParseThreadOptions;
 }
 
 export interface Analysis {
@@ -28,8 +31,15 @@ export interface Analysis {
 /** Reads the bundle once, recognising, parsing and validating every entry (shared by analyze and validate). */
 async function ingestBundle(source: string, options: AnalyzeOptions): Promise<{ ingest: BundleIngest; warnings: string[] }> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const ingest = new BundleIngest(limits);
-  const read = await readBundle(source, limits, ingest);
+  const threads = options.threads && options.threads.threads > 0 ? new ParseThreads(options.threads) : undefined;
+  const ingest = new BundleIngest(limits, threads);
+  let read;
+  try {
+    read = await readBundle(source, limits, ingest);
+    await ingest.settled();
+  } finally {
+    await threads?.close();
+  }
   const missing = ingest.missingFromBundle().map((p) => `manifest.json lists ${p} with output, but the bundle has no such file`);
   return { ingest, warnings: [...read.warnings, ...ingest.warnings, ...missing] };
 }

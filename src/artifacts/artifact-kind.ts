@@ -73,6 +73,11 @@ interface KindBase {
    * entry/sinks.ts; a kind that summarises while streaming brings its own.
    */
   open(context: SinkContext): ArtifactSink | SinkRefusal;
+  /**
+   * The sink may run in a parsing thread (entry/parse-threads.ts): it keeps nothing in the bundle's
+   * budget, and its data is plain JSON. Logs and config dumps, which are most of a bundle's bytes.
+   */
+  offThread?: boolean;
   /** Secret values the parsed data holds (a Kubernetes Secret's `data`), beyond the private keys every entry is scanned for. */
   secretMaterial?(data: unknown): SecretMaterial[];
   /** What a reader of the report should know about how the entry was read (bytes that are not UTF-8, lines cut), if anything. */
@@ -158,6 +163,6 @@ export function defineDocumentKind<T>(kind: Omit<DocumentKind<T>, 'open'>): Docu
 }
 
 export function defineLineKind<T>(kind: Omit<LineKind<T>, 'open'>): LineKind<T> {
-  const defined: LineKind<T> = { ...kind, open: (context) => lineSink(defined as LineKind, context) };
+  const defined: LineKind<T> = { ...kind, offThread: true, open: (context) => lineSink(defined as LineKind, context) };
   return defined;
 }

@@ -7,12 +7,15 @@ import { EntryIngest, type IngestTarget } from './entry/entry-ingest.js';
 import type { KeepBudget } from './artifact-kind.js';
 import type { Manifest } from './manifest/schema.js';
 import type { ManifestHint } from './recognise.js';
+import type { ParseThreads } from './entry/parse-threads.js';
 
 /**
  * The artifact stage as a bundle visitor: recognises each entry as it streams in, parses and
- * validates it, and records exactly one inventory line per entry.
+ * validates it, and records exactly one inventory line per entry. An entry read in a parsing thread
+ * ends after later ones: `settled()` waits for them and puts artifacts and inventory back in the
+ * bundle's order, so nothing downstream can tell which thread read what.
  */
-export class BundleIngest implements BundleVisitor, IngestTarget {
+export class BundleIngest implements BundleVisitor {
   readonly artifacts: Artifact[] = [];
   readonly inventory: InventoryItem[] = [];
   readonly warnings: string[] = [];
@@ -33,22 +36,53 @@ export class BundleIngest implements BundleVisitor, IngestTarget {
   };
   readonly strings = new StringPool();
   private hints = new Map<string, ManifestHint>();
+  /** Entries seen so far (read or skipped): each one's place in the bundle. */
+  private entriesSeen = 0;
+  private readonly place = new WeakMap<Artifact | InventoryItem, number>();
+  private readonly endings: Array<Promise<void>> = [];
 
-  constructor(private readonly limits: BundleLimits) {}
+  constructor(
+    private readonly limits: BundleLimits,
+    private readonly threads?: ParseThreads,
+  ) {}
 
   onSkipped(path: string, reason: string, size?: number): void {
-    this.inventory.push(size === undefined ? { path, status: 'skipped', reason } : { path, status: 'skipped', size, reason });
+    this.record(size === undefined ? { path, status: 'skipped', reason } : { path, status: 'skipped', size, reason }, this.entriesSeen++);
   }
 
   onEntry(info: EntryInfo): EntrySink {
-    return new EntryIngest(info, this, this.limits);
+    return new EntryIngest(info, this.targetFor(this.entriesSeen++), this.limits);
   }
 
-  accept(artifact: Artifact): void {
-    this.artifacts.push(artifact);
+  /** Waits for the entries still being read in parsing threads, then restores the bundle's order. */
+  async settled(): Promise<void> {
+    while (this.endings.length > 0) await Promise.all(this.endings.splice(0));
+    const order = (a: Artifact | InventoryItem, b: Artifact | InventoryItem) => this.place.get(a)! - this.place.get(b)!;
+    this.artifacts.sort(order);
+    this.inventory.sort(order);
   }
 
-  record(item: InventoryItem): void {
+  /** What one entry's reader records into: the bundle's collections, each item marked with the entry's place. */
+  private targetFor(place: number): IngestTarget {
+    return {
+      budget: this.budget,
+      strings: this.strings,
+      ...(this.threads ? { threads: this.threads } : {}),
+      hintFor: (path) => this.hintFor(path),
+      adoptManifest: (manifest, path) => this.adoptManifest(manifest, path, place),
+      accept: (artifact) => {
+        this.place.set(artifact, place);
+        this.artifacts.push(artifact);
+      },
+      record: (item) => this.record(item, place),
+      defer: (ending) => {
+        this.endings.push(ending);
+      },
+    };
+  }
+
+  private record(item: InventoryItem, place: number): void {
+    this.place.set(item, place);
     this.inventory.push(item);
   }
 
@@ -62,7 +96,7 @@ export class BundleIngest implements BundleVisitor, IngestTarget {
     return texts;
   }
 
-  hintFor(path: string): ManifestHint | undefined {
+  private hintFor(path: string): ManifestHint | undefined {
     if (!this.manifest || !path.startsWith(this.manifestPrefix)) return undefined;
     return this.hints.get(path.slice(this.manifestPrefix.length));
   }
@@ -71,11 +105,12 @@ export class BundleIngest implements BundleVisitor, IngestTarget {
    * Called when an entry turns out to be a manifest. The first one wins: a second manifest (a bundle
    * inside a bundle, or a forgery) must not redefine the collection time or the kinds of files.
    */
-  adoptManifest(manifest: Manifest, path: string): string | undefined {
+  private adoptManifest(manifest: Manifest, path: string, place: number): string | undefined {
     if (this.manifest) return `a second manifest: ${this.manifestPath} already describes this bundle`;
     this.manifestPath = path;
-    if (this.inventory.length > 0) {
-      this.warnings.push(`${path} is not the first entry of the bundle: the ${this.inventory.length} entries before it were recognised by path and content`);
+    // Its place, not the inventory's length: entries before it may still be in a parsing thread.
+    if (place > 0) {
+      this.warnings.push(`${path} is not the first entry of the bundle: the ${place} entries before it were recognised by path and content`);
     }
     this.manifest = manifest;
     this.manifestPrefix = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';

@@ -75,6 +75,11 @@ function pump(file: string, sink: EntrySink, size: number): Promise<void> {
         const slice = buffer.length > remaining ? buffer.subarray(0, remaining) : buffer;
         remaining -= slice.length;
         if (slice.length > 0) sink.write(slice);
+        const behind = sink.backlog?.();
+        if (behind) {
+          stream.pause();
+          void behind.then(() => stream.resume());
+        }
       }),
     );
     stream.on('error', reject);

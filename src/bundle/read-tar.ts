@@ -62,7 +62,17 @@ export function readTar(input: string | { name: string; stream: Readable }, limi
             fail(`while reading ${entry.path}: ${(error as Error).message}`);
           }
         };
-        entry.on('data', (chunk: Buffer) => guarded(() => sink.write(chunk)));
+        entry.on('data', (chunk: Buffer) =>
+          guarded(() => {
+            sink.write(chunk);
+            // Pausing the entry stalls the parser, and the gunzip piped into it: memory stays bounded.
+            const behind = sink.backlog?.();
+            if (behind) {
+              entry.pause();
+              void behind.then(() => entry.resume());
+            }
+          }),
+        );
         entry.on('end', () => guarded(() => sink.end()));
       },
     });

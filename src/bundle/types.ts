@@ -13,6 +13,11 @@ export interface EntryInfo {
 export interface EntrySink {
   write(chunk: Buffer): void;
   end(): void;
+  /**
+   * After a write: a promise when the sink holds too many bytes it has not read yet (a parsing thread
+   * is behind), for the reader to pause the entry until it settles; undefined to go on.
+   */
+  backlog?(): Promise<void> | undefined;
 }
 
 /** What the readers report for each entry of a bundle. */

@@ -5,10 +5,13 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { create as createTar } from 'tar';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { artifactKind } from '../../src/artifacts/registry.js';
 import { FORMAT_IDS } from '../../src/report/renderers.js';
+import type { Report } from '../../src/report/report.js';
 import { TOOL_VERSION } from '../../src/version.js';
 import { tempDir } from '../bundle/helpers.js';
 import { runCli } from '../helpers/cli.js';
@@ -37,11 +40,19 @@ beforeAll(async () => {
   samples = (await readdir(SAMPLES, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name !== 'dist').map((d) => d.name).sort();
 }, 180_000);
 
+/** Every log and config dump goes to a parsing thread (not only those over 1 MiB), and the CLI says how many did. */
+const THREADS_EVERYWHERE = { ISTIO_BUNDLE_THREAD_MIN_BYTES: '0', ISTIO_BUNDLE_THREAD_TRACE: '1' };
+
+/** Entries of the kinds a parsing thread reads (logs, config dumps), from a report's inventory. */
+function offThreadEntries(report: Report): number {
+  return report.inventory.filter((item) => item.kind !== undefined && artifactKind(item.kind).offThread === true).length;
+}
+
 /** Runs a packaged artifact from the empty folder, as someone would on an air-gapped machine. */
-async function packaged(artifact: (typeof ARTIFACTS)[number], args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function packaged(artifact: (typeof ARTIFACTS)[number], args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const [file, argv] = artifact === 'istio-bundle' ? [join(empty, artifact), args] : [process.execPath, [join(empty, artifact), ...args]];
   // NODE_OPTIONS and the like from the test runner must not reach the artifact.
-  const env = { PATH: '/usr/bin:/bin', HOME: empty, TMPDIR: empty, LANG: 'C.UTF-8' };
+  const env = { PATH: '/usr/bin:/bin', HOME: empty, TMPDIR: empty, LANG: 'C.UTF-8', ...extraEnv };
   try {
     const { stdout, stderr } = await run(file, argv, { cwd: empty, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
@@ -80,6 +91,25 @@ describe('npm run package', () => {
           expect(actual.stderr, `${sample} ${format}`).toBe(expected.stderr);
           expect(actual.code, `${sample} ${format}`).toBe(expected.code);
           expect(actual.stdout === expected.stdout, `${sample} ${format}: output differs`).toBe(true);
+        }
+      }
+    }, 300_000);
+
+    it(`${artifact}: with every log and config dump read in parsing threads, every sample's report is the single-threaded one`, async () => {
+      // The folders, and one as a .tar.gz: the tar reader pauses its entries for a thread that is behind.
+      const archive = join(empty, 'data-plane-503.tar.gz');
+      await createTar({ gzip: true, file: archive, cwd: SAMPLES, portable: true }, ['data-plane-503']);
+      for (const input of [...samples.map((sample) => join(SAMPLES, sample)), archive]) {
+        const sample = basename(input);
+        const expected = await developmentRun(['analyze', input, '--format', 'json']);
+        const offThread = offThreadEntries(JSON.parse(expected.stdout) as Report);
+        for (const threads of ['1', '2']) {
+          const actual = await packaged(artifact, ['analyze', input, '--format', 'json', '--threads', threads], THREADS_EVERYWHERE);
+          expect(actual.code, `${sample} --threads ${threads}`).toBe(expected.code);
+          expect(actual.stdout === expected.stdout, `${sample} --threads ${threads}: output differs`).toBe(true);
+          // A single executable has no file to start a thread from: it reads everything on one thread.
+          const trace = artifact === 'istio-bundle' ? '' : `istio-bundle: ${offThread} entries read in parsing threads\n`;
+          expect(actual.stderr, `${sample} --threads ${threads}`).toBe(expected.stderr + trace);
         }
       }
     }, 300_000);

@@ -8,11 +8,13 @@ import { manifestKind } from '../manifest/kinds.js';
 import type { Manifest } from '../manifest/schema.js';
 import { ArtifactParseError } from '../parse-error.js';
 import { isArtifactId, recognise, type ManifestHint, type Recognition } from '../recognise.js';
-import { lineAtPointer, validateValue } from '../validate.js';
+import { artifactKind } from '../registry.js';
 import { COLLECTED_NOT_ANALYSED } from '../vocabulary.js';
 import { redactKeyMaterial, SecretMaterialScanner } from '../secret-material.js';
 import { detectEncoding, stripBom } from './encoding.js';
+import { firstViolation } from './schema-check.js';
 import type { StringPool } from './string-pool.js';
+import type { ParseThreads, ThreadOutcome, ThreadSink } from './parse-threads.js';
 
 /** Bytes looked at to sniff an entry's content. */
 export const HEAD_BYTES = 16 * 1024;
@@ -21,14 +23,22 @@ export const HEAD_BYTES = 16 * 1024;
 export interface IngestTarget {
   readonly budget: KeepBudget;
   readonly strings: StringPool;
+  /** Where large logs and config dumps may be read off the main thread; absent: all on the main thread. */
+  readonly threads?: ParseThreads;
   hintFor(path: string): ManifestHint | undefined;
   /** A manifest found in the bundle; the reason when it is refused. */
   adoptManifest(manifest: Manifest, path: string): string | undefined;
   accept(artifact: Artifact): void;
   record(item: InventoryItem): void;
+  /** An entry read in a thread ends later: the bundle is read when every such promise has settled. */
+  defer(ending: Promise<void>): void;
 }
 
-type Phase = { name: 'sniffing'; head: Buffer[]; headBytes: number } | { name: 'reading'; recognition: Recognition; sink: ArtifactSink } | { name: 'discard' };
+type Phase =
+  | { name: 'sniffing'; head: Buffer[]; headBytes: number }
+  | { name: 'reading'; recognition: Recognition; sink: ArtifactSink }
+  | { name: 'threaded'; recognition: Recognition; sink: ThreadSink }
+  | { name: 'discard' };
 
 /**
  * Reads one entry as it streams: sniffs its head, recognises it, hands its bytes to its kind's
@@ -54,12 +64,26 @@ export class EntryIngest implements EntrySink {
 
   end(): void {
     this.guard(() => this.finish());
-    this.attachSecretMaterial();
+    const hits = this.scanner?.finish() ?? [];
+    const phase = this.phase;
+    if (phase.name !== 'threaded' || this.failed) {
+      this.attachSecretMaterial(hits);
+      return;
+    }
+    this.target.defer(
+      phase.sink.end().then((outcome) => {
+        this.guard(() => this.finishThreaded(outcome, phase.recognition));
+        this.attachSecretMaterial(hits);
+      }),
+    );
+  }
+
+  backlog(): Promise<void> | undefined {
+    return this.phase.name === 'threaded' ? this.phase.sink.backlog() : undefined;
   }
 
   /** The scanner's hits join what the entry's kind found in its data, on the entry's one inventory line. */
-  private attachSecretMaterial(): void {
-    const hits = this.scanner?.finish() ?? [];
+  private attachSecretMaterial(hits: ReturnType<SecretMaterialScanner['finish']>): void {
     if (hits.length === 0 || !this.recorded) return;
     const found = hits.map((h) => ({ material: h.material, label: h.label, count: h.count, line: h.firstLine }));
     this.recorded.secretMaterial = [...found, ...(this.recorded.secretMaterial ?? [])];
@@ -85,7 +109,7 @@ export class EntryIngest implements EntrySink {
       phase.head.push(chunk);
       phase.headBytes += chunk.length;
       if (phase.headBytes >= HEAD_BYTES) this.decide(Buffer.concat(phase.head));
-    } else if (phase.name === 'reading') phase.sink.write(chunk);
+    } else if (phase.name === 'reading' || phase.name === 'threaded') phase.sink.write(chunk);
   }
 
   private finish(): void {
@@ -101,7 +125,21 @@ export class EntryIngest implements EntrySink {
       this.record({ status: 'invalid', kind: recognition.kind.id, recognisedBy: recognition.by, reason: error.message, ...(error.line ? { line: error.line } : {}) });
       return;
     }
-    this.finishRead(result, recognition);
+    this.finishRead(result.kind, result.data, firstViolation(result.kind, result.validate), recognition, result.release);
+  }
+
+  /** What a parsing thread read, recorded as finish() records what the main thread read. */
+  private finishThreaded(outcome: ThreadOutcome, recognition: Recognition): void {
+    const { kind } = recognition;
+    if ('refused' in outcome) return this.discard({ status: 'skipped', kind: kind.id, recognisedBy: recognition.by, reason: outcome.refused });
+    if ('analyzerError' in outcome) throw new Error(outcome.analyzerError);
+    if ('parseError' in outcome) {
+      const { message, line } = outcome.parseError;
+      return this.record({ status: 'invalid', kind: kind.id, recognisedBy: recognition.by, reason: message, ...(line ? { line } : {}) });
+    }
+    // The summary crossed threads as JSON: its repeated names are pooled with the bundle's other summaries again.
+    const data = this.target.strings.internAll(outcome.data);
+    this.finishRead(outcome.kind === kind.id ? kind : artifactKind(outcome.kind), data, outcome.violation, recognition);
   }
 
   /** Chooses what to do with the entry once its head is known, and replays the head into its sink. */
@@ -131,17 +169,21 @@ export class EntryIngest implements EntrySink {
       const known = knownUnanalysed(path);
       return this.discard(known ? { status: 'not-analysed', reason: known } : { status: 'not-recognised', reason: describeUnrecognised(headText, head.length) });
     }
+    const threaded = this.target.threads?.open(recognition.kind, { entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits });
+    if (threaded) {
+      threaded.write(head);
+      this.phase = { name: 'threaded', recognition, sink: threaded };
+      return;
+    }
     const opened = recognition.kind.open({ entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits, budget: this.target.budget, strings: this.target.strings });
     if ('refused' in opened) return this.discard({ status: 'skipped', kind: recognition.kind.id, recognisedBy: recognition.by, reason: opened.refused });
     opened.write(head);
     this.phase = { name: 'reading', recognition, sink: opened };
   }
 
-  private finishRead(result: SinkResult, recognition: Recognition): void {
-    const { kind, data, validate } = result;
-    const violation = firstViolation(kind, validate);
+  private finishRead(kind: ArtifactKind, data: unknown, violation: SchemaViolation | undefined, recognition: Recognition, release?: () => void): void {
     if (violation) {
-      result.release?.();
+      release?.();
       const at = violation.line ? ` (line ${violation.line})` : '';
       this.record({
         status: 'invalid',
@@ -156,7 +198,7 @@ export class EntryIngest implements EntrySink {
     if (kind === manifestKind) {
       const refused = this.target.adoptManifest(data as Manifest, this.info.path);
       if (refused) {
-        result.release?.();
+        release?.();
         this.record({ status: 'invalid', kind: kind.id, recognisedBy: recognition.by, reason: refused });
         return;
       }
@@ -179,18 +221,6 @@ export class EntryIngest implements EntrySink {
     this.recorded = { path: this.info.path, size: this.info.size, ...item, ...(item.reason ? { reason: redactKeyMaterial(item.reason) } : {}) };
     this.target.record(this.recorded);
   }
-}
-
-function firstViolation(kind: ArtifactKind, targets: SinkResult['validate']): SchemaViolation | undefined {
-  for (const target of targets) {
-    const [violation] = validateValue(target.schema ?? kind.schema, target.value, target.pointer);
-    if (violation) {
-      const relative = violation.pointer.slice(target.pointer.length);
-      const line = lineAtPointer(target.value, relative) ?? target.line;
-      return line === undefined ? violation : { ...violation, line };
-    }
-  }
-  return undefined;
 }
 
 /** `headText` is undefined for binary content; it is the decoded head otherwise (UTF-16 included). */

@@ -20,6 +20,7 @@ export const configDumpKind: StreamKind = {
   title: 'Envoy config dump (config_dump, istioctl proxy-config … -o json)',
   schema: configDumpSchema,
   collect: ['istioctl proxy-config all <pod> -n <namespace> -o json'],
+  offThread: true,
   paths: [
     /(?:^|\/)proxies\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/config_dump\.json$/,
     /(?:^|\/)proxies\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/config_dump\?include_eds$/,
