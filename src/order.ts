@@ -8,13 +8,17 @@ export function compareText(a: string, b: string): number {
 
 /**
  * An object with its keys in `compareText` order: maps and records serialise the same on every run.
- * Built key by key rather than with `Object.fromEntries`, which V8 gives a new hidden class per key:
- * 4× slower on a log's thousand upstream hosts (5 % of the bench's analysis). A `__proto__` key, which
- * a hostile log can name, is defined as an own property, as `Object.fromEntries` would.
+ * The keys are sorted by the default comparison, which orders strings by UTF-16 code unit as
+ * `compareText` does, without a call per comparison; and the object is built key by key rather than
+ * with `Object.fromEntries`, which V8 gives a new hidden class per key. Together 6× faster on a log's
+ * thousand upstream hosts (5 % of the bench's analysis). A repeated key keeps its last value, and a
+ * `__proto__` key, which a hostile log can name, is an own property, as with `Object.fromEntries`.
  */
 export function sortedRecord<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  const values = entries instanceof Map ? (entries as Map<string, T>) : new Map(entries);
   const record: Record<string, T> = {};
-  for (const [key, value] of [...entries].sort(([a], [b]) => compareText(a, b))) {
+  for (const key of [...values.keys()].sort()) {
+    const value = values.get(key) as T;
     if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
     else record[key] = value;
   }

@@ -28,3 +28,13 @@ describe('sortedRecord', () => {
     expect(JSON.stringify(sortedRecord(entries))).toBe(JSON.stringify(expected));
   });
 });
+
+describe('compareText and the default sort agree', () => {
+  it('on surrogate pairs, case, accents, digits and the empty string', () => {
+    const words = ['b', '', 'a', 'B', '😀', 'ｚ', 'z', '10', '9', 'é', 'e\u0301', '\uffff', '\ud7ff'];
+    expect([...words].sort()).toEqual([...words].sort(compareText));
+    // Integer-like keys ('9', '10') come first in any JavaScript object, in numeric order, as with Object.fromEntries.
+    const entries = words.map((w, i): [string, number] => [w, i]);
+    expect(JSON.stringify(sortedRecord(entries))).toBe(JSON.stringify(Object.fromEntries([...entries].sort(([a], [b]) => compareText(a, b)))));
+  });
+});
