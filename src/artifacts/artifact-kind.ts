@@ -2,6 +2,7 @@ import type { JSONSchema } from 'json-schema-to-ts';
 import type { BundleLimits } from '../bundle/limits.js';
 import type { RecognisedBy, SecretMaterial } from './artifact.js';
 import type { TextEncoding } from './entry/encoding.js';
+import type { SharedEntries } from './entry/shared-entries.js';
 import type { StringPool } from './entry/string-pool.js';
 import { documentSink, lineSink } from './entry/sinks.js';
 export { ArtifactParseError } from './parse-error.js';
@@ -78,6 +79,11 @@ interface KindBase {
    * budget, and its data is plain JSON. Logs and config dumps, which are most of a bundle's bytes.
    */
   offThread?: boolean;
+  /**
+   * On the main thread, once the data passed its schema: takes entries equal to other artifacts' from the
+   * bundle's shared ones (config dumps of many proxies repeat the same clusters). Returns the data kept.
+   */
+  share?(data: unknown, shared: SharedEntries): unknown;
   /** Secret values the parsed data holds (a Kubernetes Secret's `data`), beyond the private keys every entry is scanned for. */
   secretMaterial?(data: unknown): SecretMaterial[];
   /** What a reader of the report should know about how the entry was read (bytes that are not UTF-8, lines cut), if anything. */

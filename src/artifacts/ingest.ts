@@ -1,5 +1,6 @@
 import { normaliseEntryPath } from '../bundle/entry-path.js';
 import { StringPool } from './entry/string-pool.js';
+import { SharedEntries } from './entry/shared-entries.js';
 import type { BundleLimits } from '../bundle/limits.js';
 import type { BundleVisitor, EntryInfo, EntrySink } from '../bundle/types.js';
 import type { Artifact, InventoryItem } from './artifact.js';
@@ -35,6 +36,7 @@ export class BundleIngest implements BundleVisitor {
     },
   };
   readonly strings = new StringPool();
+  private readonly shared = new SharedEntries();
   private hints = new Map<string, ManifestHint>();
   /** Entries seen so far (read or skipped): each one's place in the bundle. */
   private entriesSeen = 0;
@@ -67,6 +69,7 @@ export class BundleIngest implements BundleVisitor {
     return {
       budget: this.budget,
       strings: this.strings,
+      shared: this.shared,
       ...(this.threads ? { threads: this.threads } : {}),
       hintFor: (path) => this.hintFor(path),
       adoptManifest: (manifest, path) => this.adoptManifest(manifest, path, place),

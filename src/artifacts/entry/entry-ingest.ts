@@ -14,6 +14,7 @@ import { redactKeyMaterial, SecretMaterialScanner } from '../secret-material.js'
 import { detectEncoding, stripBom } from './encoding.js';
 import { firstViolation } from './schema-check.js';
 import type { StringPool } from './string-pool.js';
+import type { SharedEntries } from './shared-entries.js';
 import type { ParseThreads, ThreadOutcome, ThreadSink } from './parse-threads.js';
 
 /** Bytes looked at to sniff an entry's content. */
@@ -23,6 +24,7 @@ export const HEAD_BYTES = 16 * 1024;
 export interface IngestTarget {
   readonly budget: KeepBudget;
   readonly strings: StringPool;
+  readonly shared: SharedEntries;
   /** Where large logs and config dumps may be read off the main thread; absent: all on the main thread. */
   readonly threads?: ParseThreads;
   hintFor(path: string): ManifestHint | undefined;
@@ -203,8 +205,9 @@ export class EntryIngest implements EntrySink {
         return;
       }
     }
+    const kept = kind.share ? kind.share(data, this.target.shared) : data;
     // The one place data meets its type: it passed the kind's schema, which ArtifactDataMap mirrors.
-    this.target.accept({ kind: kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data } as Artifact);
+    this.target.accept({ kind: kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data: kept } as Artifact);
     const caveats = kind.caveats?.(data) ?? [];
     const secrets = kind.secretMaterial?.(data) ?? [];
     this.record({ status: 'used', kind: kind.id, recognisedBy: recognition.by, ...(caveats.length > 0 ? { note: caveats.join('; ') } : {}), ...(secrets.length > 0 ? { secretMaterial: secrets } : {}) });

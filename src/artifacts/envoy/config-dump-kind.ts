@@ -3,7 +3,7 @@ import type { ArtifactSink, SinkContext, StreamKind } from '../artifact-kind.js'
 import { ArtifactParseError } from '../parse-error.js';
 import { JsonSplitter } from './json-splitter.js';
 import { ConfigDumpSummariser } from './summariser.js';
-import { configDumpSchema } from './summary-schema.js';
+import { configDumpSchema, type ConfigDumpSummary } from './summary-schema.js';
 
 /** Config dumps nest ~30 levels (listener → filter chain → HCM → route → typed config); far more is hostile. */
 const MAX_DEPTH = 256;
@@ -21,6 +21,12 @@ export const configDumpKind: StreamKind = {
   schema: configDumpSchema,
   collect: ['istioctl proxy-config all <pod> -n <namespace> -o json'],
   offThread: true,
+  share(data, shared) {
+    const summary = data as ConfigDumpSummary;
+    // Secrets and rejections are the proxy's own (its certificate, its NACKs): not shared.
+    for (const list of [summary.clusters, summary.listeners, summary.routeTables, summary.endpoints] as object[][]) shared.shareAll(list);
+    return summary;
+  },
   paths: [
     /(?:^|\/)proxies\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/config_dump\.json$/,
     /(?:^|\/)proxies\/(?<namespace>[^/]+)\/(?<pod>[^/]+)\/config_dump\?include_eds$/,
