@@ -80,10 +80,11 @@ interface KindBase {
    */
   offThread?: boolean;
   /**
-   * On the main thread, once the data passed its schema: takes entries equal to other artifacts' from the
-   * bundle's shared ones (config dumps of many proxies repeat the same clusters). Returns the data kept.
+   * On the main thread, once the data passed its schema, whichever thread read it: takes entries and
+   * strings equal to other artifacts' from the bundle's shared ones (config dumps of many proxies repeat
+   * the same clusters and names). Returns the data kept.
    */
-  share?(data: unknown, shared: SharedEntries): unknown;
+  share?(data: unknown, shared: { entries: SharedEntries; strings: StringPool }): unknown;
   /** Secret values the parsed data holds (a Kubernetes Secret's `data`), beyond the private keys every entry is scanned for. */
   secretMaterial?(data: unknown): SecretMaterial[];
   /** What a reader of the report should know about how the entry was read (bytes that are not UTF-8, lines cut), if anything. */

@@ -139,9 +139,7 @@ export class EntryIngest implements EntrySink {
       const { message, line } = outcome.parseError;
       return this.record({ status: 'invalid', kind: kind.id, recognisedBy: recognition.by, reason: message, ...(line ? { line } : {}) });
     }
-    // The summary crossed threads as JSON: its repeated names are pooled with the bundle's other summaries again.
-    const data = this.target.strings.internAll(outcome.data);
-    this.finishRead(outcome.kind === kind.id ? kind : artifactKind(outcome.kind), data, outcome.violation, recognition);
+    this.finishRead(outcome.kind === kind.id ? kind : artifactKind(outcome.kind), outcome.data, outcome.violation, recognition);
   }
 
   /** Chooses what to do with the entry once its head is known, and replays the head into its sink. */
@@ -205,7 +203,7 @@ export class EntryIngest implements EntrySink {
         return;
       }
     }
-    const kept = kind.share ? kind.share(data, this.target.shared) : data;
+    const kept = kind.share ? kind.share(data, { entries: this.target.shared, strings: this.target.strings }) : data;
     // The one place data meets its type: it passed the kind's schema, which ArtifactDataMap mirrors.
     this.target.accept({ kind: kind.id, path: this.info.path, context: recognition.context, recognisedBy: recognition.by, data: kept } as Artifact);
     const caveats = kind.caveats?.(data) ?? [];

@@ -21,10 +21,14 @@ export const configDumpKind: StreamKind = {
   schema: configDumpSchema,
   collect: ['istioctl proxy-config all <pod> -n <namespace> -o json'],
   offThread: true,
-  share(data, shared) {
+  share(data, { entries, strings }) {
     const summary = data as ConfigDumpSummary;
-    // Secrets and rejections are the proxy's own (its certificate, its NACKs): not shared.
-    for (const list of [summary.clusters, summary.listeners, summary.routeTables, summary.endpoints] as object[][]) shared.shareAll(list);
+    for (const list of [summary.clusters, summary.listeners, summary.routeTables, summary.endpoints] as object[][]) entries.shareAll(list);
+    // The rest is the proxy's own (its node, certificates, NACKs): only its strings are pooled. The summariser pools
+    // as it reads, but a summary read in a parsing thread arrives as fresh JSON; a shared entry is frozen, and kept once.
+    if (summary.node) summary.node = strings.internAll(summary.node);
+    strings.internAll(summary.secrets);
+    strings.internAll(summary.rejected);
     return summary;
   },
   paths: [
