@@ -53,8 +53,10 @@ function threadsFrom(option: number | undefined, host: CliHost): Pick<AnalyzeOpt
   const threads = option ?? defaultThreads();
   if (threads === 0 || !host.threadScript) return {};
   // For tests: the entry size from which a log or dump goes to a thread (the samples' entries are all small).
-  const minBytes = process.env.ISTIO_BUNDLE_THREAD_MIN_BYTES === undefined ? undefined : Number(process.env.ISTIO_BUNDLE_THREAD_MIN_BYTES);
-  return { threads: { threads, script: host.threadScript, ...(minBytes !== undefined && Number.isFinite(minBytes) ? { minBytes } : {}) } };
+  // A test knob: only a plain count of bytes counts ('' would be Number('') = 0, every entry in a thread).
+  const knob = process.env.ISTIO_BUNDLE_THREAD_MIN_BYTES;
+  const minBytes = knob !== undefined && /^\d+$/.test(knob) ? Number(knob) : undefined;
+  return { threads: { threads, script: host.threadScript, ...(minBytes !== undefined ? { minBytes } : {}) } };
 }
 
 /** `--suppressions FILE` (each, when repeated) then every `--suppress RULE=glob`, in that order (the first that applies is named). */

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ParseThreads } from '../../src/artifacts/entry/parse-threads.js';
+import { ParseThreads, type ThreadSink, type ThreadSinkContext } from '../../src/artifacts/entry/parse-threads.js';
 import { BundleIngest } from '../../src/artifacts/ingest.js';
 import { artifactKind } from '../../src/artifacts/registry.js';
 import { DEFAULT_LIMITS } from '../../src/bundle/limits.js';
@@ -79,5 +79,35 @@ describe('parsing threads', () => {
     const single = await ingestWith();
     expect(threaded.inventory).toEqual(single.inventory);
     expect(threaded.artifacts.map((a) => a.path)).toEqual(single.artifacts.map((a) => a.path));
+  });
+
+  it('an entry that fails while its bytes go to a thread is invalid and its thread is still told, once, that it ended', async () => {
+    const ended: string[] = [];
+    // A stand-in for the pool whose sinks refuse their first bytes (as postMessage would to a closed port).
+    const failing = {
+      open: (kind: { offThread?: boolean }, context: ThreadSinkContext) => {
+        if (!kind.offThread) return undefined;
+        const sink: ThreadSink = {
+          write: () => {
+            throw new Error('the port is closed');
+          },
+          backlog: () => undefined,
+          end: () => {
+            ended.push(String(context.size));
+            return Promise.resolve({ refused: 'never asked' });
+          },
+        };
+        return sink;
+      },
+      close: () => Promise.resolve(),
+    } as unknown as ParseThreads;
+    const threaded = await ingestWith(failing);
+    const single = await ingestWith();
+
+    const offThread = single.inventory.filter((item) => isOffThread(item.kind));
+    const lost = threaded.inventory.filter((item) => item.status === 'invalid');
+    expect(lost.map((item) => item.path)).toEqual(offThread.map((item) => item.path));
+    for (const item of lost) expect(item.reason).toBe('analyzer error while reading this entry (please report it): the port is closed');
+    expect(ended).toEqual(offThread.map((item) => String(item.size)));
   });
 });

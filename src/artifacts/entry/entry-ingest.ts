@@ -49,6 +49,8 @@ type Phase =
 export class EntryIngest implements EntrySink {
   private phase: Phase = { name: 'sniffing', head: [], headBytes: 0 };
   private failed = false;
+  /** The thread's answer for this entry, once it has been told the entry ended (it must be told exactly once). */
+  private threadEnding?: Promise<ThreadOutcome>;
   /** Every entry is scanned for private keys whatever its kind or status: the report names them first. */
   private scanner?: SecretMaterialScanner;
   private recorded?: InventoryItem;
@@ -73,7 +75,7 @@ export class EntryIngest implements EntrySink {
       return;
     }
     this.target.defer(
-      phase.sink.end().then((outcome) => {
+      this.endThread(phase.sink).then((outcome) => {
         this.guard(() => this.finishThreaded(outcome, phase.recognition));
         this.attachSecretMaterial(hits);
       }),
@@ -100,9 +102,17 @@ export class EntryIngest implements EntrySink {
     try {
       step();
     } catch (error) {
+      const phase = this.phase;
       this.failed = true;
       this.discard({ status: 'invalid', reason: `analyzer error while reading this entry (please report it): ${(error as Error).message}` });
+      // The thread keeps an entry open until told it ended, and a thread with an open entry is never idle.
+      if (phase.name === 'threaded' && !this.threadEnding) this.target.defer(this.endThread(phase.sink).then(() => undefined));
     }
+  }
+
+  private endThread(sink: ThreadSink): Promise<ThreadOutcome> {
+    this.threadEnding ??= sink.end();
+    return this.threadEnding;
   }
 
   private consume(chunk: Buffer): void {
@@ -171,8 +181,8 @@ export class EntryIngest implements EntrySink {
     }
     const threaded = this.target.threads?.open(recognition.kind, { entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits });
     if (threaded) {
-      threaded.write(head);
       this.phase = { name: 'threaded', recognition, sink: threaded };
+      threaded.write(head);
       return;
     }
     const opened = recognition.kind.open({ entry: recognition.context, size, encoding, recognisedBy: recognition.by, limits: this.limits, budget: this.target.budget, strings: this.target.strings });

@@ -55,8 +55,7 @@ export function runParseThread(port: MessagePort = parentPort!): void {
       return;
     }
     entries.delete(message.id);
-    const outcome = entry?.ended ?? finish(entry?.sink);
-    reply({ type: 'done', id: message.id, outcome: JSON.stringify(outcome) });
+    reply({ type: 'done', id: message.id, outcome: serialise(entry?.ended ?? finish(entry?.sink)) });
   });
 }
 
@@ -69,6 +68,15 @@ function finish(sink: ArtifactSink | undefined): ThreadOutcome {
   } catch (error) {
     if (error instanceof ArtifactParseError) return { parseError: { message: error.message, ...(error.line ? { line: error.line } : {}) } };
     return analyzerError(error);
+  }
+}
+
+/** An outcome JSON cannot write (a BigInt, a cycle) is its entry's analyzer error, not the end of the thread and of every entry it holds. */
+function serialise(outcome: ThreadOutcome): string {
+  try {
+    return JSON.stringify(outcome);
+  } catch (error) {
+    return JSON.stringify(analyzerError(error));
   }
 }
 

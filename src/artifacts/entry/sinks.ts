@@ -48,8 +48,8 @@ export function lineSink(kind: LineKind, context: SinkContext): ArtifactSink {
       // 100-proxy bench bundle (81 MiB kept after ingest before, 36 after): V8 keeps a slice of a string
       // as a view of its parent, so a host name or a timestamp sliced from a line kept its whole decoded
       // chunk alive (40 MiB); and a record of hundreds of host names built key by key gets a hidden class
-      // per key, where JSON.parse builds it as a dictionary (10 MiB). A summary is JSON data (its schema
-      // says so), so the copy is equal to it.
+      // per key, where JSON.parse builds it as a dictionary (10 MiB). A summary holds only JSON values
+      // (strings, numbers, arrays, plain records), so the copy is equal to it.
       return { kind, data: JSON.parse(JSON.stringify(scanner.finish())), validate: [] };
     },
   };

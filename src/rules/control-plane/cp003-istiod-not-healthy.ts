@@ -1,7 +1,8 @@
 import type { PodRecord } from '../../model/facets.js';
 import { defineRule } from '../rule.js';
 import { shell } from '../shell.js';
-import { istiodHealth, isServing, servingReplicas } from './istiod-health.js';
+import { isServing } from '../../model/pods.js';
+import { istiodHealth, servingReplicas } from './istiod-health.js';
 import { memoryAdvice } from './istiod-sizing.js';
 
 export const cp003 = defineRule({
@@ -77,7 +78,7 @@ function hasRun(record: PodRecord): boolean {
 
 /** What a down replica means for the mesh: nothing while another serves, everything when it is the only one. */
 function crashingImpact(record: PodRecord, istiods: readonly PodRecord[]): string {
-  if (isServing(record)) {
+  if (isServing(record.pod)) {
     return 'It is Running and Ready again, but it failed once and will again under the same load; while it is down, the proxies it serves cannot receive configuration or certificates.';
   }
   const serving = servingReplicas(record, istiods);

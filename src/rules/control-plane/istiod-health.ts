@@ -1,5 +1,5 @@
 import type { PodRecord } from '../../model/facets.js';
-import { containerStatuses, podCondition } from '../../model/pods.js';
+import { containerStatuses, isServing, podCondition } from '../../model/pods.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { severityRank, type Evidence, type Severity } from '../rule.js';
 
@@ -82,12 +82,7 @@ export function istiodHealth(record: PodRecord, istiods: readonly PodRecord[]): 
   return { severity, ...(headline ? { headline } : {}), problems, evidence, oomKilled, leftBehind: leftBehind && severity !== 'critical' };
 }
 
-/** Running and Ready: an istiod pod that serves proxies now. */
-export function isServing(record: PodRecord): boolean {
-  return record.pod.status?.phase === 'Running' && podCondition(record.pod, 'Ready') === 'True';
-}
-
 /** The other istiod replicas that serve the mesh while this one does not. */
 export function servingReplicas(record: PodRecord, istiods: readonly PodRecord[]): PodRecord[] {
-  return istiods.filter((other) => other !== record && isServing(other));
+  return istiods.filter((other) => other !== record && isServing(other.pod));
 }
