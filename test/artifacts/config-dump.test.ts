@@ -26,6 +26,19 @@ function summarise(input: Buffer | string, chunk = 4096): ConfigDumpSummary {
   return sink.end().data as ConfigDumpSummary;
 }
 
+type Section = Record<string, unknown> & { '@type': string };
+
+/** The SecretsConfigDump section of the istioctl testdata dump (config-dump-secrets.json). */
+function secretsSection(): Section {
+  const dump = JSON.parse(bytes('config-dump-secrets.json').toString('utf8')) as { configs: Section[] };
+  return dump.configs.find((c) => c['@type'].endsWith('.SecretsConfigDump'))!;
+}
+
+/** Its ROOTCA secret, as Envoy prints an SDS secret. */
+function rootCa(section: Section): unknown {
+  return (section.dynamic_active_secrets as Array<{ name: string }>).find((s) => s.name === 'ROOTCA');
+}
+
 describe('Envoy config dump summary', () => {
   it('summarises the admin config_dump of a waypoint (istioctl proxyconfig testdata): every section, clusters parsed from their names', () => {
     const summary = summarise(bytes('config-dump-waypoint.json'));
@@ -80,6 +93,16 @@ describe('Envoy config dump summary', () => {
     for (const e of summary.endpoints) expect(e.healthy + Object.values(e.unhealthy ?? {}).reduce((a, b) => a + b, 0)).toBe(e.total);
   });
 
+  it('lists an endpoint whose port the dump leaves out (proto3 JSON omits a zero port_value) by its IP alone', () => {
+    const dump = JSON.parse(bytes('config-dump-endpoints.json').toString('utf8')) as { configs: Section[] };
+    const section = dump.configs[0]!;
+    type Assignment = { endpoint_config: { cluster_name: string; endpoints: Array<{ lb_endpoints: Array<{ endpoint: { address: { socket_address: { port_value?: number } } } }> }> } };
+    const agent = (section.static_endpoint_configs as Assignment[]).find((e) => e.endpoint_config.cluster_name === 'agent')!;
+    delete agent.endpoint_config.endpoints[0]!.lb_endpoints[0]!.endpoint.address.socket_address.port_value;
+    const summary = summarise(JSON.stringify({ configs: [{ '@type': section['@type'], static_endpoint_configs: [agent] }] }));
+    expect(summary.endpoints).toEqual([{ cluster: 'agent', pointer: '/configs/0/static_endpoint_configs/0/endpoint_config', total: 1, healthy: 1, addresses: ['127.0.0.1'] }]);
+  });
+
   it('decodes the certificates of SDS secrets with X.509 (istioctl configdump secret testdata)', () => {
     const summary = summarise(bytes('config-dump-secrets.json'));
     const leaf = summary.secrets.find((s) => s.name === 'default')!;
@@ -91,6 +114,21 @@ describe('Envoy config dump summary', () => {
     expect(root).toMatchObject({ holds: 'trusted-ca' });
     expect(root.certificates[0]).toMatchObject({ ca: true, notAfter: '2033-05-02T03:41:33.000Z' });
     expect(summary.secrets.find((s) => s.state === 'warming')).toMatchObject({ name: 'configmap://some/thing', certificates: [] });
+  });
+
+  it('reads the static secrets of a SecretsConfigDump (secrets from the bootstrap) as secrets', () => {
+    const secrets = secretsSection();
+    // Envoy lists bootstrap secrets under `static_secrets`, with the shape of the SDS ones: name, last_updated, secret.
+    const dump = { configs: [{ '@type': secrets['@type'], static_secrets: [rootCa(secrets)] }] };
+    const summary = summarise(JSON.stringify(dump));
+    expect(summary.sections).toEqual(['secrets']);
+    expect(summary.secrets.map(({ name, state, pointer, holds }) => ({ name, state, pointer, holds }))).toEqual([{ name: 'ROOTCA', state: 'static', pointer: '/configs/0/static_secrets/0', holds: 'trusted-ca' }]);
+  });
+
+  it('takes only the elements of a section list: a section holding an object is not a proxy-config output', () => {
+    // `proxy-config secret -o json` prints `{"dynamicActiveSecrets": [...]}`; the same secret keyed by name is no such output.
+    const keyedByName = { dynamicActiveSecrets: { ROOTCA: rootCa(secretsSection()) } };
+    expect(() => summarise(JSON.stringify(keyedByName))).toThrow(/not an Envoy config dump/);
   });
 
   it('reads the camelCase single-type outputs: proxy-config eds -o json, bootstrap -o json', () => {

@@ -108,6 +108,20 @@ describe('envoy.stats: recognition', () => {
     expect(recognise('bug-report/proxies/bookinfo/productpage-v1-7d9d4b7c8-qk5zn/stats/prometheus', undefined, undefined)).toMatchObject({ kind: { id: 'envoy.stats' }, context: { namespace: 'bookinfo', pod: 'productpage-v1-7d9d4b7c8-qk5zn' } });
   });
 
+  it('by content: a /stats/prometheus cut short inside its first sample (the exec timed out)', () => {
+    const [typeLine, sample] = fixture('envoy-stats-prometheus.txt').split('\n');
+    expect(typeLine).toBe('# TYPE envoy_cluster_manager_cluster_removed counter');
+    // Only the `# TYPE` line is whole: the sample is cut before its `{`.
+    const cut = sample!.slice(0, 'envoy_cluster_manager'.length);
+    expect(envoyStatsKind.sniff(`${typeLine}\n${cut}`, 'x.txt')).toBe(true);
+  });
+
+  it('not by content when the stats are only quoted, indented, in another file (a ConfigMap holding a snapshot)', () => {
+    const snapshot = fixture('envoy-stats-prometheus.txt').split('\n').slice(0, 4);
+    const configMap = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: stats-snapshot', 'data:', '  stats: |', ...snapshot.map((l) => `    ${l}`)].join('\n');
+    expect(envoyStatsKind.sniff(configMap, 'x.yaml')).toBe(false);
+  });
+
   it('by content: both forms, and not YAML, logs or istiod metrics', () => {
     expect(envoyStatsKind.sniff(fixture('envoy-stats-text.txt'), 'x.txt')).toBe(true);
     expect(envoyStatsKind.sniff(fixture('envoy-stats-prometheus.txt'), 'x.txt')).toBe(true);

@@ -79,5 +79,8 @@ describe('Prometheus sample lines', () => {
     expect(parsePrometheusSample('# TYPE x counter')).toBeUndefined();
     expect(parsePrometheusSample('server.uptime: 12')).toBeUndefined();
     expect(parsePrometheusSample('x{a="unterminated} 1')).toBeUndefined();
+    // A label name must start with a letter or `_`: one that does not makes the line malformed, not a label found further on.
+    expect(parsePrometheusSample('x{0="a"} 1')).toBeUndefined();
+    expect(parsePrometheusSample('x{_0="a"} 1')).toEqual({ name: 'x', labels: { _0: 'a' }, value: 1 });
   });
 });

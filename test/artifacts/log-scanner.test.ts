@@ -41,6 +41,9 @@ const HTTP_NR_LINE =
   '[2023-03-14T09:21:08.001Z] "GET /nope HTTP/1.1" 404 NR route_not_found - "-" 0 0 0 - "-" "curl/7.88.1" "8c1d6b0e-3f4e-4b57-a2f1-0d9e8c7b6a22" "productpage:9080" "-" - - 10.96.114.12:9080 10.244.0.23:51322 - -';
 const TCP_NR_LINE =
   '[2023-03-14T09:21:09.120Z] "- - -" 0 NR filter_chain_not_found - "-" 0 0 0 - "-" "-" "-" "-" "-" - - 10.96.0.10:5432 10.244.0.23:51330 - -';
+/** A TCP connection that closed cleanly, ≥ 1.9 default layout (as TCP_NR_LINE): no flags, no response code details. */
+const TCP_OK_LINE =
+  '[2023-03-14T09:21:10.342Z] "- - -" 0 - - - "-" 1057 4219 30012 - "-" "-" "-" "-" "10.244.0.31:5432" outbound|5432||postgres.default.svc.cluster.local 10.244.0.23:38120 10.96.0.10:5432 10.244.0.23:51340 - -';
 
 describe('LogScanner on the corpus access log', () => {
   const summary = scan(fixture('istio-proxy-access-text.log').split('\n'));
@@ -253,6 +256,12 @@ describe('signatures on access lines, and where they must not fire', () => {
     expect(summary.access.failed).toBe(1);
     expect(summary.access.byStatusClass).toEqual({ 'no response': 1 });
     expect(summary.access.byFlag).toEqual({ NR: 1 });
+  });
+
+  it('matchAccess of each signature on a clean TCP connection, which has no response details: none', () => {
+    const record = parseTextAccessLine(TCP_OK_LINE)!;
+    expect(record).toMatchObject({ code: 0, flags: [], details: undefined, upstreamCluster: 'outbound|5432||postgres.default.svc.cluster.local' });
+    expect(LOG_SIGNATURES.filter((s) => s.matchAccess(record) !== undefined).map((s) => s.id)).toEqual([]);
   });
 
   it('matchAccess of each signature on a parsed UF line: only upstreamConnectError', () => {

@@ -39,6 +39,13 @@ describe('recognise by path conventions', () => {
     expect(byPath(path)).toEqual({ kind: 'logs.ztunnel', by: 'path', context: { path, namespace: 'istio-system', pod: 'ztunnel-8nx5d' } });
   });
 
+  it("the bug-report stats pattern ends at `stats/prometheus`: a file beside it is not tied to the proxy's pod", () => {
+    // Like the collector's `stats.txt.stderr`, the stderr of a `stats/prometheus` fetch is the collector's, with no pod of its own.
+    for (const path of ['bug-report/proxies/bookinfo/productpage-v1-7d9d4b7c8-qk5zn/stats/prometheus.stderr', 'proxies/shop/frontend-6d8f9b7c5-4hxkz/stats.txt.stderr']) {
+      expect(byPath(path)).toEqual({ kind: 'collector.stderr', by: 'path', context: { path } });
+    }
+  });
+
   it('a manifest.json two folders deep is not the bundle manifest; unknown names are not recognised', () => {
     expect(byPath('a/b/manifest.json')).toBeUndefined();
     expect(byPath('notes.txt')).toBeUndefined();

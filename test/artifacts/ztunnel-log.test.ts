@@ -57,6 +57,10 @@ describe('parseZtunnelLine: both layouts', () => {
     const access = parsed(CORPUS[8]!);
     expect(access).toMatchObject({ format: 'tracing', level: 'info', target: 'access', message: 'connection complete' });
     expect(fieldsOf(access).get('duration')).toBe('13ms');
+    // The same line cut right after its span (a truncated paste): no target follows, so no ztunnel line.
+    const cutAfterSpan = CORPUS[7]!.slice(0, CORPUS[7]!.indexOf(' ztunnel::'));
+    expect(cutAfterSpan).toBe('2023-02-15T20:54:40.204428Z  WARN xds{id=1}:');
+    expect(parseZtunnelLine(cutAfterSpan)).toBeUndefined();
     expect(parsed('2024-04-11T15:38:44.016255Z ERROR access: connection complete src.addr=10.244.0.24:46240 error="io error: Connection refused (os error 111)"')).toMatchObject({ level: 'error', target: 'access' });
   });
 
@@ -81,6 +85,8 @@ describe('parseZtunnelLine: both layouts', () => {
     const line = parsed('{"level":"error","time":"2025-01-23T05:07:25.806642Z","scope":"access","message":"connection complete","src.addr":"10.244.0.14:46992","bytes_sent":0,"error":"connection closed due to policy rejection: allow policies exist, but none allowed"}');
     expect(line.time).toBe('2025-01-23T05:07:25.806642Z');
     expect(line.fieldMap).toEqual({ 'src.addr': '10.244.0.14:46992', bytes_sent: '0', error: 'connection closed due to policy rejection: allow policies exist, but none allowed' });
+    // JSON keeps its fields in fieldMap; there is no `k=v` text to parse.
+    expect(line).toEqual({ format: 'json', time: '2025-01-23T05:07:25.806642Z', level: 'error', target: 'access', message: 'connection complete', fieldText: '', fieldMap: line.fieldMap });
     // A scope that is not a whole Rust target (`access` followed by words) is some other program's JSON.
     expect(parseZtunnelLine('{"level":"error","time":"2025-01-23T05:07:25.8Z","scope":"access log","message":"connection complete"}')).toBeUndefined();
   });
@@ -112,6 +118,8 @@ describe('parseFields', () => {
 
   it('skips words without a value and survives an unterminated quote', () => {
     expect(Object.fromEntries(parseFields('noise a=1 b="unterminated'))).toEqual({ a: '1', b: 'unterminated' });
+    // A tab ends a word as a blank does (a field block pasted with tabs).
+    expect(Object.fromEntries(parseFields('noise\ta=1\tb=2'))).toEqual({ a: '1', b: '2' });
   });
 });
 
@@ -122,6 +130,9 @@ describe('error keys', () => {
     );
     expect(normaliseErrorText('unknown source: 10.244.2.7')).toBe('unknown source: <ip>');
     expect(normaliseErrorText('no healthy upstream: [fd00:10:244::7]:8080')).toBe('no healthy upstream: <ip>');
+    // ztunnel's `no healthy upstream: {SocketAddr}` with a last group of two hex digits, and `invalid CONNECT address {authority}` without a port.
+    expect(normaliseErrorText('no healthy upstream: [fd00:10:244::1a]:15008')).toBe('no healthy upstream: <ip>');
+    expect(normaliseErrorText('invalid CONNECT address [fd00:10:244::7]')).toBe('invalid CONNECT address <ip>');
     expect(normaliseErrorText('connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008: deadline has elapsed')).toBe('connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008: deadline has elapsed');
     expect(normaliseErrorText("timed out waiting for workload 'ztunnel-diag-run1-180.ztunnel-diag (ztunnel-diag-run1-180)' from xds")).toBe("timed out waiting for workload '<workload>' from xds");
     expect(normaliseErrorText('request 86c37af8d376fcc847c48d4730137d42 failed at 2025-01-23T05:07:25.806642Z')).toBe('request <id> failed at <time>');
