@@ -31,4 +31,12 @@ describe('the PeerAuthentications in force for a pod', () => {
     expect(peerAuthenticationInForce(inherit, pod, 'bookinfo')?.text).toBe("This pod's inbound mTLS is STRICT, set by `istio-system/default`; PeerAuthentications that apply, the most specific last: `istio-system/default` (mesh, STRICT), `bookinfo/unset` (workload, UNSET).");
     expect(peerAuthenticationInForce(buildConfigIndex([], []), pod, 'bookinfo')).toBeUndefined();
   });
+
+  it('policies that apply but set no mode leave the default: PERMISSIVE, set by none', () => {
+    const unset = buildConfigIndex([pa('istio-system', 'default', {}, 0), pa('bookinfo', 'unset', { selector: { matchLabels: { app: 'reviews' } } }, 1)], [pod]);
+    expect(peerAuthenticationInForce(unset, pod, 'bookinfo')?.text).toBe(
+      "This pod's inbound mTLS is PERMISSIVE (none sets a mode); PeerAuthentications that apply, the most specific last: `istio-system/default` (mesh, UNSET), `bookinfo/unset` (workload, UNSET).",
+    );
+  });
 });
+

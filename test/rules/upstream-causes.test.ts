@@ -34,4 +34,22 @@ describe('what the endpoints of a Service can prove', () => {
     const finding = endpointsFinding(buildConfigIndex([service({ selector: { app: 'db' } }), slice('db-v4', 'IPv4', '10.0.0.5'), slice('db-v6', 'IPv6', 'fd00::5')], []), HOST);
     expect(finding!.text).toBe('Kubernetes lists the only endpoint of Service `shop/db` as ready.');
   });
+
+  describe('a not-ready endpoint names why its pod is not ready, from its container statuses', () => {
+    // Container status shapes of kubectl get pod -o json (core/v1 ContainerStatus): state and lastState hold one of waiting, running, terminated.
+    const slice = record({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', metadata: { name: 'db-x', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'db' } }, endpoints: [{ addresses: ['10.0.0.5'], conditions: { ready: false }, targetRef: { kind: 'Pod', name: 'db-0', namespace: 'shop' } }] }, 1);
+    const pod = (status: Record<string, unknown>) => record({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'shop', labels: { app: 'db' } }, spec: {}, status: { phase: 'Running', containerStatuses: [{ name: 'istio-proxy', ready: true, restartCount: 0, state: { running: {} } }, { name: 'db', ready: false, ...status }] } }, 2);
+    it.each([
+      ['waiting, before what ended it last', { restartCount: 12, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }, 'container db CrashLoopBackOff, 12 restarts'],
+      ['terminated now', { restartCount: 0, state: { terminated: { reason: 'Error', exitCode: 1 } } }, 'container db Error'],
+      ['running but not ready: what ended it last', { restartCount: 1, state: { running: {} }, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }, 'container db OOMKilled, 1 restart'],
+      ['running, never ended, not ready', { restartCount: 0, state: { running: {} } }, 'container db not ready'],
+      // A listing cut down by hand or by a tool can leave `state` out: the pod is still named, without a reason.
+      ['no state at all', { restartCount: 2 }, 'container db not ready, 2 restarts'],
+    ])('%s', (_label, status, state) => {
+      const finding = endpointsFinding(buildConfigIndex([service({ selector: { app: 'db' }, ports: [{ port: 5432 }] }), slice, pod(status)], []), HOST);
+      expect(finding!.text).toBe(`The cause: the only endpoint of Service \`shop/db\` is not ready (\`db-0\`: ${state}): no ready pod serves it.`);
+    });
+  });
 });
+
