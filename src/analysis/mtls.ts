@@ -179,8 +179,9 @@ export interface MtlsConflict {
   targetPort?: number;
   /** The subset whose cluster conflicts; none for the rule's default cluster. */
   subset?: string;
-  /** The pods that cannot be reached (the first few). */
+  /** The pods that cannot be reached (the first few), of `podCount`. */
   pods: ResourceRecord[];
+  podCount: number;
   /** The PeerAuthentication that set the server's mode (on the first pod listed), and its `mode` field. */
   peerAuthentication?: ResourceRecord;
   paPointer?: string;
@@ -250,6 +251,7 @@ export function mtlsConflicts(index: ConfigIndex): MtlsConflict[] {
             ...(found.targetPort !== undefined ? { targetPort: found.targetPort } : {}),
             ...(cluster.subset !== undefined ? { subset: cluster.subset } : {}),
             pods: found.pods.slice(0, PODS_LISTED),
+            podCount: found.pods.length,
             ...(found.server?.decidedBy ? { peerAuthentication: found.server.decidedBy, paPointer: found.server.pointer! } : {}),
             ...(found.server ? { serverMode: found.server.mode } : {}),
           });

@@ -25,4 +25,17 @@ describe('Istio release table', () => {
       if (twoLater) expect(r.endOfLife > twoLater.released).toBe(true);
     });
   });
+
+  it('dates each minor on a real day, one minor about every quarter (Istio ships four a year)', () => {
+    const day = 24 * 3600 * 1000;
+    for (const r of ISTIO_RELEASES) {
+      for (const date of [r.released, r.endOfLife]) expect(new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10)).toBe(date);
+    }
+    ISTIO_RELEASES.slice(1).forEach((older, i) => {
+      const gap = (Date.parse(ISTIO_RELEASES[i]!.released) - Date.parse(older.released)) / day;
+      expect(gap, `${older.minor} → ${ISTIO_RELEASES[i]!.minor}`).toBeGreaterThan(45);
+      expect(gap, `${older.minor} → ${ISTIO_RELEASES[i]!.minor}`).toBeLessThan(200);
+    });
+  });
 });
+

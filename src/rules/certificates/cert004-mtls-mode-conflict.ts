@@ -43,7 +43,9 @@ function findingOf(index: ConfigIndex, c: MtlsConflict): FindingInput {
   const host = c.service.object.metadata.name;
   const port = c.port !== undefined ? ` port ${c.port}` : '';
   const subset = c.subset ? ` (subset \`${c.subset}\`)` : '';
-  const pods = c.pods.slice(0, 3).map((p) => `\`${p.object.metadata.name}\``).join(', ');
+  // The analysis lists the first few pods and counts the rest.
+  const more = c.podCount > c.pods.length ? ` and ${c.podCount - c.pods.length} more` : '';
+  const pods = `${c.pods.map((p) => `\`${p.object.metadata.name}\``).join(', ')}${more}`;
   const policy = c.peerAuthentication ? `PeerAuthentication \`${nameOf(index, c.peerAuthentication)}\`` : 'no PeerAuthentication (PERMISSIVE)';
   const field = c.drPointer.slice(1).replaceAll('/', '.');
   const evidence = [
