@@ -113,7 +113,8 @@ export class BundleIngest implements BundleVisitor {
     this.manifestPath = path;
     // Its place, not the inventory's length: entries before it may still be in a parsing thread.
     if (place > 0) {
-      this.warnings.push(`${path} is not the first entry of the bundle: the ${place} entries before it were recognised by path and content`);
+      const before = place === 1 ? 'the entry before it was' : `the ${place} entries before it were`;
+      this.warnings.push(`${path} is not the first entry of the bundle: ${before} recognised by path and content`);
     }
     this.manifest = manifest;
     this.manifestPrefix = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';

@@ -168,11 +168,14 @@ describe('BundleIngest + readBundle on a .tar.gz (built with tar.create, gzip)',
 
   it('warns when the manifest is not the first entry of an archive', async () => {
     const dir = await tempDir();
-    await writeTree(dir, { 'a-proxy-status.txt': fixture('multiXdsStatusSinglePilot.txt'), 'manifest.json': JSON.stringify({ ...MANIFEST, artifacts: [] }) });
-    const file = join(await tempDir(), 'late-manifest.tar.gz');
-    await create({ gzip: true, file, cwd: dir }, ['a-proxy-status.txt', 'manifest.json']);
-    const { collector } = await ingest(file);
-    expect(collector.warnings).toEqual(['manifest.json is not the first entry of the bundle: the 1 entries before it were recognised by path and content']);
+    await writeTree(dir, { 'a-proxy-status.txt': fixture('multiXdsStatusSinglePilot.txt'), 'b-top.txt': fixture('kubectl-top-pod-containers.txt'), 'manifest.json': JSON.stringify({ ...MANIFEST, artifacts: [] }) });
+    const late = async (entries: string[]) => {
+      const file = join(await tempDir(), 'late-manifest.tar.gz');
+      await create({ gzip: true, file, cwd: dir }, entries);
+      return (await ingest(file)).collector.warnings;
+    };
+    expect(await late(['a-proxy-status.txt', 'manifest.json', 'b-top.txt'])).toEqual(['manifest.json is not the first entry of the bundle: the entry before it was recognised by path and content']);
+    expect(await late(['a-proxy-status.txt', 'b-top.txt', 'manifest.json'])).toEqual(['manifest.json is not the first entry of the bundle: the 2 entries before it were recognised by path and content']);
   });
 
   it('reads a folder\'s manifest.json first, so its hints apply to every file', async () => {
