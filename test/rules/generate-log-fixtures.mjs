@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
-import { writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { kubectlList, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 const writeBundle = (rule, name, files, expect) => writeRuleFixture(join(here, rule, name), files, expect);
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -596,3 +596,116 @@ const scannerLines = Array.from({ length: 19 }, (_, i) => scanner(i));
 writeBundle('LOG004', 'fires-gateway-replicas-one-finding', { ...gwBundle([...scannerLines, real(0)]), [`logs/istio-system/${GW_2}/istio-proxy.log`]: `${scannerLines.slice(0, 10).join('\n')}\n` }, {
   findings: [{ subject: gatewayDeployment, severity: 'low', occurrences: [`istio-system/${GW}`, `istio-system/${GW_2}`], explanationIncludes: ['2 pods answered 404 "no route" to 30 of their 30 requests (100%)', 'internet scanners'] }],
 });
+
+// ---- Fixtures for branches a mutation sample found untested (src/rules seed 3): they read fixtures written above.
+
+// In a block of their own: their names would clash with the sections above.
+{
+  // LOG003 — the WRONG_VERSION_NUMBER log toward reviews (outbound) with the SDS stream close of the certificate-warm-failure
+  // fixture (x509 unknown authority: not outbound) put after the start-up, its time moved into this log's; STRICT mesh-wide.
+  const tlsLog = readFileSync(join(here, 'LOG003/fires-wrong-version-number/bundle', LOG), 'utf8').trimEnd().split('\n');
+  const warm = readFileSync(join(here, 'LOG003/fires-certificate-warm-failure/bundle/logs/istioaddontest-18/nginx/istio-proxy.log'), 'utf8').split('\n');
+  const sdsClose = warm.find((l) => l.includes('StreamSecrets gRPC config stream to sds-grpc closed')).replace(/^\S+/, '2024-11-05T09:37:12.404518Z');
+  const at = tlsLog.findIndex((l) => l.startsWith('['));
+  const mixed = [...tlsLog.slice(0, at), sdsClose, ...tlsLog.slice(at)];
+  const strictMesh = readFileSync(join(here, 'LOG003/fires-inbound-side-with-peer-authentication/bundle/istio/resources/peerauthentications.json'), 'utf8');
+  writeBundle('LOG003', 'fires-outbound-and-own-certificate-failures', { [LOG]: `${mixed.join('\n')}\n`, 'istio/resources/peerauthentications.json': strictMesh }, {
+    findings: [{
+      subject: productpageDeployment,
+      severity: 'high',
+      // one failure is not outbound (the proxy's own SDS stream): the pod's inbound mode is given beside the outbound one
+      explanationIncludes: ['`268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end` (2), `x509: certificate` (1)', "This pod's inbound mTLS is STRICT, set by `istio-system/default`"],
+    }],
+  });
+
+  // LOG004 — the ingress gateway run as a DaemonSet (the gateway chart's `kind: DaemonSet`): two pods named `<ds>-<5>`, owned
+  // by DaemonSet istio-ingressgateway, beside an egress gateway Deployment's pod that kubectl lists first; the scanner logs
+  // of fires-gateway-replicas-one-finding with the pods' names and IPs.
+  const gwDir = join(here, 'LOG004/fires-gateway-replicas-one-finding/bundle');
+  const gwPods = JSON.parse(readFileSync(join(gwDir, 'kubernetes/pods/istio-system.json'), 'utf8'));
+  const [gwTemplate, istiod] = gwPods.items;
+  const OLD_GW = ['istio-ingressgateway-5c9f8b6d7-m4tqz', 'istio-ingressgateway-5c9f8b6d7-q2w8n'];
+  const DS = [
+    { name: 'istio-ingressgateway-7xq4p', ip: '10.244.0.11', node: 'gke-shop-prod-eu1-pool-1-3f2a9c1d-w7tn', hostIP: '10.132.0.20', uid: '4c0b8d5e-2f71-4a36-9e0d-6a1f3b7c9d21' },
+    { name: 'istio-ingressgateway-k9w2d', ip: '10.244.1.12', node: 'gke-shop-prod-eu1-pool-1-3f2a9c1d-m2xk', hostIP: '10.132.0.21', uid: '9e7d1a3b-5c24-4f8e-b6a0-2d9c4e1f7a53' },
+  ];
+  const dsPod = ({ name, ip, node, hostIP, uid }) => {
+    const p = structuredClone(gwTemplate);
+    p.metadata.name = name;
+    p.metadata.uid = uid;
+    p.metadata.generateName = 'istio-ingressgateway-';
+    const { ['pod-template-hash']: _h, ...labels } = p.metadata.labels;
+    p.metadata.labels = { ...labels, 'controller-revision-hash': '6d8f9b7c5', 'pod-template-generation': '1' };
+    p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'DaemonSet', name: 'istio-ingressgateway', uid: '7a2e4c91-0b3d-4e6f-8a15-c3d92f60b7e4' }];
+    p.spec.nodeName = node;
+    // a DaemonSet pod is bound to its node by affinity (the DaemonSet controller's scheduling)
+    p.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } };
+    p.spec.tolerations = [
+      { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists' },
+      { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists' },
+      { effect: 'NoSchedule', key: 'node.kubernetes.io/disk-pressure', operator: 'Exists' },
+      { effect: 'NoSchedule', key: 'node.kubernetes.io/memory-pressure', operator: 'Exists' },
+      { effect: 'NoSchedule', key: 'node.kubernetes.io/pid-pressure', operator: 'Exists' },
+      { effect: 'NoSchedule', key: 'node.kubernetes.io/unschedulable', operator: 'Exists' },
+    ];
+    p.status.podIP = ip; p.status.podIPs = [{ ip }];
+    p.status.hostIP = hostIP; p.status.hostIPs = [{ ip: hostIP }];
+    return p;
+  };
+  const egress = JSON.parse(JSON.stringify(gwTemplate).replaceAll('istio-ingressgateway-5c9f8b6d7', 'istio-egressgateway-7f8d9c6b5').replaceAll('istio-ingressgateway', 'istio-egressgateway').replaceAll('ingressgateway', 'egressgateway').replaceAll('5c9f8b6d7', '7f8d9c6b5'));
+  egress.metadata.name = 'istio-egressgateway-7f8d9c6b5-w9t4z';
+  egress.metadata.uid = '3b5f7d9e-1a2c-4e6b-8d0f-5a7c9e1b3d6f';
+  egress.metadata.ownerReferences[0].uid = 'e1c3a5b7-9d2f-4b6e-8a0c-7e9f1b3d5a2c';
+  egress.status.podIP = '10.244.2.9'; egress.status.podIPs = [{ ip: '10.244.2.9' }];
+  const dsLogs = Object.fromEntries(OLD_GW.map((old, i) => [`logs/istio-system/${DS[i].name}/istio-proxy.log`, readFileSync(join(gwDir, `logs/istio-system/${old}/istio-proxy.log`), 'utf8').replaceAll('10.244.0.11', DS[i].ip)]));
+  writeBundle('LOG004', 'fires-daemonset-gateway-one-finding', { ...dsLogs, 'kubernetes/pods/istio-system.json': kubectlList([egress, ...DS.map(dsPod), istiod]) }, {
+    findings: [{
+      subject: { kind: 'DaemonSet', namespace: 'istio-system', name: 'istio-ingressgateway' },
+      severity: 'low',
+      occurrences: DS.map((d) => `istio-system/${d.name}`),
+      titleIncludes: ['2 pods of DaemonSet istio-ingressgateway'],
+      explanationIncludes: ['2 pods answered 404 "no route" to 30 of their 30 requests (100%)'],
+    }],
+  });
+
+  // LOG008 — LOG002's legacy (Envoy 2019) log: a failing close without `closed since …`, so not sustained.
+  const legacyDir = join(here, 'LOG002/quiet-xds-stream-no-healthy-upstream-legacy/bundle');
+  writeBundle('LOG008', 'fires-failing-close-not-sustained', { [LOG]: readFileSync(join(legacyDir, LOG), 'utf8') }, {
+    findings: [{ subject: { kind: 'Mesh', name: 'xDS streams to istiod' }, severity: 'high', explanationIncludes: ['`14, no healthy upstream`', 'Until the stream is back a proxy receives no configuration'], explanationExcludes: ['lasting', 'cut off from istiod', 'sustained'] }],
+  });
+
+  // LOG009 — 19, 20 and 21 replicas of productpage, each with the LOG001 fixture's UF/URX log (pod name and IP changed): the table lists 20.
+  const uf = readFileSync(join(here, 'LOG001/fires-uf-urx-among-healthy-traffic/bundle', LOG), 'utf8');
+  const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+  const suffix = (i) => [3, 7, 11, 17, 23].map((k, j) => ALPHABET[(i * k + j * 5 + 1) % ALPHABET.length]).join('');
+  const replicas = (n) => Array.from({ length: n }, (_, i) => ({ name: i === 0 ? POD : `productpage-v1-6b746f74dc-${suffix(i)}`, ip: `10.244.${1 + (i % 3)}.${17 + i}` }));
+  const logsOf = (n) => Object.fromEntries(replicas(n).map(({ name, ip }) => [`logs/bookinfo/${name}/istio-proxy.log`, uf.replaceAll(POD, name).replaceAll('10.244.1.17', ip)]));
+  const mesh = { kind: 'Mesh', name: 'all proxies' };
+  for (const n of [19, 20, 21]) {
+    const names = replicas(n).map((r) => r.name);
+    const sorted = [...names].sort();
+    const listed = sorted.slice(0, 20);
+    writeBundle('LOG009', `fires-${n}-logs-${n > 20 ? 'one-counted' : 'all-listed'}`, logsOf(n), {
+      findings: [{
+        subject: mesh,
+        severity: 'info',
+        titleIncludes: [`response flags in ${n} access logs: UF, URX`],
+        evidencePaths: listed.map((name) => `logs/bookinfo/${name}/istio-proxy.log`),
+        explanationIncludes: listed.map((name) => `\`bookinfo/${name}\``).concat(n > 20 ? ['; and 1 more. '] : []),
+        explanationExcludes: n > 20 ? [`\`bookinfo/${sorted[20]}\``] : ['more'],
+      }],
+    });
+  }
+
+  // signature-findings podCommands — the sustained-timeouts log handed over as a bare file: no pod in the bundle ties to it,
+  // so its commands find the pod by the IP of its access lines instead of passing a file name to istioctl.
+  writeBundle('LOG008', 'fires-log-tied-to-no-pod', { 'istio-proxy.log': readFileSync(join(here, 'LOG008/fires-sustained-timeouts-high/bundle', LOG), 'utf8') }, {
+    findings: [{
+      subject: { kind: 'Mesh', name: 'xDS streams to istiod' },
+      severity: 'high',
+      occurrences: ['/istio-proxy.log'],
+      titleIncludes: ['the log istio-proxy.log loses its xDS stream to istiod'],
+      commandsInclude: ['kubectl get pods -A -o wide --field-selector status.podIP=10.244.1.17'],
+    }],
+  });
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfigIndex } from '../../src/analysis/config-index.js';
 import type { ResourceRecord } from '../../src/model/facets.js';
-import { endpointsFinding } from '../../src/rules/sidecar-logs/upstream-causes.js';
+import type { TargetGroup } from '../../src/rules/sidecar-logs/by-target.js';
+import { endpointsFinding, networkPolicyFinding } from '../../src/rules/sidecar-logs/upstream-causes.js';
 
 const record = (object: Record<string, unknown>, i: number): ResourceRecord => ({ object: object as ResourceRecord['object'], source: { path: 'r.json', pointer: `/items/${i}` } });
 const service = (spec: Record<string, unknown>) => record({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec }, 0);
@@ -53,3 +54,26 @@ describe('what the endpoints of a Service can prove', () => {
   });
 });
 
+describe('what the NetworkPolicies in front of a Service can prove', () => {
+  // db's pod listens on 5432; the client is a pod of the bundle (its namespace and labels are known).
+  const dbPod = record({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'shop', labels: { app: 'db' } }, spec: { containers: [{ name: 'db', ports: [{ containerPort: 5432 }] }] }, status: { phase: 'Running' } }, 1);
+  const webPod = record({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-7d9f8c6b5-x2kqz', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'web' }] }, status: { phase: 'Running' } }, 2);
+  const policy = (ingress: unknown[]) => record({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'db-ingress', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress } }, 3);
+  const target = { host: HOST, sides: [{ log: { pod: 'web-7d9f8c6b5-x2kqz', namespace: 'shop' } }] } as unknown as TargetGroup;
+  const finding = (ingress: unknown[]) => networkPolicyFinding(buildConfigIndex([service({ selector: { app: 'db' }, ports: [{ port: 5432 }] }), dbPod, webPod, policy(ingress)], []), target, 5432);
+
+  it('a policy that admits only an ipBlock: whether it admits the client cannot be told (a candidate, not a cause), the policy named and cited', () => {
+    const result = finding([{ from: [{ ipBlock: { cidr: '10.8.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }] }]);
+    expect(result).toMatchObject({ decisive: false });
+    expect(result!.text).toBe(
+      'NetworkPolicy `shop/db-ingress` selects the target\'s pods; whether it admits `shop/web-7d9f8c6b5-x2kqz` on port 5432 cannot be told from the bundle (NetworkPolicy shop/db-ingress ingress[0] admits ipBlock 10.8.0.0/16, which needs the client\'s IP).',
+    );
+    expect(result!.evidence).toEqual([expect.objectContaining({ path: 'r.json', pointer: '/items/3/spec' })]);
+  });
+
+  it('a policy that admits other pods only: the cause, the connection dropped', () => {
+    const result = finding([{ from: [{ podSelector: { matchLabels: { app: 'admin' } } }] }]);
+    expect(result).toMatchObject({ decisive: true });
+    expect(result!.text).toContain('The cause: NetworkPolicy `shop/db-ingress` selects the pods of `db.shop.svc.cluster.local` (`db-0`) and admits no ingress from `shop/web-7d9f8c6b5-x2kqz` on port 5432');
+  });
+});
