@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create } from 'tar';
@@ -215,6 +216,53 @@ describe('EntryIngest streaming', () => {
     const collector = feed('proxy-status.txt', [Buffer.from(`${fixture('multiXdsStatusMultiPilot_verbose.txt')}proxy2     cluster1     SYNCD     SYNCED     SYNCED     SYNCED     SYNCED       istiod1     1.20\n`)]);
     expect(collector.inventory[0]).toMatchObject({ status: 'invalid', kind: 'istioctl.proxyStatus', line: 3 });
     expect(collector.inventory[0]!.reason).toContain('"SYNCD" is not an xDS status for CDS');
+  });
+
+  /** `kubectl get pods -n bookinfo -o json` from a sample bundle: 67 KiB, several sniffing heads long. */
+  const PODS_PATH = 'kubernetes/pods/bookinfo.json';
+  const PODS = readFileSync(join(import.meta.dirname, '..', '..', 'samples', 'data-plane-503', PODS_PATH));
+  /** The sniffing head (HEAD_BYTES), written out so that a changed constant fails here too. */
+  const HEAD = 16 * 1024;
+
+  it('an entry is decided once its first 16 KiB are in: a document reserves its parse budget then, not at its end', () => {
+    expect(PODS.length).toBeGreaterThan(2 * HEAD);
+    /** The parse budget reserved after each chunk up to each cut, the entry not yet ended. */
+    const reservedAfter = (...cuts: number[]): number[] => {
+      const collector = new BundleIngest(DEFAULT_LIMITS);
+      const sink = collector.onEntry({ path: PODS_PATH, size: PODS.length });
+      let from = 0;
+      const reserved = cuts.map((cut) => {
+        sink.write(PODS.subarray(from, cut));
+        from = cut;
+        return collector.keptBytes;
+      });
+      sink.write(PODS.subarray(from));
+      sink.end();
+      expect(collector.inventory).toEqual([{ path: PODS_PATH, size: PODS.length, status: 'used', kind: 'kubectl.pods', recognisedBy: 'path' }]);
+      return reserved;
+    };
+    expect(reservedAfter(1, HEAD - 1)).toEqual([0, 0]); // still sniffing
+    expect(reservedAfter(HEAD - 1, HEAD)).toEqual([0, PODS.length]); // the byte that completes the head decides
+    expect(reservedAfter(HEAD - 1, HEAD + 1)).toEqual([0, PODS.length]); // so does a chunk that runs past it
+  });
+
+  it('a document gives its parse budget back when it cannot be read or breaks its schema, and keeps it when used', () => {
+    const collector = new BundleIngest(DEFAULT_LIMITS);
+    const read = (path: string, bytes: Buffer) => {
+      const sink = collector.onEntry({ path, size: bytes.length });
+      sink.write(bytes);
+      sink.end();
+    };
+    read('kubernetes/pods/truncated.json', PODS.subarray(0, 2000)); // cut short: malformed JSON
+    read('kubernetes/pods/default.json', Buffer.from(BAD_POD)); // restartCount "three": a schema violation
+    expect(collector.keptBytes).toBe(0);
+    read(PODS_PATH, PODS);
+    expect(collector.inventory.map((i) => [i.path, i.status])).toEqual([
+      ['kubernetes/pods/truncated.json', 'invalid'],
+      ['kubernetes/pods/default.json', 'invalid'],
+      [PODS_PATH, 'used'],
+    ]);
+    expect(collector.keptBytes).toBe(PODS.length);
   });
 
   it('LineSplitter numbers LF and CRLF lines and keeps multi-byte characters split across chunks', () => {

@@ -55,6 +55,21 @@ describe('readKubernetesObjects: JSON', () => {
     expect(objects.map((o) => [o.pointer, o.object.kind])).toEqual([['/items/0', 'Endpoints']]);
   });
 
+  it('reads a top-level JSON array element by element, each at its index pointer', () => {
+    const objects = readKubernetesObjects(JSON.stringify([pod('details-v1-79f774bdb9-6kq2v'), pod('ratings-v1-b6994bb9-4lqzm')], null, 4));
+    expect(objects).toEqual([
+      { object: pod('details-v1-79f774bdb9-6kq2v'), pointer: '/0', document: 0 },
+      { object: pod('ratings-v1-b6994bb9-4lqzm'), pointer: '/1', document: 0 },
+    ]);
+  });
+
+  it('after `Warning:` lines, an error without a line (JSON is addressed by pointer) keeps no line', () => {
+    const text = `Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n{"kind":"List","items":[{"kind":"Pod"}, 42]}`;
+    const error = parseError(text);
+    expect(error.message).toBe('expected a Kubernetes object at /items/1, found number');
+    expect(error.line).toBeUndefined();
+  });
+
   it('malformed JSON throws with the line of the fault', () => {
     const error = parseError('{\n    "apiVersion": "v1",\n    "kind": "Pod",\n    "metadata": {"name": "a",}\n}\n');
     expect(error.message).toMatch(/^malformed JSON: /);

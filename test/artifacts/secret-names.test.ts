@@ -56,6 +56,26 @@ describe('Secret names and types (kubectl get secrets), never values', () => {
     expect(() => parse('NAME   READY   STATUS\nx   1/1   Running\n')).toThrow(ArtifactParseError);
   });
 
+  it('an empty `kubectl get secrets` table is no Secret, and blank lines before the header are skipped', () => {
+    // kubectl prints "No resources found" on stderr: stdout, the file, is empty.
+    expect(parse('')).toEqual({ listing: 'table', namespace: 'istio-system', secrets: [] });
+    expect(parse(`\n${table}`).secrets.map((s) => [s.name, s.line])).toEqual([
+      ['cacerts', 3],
+      ['istio-ca-secret', 4],
+      ['istio-remote-secret-cluster2', 5],
+      ['sh.helm.release.v1.istiod.v1', 6],
+    ]);
+  });
+
+  it('a row short of the header\'s cells (name and type but no AGE) is not a `kubectl get secrets` row', () => {
+    const truncated = `${table}istio-ca-root-cert   Opaque   1\n`;
+    expect(() => parse(truncated)).toThrow(new ArtifactParseError('line 6 is not a `kubectl get secrets` row', 6));
+    // With NAMESPACE first, four cells are one short; five are a row.
+    const header = 'NAMESPACE      NAME                       TYPE     DATA   AGE\n';
+    expect(() => parse(`${header}istio-system   istio-remote-secret-west   Opaque   1\n`, 'secrets.txt', undefined)).toThrow('line 2 is not a `kubectl get secrets` row');
+    expect(parse(`${header}istio-system   istio-remote-secret-west   Opaque   1      3d\n`, 'secrets.txt', undefined).secrets).toEqual([{ namespace: 'istio-system', name: 'istio-remote-secret-west', type: 'Opaque', line: 2 }]);
+  });
+
   it('keeps no DATA count or value', () => {
     expect(JSON.stringify(parse(table))).not.toMatch(/"41d"|"data"/i);
   });

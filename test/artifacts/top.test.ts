@@ -101,6 +101,25 @@ describe('parseTop (kubectl top pod)', () => {
     expect(error.message).toBe('line 4 has 3 columns where `kubectl top pod --containers` prints 4 (POD, NAME, CPU(cores), MEMORY(bytes))');
   });
 
+  it('a short row of the pod-level table names plain `kubectl top pod` (no --containers) in its error', () => {
+    const text = tabwrite(
+      [
+        ['NAME', 'CPU(cores)', 'MEMORY(bytes)'],
+        ['istiod-7d4885fc54-lzx9z', '5m'],
+      ],
+      { padding: 3, terminated: true },
+    );
+    const error = parseError(text);
+    expect(error.line).toBe(2);
+    expect(error.message).toBe('line 2 has 2 columns where `kubectl top pod` prints 3 (NAME, CPU(cores), MEMORY(bytes))');
+  });
+
+  it('a memory cell that is not a quantity throws even when the CPU cell is one', () => {
+    const error = parseError('POD     NAME     CPU(cores)     MEMORY(bytes)\np     c     5m     <unknown>\n');
+    expect(error.line).toBe(2);
+    expect(error.message).toBe('line 2: "5m" / "<unknown>" are not CPU and memory quantities');
+  });
+
   it('a cell that is not a quantity throws naming the line', () => {
     const error = parseError('POD     NAME     CPU(cores)     MEMORY(bytes)\np     c     <unknown>     40Mi\n');
     expect(error.line).toBe(2);

@@ -11,6 +11,7 @@ import { ParseThreads, type ThreadSink, type ThreadSinkContext } from '../../src
 import { BundleIngest } from '../../src/artifacts/ingest.js';
 import { artifactKind } from '../../src/artifacts/registry.js';
 import { DEFAULT_LIMITS } from '../../src/bundle/limits.js';
+import { fixture } from '../artifacts/helpers.js';
 import { readBundle } from '../../src/bundle/read-bundle.js';
 import { tempDir } from './helpers.js';
 
@@ -109,5 +110,67 @@ describe('parsing threads', () => {
     expect(lost.map((item) => item.path)).toEqual(offThread.map((item) => item.path));
     for (const item of lost) expect(item.reason).toBe('analyzer error while reading this entry (please report it): the port is closed');
     expect(ended).toEqual(offThread.map((item) => String(item.size)));
+  });
+});
+
+describe('parsing threads: the reader paused on a full queue', () => {
+  const MiB = 1024 * 1024;
+  /** ParseThreads' marks: the reader pauses over QUEUE_HIGH_BYTES (8 MiB) queued and resumes at QUEUE_LOW_BYTES (2 MiB) or less. */
+  const QUEUED = 9 * MiB;
+  const LOW = 2 * MiB;
+
+  /**
+   * A stand-in thread that reads nothing until told: each entry's end is a step, acknowledging
+   * `bytes` of what is queued (as a real thread does as it reads) before answering that entry.
+   */
+  const steppingThread = (acks: number[]) =>
+    threadScript(`
+      import { parentPort } from 'node:worker_threads';
+      const acks = ${JSON.stringify(acks)};
+      parentPort.on('message', (m) => {
+        if (m.type !== 'end') return;
+        const bytes = acks.shift();
+        if (bytes) parentPort.postMessage({ type: 'read', bytes });
+        parentPort.postMessage({ type: 'done', id: m.id, outcome: JSON.stringify({ refused: 'stand-in' }) });
+      });
+    `);
+
+  /** Queues 9 MiB of an istio-proxy log, then reads `first` and `second` of it; whether the paused reader is resumed after each. */
+  async function resumedAfter(first: number, second: number): Promise<[boolean, boolean]> {
+    const threads = new ParseThreads({ threads: 1, script: await steppingThread([first, second, QUEUED - first - second]), minBytes: 0 });
+    try {
+      const log = artifactKind('logs.proxy');
+      const context = (path: string, size: number): ThreadSinkContext => ({ entry: { path }, size, encoding: 'utf8', recognisedBy: 'path', limits: DEFAULT_LIMITS });
+      const open = (path: string, size = 0) => threads.open(log, context(path, size))!;
+      const big = open('logs/default/productpage-v1-d5789fdfb-6x7b9/istio-proxy.log', QUEUED);
+      const [step1, step2] = [open('logs/a/istio-proxy.log'), open('logs/b/istio-proxy.log')];
+      const line = Buffer.from(fixture('istio-proxy-access-text.log').split('\n')[0]! + '\n');
+      const chunk = Buffer.alloc(256 * 1024); // one batch per write
+      for (let at = 0; at < chunk.length; at += line.length) line.copy(chunk, at);
+      for (let queued = 0; queued < QUEUED; queued += chunk.length) big.write(chunk);
+
+      const paused = big.backlog();
+      expect(paused).toBeInstanceOf(Promise);
+      let resumed = false;
+      void paused!.then(() => (resumed = true));
+      // Each step's answer comes after its acknowledgement, on the same port: by then the reader was resumed or not.
+      await step1.end();
+      const afterFirst = resumed;
+      await step2.end();
+      const afterSecond = resumed;
+      expect(await big.end()).toEqual({ refused: 'stand-in' });
+      return [afterFirst, afterSecond];
+    } finally {
+      await threads.close();
+    }
+  }
+
+  it('is resumed once the queue is down to the low mark, not while it is above it', async () => {
+    expect(await resumedAfter(QUEUED - LOW - 1, 1)).toEqual([false, true]); // 2 MiB + 1 byte queued, then exactly 2 MiB
+  });
+
+  it('is resumed below the low mark, and never while the queue is still over it', async () => {
+    expect(await resumedAfter(QUEUED - LOW - 1, 2)).toEqual([false, true]); // 2 MiB + 1 byte, then 2 MiB - 1 byte
+    expect(await resumedAfter(MiB, QUEUED - MiB - LOW + 1)).toEqual([false, true]); // 8 MiB, then 2 MiB - 1 byte
   });
 });
