@@ -64,10 +64,15 @@ export function importedCounterparts(message: IstioMessage, view: ConfigurationV
 
 /**
  * IST0101 covers many faults of one resource (a host, a subset, a gateway, a selector…): its text
- * (`Referenced <what> not found: "<value>"`) says which. Another wording (an older istioctl) falls
- * back to code and resource.
+ * (`Referenced <what> not found: "<value>"`) says which; IST0173, one per subset of a DestinationRule,
+ * names it (`The Subset <name> defined in the DestinationRule …`, Istio's analysis messages). Another
+ * wording (an older istioctl) falls back to code and resource.
  */
 function sameReference(message: IstioMessage, importedText: string): boolean {
+  if (message.code === 'IST0173') {
+    const subset = /^The Subset (\S+) defined in the DestinationRule/.exec(importedText.trim())?.[1];
+    return subset === undefined || subset === message.details.subset;
+  }
   if (message.code !== 'IST0101') return true;
   const m = /^Referenced (.+?) not found: "(.*)"$/.exec(importedText.trim());
   if (!m) return true;
