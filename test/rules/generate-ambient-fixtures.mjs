@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kubectlList, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { kubectlList, ruleFixturesOut, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 import { ambientPod } from '../../scripts/fixtures/ambient-pod.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -372,7 +372,8 @@ const podList = (items) => kubectlList(items);
 const list = (items) => kubectlList(items);
 
 const ns = { kind: 'Namespace', name: NS };
-const write = (rule, folder, files, findings) => writeRuleFixture(join(here, rule, folder), files, { findings });
+// Written under RULE_FIXTURES_OUT when set (generators.test.ts), else here; inputs are always read from here.
+const write = (rule, folder, files, findings) => writeRuleFixture(join(ruleFixturesOut(here), rule, folder), files, { findings });
 const WAYPOINT_YAML = ['apiVersion: gateway.networking.k8s.io/v1', 'kind: Gateway', 'gatewayClassName: istio-waypoint', 'port: 15008', 'protocol: HBONE', 'istio.io/waypoint-for: service'];
 
 // --- AMB002 ---------------------------------------------------------------------------------------

@@ -21,12 +21,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kubectlList as list, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { kubectlList as list, ruleFixturesOut, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
 import { ambientPod as withoutInjection } from '../../scripts/fixtures/ambient-pod.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const writeBundle = (name, files, expect) => writeRuleFixture(join(here, 'AMB001', name), files, expect);
+// Written under RULE_FIXTURES_OUT when set (generators.test.ts), else here; inputs are always read from here.
+const writeBundle = (name, files, expect) => writeRuleFixture(join(ruleFixturesOut(here), 'AMB001', name), files, expect);
 const formats = readFileSync(join(here, '../fixtures/formats/ztunnel.log'), 'utf8').split('\n').filter((l) => l !== '');
 const items = (path) => JSON.parse(readFileSync(join(here, path), 'utf8')).items;
 

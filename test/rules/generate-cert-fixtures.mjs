@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kubectlJson, kubectlList as list, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { kubectlJson, kubectlList as list, ruleFixturesOut, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const certs = join(here, '../fixtures/certs');
@@ -123,7 +123,8 @@ const caField = (secret, field, name) => ({
 const resources = (kind, items) => ({ [`istio/resources/${kind}.json`]: { kind: 'k8s.resources', command: `kubectl get ${kind} -A -o json`, text: list(items) } });
 
 
-const writeBundle = (rule, name, files, expect) => writeRuleFixture(join(here, rule, name), files, expect);
+// Written under RULE_FIXTURES_OUT when set (generators.test.ts), else here; inputs are always read from here.
+const writeBundle = (rule, name, files, expect) => writeRuleFixture(join(ruleFixturesOut(here), rule, name), files, expect);
 
 const PRODUCTPAGE = 'productpage-v1-54bb874995-9xq7d';
 const REVIEWS = 'reviews-v2-5b667bcbf8-tz6qw';

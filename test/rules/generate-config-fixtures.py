@@ -4,6 +4,9 @@ as kubectl get -A -o json Lists (keys sorted, 4-space indent). Rerun after chang
 import json, os, copy, hashlib, shutil
 import pathlib
 ROOT=str(pathlib.Path(__file__).resolve().parents[2])
+# Fixtures are written under RULE_FIXTURES_OUT when set (test/rules/generators.test.ts compares such a run with the
+# committed fixtures), else under test/rules; the inputs (samples/healthy) are read from the repository either way.
+OUT=os.path.abspath(os.environ['RULE_FIXTURES_OUT']) if os.environ.get('RULE_FIXTURES_OUT') else ROOT+'/test/rules'
 H=ROOT+'/samples/healthy'
 def load(p): return json.load(open(p))
 SVC=load(H+'/istio/resources/services.json')['items']
@@ -45,8 +48,12 @@ def svc(ns,name,port,selector,annotations=None,portname='http'):
 def lst(items):
     return {'apiVersion':'v1','items':items,'kind':'List','metadata':{'resourceVersion':''}}
 def write(fixture,files,expect):
-    d=ROOT+'/test/rules/'+fixture
-    if os.path.exists(d): shutil.rmtree(d)
+    """The fixture's bundle/ and expect.json, both replaced whole; golden.json is kept (as writeRuleFixture of
+    scripts/fixtures/bundle-files.mjs does): it pins the findings word for word, so a regenerated fixture whose findings
+    changed fails its golden test until UPDATE_GOLDEN=1 rewrites it and the diff is read."""
+    d=OUT+'/'+fixture
+    if os.path.exists(d+'/bundle'): shutil.rmtree(d+'/bundle')
+    os.makedirs(d,exist_ok=True)
     for path,items in files.items():
         p=d+'/bundle/'+path; os.makedirs(os.path.dirname(p),exist_ok=True)
         with open(p,'w') as f: f.write(json.dumps(lst(items),indent=4,sort_keys=True)+'\n')
@@ -82,7 +89,7 @@ f=base_files()
 for x in f[R+'services.json']:
     if x['metadata']['name']=='ratings': x['metadata'].setdefault('annotations',{})['networking.istio.io/exportTo']='.'
 f[R+'virtualservices.json']=[vs('bookinfo','ratings',{'exportTo':['*'],'hosts':['ratings'],'http':[{'route':[route('ratings')]}]})]
-write('CFG002/fires-virtualservice-exported-wider-than-its-host',f,{'findings':[F('VirtualService','bookinfo','ratings','critical',explanationIncludes=['does not reach every namespace the VirtualService is exported to (`*`)'])]})
+write('CFG002/fires-virtualservice-exported-wider-than-its-host',f,{'findings':[F('VirtualService','bookinfo','ratings','high',explanationIncludes=['is visible from namespace `bookinfo` but not from every namespace the VirtualService is exported to','does not reach every namespace the VirtualService is exported to (`*`)'],titleIncludes=['which some namespaces it is exported to cannot see'])]})
 f=base_files()
 f[R+'virtualservices.json']=[vs('bookinfo','details',{'hosts':['details'],'http':[{'mirror':{'host':'details-shadow'},'route':[route('details',port=9090)]}]})]
 write('CFG002/fires-port-and-mirror',f,{'findings':[F('VirtualService','bookinfo','details','critical',explanationIncludes=['has no port 9090','exposes 9080'],evidencePointers=['/route/0/destination/port/number'],yamlIncludes=['number: 9080']),F('VirtualService','bookinfo','details','high',explanationIncludes=['Mirror destination host `details-shadow`'])]})
@@ -104,7 +111,7 @@ write('CFG002/fires-namespace-typo',f,{'findings':[F('VirtualService','frontend'
 f=base_files(); f[R+'virtualservices.json']=[vs('bookinfo','reviews',{'hosts':['reviews'],'http':[{'match':[{'headers':{'end-user':{'exact':'jason'}}}],'route':[route('reviews',subset='v2')]},{'route':[route('reviews',subset='v1')]}]})]
 write('CFG003/fires-no-destination-rule',f,{'findings':[F('VirtualService','bookinfo','reviews','critical',explanationIncludes=['subset `v2`, and no DestinationRule exists for that host','subset `v1`'],yamlIncludes=['host: reviews.bookinfo.svc.cluster.local','- name: v2\n      labels:\n        version: v2','- name: v1\n      labels:\n        version: v1','labels taken from the pods of Service bookinfo/reviews'])]})
 f=base_files(); f[R+'destinationrules.json']=copy.deepcopy(DR); f[R+'virtualservices.json']=[vs('bookinfo','reviews',{'hosts':['reviews'],'http':[{'route':[route('reviews',subset='V2',weight=90),route('reviews',subset='v3',weight=10)]}]})]
-write('CFG003/fires-subset-letter-case',f,{'findings':[F('VirtualService','bookinfo','reviews','critical',explanationIncludes=['`V2` is not `v2`'],evidencePaths=['istio/resources/virtualservices.json','istio/resources/destinationrules.json'])]})
+write('CFG003/fires-subset-letter-case',f,{'findings':[F('VirtualService','bookinfo','reviews','critical',explanationIncludes=['`V2` is not `v2`','while pods with `version=v2` run: the route has a typo'],evidencePaths=['istio/resources/virtualservices.json','istio/resources/destinationrules.json'],remediationIncludes=["Correct the route's subset to `v2` in VirtualService bookinfo/reviews; the DestinationRule needs no change."])]})
 f=base_files(); f[R+'destinationrules.json']=[dr('istio-system','default',{'host':'*.local','trafficPolicy':{'tls':{'mode':'ISTIO_MUTUAL'}}})]
 f[R+'virtualservices.json']=[vs('bookinfo','reviews',{'hosts':['reviews'],'http':[{'route':[route('reviews',subset='v1')]}]})]
 write('CFG003/fires-only-mesh-wide-wildcard-rule',f,{'findings':[F('VirtualService','bookinfo','reviews','critical',yamlIncludes=['host: reviews.bookinfo.svc.cluster.local','mode: ISTIO_MUTUAL','traffic policy kept from DestinationRule istio-system/default','- name: v1'])]})
@@ -213,7 +220,7 @@ f[R+'virtualservices.json']=[vs('bookinfo','reviews-root',{'hosts':['reviews'],'
 write('CFG002/quiet-httproutes-and-delegates',f,{'findings':[]})
 
 def analyze_json(fixture, entries):
-    p=ROOT+'/test/rules/'+fixture+'/bundle/istio/analyze.json'
+    p=OUT+'/'+fixture+'/bundle/istio/analyze.json'
     with open(p,'w') as fh: fh.write(json.dumps(entries,indent='\t')+'\n')
 f=base_files(); f[R+'services.json'].append(svc('frontend','web',8080,{'app':'web'}))
 f[R+'virtualservices.json']=[vs('frontend','checkout',{'hosts':['checkout.frontend.svc.cluster.local'],'http':[{'route':[route('checkout.payments.svc.cluster.local',port=8443)]}]})]

@@ -8,6 +8,9 @@ import json, os, copy, re
 from datetime import datetime, timedelta, timezone
 import pathlib
 ROOT = str(pathlib.Path(__file__).resolve().parents[2])
+# Fixtures are written under RULE_FIXTURES_OUT when set (test/rules/generators.test.ts compares such a run with the
+# committed fixtures), else under test/rules; the inputs (samples/, test/collector/data) are read from the repository.
+RULES_OUT = os.path.abspath(os.environ['RULE_FIXTURES_OUT']) if os.environ.get('RULE_FIXTURES_OUT') else ROOT + '/test/rules'
 def load(p): return json.load(open(os.path.join(ROOT, p)))
 def dump(obj, path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -45,7 +48,7 @@ def expect(path, findings, notChecked=None):
     write(path, json.dumps(obj, indent=2, ensure_ascii=False) + '\n')
 
 # ---- CP002 ----
-OUT = ROOT + '/test/rules/CP002'
+OUT = RULES_OUT + '/CP002'
 H = 'samples/healthy'
 C = 'samples/control-plane-failure'
 healthy_table = read_table(H + '/istio/proxy-status.txt')
@@ -163,7 +166,7 @@ write(bundle(n) + '/istio/proxy-status.txt', tabwrite(default_table))
 expect(f'{OUT}/{n}/expect.json', [])
 
 # ---- CP005 ----
-OUT = ROOT + '/test/rules/CP005'
+OUT = RULES_OUT + '/CP005'
 D = 'test/collector/data/kubectl'
 
 def ktab(rows, terminated=False):

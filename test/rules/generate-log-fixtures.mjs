@@ -2,14 +2,23 @@
 // Every log is the healthy productpage sidecar log of the LOG003 fixtures (pilot-agent start-up, then Istio TEXT
 // access lines) with real lines of test/fixtures/formats/ (origins in its README) put after the start-up; where a
 // line had to name another port or proxy than its source, only that value is changed and the comment says so.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
-import { kubectlList, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
-const writeBundle = (rule, name, files, expect) => writeRuleFixture(join(here, rule, name), files, expect);
+import { kubectlList, ruleFixturesOut, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Written under RULE_FIXTURES_OUT when set (generators.test.ts), else here; inputs are always read from here.
+const out = ruleFixturesOut(here);
+/** `asciiExpect`: the expect.json was edited by hand with its non-ASCII characters as JSON escapes (`\u2014`); kept so. */
+const writeBundle = (rule, name, files, expect, { asciiExpect = false } = {}) => {
+  writeRuleFixture(join(out, rule, name), files, expect);
+  if (asciiExpect) {
+    const path = join(out, rule, name, 'expect.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
+};
 const formats = (name) => readFileSync(join(here, '../fixtures/formats', name), 'utf8').split('\n').filter((l) => l !== '');
 const HEALTHY = readFileSync(join(here, 'LOG003/quiet-healthy-traffic/bundle/logs/bookinfo/productpage-v1-6b746f74dc-8xk2r/istio-proxy.log'), 'utf8').trimEnd().split('\n');
 const START = HEALTHY.filter((l) => !l.startsWith('['));
@@ -85,7 +94,7 @@ writeBundle('LOG010', 'fires-config-rejected', { [LOG]: sidecarLog([readiness[3]
   findings: [{ subject: readinessSubject, severity: 'high', explanationIncludes: ['with the reason `config received from XDS server, but was rejected`', 'a NACK: see CP008'] }],
 });
 writeBundle('LOG010', 'fires-config-not-received-pilot-wording', { [LOG]: sidecarLog(readiness.slice(0, 2)) }, {
-  findings: [{ subject: readinessSubject, severity: 'high', explanationIncludes: ['(2 log lines', 'with the reason `config not received from Pilot (is Pilot running?)`', 'never received its clusters and listeners'] }],
+  findings: [{ subject: readinessSubject, severity: 'high', explanationIncludes: ['(2 log lines', 'with the reason `config not received from Pilot (is Pilot running?)`', 'Its last such line counts 1 successful CDS and 0 successful LDS updates: it has no listeners (LDS) yet.'] }],
 });
 // Two proxies failing for the same reason: one finding listing both.
 writeBundle('LOG010', 'fires-same-reason-two-proxies', { [LOG]: sidecarLog(readiness.slice(0, 2)), ...secondProxy(readiness.slice(0, 1)) }, {
@@ -96,6 +105,9 @@ writeBundle('LOG010', 'quiet-ready', { [LOG]: sidecarLog(readiness.slice(4)) }, 
 // CP008 — the LDS NACK of istio/istio#50658 with the EnvoyFilter that inserts the tcp_proxy; istiod's ACK ERROR of
 // solo-io/wasm#251; a stats file whose LDS rejection counter is above 0 (the MEM001 fixture's stats, counter changed).
 const nack = lds[0];
+// What CP008 tells to do and run, whichever of its inputs shows the rejection.
+const CP008_REMEDIATION = ['Fix or remove the resource the error points to — most often an EnvoyFilter (`kubectl get envoyfilters -A`)', '`kubectl exec <pod> -n <namespace> -c istio-proxy -- pilot-agent request GET stats | grep update_rejected`'];
+const ACK_ERRORS = "kubectl logs -n istio-system -l app=istiod -c discovery --tail=-1 --since=1h | grep 'ACK ERROR'";
 const envoyFilter = {
   apiVersion: 'networking.istio.io/v1alpha3',
   kind: 'EnvoyFilter',
@@ -106,23 +118,36 @@ const envoyFilter = {
   },
 };
 writeBundle('CP008', 'fires-listener-nack-from-envoyfilter', { [LOG]: sidecarLog([nack]), 'istio/resources/envoyfilters.json': list([envoyFilter]) }, {
-  findings: [{ subject: { kind: 'Listener', name: '0.0.0.0_8443' }, severity: 'high', explanationIncludes: [`\`${POD}.bookinfo\` rejected LDS updates`, 'terminal filter named envoy.filters.network.tcp_proxy', '`bookinfo/tcp-proxy-8443` — the likely source'] }],
+  findings: [{
+    subject: { kind: 'Listener', name: '0.0.0.0_8443' },
+    severity: 'high',
+    explanationIncludes: [`\`${POD}.bookinfo\` rejected LDS updates`, 'terminal filter named envoy.filters.network.tcp_proxy', '`bookinfo/tcp-proxy-8443` — the likely source'],
+    titleIncludes: ['1 proxy rejects LDS configuration (listener 0.0.0.0_8443)'],
+    commandsInclude: ['kubectl get envoyfilter tcp-proxy-8443 -n bookinfo -o yaml', 'kubectl get envoyfilters -A', ACK_ERRORS],
+  }],
 });
 // Two NACKs in one log (the 8443 tcp_proxy one and the port-80 bind one of istio/istio#16935): each finding quotes its own line.
 const nack80 = lds.find((l) => l.includes("rejected: Error adding/updating listener(s) 0.0.0.0_80: cannot bind"));
 writeBundle('CP008', 'fires-two-errors-each-its-line', { [LOG]: sidecarLog([nack, nack80]) }, {
   findings: [
-    { subject: { kind: 'Listener', name: '0.0.0.0_8443' }, severity: 'high', evidenceIncludes: ['0.0.0.0_8443: Error: terminal filter'], evidenceExcludes: ["cannot bind '0.0.0.0:80'"] },
-    { subject: { kind: 'Listener', name: '0.0.0.0_80' }, severity: 'high', evidenceIncludes: ["cannot bind '0.0.0.0:80': Permission denied"], evidenceExcludes: ['terminal filter'] },
+    { subject: { kind: 'Listener', name: '0.0.0.0_8443' }, severity: 'high', evidenceIncludes: ['0.0.0.0_8443: Error: terminal filter'], evidenceExcludes: ["cannot bind '0.0.0.0:80'"], titleIncludes: ['1 proxy rejects LDS configuration (listener 0.0.0.0_8443)'] },
+    { subject: { kind: 'Listener', name: '0.0.0.0_80' }, severity: 'high', evidenceIncludes: ["cannot bind '0.0.0.0:80': Permission denied"], evidenceExcludes: ['terminal filter'], titleIncludes: ['1 proxy rejects LDS configuration (listener 0.0.0.0_80)'] },
   ],
 });
 writeBundle('CP008', 'fires-istiod-ack-error', { 'logs/istio-system/istiod-5d8f7c9b6-x2lqp/discovery.log': `${ack.join('\n')}\n` }, {
-  findings: [{ subject: { kind: 'Listener', name: 'virtualInbound' }, severity: 'high', explanationIncludes: ['`reviews-v3-56997446d9-bp6m5.bookinfo` rejected LDS updates', 'Invalid path: /var/local/lib/wasme-cache/'] }],
+  findings: [{
+    subject: { kind: 'Listener', name: 'virtualInbound' },
+    severity: 'high',
+    explanationIncludes: ['`reviews-v3-56997446d9-bp6m5.bookinfo` rejected LDS updates', 'Invalid path: /var/local/lib/wasme-cache/'],
+    titleIncludes: ['1 proxy rejects LDS configuration (listener virtualInbound)'],
+    remediationIncludes: CP008_REMEDIATION,
+    commandsInclude: ['kubectl get envoyfilters -A', ACK_ERRORS],
+  }],
 });
 const stats = readFileSync(join(here, 'MEM001/fires-envoy-memory-allocated/bundle/proxies/bookinfo/ratings-v1-686ccfb5d8-wq4mv/stats.txt'), 'utf8');
 const rejectedStats = stats.replace('listener_manager.total_listeners_warming: 0', 'listener_manager.lds.update_rejected: 3\nlistener_manager.lds.update_success: 41\nlistener_manager.total_listeners_warming: 0');
 writeBundle('CP008', 'fires-stats-counter-only', { [`proxies/bookinfo/${POD}/stats.txt`]: rejectedStats }, {
-  findings: [{ subject: { kind: 'xDS', name: 'LDS' }, severity: 'high', explanationIncludes: ['only the `update_rejected` counters show it'] }],
+  findings: [{ subject: { kind: 'xDS', name: 'LDS' }, severity: 'high', explanationIncludes: ['only the `update_rejected` counters show it'], titleIncludes: ['1 proxy rejects LDS configuration'], remediationIncludes: CP008_REMEDIATION }],
 });
 writeBundle('CP008', 'quiet-counters-zero', { [`proxies/bookinfo/${POD}/stats.txt`]: stats }, { findings: [] });
 writeBundle('CP008', 'quiet-healthy-log', { [LOG]: sidecarLog([]) }, { findings: [] });
@@ -449,8 +474,8 @@ const strain = [
   '2025-06-03T02:06:18.002371Z\terror\tklog\tfailed to renew lease istio-system/istio-gateway-status-leader: timed out waiting for the condition',
 ];
 writeBundle('CP009', 'fires-ca-signing-high', { [istiodLogPath]: istiodLog(csr) }, {
-  findings: [{ subject: istiodPod, severity: 'high', explanationIncludes: ['certificate signing failed: 2 lines from 2025-06-03T02:06:13.201442Z to 2025-06-03T02:06:13.887310Z — `requested TTL 48h0m0s is greater than the max allowed TTL 24h0m0s` (2)', 'workloads starting or rotating their certificate now get none'], evidenceIncludes: ['CSR signing error'] }],
-});
+  findings: [{ subject: istiodPod, severity: 'high', explanationIncludes: ['certificate signing failed: 2 lines from 2025-06-03T02:06:13.201442Z to 2025-06-03T02:06:13.887310Z — `requested TTL 48h0m0s is greater than the max allowed TTL 24h0m0s` (2)', "raise istiod's `MAX_WORKLOAD_CERT_TTL`"], evidenceIncludes: ['CSR signing error'] }],
+}, { asciiExpect: true });
 writeBundle('CP009', 'fires-push-failures-high', { [istiodLogPath]: istiodLog(pushFailures) }, {
   findings: [{ subject: istiodPod, severity: 'high', explanationIncludes: ['pushes not sent: 1 line', '`CDS: rpc error: code = Unavailable desc = transport is closing` (1)', 'pushes timed out: 1 line', '`CDS write timeout` (1)'] }],
 });
@@ -539,7 +564,7 @@ const drWith = (outlierDetection) => {
 };
 const uhWithDr = (dr) => ({ ...uhBundle(podsList, endpointSlices(podsList), false), 'istio/resources/destinationrules.json': json(dr) });
 writeBundle('LOG002', 'fires-gateway-errors-threshold-counts', uhWithDr(drWith({ consecutive5xxErrors: 0, consecutiveGatewayErrors: 1, interval: '10s', baseEjectionTime: '3m', maxEjectionPercent: 100 })), {
-  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['ejects an endpoint after 1 consecutive 5xx for 3m, up to 100% of endpoints: a handful of errors empties the pool'] }],
+  findings: [{ subject: reviews, severity: 'high', explanationIncludes: ['ejects an endpoint after 1 consecutive gateway error (`consecutiveGatewayErrors: 1`: a 502, 503 or 504, or a failed connection) for 3m, up to 100% of endpoints: a handful of errors empties the pool'] }],
 });
 writeBundle('LOG002', 'fires-detector-disabled-not-aggressive', uhWithDr(drWith({ consecutive5xxErrors: 0, interval: '10s', baseEjectionTime: '3m' })), {
   findings: [{ subject: reviews, severity: 'high', explanationExcludes: ['ejects an endpoint'] }],

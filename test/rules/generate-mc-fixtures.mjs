@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sidecarConfigDump } from '../../scripts/envoy/config-dump-generator.mjs';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
-import { kubectlList, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { kubectlList, ruleFixturesOut, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const template = JSON.parse(readFileSync(join(here, 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
@@ -68,7 +68,8 @@ const bundle = ({ secrets = secretsTable([REMOTE]), remote = 'istio-system/istio
   ...extra,
 });
 
-const out = join(here, 'MC001');
+// Written under RULE_FIXTURES_OUT when set (generators.test.ts), else here.
+const out = join(ruleFixturesOut(here), 'MC001');
 const subject = { kind: 'Mesh', name: 'remote clusters' };
 writeRuleFixture(join(out, 'fires-remote-secret-no-remote-endpoint'), bundle(), {
   findings: [
@@ -76,14 +77,40 @@ writeRuleFixture(join(out, 'fires-remote-secret-no-remote-endpoint'), bundle(), 
       subject,
       severity: 'high',
       evidencePaths: ['kubernetes/secrets/remote-secrets.txt', 'kubernetes/secrets/istio-system.txt', dumpPath],
-      explanationIncludes: ['istio-system/istio-remote-secret-cluster2', 'the mesh is meant to span 1 remote cluster `cluster2`', 'config dumps of 1 proxy is a pod IP of this cluster: 4 addresses in 3 service clusters', 'none on the east-west port 15443', 'no Service of this cluster on port 15443'],
+      explanationIncludes: [
+        'istio-system/istio-remote-secret-cluster2',
+        'the mesh is meant to span 1 remote cluster `cluster2`',
+        'config dumps of 1 proxy is a pod IP of this cluster: 4 addresses in 3 service clusters',
+        'none on the east-west port 15443',
+        'no Service of this cluster on port 15443',
+        '1 remote secret makes this a multi-cluster mesh: `istio-system/istio-remote-secret-cluster2` (kubernetes/secrets/remote-secrets.txt line 1, kubernetes/secrets/istio-system.txt line 4); the mesh is meant to span 1 remote cluster `cluster2`. Yet every endpoint',
+      ],
       yamlIncludes: ['kind: ServiceEntry', '- <service>.<namespace>.svc.cluster.local', 'location: MESH_INTERNAL', 'resolution: DNS', 'http: 15443', "<east-west gateway address of cluster2>"],
+      explanationExcludes: ['is not among the Secrets labelled', 'past the first 20'],
+      remediationIncludes: ["Find why istiod does not merge `cluster2`'s endpoints", '--name=cluster2 | kubectl apply -f -', 'that must reach cluster2 now', 'makes `<service>.<namespace>.svc.cluster.local` resolvable'],
+      commandsInclude: [
+        'kubectl get secrets -n istio-system -l istio/multiCluster=true',
+        'istioctl remote-clusters',
+        "istioctl proxy-config endpoint productpage-v1-7d9f8c6b5-r4t2x.shop --cluster 'outbound|9080||productpage.shop.svc.cluster.local'",
+        'kubectl get svc -n istio-system -l istio=eastwestgateway',
+      ],
     },
   ],
 });
 // A hand-made `istio-remote-secret-*` without the label: the table names it, the label listing is empty; istiod ignores it.
 writeRuleFixture(join(out, 'fires-remote-secret-without-label'), bundle({ remote: '' }), {
-  findings: [{ subject, severity: 'high', evidencePaths: ['kubernetes/secrets/istio-system.txt'], explanationIncludes: ['`istio-system/istio-remote-secret-cluster2` (kubernetes/secrets/istio-system.txt line 4)', 'not among the Secrets labelled `istio/multiCluster=true`'] }],
+  findings: [{
+    subject,
+    severity: 'high',
+    evidencePaths: ['kubernetes/secrets/istio-system.txt'],
+    explanationIncludes: [
+      '`istio-system/istio-remote-secret-cluster2` (kubernetes/secrets/istio-system.txt line 4)',
+      'not among the Secrets labelled `istio/multiCluster=true`',
+      '`istio-remote-secret-cluster2` is not among the Secrets labelled `istio/multiCluster=true` (kubernetes/secrets/remote-secrets.txt): istiod only watches the clusters of labelled Secrets, so it ignores it.',
+    ],
+    remediationIncludes: ['Label `istio-remote-secret-cluster2` `istio/multiCluster=true` (or recreate it with `istioctl create-remote-secret`, which does). Find why'],
+    commandsInclude: ['kubectl label secret istio-remote-secret-cluster2 -n istio-system istio/multiCluster=true'],
+  }],
 });
 // Multi-network: one reviews endpoint is cluster2's east-west gateway on 15443, as istiod sends remote endpoints.
 writeRuleFixture(join(out, 'quiet-remote-east-west-gateway-endpoint'), bundle({ dump: configDump({ addTo: gatewayEndpoint('35.204.118.21', 'reviews-v3;catalog;reviews;v3;cluster2') }) }), { findings: [] });
@@ -123,8 +150,19 @@ writeRuleFixture(join(out, 'fires-uh-toward-remote-only-service'), defined(logBu
       subject: { kind: 'Service', namespace: 'catalog', name: 'ratings' },
       severity: 'high',
       evidencePaths: [`logs/shop/${PRODUCTPAGE}/istio-proxy.log`, 'kubernetes/service-names.txt'],
-      explanationIncludes: ['4 requests from `shop/productpage-v1-7d9f8c6b5-r4t2x` toward `outbound|9080||ratings.catalog.svc.cluster.local`', 'no Service `catalog/ratings`', 'from a remote cluster (`cluster2`;'],
+      explanationIncludes: [
+        '4 requests from `shop/productpage-v1-7d9f8c6b5-r4t2x` toward `outbound|9080||ratings.catalog.svc.cluster.local`',
+        'no Service `catalog/ratings`',
+        'from a remote cluster (`cluster2`;',
+        '4 requests from `shop/productpage-v1-7d9f8c6b5-r4t2x` toward `outbound|9080||ratings.catalog.svc.cluster.local` failed with `no healthy upstream` (UH).',
+        'no Service `catalog/ratings` (`kubernetes/service-names.txt`, every namespace)',
+      ],
       yamlIncludes: ['kind: ServiceEntry', 'name: ratings-cluster2', 'namespace: catalog', '- ratings.catalog.svc.cluster.local', 'location: MESH_INTERNAL', 'resolution: DNS', 'number: 9080', 'http-9080: 15443'],
+      remediationIncludes: ["the proxy's endpoints for `outbound|9080||ratings.catalog.svc.cluster.local`", "expose cluster2's east-west gateway (port 15443)", 'create a Service `catalog/ratings`'],
+      commandsInclude: [
+        "istioctl proxy-config endpoint productpage-v1-7d9f8c6b5-r4t2x.shop --cluster 'outbound|9080||ratings.catalog.svc.cluster.local'",
+        'kubectl get svc ratings -n catalog --context=<cluster2 context>',
+      ],
     },
   ],
 });

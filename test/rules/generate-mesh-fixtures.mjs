@@ -10,13 +10,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kubectlList, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { kubectlList, ruleFixturesOut, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const readJson = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
-const writeBundle = (name, files, expect) => writeRuleFixture(join(here, 'MESH001', name), files, expect);
+// Written under RULE_FIXTURES_OUT when set (generators.test.ts), else here; inputs are always read from here.
+const writeBundle = (name, files, expect) => writeRuleFixture(join(ruleFixturesOut(here), 'MESH001', name), files, expect);
 
 const BOOKINFO = readJson('test/rules/CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json').items;
 const SHOP = readJson('samples/control-plane-failure/kubernetes/pods/shop.json').items;

@@ -7,10 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { meshServices, sidecarConfigDump } from '../../scripts/envoy/config-dump-generator.mjs';
 import { podFromTemplate } from '../../scripts/fixtures/pod-from-template.mjs';
-import { writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
+import { ruleFixturesOut, writeRuleFixture } from '../../scripts/fixtures/bundle-files.mjs';
 const writeBundle = writeRuleFixture;
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Written under RULE_FIXTURES_OUT when set (generators.test.ts), else here; inputs are always read from here.
+const outRoot = ruleFixturesOut(here);
 const template = JSON.parse(readFileSync(join(here, 'CP007/quiet-one-minor-behind/bundle/kubernetes/pods/bookinfo.json'), 'utf8')).items.find((p) => p.metadata.name.startsWith('productpage'));
 const NAMESPACES = ['shop', 'payments', 'catalog', 'search', 'istio-system'];
 
@@ -48,7 +50,7 @@ function logCalling(services, calls) {
     .join('\n')}\n`;
 }
 
-const out = join(here, 'MEM002');
+const out = join(outRoot, 'MEM002');
 const subject = { kind: 'Namespace', name: 'shop' };
 writeBundle(join(out, 'fires-100-services-no-sidecar'), meshBundle(100), {
   findings: [{ subject, severity: 'medium', evidencePaths: [`proxies/shop/${CHECKOUT}/config_dump.json`, 'kubernetes/top/shop.txt'], explanationIncludes: ['up to 100 services in 5 namespaces', 'no access log of them', 'measured 2310 MiB'], yamlIncludes: ['kind: Sidecar', 'namespace: shop', '- ./*', '- istio-system/*'] }],
@@ -107,19 +109,27 @@ function smallBundle({ visible, sidecarHosts, routesFor = vsRoutes, omitClusters
   };
 }
 
-const tp001 = join(here, 'TP001');
+const tp001 = join(outRoot, 'TP001');
 const productpage = { kind: 'Pod', namespace: 'shop', name: PRODUCTPAGE };
 // The Sidecar imports the VirtualService (its own namespace) but not the Service it routes to: a virtual host without its cluster.
+const noV2Title = `${PRODUCTPAGE} has no cluster \`outbound|9080|v2|reviews.catalog.svc.cluster.local\` its routes send traffic to`;
 const reviewsClusters = ['', 'v1', 'v2'].map((subset) => `outbound|9080|${subset}|reviews.catalog.svc.cluster.local`);
 writeBundle(join(tp001, 'fires-sidecar-egress-excludes-service'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], sidecarHosts: ['./*', 'istio-system/*'], omitClusters: reviewsClusters }), {
-  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`outbound|9080|v2|reviews.catalog.svc.cluster.local`', 'VirtualService `reviews.catalog`', 'the Sidecar `shop/default` scopes this proxy', '`catalog/reviews.catalog.svc.cluster.local`'], evidencePointers: ['/configs/5/dynamic_route_configs/1/route_config', '/spec/egress'] }],
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`outbound|9080|v2|reviews.catalog.svc.cluster.local`', 'VirtualService `reviews.catalog`', 'the Sidecar `shop/default` scopes this proxy', '`catalog/reviews.catalog.svc.cluster.local`'], evidencePointers: ['/configs/5/dynamic_route_configs/1/route_config', '/spec/egress'], titleIncludes: [noV2Title], evidenceIncludes: ['./*, istio-system/*'] }],
 });
 writeBundle(join(tp001, 'quiet-sidecar-lists-service'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], sidecarHosts: ['./*', 'istio-system/*', 'catalog/*'] }), { findings: [] });
 writeBundle(join(tp001, 'fires-route-names-missing-subset-cluster'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], omitClusters: ['outbound|9080|v2|reviews.catalog.svc.cluster.local'] }), {
-  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['its route table sends traffic there', 'Nothing in the bundle'] }],
+  findings: [{
+    subject: productpage,
+    severity: 'high',
+    explanationIncludes: ['its route table sends traffic there', 'Nothing in the bundle'],
+    titleIncludes: [noV2Title],
+    evidenceIncludes: ['13 clusters, none of outbound|9080|v2|reviews.catalog.svc.cluster.local', 'route table 9080, virtual host reviews.catalog.svc.cluster.local:9080 → outbound|9080|v2|reviews.catalog.svc.cluster.local'],
+    commandsInclude: [`istioctl proxy-config cluster ${PRODUCTPAGE} -n shop --fqdn reviews.catalog.svc.cluster.local`, `istioctl proxy-status ${PRODUCTPAGE}.shop`],
+  }],
 });
 writeBundle(join(tp001, 'fires-service-not-exported'), smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], omitClusters: reviewsClusters, exportReviewsTo: '.' }), {
-  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`networking.istio.io/exportTo` annotation (`catalog`) does not export `reviews.catalog.svc.cluster.local` to `shop`'], evidencePaths: ['kubernetes/resources/all.json'] }],
+  findings: [{ subject: productpage, severity: 'high', explanationIncludes: ['`networking.istio.io/exportTo` annotation (`catalog`) does not export `reviews.catalog.svc.cluster.local` to `shop`'], evidencePaths: ['kubernetes/resources/all.json'], titleIncludes: [noV2Title], evidenceIncludes: ['11 clusters, none of outbound|9080|v2|reviews.catalog.svc.cluster.local', 'Service reviews.catalog.svc.cluster.local exported to catalog'] }],
 });
 
 // Two sidecars lacking the same subset cluster, the route's subset defined nowhere: one finding about the destination.
@@ -132,12 +142,20 @@ writeBundle(join(tp001, 'fires-service-not-exported'), smallBundle({ visible: ['
   files[`proxies/shop/${CART}/config_dump.json`] = `${sidecarConfigDump(proxy(CART, 'shop', '10.244.1.8'), small, { inboundPorts: [8080], routesFor: noV3 })}\n`;
   files['kubernetes/pods/shop.json'] = podList([pod(PRODUCTPAGE, 'shop', '10.244.1.7'), pod(CART, 'shop', '10.244.1.8')]);
   writeBundle(join(tp001, 'fires-two-proxies-same-undefined-subset'), files, {
-    findings: [{ subject: { kind: 'Service', namespace: 'catalog', name: 'reviews' }, severity: 'high', occurrences: [`shop/${CART}`, `shop/${PRODUCTPAGE}`], explanationIncludes: ['The config dumps of 2 proxies', 'have no `outbound|9080|v3|reviews.catalog.svc.cluster.local`', 'the route names subset `v3` of `reviews.catalog.svc.cluster.local`, which DestinationRule `catalog/reviews` does not define (it defines `v1`, `v2`)'] }],
+    findings: [{
+      subject: { kind: 'Service', namespace: 'catalog', name: 'reviews' },
+      severity: 'high',
+      occurrences: [`shop/${CART}`, `shop/${PRODUCTPAGE}`],
+      explanationIncludes: ['The config dumps of 2 proxies', 'have no `outbound|9080|v3|reviews.catalog.svc.cluster.local`', 'the route names subset `v3` of `reviews.catalog.svc.cluster.local`, which DestinationRule `catalog/reviews` does not define (it defines `v1`, `v2`)'],
+      titleIncludes: ['2 proxies have no cluster `outbound|9080|v3|reviews.catalog.svc.cluster.local` their routes send traffic to'],
+      evidenceIncludes: [`${CART}.shop: none of outbound|9080|v3|reviews.catalog.svc.cluster.local`, `${PRODUCTPAGE}.shop: none of outbound|9080|v3|reviews.catalog.svc.cluster.local`, 'v1, v2'],
+      commandsInclude: [`istioctl proxy-config cluster ${CART} -n shop --fqdn reviews.catalog.svc.cluster.local`],
+    }],
   });
 }
 
 // TP002: the cart VirtualService (in shop) is in the route table, so the dump names VirtualServices; reviews' may not be.
-const tp002 = join(here, 'TP002');
+const tp002 = join(outRoot, 'TP002');
 const vsMetadata = (ns, name) => ({ filter_metadata: { istio: { config: `/apis/networking.istio.io/v1/namespaces/${ns}/virtual-service/${name}` } } });
 const cartVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart', namespace: 'shop' }, spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart' } }], timeout: '3s' }] } };
 const cartRoute = (port) => [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}||cart.shop.svc.cluster.local`, timeout: '3s' }, metadata: vsMetadata('shop', 'cart') }];
