@@ -133,6 +133,12 @@ describe('error keys', () => {
     // ztunnel's `no healthy upstream: {SocketAddr}` with a last group of two hex digits, and `invalid CONNECT address {authority}` without a port.
     expect(normaliseErrorText('no healthy upstream: [fd00:10:244::1a]:15008')).toBe('no healthy upstream: <ip>');
     expect(normaliseErrorText('invalid CONNECT address [fd00:10:244::7]')).toBe('invalid CONNECT address <ip>');
+    // ztunnel's `ip mismatch: {IpAddr} != {IpAddr}` prints IPv6 without brackets: compressed, full, with an IPv4 tail, at a sentence's end.
+    expect(normaliseErrorText('ip mismatch: fd00:10:244::5 != fd00:10:244::1a')).toBe('ip mismatch: <ip> != <ip>');
+    expect(normaliseErrorText('ip mismatch: 2001:db8:0:0:0:0:0:7 != ::ffff:10.244.0.5')).toBe('ip mismatch: <ip> != <ip>');
+    expect(normaliseErrorText('unknown source: ::1.')).toBe('unknown source: <ip>.');
+    // Neither a Rust path nor a clock time is an address.
+    expect(normaliseErrorText('inpod::statemanager failed at 12:34:56 in xds::client')).toBe('inpod::statemanager failed at 12:34:56 in xds::client');
     expect(normaliseErrorText('connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008: deadline has elapsed')).toBe('connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008: deadline has elapsed');
     expect(normaliseErrorText("timed out waiting for workload 'ztunnel-diag-run1-180.ztunnel-diag (ztunnel-diag-run1-180)' from xds")).toBe("timed out waiting for workload '<workload>' from xds");
     expect(normaliseErrorText('request 86c37af8d376fcc847c48d4730137d42 failed at 2025-01-23T05:07:25.806642Z')).toBe('request <id> failed at <time>');

@@ -117,6 +117,14 @@ function hostOf(address: string | undefined): string | undefined {
 }
 
 /**
+ * An IPv6 address without brackets, as ztunnel prints an `IpAddr` (`ip mismatch: fd00::5 != fd00::7`):
+ * eight groups, or fewer around one `::`, an IPv4 tail allowed (`::ffff:10.0.0.5`). Neither a word
+ * character nor a colon may touch it, so `xds::client` and `12:34:56` are not addresses.
+ */
+const BARE_IPV6 =
+  /(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?(?::?\d{1,3}(?:\.\d{1,3}){3})?)(?![\w:]|\.\d)/g;
+
+/**
  * The error text as a grouping key: addresses and ports, ids, durations and times vary per line
  * and are taken out; workload names in `timed out waiting for workload '…'` too (the line's source
  * keeps it). What an engineer acts on stays: the policy, the SAN, `os error 111`, the HBONE port.
@@ -126,6 +134,7 @@ export function normaliseErrorText(text: string): string {
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)/g, '<time>')
     .replace(/current time \S+ is (after|before)/g, 'current time is $1')
     .replace(/\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\](?::\d+)?/g, '<ip>')
+    .replace(BARE_IPV6, '<ip>')
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
     .replace(/\b[0-9a-f]{16,}\b/gi, '<id>')
