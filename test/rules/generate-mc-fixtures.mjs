@@ -87,7 +87,7 @@ writeRuleFixture(join(out, 'fires-remote-secret-no-remote-endpoint'), bundle(), 
       ],
       yamlIncludes: ['kind: ServiceEntry', '- <service>.<namespace>.svc.cluster.local', 'location: MESH_INTERNAL', 'resolution: DNS', 'http: 15443', "<east-west gateway address of cluster2>"],
       explanationExcludes: ['is not among the Secrets labelled', 'past the first 20'],
-      remediationIncludes: ["Find why istiod does not merge `cluster2`'s endpoints", '--name=cluster2 | kubectl apply -f -', 'that must reach cluster2 now', 'makes `<service>.<namespace>.svc.cluster.local` resolvable'],
+      remediationIncludes: ["Find why istiod does not merge the endpoints of `cluster2`", '--name=cluster2 | kubectl apply -f -', 'that must reach cluster2 now', 'makes `<service>.<namespace>.svc.cluster.local` resolvable'],
       commandsInclude: [
         'kubectl get secrets -n istio-system -l istio/multiCluster=true',
         'istioctl remote-clusters',
