@@ -297,13 +297,19 @@ function meta(name, created = '2025-03-11T14:02:19Z') {
 
 const condition = (type, status, reason, message) => ({ lastTransitionTime: '2025-03-11T14:02:20.181736213Z', message, observedGeneration: '1', reason, status, type });
 
-/** istio.io's L7 example policy (l4-policy, "Policies with Layer 7 conditions"), for Bookinfo's productpage. */
-function productpageViewer({ attach = 'selector', status = true } = {}) {
+/**
+ * istio.io's L7 example policy (l4-policy, "Policies with Layer 7 conditions"), for Bookinfo's productpage.
+ * `attach: 'gateway'` attaches it to the waypoint Gateway named `gateway` instead, as istio.io's waypoint page
+ * ("Attach a policy to a waypoint") writes it.
+ */
+function productpageViewer({ attach = 'selector', status = true, gateway = 'waypoint' } = {}) {
   const rules = [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/sleep'] } }], to: [{ operation: { methods: ['GET'] } }] }];
   const spec =
     attach === 'selector'
       ? { action: 'ALLOW', rules, selector: { matchLabels: { app: 'productpage' } } }
-      : { action: 'ALLOW', rules, targetRefs: [{ group: '', kind: 'Service', name: 'productpage' }] };
+      : attach === 'gateway'
+        ? { action: 'ALLOW', rules, targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway }] }
+        : { action: 'ALLOW', rules, targetRefs: [{ group: '', kind: 'Service', name: 'productpage' }] };
   const conditions =
     attach === 'selector'
       ? [
@@ -316,7 +322,7 @@ function productpageViewer({ attach = 'selector', status = true } = {}) {
         ]
       : attach === 'service-no-waypoint'
         ? [condition('WaypointAccepted', 'False', 'AncestorNotBound', `Service ${NS}/productpage is not bound to a waypoint`)]
-        : [condition('WaypointAccepted', 'True', 'Accepted', `bound to ${NS}/waypoint`)];
+        : [condition('WaypointAccepted', 'True', 'Accepted', `bound to ${NS}/${attach === 'gateway' ? gateway : 'waypoint'}`)];
   return { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: meta('productpage-viewer'), spec, ...(status ? { status: { conditions } } : {}) };
 }
 
@@ -568,6 +574,171 @@ write(
   [],
 );
 
+// `istioctl waypoint apply -n bookinfo` without `--enroll-namespace`: the waypoint runs, but nothing is
+// labelled to use it, so ztunnel still enforces the L7 policy that selects productpage's pods.
+write(
+  'AMB002',
+  'fires-waypoint-not-enrolled',
+  {
+    [PATHS.namespaces]: namespaces(AMBIENT),
+    [PATHS.pods]: podList([...AMBIENT_PODS, waypointPod()]),
+    [PATHS.resources]: services([waypointService()]),
+    [PATHS.gateways]: list([waypointGateway()]),
+    [PATHS.policies]: list([productpageViewer({ attach: 'selector' })]),
+  },
+  [
+    {
+      subject: ns,
+      severity: 'high',
+      titleIncludes: ['`bookinfo` is in ambient mode with no waypoint: its L7 policy is not enforced as written (AuthorizationPolicy `productpage-viewer`)'],
+      evidenceIncludes: ['istio.io/dataplane-mode: ambient', 'to.operation.methods: ["GET"]'],
+      explanationIncludes: [
+        '`bookinfo` is in ambient mode (`istio.io/dataplane-mode=ambient`), and waypoint `waypoint` exists there, but nothing is enrolled to it: a waypoint carries the traffic only of what is labelled `istio.io/use-waypoint=waypoint`.',
+        'AuthorizationPolicy `bookinfo/productpage-viewer` (ALLOW, selector `app=productpage`, the pods of Service `productpage`)',
+      ],
+      explanationExcludes: ['no waypoint is enrolled for it (no `istio.io/use-waypoint` label'],
+      remediationIncludes: ['Enroll `bookinfo` to its waypoint `waypoint`.'],
+      commandsInclude: ['kubectl label namespace bookinfo istio.io/use-waypoint=waypoint'],
+      yamlIncludes: [
+        '# Namespace bookinfo: kubectl label namespace bookinfo istio.io/use-waypoint=waypoint\nmetadata:\n  labels:\n    istio.io/use-waypoint: waypoint',
+        'targetRefs:\n    - kind: Service\n      group: ""\n      name: productpage',
+      ],
+    },
+  ],
+);
+
+// The namespace is labelled with the name of Bookinfo's ingress Gateway (class `istio`) instead of a waypoint's:
+// istiod gives it no waypoint, so the policy attached to productpage is enforced by nothing.
+write(
+  'AMB002',
+  'fires-use-waypoint-names-ingress-gateway',
+  {
+    [PATHS.namespaces]: namespaces({ ...AMBIENT, 'istio.io/use-waypoint': 'bookinfo-gateway' }),
+    [PATHS.pods]: podList([...AMBIENT_PODS, ingressGatewayPod(true)]),
+    [PATHS.resources]: services(),
+    [PATHS.gateways]: list([ingressGateway()]),
+    [PATHS.policies]: list([productpageViewer({ attach: 'service-no-waypoint' })]),
+  },
+  [
+    {
+      subject: ns,
+      severity: 'high',
+      titleIncludes: ['`bookinfo` uses waypoint `bookinfo-gateway`, which is no waypoint'],
+      evidenceIncludes: ['istio.io/use-waypoint: bookinfo-gateway', 'targetRefs: Service productpage'],
+      explanationIncludes: [
+        '`bookinfo` is labelled `istio.io/use-waypoint=bookinfo-gateway`, but Gateway `bookinfo/bookinfo-gateway` is of class `istio`, not a waypoint (class `istio-waypoint`): istiod gives it no waypoint.',
+        'AuthorizationPolicy `bookinfo/productpage-viewer` (ALLOW) is attached to Service `productpage` (`targetRefs`)',
+      ],
+      remediationIncludes: ['Create a waypoint (a Gateway of class `istio-waypoint`, not the `istio` Gateway `bookinfo-gateway`) and point the label at it.'],
+      commandsInclude: ['istioctl waypoint apply -n bookinfo --wait', 'kubectl label namespace bookinfo istio.io/use-waypoint=waypoint --overwrite'],
+      yamlIncludes: ['# istioctl waypoint apply -n bookinfo --wait\n# then: kubectl label namespace bookinfo istio.io/use-waypoint=waypoint --overwrite', ...WAYPOINT_YAML, 'name: waypoint'],
+    },
+  ],
+);
+
+// reviews opts out of the namespace's waypoint (`istio.io/use-waypoint: none`) while its canary VirtualService
+// stays: ambient clients reach reviews without a waypoint, so the weights and the timeout do not apply.
+// The finding is the Service's: its own label decides.
+write(
+  'AMB002',
+  'fires-service-opted-out-virtual-service',
+  {
+    [PATHS.namespaces]: namespaces({ ...AMBIENT, 'istio.io/use-waypoint': 'waypoint' }),
+    [PATHS.pods]: podList([...AMBIENT_PODS, waypointPod()]),
+    [PATHS.resources]: services([waypointService()], { reviews: { 'istio.io/use-waypoint': 'none' } }),
+    [PATHS.gateways]: list([waypointGateway()]),
+    [PATHS.virtualServices]: list([reviewsVirtualService()]),
+  },
+  [
+    {
+      subject: { kind: 'Service', namespace: NS, name: 'reviews' },
+      severity: 'medium',
+      titleIncludes: ['Service `bookinfo/reviews` opts out of waypoints: its L7 routes are not enforced as written (VirtualService `reviews`)'],
+      evidencePaths: [PATHS.namespaces, PATHS.resources, PATHS.virtualServices],
+      evidenceIncludes: ['istio.io/use-waypoint: none'],
+      explanationIncludes: [
+        'Service `bookinfo/reviews` opts out of waypoints (`istio.io/use-waypoint: none`).',
+        'VirtualService `bookinfo/reviews` routes `reviews` (Service `bookinfo/reviews`)',
+      ],
+      remediationIncludes: ['Take the opt-out off Service `reviews`'],
+      commandsInclude: ['kubectl label service reviews -n bookinfo istio.io/use-waypoint-'],
+    },
+  ],
+);
+
+// details opts out of the waypoint, but no L7 policy or route names it; the reviews VirtualService goes
+// through the namespace's waypoint: an opt-out alone is not a finding.
+write(
+  'AMB002',
+  'quiet-service-opted-out-without-l7',
+  {
+    [PATHS.namespaces]: namespaces({ ...AMBIENT, 'istio.io/use-waypoint': 'waypoint' }),
+    [PATHS.pods]: podList([...AMBIENT_PODS, waypointPod()]),
+    [PATHS.resources]: services([waypointService()], { details: { 'istio.io/use-waypoint': 'none' } }),
+    [PATHS.gateways]: list([waypointGateway()]),
+    [PATHS.virtualServices]: list([reviewsVirtualService()]),
+  },
+  [],
+);
+
+// The waypoint was created as `bookinfo-waypoint` (`istioctl waypoint apply --name bookinfo-waypoint
+// --enroll-namespace`), but the policy, copied from istio.io, is attached to Gateway `waypoint`: no such
+// Gateway exists, so nothing enforces it although the namespace has a waypoint.
+write(
+  'AMB002',
+  'fires-policy-on-missing-gateway-behind-waypoint',
+  {
+    [PATHS.namespaces]: namespaces({ ...AMBIENT, 'istio.io/use-waypoint': 'bookinfo-waypoint' }),
+    [PATHS.pods]: podList([...AMBIENT_PODS, waypointPod({ gateway: 'bookinfo-waypoint', controller: 'bookinfo-waypoint' })]),
+    [PATHS.resources]: services([waypointService('bookinfo-waypoint')]),
+    [PATHS.gateways]: list([waypointGateway('bookinfo-waypoint')]),
+    [PATHS.policies]: list([productpageViewer({ attach: 'gateway', gateway: 'waypoint', status: false })]),
+  },
+  [
+    {
+      subject: { kind: 'AuthorizationPolicy', namespace: NS, name: 'productpage-viewer' },
+      severity: 'high',
+      titleIncludes: ['AuthorizationPolicy `bookinfo/productpage-viewer` is attached to Gateway `waypoint`, which does not exist; bookinfo uses waypoint `bookinfo-waypoint`'],
+      evidencePointers: ['/spec/targetRefs/0'],
+      evidenceIncludes: ['targetRefs: Gateway waypoint', 'istio.io/use-waypoint: bookinfo-waypoint', 'gatewayClassName: istio-waypoint'],
+      explanationIncludes: [
+        '`bookinfo` uses waypoint `bookinfo/bookinfo-waypoint`.',
+        'AuthorizationPolicy `bookinfo/productpage-viewer` (ALLOW) is attached to Gateway `waypoint` (`targetRefs`), which does not exist: nothing enforces it, the callers it should limit are not limited.',
+      ],
+      remediationIncludes: ['Point `targetRefs` at the waypoint `bookinfo` uses (`bookinfo-waypoint`)'],
+      yamlIncludes: ['# AuthorizationPolicy bookinfo/productpage-viewer: spec.targetRefs (was Gateway waypoint)', 'name: bookinfo-waypoint'],
+    },
+  ],
+);
+
+// The policy is attached to the waypoint the namespace uses, as istio.io writes it: enforced, nothing to report.
+write(
+  'AMB002',
+  'quiet-policy-on-waypoint-gateway',
+  {
+    [PATHS.namespaces]: namespaces({ ...AMBIENT, 'istio.io/use-waypoint': 'waypoint' }),
+    [PATHS.pods]: podList([...AMBIENT_PODS, waypointPod()]),
+    [PATHS.resources]: services([waypointService()]),
+    [PATHS.gateways]: list([waypointGateway()]),
+    [PATHS.policies]: list([productpageViewer({ attach: 'gateway', gateway: 'waypoint' })]),
+  },
+  [],
+);
+
+// Sidecar mode again (`istio-injection=enabled`, the CP007 pods), with a policy left attached to the deleted
+// waypoint `waypoint`: no workload is ambient, so no waypoint is missing for AMB002.
+write(
+  'AMB002',
+  'quiet-sidecar-policy-on-missing-gateway',
+  {
+    [PATHS.namespaces]: namespaces({ 'istio-injection': 'enabled' }),
+    [PATHS.pods]: podList(SIDECAR_PODS),
+    [PATHS.resources]: services(),
+    [PATHS.policies]: list([productpageViewer({ attach: 'gateway', gateway: 'waypoint', status: false })]),
+  },
+  [],
+);
+
 // --- AMB003 ---------------------------------------------------------------------------------------
 
 const waypointBundle = (pods) => ({
@@ -637,3 +808,107 @@ write(
   },
   [],
 );
+
+/**
+ * The waypoint pod after the kubelet evicted it under node memory pressure, as Kubernetes 1.29 lists it:
+ * phase Failed, reason Evicted with the kubelet's message, a `DisruptionTarget` condition, the container killed.
+ */
+function evictedWaypointPod() {
+  const pod = waypointPod();
+  const at = '2025-03-12T03:41:18Z';
+  const message = 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 87340Ki. Container istio-proxy was using 912Mi, request is 128Mi, has larger consumption of memory. ';
+  const condition = (type, status, extra = {}) => ({ lastProbeTime: null, lastTransitionTime: at, status, type, ...extra });
+  const failed = { reason: 'PodFailed' };
+  const [container] = pod.status.containerStatuses;
+  pod.status = {
+    ...pod.status,
+    conditions: [
+      condition('DisruptionTarget', 'True', { message, reason: 'TerminationByKubelet' }),
+      condition('PodReadyToStartContainers', 'False'),
+      { ...pod.status.conditions[1] },
+      condition('Ready', 'False', failed),
+      condition('ContainersReady', 'False', failed),
+      { ...pod.status.conditions[4] },
+    ],
+    containerStatuses: [
+      { ...container, ready: false, started: false, state: { terminated: { containerID: container.containerID, exitCode: 137, finishedAt: at, reason: 'Error', startedAt: '2025-03-10T09:12:47Z' } } },
+    ],
+    message,
+    phase: 'Failed',
+    reason: 'Evicted',
+  };
+  return pod;
+}
+
+/** The ReplicaSet's replacement for the evicted pod, which the scheduler cannot place: Pending, not on a node, no container started. */
+function pendingWaypointPod() {
+  const pod = waypointPod({ suffix: 'q9zlp', ip: '10.244.1.33' });
+  const at = '2025-03-12T03:41:19Z';
+  pod.metadata.creationTimestamp = at;
+  delete pod.spec.nodeName;
+  pod.status = {
+    conditions: [
+      {
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        message: '0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }, 2 Insufficient memory. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+        reason: 'Unschedulable',
+        status: 'False',
+        type: 'PodScheduled',
+      },
+    ],
+    phase: 'Pending',
+    qosClass: 'Burstable',
+  };
+  return pod;
+}
+
+/** The waypoint pod Running and Ready again after its `istio-proxy` container exited twice (exit code 255, `Error`). */
+function restartedWaypointPod() {
+  const pod = waypointPod();
+  const back = '2025-03-11T22:17:54Z';
+  const [container] = pod.status.containerStatuses;
+  container.restartCount = 2;
+  container.lastState = { terminated: { containerID: 'containerd://3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b', exitCode: 255, finishedAt: '2025-03-11T22:17:53Z', reason: 'Error', startedAt: '2025-03-11T19:02:10Z' } };
+  container.state = { running: { startedAt: back } };
+  for (const condition of pod.status.conditions) if (condition.type === 'Ready' || condition.type === 'ContainersReady') condition.lastTransitionTime = '2025-03-11T22:17:58Z';
+  return pod;
+}
+
+// Node memory pressure: the kubelet evicted the waypoint's only pod, and its replacement cannot be scheduled.
+// Neither serves, so both are critical; the evicted one says why (Evicted), the Pending one has no reason of its own.
+write('AMB003', 'fires-waypoint-evicted-replacement-pending', waypointBundle([evictedWaypointPod(), pendingWaypointPod()]), [
+  {
+    subject: { kind: 'Pod', namespace: NS, name: 'waypoint-7c9d8b5f4-x2k8p' },
+    severity: 'critical',
+    titleIncludes: ['waypoint `bookinfo/waypoint`: pod waypoint-7c9d8b5f4-x2k8p is Failed'],
+    evidencePointers: ['/status/phase'],
+    evidenceIncludes: ['status.phase: Failed'],
+    explanationIncludes: ['the pod is Failed (Evicted)', 'It carries the traffic of namespace `bookinfo` (`istio.io/use-waypoint=waypoint`)', 'with no Ready waypoint pod the connections fail'],
+    explanationExcludes: ['restarted', 'not Ready'],
+  },
+  {
+    subject: { kind: 'Pod', namespace: NS, name: 'waypoint-7c9d8b5f4-q9zlp' },
+    severity: 'critical',
+    titleIncludes: ['waypoint `bookinfo/waypoint`: pod waypoint-7c9d8b5f4-q9zlp is Pending'],
+    evidencePointers: ['/status/phase'],
+    evidenceIncludes: ['status.phase: Pending'],
+    explanationIncludes: ['the pod is Pending. ', 'with no Ready waypoint pod the connections fail'],
+    explanationExcludes: ['Pending ('],
+  },
+]);
+
+// The waypoint's proxy exited twice and is Running and Ready again: a medium finding about the restarts, with
+// the last exit's reason and time, and the previous container's log to read.
+write('AMB003', 'fires-waypoint-restarted-ready', waypointBundle([restartedWaypointPod()]), [
+  {
+    subject: { kind: 'Pod', namespace: NS, name: 'waypoint-7c9d8b5f4-x2k8p' },
+    severity: 'medium',
+    titleIncludes: ['waypoint `bookinfo/waypoint`: pod waypoint-7c9d8b5f4-x2k8p has restarted'],
+    evidencePointers: ['/status/containerStatuses/0/restartCount'],
+    evidenceIncludes: ['istio-proxy: restartCount 2'],
+    explanationIncludes: ['container `istio-proxy` restarted 2 times (last exit: Error at 2025-03-11T22:17:53Z)', 'It is Running and Ready now: find out why it restarted before it happens to every replica.'],
+    explanationExcludes: ['CrashLoopBackOff', 'OOMKilled'],
+    commandsInclude: ['kubectl logs waypoint-7c9d8b5f4-x2k8p -n bookinfo -c istio-proxy --previous --tail=200'],
+  },
+]);
