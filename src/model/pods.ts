@@ -34,6 +34,44 @@ export function podCondition(pod: Pod, type: string): 'True' | 'False' | 'Unknow
   return pod.status?.conditions?.find((c) => c.type === type)?.status;
 }
 
+/** Longest Kubernetes message quoted: the scheduler's lists every node group and can run to kilobytes. */
+const MAX_MESSAGE_CHARS = 300;
+
+export interface PhaseCause {
+  /** `Failed (Evicted: The node was low on resource: memory. …)`, `Pending (Unschedulable: 0/3 nodes are available: …)`, `Pending`. */
+  text: string;
+  /** Where Kubernetes says why: `status.message`, or the `PodScheduled=False` condition of a pod never scheduled. */
+  evidence?: { pointer: string; excerpt: string };
+}
+
+/**
+ * A pod's phase with what Kubernetes says about it: the kubelet's `status.reason` and `status.message`
+ * (an evicted pod: `Evicted`, which resource ran low and which container used it), or, for a Pending
+ * pod the scheduler could not place, its `PodScheduled=False` condition (`Unschedulable: 0/3 nodes are
+ * available: 2 Insufficient memory…`). The message names the cause; the phase alone does not.
+ */
+export function phaseCause(pod: Pod, phase: string): PhaseCause {
+  const status = pod.status;
+  const message = status?.message?.trim();
+  if (status?.reason || message) {
+    const said = [status?.reason, message && quoted(message)].filter(Boolean).join(': ');
+    return { text: `${phase} (${said})`, ...(message ? { evidence: { pointer: '/status/message', excerpt: `status.message: ${quoted(message)}` } } : {}) };
+  }
+  const at = status?.conditions?.findIndex((c) => c.type === 'PodScheduled' && c.status === 'False') ?? -1;
+  const unscheduled = status?.conditions?.[at];
+  if (phase === 'Pending' && unscheduled) {
+    const said = [unscheduled.reason, unscheduled.message?.trim() && quoted(unscheduled.message.trim())].filter(Boolean).join(': ');
+    if (said) return { text: `${phase} (${said})`, evidence: { pointer: `/status/conditions/${at}`, excerpt: `condition PodScheduled=False (${said})` } };
+  }
+  return { text: phase };
+}
+
+/** The message without its closing full stop (it is quoted inside parentheses), cut at MAX_MESSAGE_CHARS. */
+function quoted(message: string): string {
+  const sentence = message.replace(/\.$/, '');
+  return sentence.length > MAX_MESSAGE_CHARS ? `${sentence.slice(0, MAX_MESSAGE_CHARS)}…` : sentence;
+}
+
 /**
  * The pod's Envoy proxy container: `istio-proxy` in `spec.containers` (classic sidecar, gateway,
  * waypoint) or a native sidecar (Istio ≥ 1.27: an init container with `restartPolicy: Always`).

@@ -876,25 +876,25 @@ function restartedWaypointPod() {
 }
 
 // Node memory pressure: the kubelet evicted the waypoint's only pod, and its replacement cannot be scheduled.
-// Neither serves, so both are critical; the evicted one says why (Evicted), the Pending one has no reason of its own.
+// Neither serves, so both are critical; each says why as Kubernetes does: the evicted one with the kubelet's
+// status.message, the Pending one (no reason of its own) with the scheduler's PodScheduled=False condition.
 write('AMB003', 'fires-waypoint-evicted-replacement-pending', waypointBundle([evictedWaypointPod(), pendingWaypointPod()]), [
   {
     subject: { kind: 'Pod', namespace: NS, name: 'waypoint-7c9d8b5f4-x2k8p' },
     severity: 'critical',
     titleIncludes: ['waypoint `bookinfo/waypoint`: pod waypoint-7c9d8b5f4-x2k8p is Failed'],
-    evidencePointers: ['/status/phase'],
-    evidenceIncludes: ['status.phase: Failed'],
-    explanationIncludes: ['the pod is Failed (Evicted)', 'It carries the traffic of namespace `bookinfo` (`istio.io/use-waypoint=waypoint`)', 'with no Ready waypoint pod the connections fail'],
+    evidencePointers: ['/status/phase', '/status/message'],
+    evidenceIncludes: ['status.phase: Failed', 'status.message: The node was low on resource: memory.'],
+    explanationIncludes: ['the pod is Failed (Evicted: The node was low on resource: memory. Threshold quantity: 100Mi, available: 87340Ki. Container istio-proxy was using 912Mi, request is 128Mi, has larger consumption of memory). It is', 'It carries the traffic of namespace `bookinfo` (`istio.io/use-waypoint=waypoint`)', 'with no Ready waypoint pod the connections fail'],
     explanationExcludes: ['restarted', 'not Ready'],
   },
   {
     subject: { kind: 'Pod', namespace: NS, name: 'waypoint-7c9d8b5f4-q9zlp' },
     severity: 'critical',
     titleIncludes: ['waypoint `bookinfo/waypoint`: pod waypoint-7c9d8b5f4-q9zlp is Pending'],
-    evidencePointers: ['/status/phase'],
-    evidenceIncludes: ['status.phase: Pending'],
-    explanationIncludes: ['the pod is Pending. ', 'with no Ready waypoint pod the connections fail'],
-    explanationExcludes: ['Pending ('],
+    evidencePointers: ['/status/phase', '/status/conditions/0'],
+    evidenceIncludes: ['status.phase: Pending', 'condition PodScheduled=False (Unschedulable: 0/3 nodes are available: 1 node(s) had untolerated taint'],
+    explanationIncludes: ['the pod is Pending (Unschedulable: 0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }, 2 Insufficient memory. preemption:', 'with no Ready waypoint pod the connections fail'],
   },
 ]);
 

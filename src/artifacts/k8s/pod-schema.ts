@@ -80,6 +80,7 @@ export const podSchema = {
       properties: {
         phase: { type: 'string' },
         reason: { type: 'string' },
+        message: { type: 'string' },
         podIP: { type: 'string' },
         startTime: { type: ['string', 'null'] },
         conditions: {
@@ -91,6 +92,7 @@ export const podSchema = {
               type: { type: 'string' },
               status: { enum: ['True', 'False', 'Unknown'] },
               reason: { type: 'string' },
+              message: { type: 'string' },
               lastTransitionTime: { type: ['string', 'null'] },
             },
           },

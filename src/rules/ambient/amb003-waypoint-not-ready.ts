@@ -4,7 +4,7 @@ import { asArray, asRecord, asString } from '../../analysis/object-access.js';
 import { workloadOf } from '../../analysis/workloads.js';
 import type { KubernetesObject } from '../../artifacts/k8s/resource-schema.js';
 import type { PodRecord } from '../../model/facets.js';
-import { containerStatuses, podCondition } from '../../model/pods.js';
+import { containerStatuses, phaseCause, podCondition } from '../../model/pods.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext, type Severity } from '../rule.js';
@@ -88,8 +88,10 @@ function waypointHealth(record: PodRecord, siblings: readonly PodRecord[]): Heal
   if (phase && phase !== 'Running') {
     down = true;
     headline = `is ${phase}`;
-    problems.push(`the pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}`);
+    const cause = phaseCause(pod, phase);
+    problems.push(`the pod is ${cause.text}`);
     evidence.push(evidenceAt(source, `status.phase: ${phase}`, '/status/phase'));
+    if (cause.evidence) evidence.push(evidenceAt(source, cause.evidence.excerpt, cause.evidence.pointer));
   } else if (podCondition(pod, 'Ready') === 'False') {
     down = true;
     headline = 'is not Ready';

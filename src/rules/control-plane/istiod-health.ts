@@ -1,5 +1,5 @@
 import type { PodRecord } from '../../model/facets.js';
-import { containerStatuses, isServing, podCondition } from '../../model/pods.js';
+import { containerStatuses, isServing, phaseCause, podCondition } from '../../model/pods.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { severityRank, type Evidence, type Severity } from '../rule.js';
 
@@ -38,13 +38,15 @@ export function istiodHealth(record: PodRecord, istiods: readonly PodRecord[]): 
   if (leftBehind) {
     // An evicted or finished replica stays listed until cleaned up; the control plane runs on.
     raise('medium');
-    problems.push(`the pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}, a replica left behind while another istiod replica is Running and Ready`);
+    problems.push(`the pod is ${phaseCause(pod, phase).text}, a replica left behind while another istiod replica is Running and Ready`);
     evidence.push(evidenceAt(record.source, `status.phase: ${phase}`, '/status/phase'));
   } else if (phase && phase !== 'Running') {
     raise('critical');
     headlineIf(`is ${phase}`);
-    problems.push(`the pod is ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ''}`);
+    const cause = phaseCause(pod, phase);
+    problems.push(`the pod is ${cause.text}`);
     evidence.push(evidenceAt(record.source, `status.phase: ${phase}`, '/status/phase'));
+    if (cause.evidence) evidence.push(evidenceAt(record.source, cause.evidence.excerpt, cause.evidence.pointer));
   } else if (podCondition(pod, 'Ready') === 'False') {
     raise('critical');
     headlineIf('is not Ready');
