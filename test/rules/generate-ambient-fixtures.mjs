@@ -590,7 +590,7 @@ write(
     {
       subject: ns,
       severity: 'high',
-      titleIncludes: ['`bookinfo` is in ambient mode with no waypoint: its L7 policy is not enforced as written (AuthorizationPolicy `productpage-viewer`)'],
+      titleIncludes: ['`bookinfo` is enrolled to no waypoint (waypoint `waypoint` exists there, unused): its L7 policy is not enforced as written (AuthorizationPolicy `productpage-viewer`)'],
       evidenceIncludes: ['istio.io/dataplane-mode: ambient', 'to.operation.methods: ["GET"]'],
       explanationIncludes: [
         '`bookinfo` is in ambient mode (`istio.io/dataplane-mode=ambient`), and waypoint `waypoint` exists there, but nothing is enrolled to it: a waypoint carries the traffic only of what is labelled `istio.io/use-waypoint=waypoint`.',

@@ -451,6 +451,12 @@ function listed(items: readonly Item[]): string {
   return unique.slice(0, 3).join(', ') + (unique.length > 3 ? ` and ${unique.length - 3} more` : '');
 }
 
+/** A namespace whose waypoint exists but takes nothing is not one "with no waypoint": the title says which it is. */
+function noWaypointState(index: ConfigIndex, namespace: string): string {
+  const idle = idleWaypoint(index, namespace);
+  return idle ? `is enrolled to no waypoint (waypoint \`${idle.name}\` exists there, unused)` : 'is in ambient mode with no waypoint';
+}
+
 function reportGroup(index: ConfigIndex, group: Group, context: RuleContext): void {
   const fix = fixFor(index, group);
   const policies = group.items.filter((i) => i.policy);
@@ -465,7 +471,7 @@ function reportGroup(index: ConfigIndex, group: Group, context: RuleContext): vo
           ? `uses waypoint \`${group.binding.waypoint.namespace}/${group.binding.waypoint.name}\`, which does not admit it`
           : group.binding.state === 'opted-out'
             ? 'opts out of waypoints'
-            : 'is in ambient mode with no waypoint';
+            : noWaypointState(index, group.namespace);
   const rewrites = [...new Map(policies.filter((p) => p.rewrite).map((p) => [p.resource, p.rewrite!(fix.waypoint)] as const)).values()];
   const itemEvidence = (i: Item) => i.evidence;
   context.report({
