@@ -349,6 +349,34 @@ writeBundle(
     ],
   },
 );
+// The policies of Istio's "Authorization for HTTP traffic" task (allow-nothing, then one viewer per Bookinfo service),
+// with the namespace-wide `allow-all` of the AuthorizationPolicy reference added while debugging: every viewer is shadowed.
+const viewer = (app, caller) => authz(`${app}-viewer`, 'bookinfo', { selector: { matchLabels: { app } }, action: 'ALLOW', rules: [{ ...(caller ? { from: [{ source: { principals: [`cluster.local/ns/bookinfo/sa/bookinfo-${caller}`] } }] } : {}), to: [{ operation: { methods: ['GET'] } }] }] });
+writeBundle(
+  'CERT005',
+  'fires-allow-all-shadowing-several',
+  collectorBundle({
+    ...resources('authorizationpolicies.security.istio.io', [
+      authz('allow-nothing', 'bookinfo', {}),
+      viewer('productpage'),
+      viewer('details', 'productpage'),
+      viewer('reviews', 'productpage'),
+      viewer('ratings', 'reviews'),
+      authz('allow-all', 'bookinfo', { action: 'ALLOW', rules: [{}] }, '2025-09-15T02:41:18Z'),
+    ]),
+  }),
+  {
+    findings: [
+      {
+        subject: { kind: 'AuthorizationPolicy', namespace: 'bookinfo', name: 'allow-all' },
+        severity: 'high',
+        explanationIncludes: ['so 4 other ALLOW policies there (`bookinfo/productpage-viewer`, `bookinfo/details-viewer`, `bookinfo/reviews-viewer`, `bookinfo/ratings-viewer`) no longer restrict anything.', 'Its name says it was meant for debugging'],
+        evidencePointers: ['/spec/rules/0'],
+        commandsInclude: ['kubectl delete authorizationpolicy allow-all -n bookinfo'],
+      },
+    ],
+  },
+);
 writeBundle(
   'CERT005',
   'fires-outlier-detection-off',

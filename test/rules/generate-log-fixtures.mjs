@@ -64,6 +64,18 @@ const fd = [
 writeBundle('LOG007', 'fires-socket-and-watch-failures', { [LOG]: sidecarLog(fd) }, {
   findings: [{ subject, severity: 'high', explanationIncludes: ['`socket(2) failed` (1)', '`workload secret manager` (1)'] }],
 });
+// With collect.sh's fd-count file of the pod (open descriptors of the container's processes, `ulimit -n`, `ulimit -H -n`):
+// the finding shows how close to the limit it was. The same pod name in another namespace (a copy of the app deployed
+// from the same manifests) has its own figures, which say nothing about this proxy.
+const fdCount = (open, soft, hard) => `${open}\n${soft}\n${hard}\n`;
+const FD_OWN = `proxies/bookinfo/${POD}/fd-count.txt`;
+const FD_OTHER = `proxies/bookinfo-staging/${POD}/fd-count.txt`;
+writeBundle('LOG007', 'fires-descriptor-count-of-its-pod', { [LOG]: sidecarLog(fd), [FD_OTHER]: fdCount(87, 1048576, 1048576), [FD_OWN]: fdCount(1021, 1024, 1024) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: [`When the bundle was collected it had 1021 open, with a limit of 1024 (\`${FD_OWN}\`).`], explanationExcludes: ['bookinfo-staging', '87 open'] }],
+});
+writeBundle('LOG007', 'fires-descriptor-count-only-in-other-namespace', { [LOG]: sidecarLog(fd), [FD_OTHER]: fdCount(87, 1048576, 1048576) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`socket(2) failed` (1)'], explanationExcludes: ['When the bundle was collected', 'bookinfo-staging'] }],
+});
 writeBundle('LOG007', 'quiet-healthy', { [LOG]: sidecarLog([]) }, { findings: [] });
 
 // LOG008 — sustained i/o timeouts (index id 4499896589) against istiod's routine goaway / transport-is-closing reconnects.
@@ -148,6 +160,65 @@ const stats = readFileSync(join(here, 'MEM001/fires-envoy-memory-allocated/bundl
 const rejectedStats = stats.replace('listener_manager.total_listeners_warming: 0', 'listener_manager.lds.update_rejected: 3\nlistener_manager.lds.update_success: 41\nlistener_manager.total_listeners_warming: 0');
 writeBundle('CP008', 'fires-stats-counter-only', { [`proxies/bookinfo/${POD}/stats.txt`]: rejectedStats }, {
   findings: [{ subject: { kind: 'xDS', name: 'LDS' }, severity: 'high', explanationIncludes: ['only the `update_rejected` counters show it'], titleIncludes: ['1 proxy rejects LDS configuration'], remediationIncludes: CP008_REMEDIATION }],
+});
+// The same NACK seen only in the proxy's config dump (the istio/istio test data dump the CERT fixtures use, one
+// dynamic listener added): Envoy keeps the rejected listener in `error_state`, and its `details` is the exception text
+// alone (LdsApiImpl sets `details` to `e.what()`), without the `Error adding/updating listener(s) <name>: ` the log
+// line puts before it. `failed_configuration` is the listener as istiod sent it, the EnvoyFilter's tcp_proxy first.
+const dump = JSON.parse(readFileSync(join(here, '../fixtures/envoy/config-dump-compare.json'), 'utf8'));
+const TCP_PROXY_ERROR = 'Error: terminal filter named envoy.filters.network.tcp_proxy of type envoy.filters.network.tcp_proxy must be the last filter in a network filter chain.';
+dump.configs.find((c) => c['@type'] === 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump').dynamic_listeners.push({
+  name: '0.0.0.0_8443',
+  error_state: {
+    failed_configuration: {
+      '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener',
+      name: '0.0.0.0_8443',
+      address: { socket_address: { address: '0.0.0.0', port_value: 8443 } },
+      filter_chains: [{
+        filters: [
+          envoyFilter.spec.configPatches[0].patch.value,
+          { name: 'envoy.filters.network.http_connection_manager', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', stat_prefix: 'outbound_0.0.0.0_8443', rds: { config_source: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' }, route_config_name: '8443' } } },
+        ],
+      }],
+    },
+    last_update_attempt: '2024-04-17T03:19:18.983Z',
+    details: TCP_PROXY_ERROR,
+  },
+});
+writeBundle('CP008', 'fires-config-dump-error-state', { [`proxies/bookinfo/${POD}/config_dump.json`]: `${JSON.stringify(dump, null, 2)}\n`, 'istio/resources/envoyfilters.json': list([envoyFilter]) }, {
+  findings: [{
+    subject: { kind: 'xDS', name: 'LDS' },
+    severity: 'high',
+    evidencePointers: ['/dynamic_listeners/3/error_state'],
+    evidenceIncludes: [TCP_PROXY_ERROR],
+    explanationIncludes: [`\`${POD}.bookinfo\` rejected LDS updates from istiod: \`${TCP_PROXY_ERROR}\``, '`bookinfo/tcp-proxy-8443` — the likely source', `Seen in \`proxies/bookinfo/${POD}/config_dump.json\``],
+    titleIncludes: ['1 proxy rejects LDS configuration'],
+    commandsInclude: ['kubectl get envoyfilter tcp-proxy-8443 -n bookinfo -o yaml'],
+  }],
+});
+// EnvoyFilters in the bundle, none of them patching in what the error names (the Lua example of the Istio EnvoyFilter
+// reference, on reviews): none is blamed, and the finding still says to look at them.
+const luaFilter = {
+  apiVersion: 'networking.istio.io/v1alpha3',
+  kind: 'EnvoyFilter',
+  metadata: { name: 'reviews-lua', namespace: 'bookinfo' },
+  spec: {
+    workloadSelector: { labels: { app: 'reviews' } },
+    configPatches: [{
+      applyTo: 'HTTP_FILTER',
+      match: { context: 'SIDECAR_INBOUND', listener: { portNumber: 8080, filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } } },
+      patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.lua', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua', inlineCode: 'function envoy_on_request(request_handle)\n  request_handle:headers():add("x-lua", "hello")\nend\n' } } },
+    }],
+  },
+};
+writeBundle('CP008', 'fires-envoyfilter-not-named-by-error', { [LOG]: sidecarLog([nack]), 'istio/resources/envoyfilters.json': list([luaFilter]) }, {
+  findings: [{
+    subject: { kind: 'Listener', name: '0.0.0.0_8443' },
+    severity: 'high',
+    explanationIncludes: ['No EnvoyFilter of the bundle contains what the error names; check them anyway (`kubectl get envoyfilters -A`).'],
+    explanationExcludes: ['the likely source', 'reviews-lua'],
+    commandsInclude: ['kubectl get envoyfilters -A'],
+  }],
 });
 writeBundle('CP008', 'quiet-counters-zero', { [`proxies/bookinfo/${POD}/stats.txt`]: stats }, { findings: [] });
 writeBundle('CP008', 'quiet-healthy-log', { [LOG]: sidecarLog([]) }, { findings: [] });
