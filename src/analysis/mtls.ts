@@ -54,8 +54,14 @@ type Level = 'mesh' | 'namespace' | 'workload';
  *   the Kubernetes service"; a port-level `UNSET` inherits the workload's mode.
  */
 export function effectiveInboundMtls(index: ConfigIndex, pod: ResourceRecord, port?: number): InboundMtls {
-  const podNamespace = index.namespaceOf(pod);
-  const labels = stringMap(pod.object.metadata.labels);
+  return inboundMtlsIn(index, index.namespaceOf(pod), stringMap(pod.object.metadata.labels), port);
+}
+
+/**
+ * `effectiveInboundMtls` for a workload known by its namespace, and by its labels when the bundle has
+ * its pod: without labels no workload policy can be matched, so only the mesh and namespace levels count.
+ */
+export function inboundMtlsIn(index: ConfigIndex, podNamespace: string, labels: Record<string, string> | undefined, port?: number): InboundMtls {
   const chosen: Partial<Record<Level, ResourceRecord>> = {};
   const ignored: ResourceRecord[] = [];
   for (const policy of [...index.ofKind('PeerAuthentication')].sort((a, b) => olderFirst(index, a, b))) {
@@ -83,12 +89,19 @@ export function effectiveInboundMtls(index: ConfigIndex, pod: ResourceRecord, po
   return { mode, ...(decidedBy ? { decidedBy, pointer: pointer! } : {}), applying, ignored };
 }
 
-function levelFor(index: ConfigIndex, policy: ResourceRecord, podNamespace: string, labels: Record<string, string>): Level | 'ignored' | undefined {
+function levelFor(index: ConfigIndex, policy: ResourceRecord, podNamespace: string, labels: Record<string, string> | undefined): Level | 'ignored' | undefined {
   const namespace = index.namespaceOf(policy);
   const matchLabels = stringMap(asRecord(asRecord(policy.object.spec)?.selector)?.matchLabels);
   if (Object.keys(matchLabels).length === 0) return namespace === index.mesh.rootNamespace ? 'mesh' : namespace === podNamespace ? 'namespace' : undefined;
-  if (namespace !== podNamespace || !selectorMatches(matchLabels, labels)) return undefined;
+  if (namespace !== podNamespace || labels === undefined || !selectorMatches(matchLabels, labels)) return undefined;
   return namespace === index.mesh.rootNamespace ? 'ignored' : 'workload';
+}
+
+/** The level a PeerAuthentication applies at, as Istio reads it: a selector without `matchLabels` counts as none. */
+export function peerAuthenticationLevel(index: ConfigIndex, policy: ResourceRecord): Level {
+  const matchLabels = stringMap(asRecord(asRecord(policy.object.spec)?.selector)?.matchLabels);
+  if (Object.keys(matchLabels).length > 0) return 'workload';
+  return index.namespaceOf(policy) === index.mesh.rootNamespace ? 'mesh' : 'namespace';
 }
 
 /** A PeerAuthentication mode that decides (STRICT, PERMISSIVE, DISABLE); UNSET, absent or unknown inherits. */
@@ -110,27 +123,9 @@ function createdAt(record: ResourceRecord): number {
   return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
 }
 
-/**
- * The legacy precedence `peerAuthenticationInForce` (LOG003's causes) describes policies with:
- * 0 mesh-wide, 1 namespace-wide, 2 workload (any `selector`, even an empty one).
- */
-export function peerAuthenticationScope(index: ConfigIndex, policy: ResourceRecord): number {
-  if (asRecord(asRecord(policy.object.spec)?.selector)) return 2;
-  return index.namespaceOf(policy) === index.mesh.rootNamespace ? 0 : 1;
-}
-
 /** A PeerAuthentication's own `mtls.mode` as written, `UNSET` when it has none. */
 export function peerAuthenticationMode(policy: ResourceRecord): string {
   return asString(asRecord(asRecord(policy.object.spec)?.mtls)?.mode) ?? 'UNSET';
-}
-
-/**
- * The deciding policy of a list ordered the most specific last (as `peerAuthenticationInForce`
- * orders it): the last one that sets a mode; UNSET inherits from the ones before it. Unlike
- * `effectiveInboundMtls`, it neither picks the oldest of one level nor stops at its UNSET.
- */
-export function mostSpecificWithMode(applying: readonly ResourceRecord[]): ResourceRecord | undefined {
-  return [...applying].reverse().find((p) => peerAuthenticationMode(p) !== 'UNSET');
 }
 
 /**

@@ -1,12 +1,11 @@
 import type { ConfigIndex } from '../../analysis/config-index.js';
 import { hasProxy } from '../../analysis/analyzers/injection.js';
 import { destinationRulesFor } from '../../analysis/destination-rules.js';
-import { destinationTlsMode, mostSpecificWithMode, peerAuthenticationMode, peerAuthenticationScope } from '../../analysis/mtls.js';
-import { asRecord, asString, selectorMatches, stringMap } from '../../analysis/object-access.js';
+import { destinationTlsMode, inboundMtlsIn, peerAuthenticationLevel, peerAuthenticationMode } from '../../analysis/mtls.js';
+import { asRecord, asString, stringMap } from '../../analysis/object-access.js';
 import { podsOfService, serviceOfClusterHost } from '../../analysis/workloads.js';
 import { parseAccessLine } from '../../artifacts/logs/access-log.js';
 import type { ResourceRecord } from '../../model/facets.js';
-import { compareText } from '../../order.js';
 import { evidenceAt } from '../evidence.js';
 import type { Evidence } from '../rule.js';
 import { parseCluster } from './signature-findings.js';
@@ -58,30 +57,30 @@ export function tlsTowardPlaintext(index: ConfigIndex, upstream: { host: string;
   return undefined;
 }
 
-/** The pod's inbound mTLS mode and the PeerAuthentications that set it (mesh, namespace, workload), as a sentence. */
+/**
+ * The pod's inbound mTLS mode and the PeerAuthentications that set it (mesh, namespace, workload), as a
+ * sentence, with Istio's precedence (`effectiveInboundMtls`: the oldest policy of each level, UNSET
+ * inherits). Without the pod, its namespace's policies: workload ones cannot be matched to it.
+ */
 export function peerAuthenticationInForce(index: ConfigIndex, pod: ResourceRecord | undefined, namespace: string | undefined): TlsCause | undefined {
-  const labels = stringMap(pod?.object.metadata.labels);
-  const applying = index
-    .ofKind('PeerAuthentication')
-    .filter((p) => {
-      const where = index.namespaceOf(p);
-      const selector = asRecord(asRecord(p.object.spec)?.selector);
-      if (where === index.mesh.rootNamespace && !selector) return true;
-      if (where !== namespace) return false;
-      return !selector || (pod !== undefined && selectorMatches(stringMap(selector.matchLabels), labels));
-    })
-    .sort((a, b) => peerAuthenticationScope(index, a) - peerAuthenticationScope(index, b) || compareText(a.object.metadata.name, b.object.metadata.name));
-  if (applying.length === 0) return undefined;
+  const podNamespace = pod ? index.namespaceOf(pod) : namespace;
+  if (podNamespace === undefined) return undefined;
+  const inForce = inboundMtlsIn(index, podNamespace, pod ? stringMap(pod.object.metadata.labels) : undefined);
+  if (inForce.applying.length === 0) return undefined;
+  const named = (p: ResourceRecord) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\``;
   const describe = (p: ResourceRecord) => {
+    const level = peerAuthenticationLevel(index, p);
     // Istio reads port-level modes of workload policies only.
-    const ports = peerAuthenticationScope(index, p) === 2 ? Object.entries(asRecord(asRecord(p.object.spec)?.portLevelMtls) ?? {}).map(([port, v]) => `${port}: ${asString(asRecord(v)?.mode) ?? 'UNSET'}`) : [];
-    return `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${['mesh', 'namespace', 'workload'][peerAuthenticationScope(index, p)]}, ${peerAuthenticationMode(p)}${ports.length > 0 ? `; ports ${ports.join(', ')}` : ''})`;
+    const ports = level === 'workload' ? Object.entries(asRecord(asRecord(p.object.spec)?.portLevelMtls) ?? {}).map(([port, v]) => `${port}: ${asString(asRecord(v)?.mode) ?? 'UNSET'}`) : [];
+    return `${named(p)} (${level}, ${peerAuthenticationMode(p)}${ports.length > 0 ? `; ports ${ports.join(', ')}` : ''})`;
   };
-  // The most specific policy with a mode decides; UNSET inherits from the level above (PERMISSIVE when none sets one).
-  const deciding = mostSpecificWithMode(applying);
-  const effective = deciding ? `${peerAuthenticationMode(deciding)}, set by \`${index.namespaceOf(deciding)}/${deciding.object.metadata.name}\`` : 'PERMISSIVE (none sets a mode)';
+  const effective = inForce.decidedBy ? `${inForce.mode}, set by ${named(inForce.decidedBy)}` : 'PERMISSIVE (none sets a mode)';
+  const ignored =
+    inForce.ignored.length > 0
+      ? ` Istio ignores ${inForce.ignored.map(named).join(', ')}: of several policies of one level only the oldest counts, and a workload selector in the root namespace \`${index.mesh.rootNamespace}\` none.`
+      : '';
   return {
-    text: `This pod's inbound mTLS is ${effective}; PeerAuthentications that apply, the most specific last: ${applying.map(describe).join(', ')}.`,
-    evidence: applying.map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, JSON.stringify(asRecord(p.object.spec)?.mtls ?? {}))),
+    text: `This pod's inbound mTLS is ${effective}; PeerAuthentications that apply, the most specific last: ${inForce.applying.map(describe).join(', ')}.${ignored}`,
+    evidence: inForce.applying.map((p) => evidenceAt({ ...p.source, pointer: `${p.source.pointer ?? ''}/spec` }, JSON.stringify(asRecord(p.object.spec)?.mtls ?? {}))),
   };
 }
