@@ -187,13 +187,25 @@ dump.configs.find((c) => c['@type'] === 'type.googleapis.com/envoy.admin.v3.List
 });
 writeBundle('CP008', 'fires-config-dump-error-state', { [`proxies/bookinfo/${POD}/config_dump.json`]: `${JSON.stringify(dump, null, 2)}\n`, 'istio/resources/envoyfilters.json': list([envoyFilter]) }, {
   findings: [{
-    subject: { kind: 'xDS', name: 'LDS' },
+    // The dump names the listener beside the error (error_state.details holds the error alone): the subject is the listener.
+    subject: { kind: 'Listener', name: '0.0.0.0_8443' },
     severity: 'high',
     evidencePointers: ['/dynamic_listeners/3/error_state'],
     evidenceIncludes: [TCP_PROXY_ERROR],
-    explanationIncludes: [`\`${POD}.bookinfo\` rejected LDS updates from istiod: \`${TCP_PROXY_ERROR}\``, '`bookinfo/tcp-proxy-8443` — the likely source', `Seen in \`proxies/bookinfo/${POD}/config_dump.json\``],
-    titleIncludes: ['1 proxy rejects LDS configuration'],
+    explanationIncludes: [`\`${POD}.bookinfo\` rejected LDS updates from istiod: \`${TCP_PROXY_ERROR.replace(/\.$/, '')}\`. It keeps`, '`bookinfo/tcp-proxy-8443` — the likely source', `Seen in \`proxies/bookinfo/${POD}/config_dump.json\``],
+    titleIncludes: ['1 proxy rejects LDS configuration (listener 0.0.0.0_8443)'],
     commandsInclude: ['kubectl get envoyfilter tcp-proxy-8443 -n bookinfo -o yaml'],
+  }],
+});
+// The same NACK in the proxy's log and in its config dump: one finding, citing both.
+writeBundle('CP008', 'fires-same-nack-in-log-and-config-dump', { [LOG]: sidecarLog([nack]), [`proxies/bookinfo/${POD}/config_dump.json`]: `${JSON.stringify(dump, null, 2)}\n`, 'istio/resources/envoyfilters.json': list([envoyFilter]) }, {
+  findings: [{
+    subject: { kind: 'Listener', name: '0.0.0.0_8443' },
+    severity: 'high',
+    evidencePointers: ['/dynamic_listeners/3/error_state'],
+    evidenceIncludes: ['rejected: Error adding/updating listener(s) 0.0.0.0_8443: Error: terminal filter', TCP_PROXY_ERROR],
+    explanationIncludes: [`Seen in \`${LOG}\`, \`proxies/bookinfo/${POD}/config_dump.json\`.`],
+    titleIncludes: ['1 proxy rejects LDS configuration (listener 0.0.0.0_8443)'],
   }],
 });
 // EnvoyFilters in the bundle, none of them patching in what the error names (the Lua example of the Istio EnvoyFilter

@@ -12,6 +12,8 @@ interface Rejection {
   type: string;
   /** Envoy's error text; undefined when only a counter shows the rejection. */
   reason?: string;
+  /** The listener or cluster rejected, when the source names it apart from the error (a config dump's `error_state`). */
+  resource?: Subject;
   proxy: string;
   evidence: Evidence;
 }
@@ -65,7 +67,8 @@ export const cp008 = defineRule({
     for (const record of inputs['envoy.configDump']) {
       const proxy = record.pod ? `${record.pod}.${record.namespace ?? ''}` : record.path;
       for (const r of record.summary.rejected) {
-        rejections.push({ type: r.type === 'listener' ? 'LDS' : 'CDS', ...(r.details ? { reason: r.details } : {}), proxy, evidence: evidenceAt({ path: record.path, pointer: r.pointer }, r.details ?? `${r.type} ${r.name} rejected`) });
+        const resource: Subject | undefined = r.name ? { kind: r.type === 'listener' ? 'Listener' : 'Cluster', name: r.name } : undefined;
+        rejections.push({ type: r.type === 'listener' ? 'LDS' : 'CDS', ...(r.details ? { reason: r.details } : {}), ...(resource ? { resource } : {}), proxy, evidence: evidenceAt({ path: record.path, pointer: r.pointer }, r.details ?? `${r.type} ${r.name} rejected`) });
       }
     }
     for (const record of inputs['envoy.stats']) {
@@ -83,16 +86,31 @@ export const cp008 = defineRule({
 interface Group {
   type: string;
   reason?: string;
+  resource?: Subject;
   rejections: Rejection[];
 }
 
-/** One group per type and error; a counter without an error joins its proxy's errors of that type, if any. */
+/**
+ * Envoy's log line names the listener in the error (`Error adding/updating listener(s) 0.0.0.0_8443: <error>`);
+ * a config dump's `error_state.details` holds the error alone and the listener beside it. Both as
+ * (listener, error), so that one NACK seen in both is one group.
+ */
+const LISTENER_PREFIX = /^Error adding\/updating listener\(s\) ([^:\s]+): /;
+
+function rejectionKey(r: Rejection): string {
+  const reason = normaliseReason(r.reason!);
+  const named = LISTENER_PREFIX.exec(reason);
+  return named ? `${r.type}\nListener ${named[1]}\n${reason.slice(named[0].length)}` : `${r.type}\n${r.resource ? `${r.resource.kind} ${r.resource.name}` : ''}\n${reason}`;
+}
+
+/** One group per type, resource and error; a counter without an error joins its proxy's errors of that type, if any. */
 function groups(rejections: readonly Rejection[]): Group[] {
   const byKey = new Map<string, Group>();
   const reasoned = rejections.filter((r) => r.reason);
   for (const r of reasoned) {
-    const key = `${r.type}\n${normaliseReason(r.reason!)}`;
+    const key = rejectionKey(r);
     const group = byKey.get(key) ?? { type: r.type, reason: r.reason!, rejections: [] };
+    group.resource ??= r.resource;
     group.rejections.push(r);
     byKey.set(key, group);
   }
@@ -118,6 +136,7 @@ function normaliseReason(reason: string): string {
 function subjectOf(group: Group): Subject {
   const listener = group.reason && /listener\(s\) ([^:\s]+)/.exec(group.reason)?.[1];
   if (listener) return { kind: 'Listener', name: listener };
+  if (group.resource) return group.resource;
   const cluster = group.reason && /cluster(?:\(s\))? '?([^:'\s]+)/.exec(group.reason)?.[1];
   if (cluster) return { kind: 'Cluster', name: cluster };
   return { kind: 'xDS', name: group.type };
@@ -152,7 +171,7 @@ function report(group: Group, resources: readonly ResourceRecord[], emit: RuleCo
     evidence: [...group.rejections.slice(0, MAX_PROXIES_NAMED).map((r) => r.evidence), ...filters.map((f) => evidenceAt(f.source, `EnvoyFilter ${f.object.metadata.name}`))],
     explanation:
       `${named}${proxies.length > MAX_PROXIES_NAMED ? ` and ${proxies.length - MAX_PROXIES_NAMED} more` : ''} rejected ${group.type} updates from istiod` +
-      (group.reason ? `: \`${group.reason}\`.` : ' (only the `update_rejected` counters show it; the error text is in the proxy\'s log or its config dump\'s `error_state`).') +
+      (group.reason ? `: \`${group.reason.replace(/\.$/, '')}\`.` : ' (only the `update_rejected` counters show it; the error text is in the proxy\'s log or its config dump\'s `error_state`).') +
       ` ${proxies.length === 1 ? 'It keeps its' : 'They keep their'} previous ${group.type} configuration, so the change — and every later ${group.type} change — is not applied.${filterText} Seen in ${sources.map((s) => `\`${s}\``).join(', ')}.`,
     commands: [
       ...filters.map((f) => shell`kubectl get envoyfilter ${f.object.metadata.name} -n ${f.object.metadata.namespace ?? 'istio-system'} -o yaml`),
