@@ -71,10 +71,11 @@ const fdCount = (open, soft, hard) => `${open}\n${soft}\n${hard}\n`;
 const FD_OWN = `proxies/bookinfo/${POD}/fd-count.txt`;
 const FD_OTHER = `proxies/bookinfo-staging/${POD}/fd-count.txt`;
 writeBundle('LOG007', 'fires-descriptor-count-of-its-pod', { [LOG]: sidecarLog(fd), [FD_OTHER]: fdCount(87, 1048576, 1048576), [FD_OWN]: fdCount(1021, 1024, 1024) }, {
-  findings: [{ subject, severity: 'high', explanationIncludes: [`When the bundle was collected it had 1021 open, with a limit of 1024 (\`${FD_OWN}\`).`], explanationExcludes: ['bookinfo-staging', '87 open'] }],
+  findings: [{ subject, severity: 'high', explanationIncludes: [`When the bundle was collected it had 1021 open, with a limit of 1024 (\`${FD_OWN}\`).`], explanationExcludes: ['bookinfo-staging', '87 open'],
+    evidencePaths: [LOG, FD_OWN], evidenceIncludes: ['1021 open file descriptors', 'limit 1024'], evidenceExcludes: ['87 open'] }],
 });
 writeBundle('LOG007', 'fires-descriptor-count-only-in-other-namespace', { [LOG]: sidecarLog(fd), [FD_OTHER]: fdCount(87, 1048576, 1048576) }, {
-  findings: [{ subject, severity: 'high', explanationIncludes: ['`socket(2) failed` (1)'], explanationExcludes: ['When the bundle was collected', 'bookinfo-staging'] }],
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`socket(2) failed` (1)'], explanationExcludes: ['When the bundle was collected', 'bookinfo-staging'], evidenceExcludes: ['open file descriptors'] }],
 });
 writeBundle('LOG007', 'quiet-healthy', { [LOG]: sidecarLog([]) }, { findings: [] });
 

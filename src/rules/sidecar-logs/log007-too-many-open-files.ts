@@ -1,3 +1,4 @@
+import { evidenceAt } from '../evidence.js';
 import { defineRule } from '../rule.js';
 import { breakdownText, podCommands, podLabel, signatureEvidence, signatureMatches, where } from './signature-findings.js';
 
@@ -20,13 +21,15 @@ export const log007 = defineRule({
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'tooManyOpenFiles')) {
       const fds = inputs['proxy.fileDescriptors'].find((f) => f.pod === match.log.pod && (f.namespace === undefined || f.namespace === match.log.namespace));
-      const counts = fds ? ` When the bundle was collected it had ${fds.open.value} open, with a limit of ${(fds.hard ?? fds.soft).value} (\`${fds.path}\`).` : '';
+      const limit = fds ? (fds.hard ?? fds.soft) : undefined;
+      const counts = fds ? ` When the bundle was collected it had ${fds.open.value} open, with a limit of ${limit!.value} (\`${fds.path}\`).` : '';
+      const countEvidence = fds ? [evidenceAt({ path: fds.path, line: fds.open.line }, `${fds.open.value} open file descriptors`), evidenceAt({ path: fds.path, line: limit!.line }, `limit ${limit!.value}`)] : [];
       context.report({
         severity: 'high',
         subject: match.subject,
         key: match.key,
         title: `${podLabel(match.log)} ran out of file descriptors`,
-        evidence: signatureEvidence(match),
+        evidence: [...signatureEvidence(match), ...countEvidence],
         explanation: `${where(match)} logged \`too many open files\` (${match.volume}).${breakdownText(match, 'what failed')}${counts} At the limit the proxy cannot accept or open connections.`,
         // As the collector counts (PID 1 is pilot-agent, not Envoy): every process of the container, then the limits.
         commands: podCommands(match.log, (pod) => [`kubectl exec ${pod} -c istio-proxy -- sh -c 'ls -1 /proc/[0-9]*/fd 2>/dev/null | grep -c "^[0-9]"; ulimit -n; ulimit -H -n'`]),
