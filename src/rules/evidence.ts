@@ -20,6 +20,12 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
+/** The first `shown` of `items` as `format` names them, joined by commas, then `and N more` for the rest. */
+export function namedList<T>(items: readonly T[], shown: number, format: (item: T) => string): string {
+  const names = items.slice(0, shown).map(format).join(', ');
+  return items.length > shown ? `${names} and ${items.length - shown} more` : names;
+}
+
 /** A share as people write it: whole percents, one decimal under 1% and over 99%, `<0.1%` below that. */
 export function percent(part: number, whole: number): string {
   if (whole === 0 || part === 0) return '0%';

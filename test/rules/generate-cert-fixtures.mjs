@@ -377,6 +377,32 @@ writeBundle(
     ],
   },
 );
+// One viewer more (reviews-v2 reads ratings too, as in the task's later step): four are named, the fifth counted.
+writeBundle(
+  'CERT005',
+  'fires-allow-all-shadowing-five',
+  collectorBundle({
+    ...resources('authorizationpolicies.security.istio.io', [
+      authz('allow-nothing', 'bookinfo', {}),
+      viewer('productpage'),
+      viewer('details', 'productpage'),
+      viewer('reviews', 'productpage'),
+      viewer('ratings', 'reviews'),
+      authz('ratings-viewer-v2', 'bookinfo', { selector: { matchLabels: { app: 'ratings', version: 'v2' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-reviews'] } }], to: [{ operation: { methods: ['GET'] } }] }] }),
+      authz('allow-all', 'bookinfo', { action: 'ALLOW', rules: [{}] }, '2025-09-15T02:41:18Z'),
+    ]),
+  }),
+  {
+    findings: [
+      {
+        subject: { kind: 'AuthorizationPolicy', namespace: 'bookinfo', name: 'allow-all' },
+        severity: 'high',
+        explanationIncludes: ['so 5 other ALLOW policies there (`bookinfo/productpage-viewer`, `bookinfo/details-viewer`, `bookinfo/reviews-viewer`, `bookinfo/ratings-viewer` and 1 more) no longer restrict anything.'],
+        explanationExcludes: ['ratings-viewer-v2'],
+      },
+    ],
+  },
+);
 writeBundle(
   'CERT005',
   'fires-outlier-detection-off',

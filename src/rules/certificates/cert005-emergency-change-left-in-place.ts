@@ -3,7 +3,7 @@ import { asArray, asNumber, asRecord, asString } from '../../analysis/object-acc
 import { DEFAULT_CONSECUTIVE_5XX, INCIDENT_CONSECUTIVE_ERRORS, ejectionThreshold } from '../../analysis/outlier-detection.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
-import { evidenceAt, plural } from '../evidence.js';
+import { evidenceAt, namedList, plural } from '../evidence.js';
 import { defineRule, type RuleContext, type Severity } from '../rule.js';
 import { shell } from '../shell.js';
 import { rfc3339 } from './certificate-text.js';
@@ -18,6 +18,8 @@ export const NEUTERED_CONSECUTIVE_ERRORS = INCIDENT_CONSECUTIVE_ERRORS;
 
 /** Names people give a change made under pressure (the guide's `emergency-permissive`, `debug-allow-all`). */
 const EMERGENCY_NAME = /emergency|debug|temp|tmp|hotfix|allow-?all|permissive|disable/i;
+/** Shadowed ALLOW policies named in the explanation; the rest are counted. */
+const SHADOWED_NAMED = 4;
 
 export const cert005 = defineRule({
   id: 'CERT005',
@@ -112,7 +114,7 @@ function allowAll(index: ConfigIndex, policy: ResourceRecord, context: RuleConte
     explanation:
       `Rule ${at + 1} of \`${name}\` has no \`from\`, \`to\` or \`when\`: it matches every request, so any caller reaches ${whom}. ` +
       (shadowed.length > 0
-        ? `Istio allows a request when any ALLOW policy matches it, so ${plural(shadowed.length, 'other ALLOW policy', 'other ALLOW policies')} there (${shadowed.slice(0, 4).map((p) => `\`${nameOf(index, p)}\``).join(', ')}) no longer ${shadowed.length === 1 ? 'restricts' : 'restrict'} anything. `
+        ? `Istio allows a request when any ALLOW policy matches it, so ${plural(shadowed.length, 'other ALLOW policy', 'other ALLOW policies')} there (${namedList(shadowed, SHADOWED_NAMED, (p) => `\`${nameOf(index, p)}\``)}) no longer ${shadowed.length === 1 ? 'restricts' : 'restrict'} anything. `
         : 'No other ALLOW policy is there today, but any added later will restrict nothing while this one stays. ') +
       'DENY policies still apply (Istio evaluates them first).' +
       (EMERGENCY_NAME.test(policy.object.metadata.name) ? ' Its name says it was meant for debugging.' : ''),

@@ -1,5 +1,5 @@
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';
-import { evidenceAt, plural } from '../evidence.js';
+import { evidenceAt, namedList, plural } from '../evidence.js';
 import type { Evidence } from '../rule.js';
 
 /**
@@ -22,9 +22,8 @@ export function namespaceRelevance(namespace: string, resources: readonly Resour
   const callers = logs.filter((log) => (log.summary.access.byUpstreamNamespace?.[namespace] ?? 0) > 0 && log.namespace !== namespace);
   if (callers.length > 0) {
     const requests = callers.reduce((sum, log) => sum + log.summary.access.byUpstreamNamespace![namespace]!, 0);
-    const named = callers.slice(0, MAX_CALLERS_NAMED).map((log) => `\`${log.namespace ? `${log.namespace}/` : ''}${log.pod ?? log.path}\``);
-    const more = callers.length > MAX_CALLERS_NAMED ? ` and ${callers.length - MAX_CALLERS_NAMED} more` : '';
-    reasons.push(`mesh proxies call its services: ${plural(requests, 'request')} from ${named.join(', ')}${more} in the access logs`);
+    const named = namedList(callers, MAX_CALLERS_NAMED, (log) => `\`${log.namespace ? `${log.namespace}/` : ''}${log.pod ?? log.path}\``);
+    reasons.push(`mesh proxies call its services: ${plural(requests, 'request')} from ${named} in the access logs`);
     for (const log of callers.slice(0, MAX_CALLERS_NAMED)) evidence.push({ path: log.path, excerpt: `${log.summary.access.byUpstreamNamespace![namespace]} outbound requests to *.${namespace}.svc` });
   }
 
@@ -38,8 +37,7 @@ export function namespaceRelevance(namespace: string, resources: readonly Resour
     (r) => (r.object.kind === 'VirtualService' || r.object.kind === 'DestinationRule') && hostsOf(r).some((host) => hostInNamespace(host, namespace, r.object.metadata.namespace ?? 'default')),
   );
   if (aimed.length > 0) {
-    const names = aimed.slice(0, MAX_CALLERS_NAMED).map((r) => `${r.object.kind} \`${r.object.metadata.namespace ?? 'default'}/${r.object.metadata.name}\``);
-    reasons.push(`Istio configuration routes to its hosts (${names.join(', ')}${aimed.length > MAX_CALLERS_NAMED ? ` and ${aimed.length - MAX_CALLERS_NAMED} more` : ''})`);
+    reasons.push(`Istio configuration routes to its hosts (${namedList(aimed, MAX_CALLERS_NAMED, (r) => `${r.object.kind} \`${r.object.metadata.namespace ?? 'default'}/${r.object.metadata.name}\``)})`);
     evidence.push(evidenceAt(aimed[0]!.source, undefined, '/spec'));
   }
   return { reasons, evidence };

@@ -3,7 +3,7 @@ import type { ControlPlaneView } from '../../model/views/control-plane.js';
 import type { SyncRow } from '../../model/views/proxies.js';
 import { isServing } from '../../model/pods.js';
 import { istiodHealth } from './istiod-health.js';
-import { evidenceAt, percent, plural } from '../evidence.js';
+import { evidenceAt, namedList, percent, plural } from '../evidence.js';
 import { defineRule, type Severity } from '../rule.js';
 import { compareText } from '../../order.js';
 import { shell } from '../shell.js';
@@ -142,8 +142,7 @@ function evidenceFor(rows: SyncRow[], status: string) {
 }
 
 function listProxies(rows: SyncRow[]): string {
-  const names = rows.slice(0, 5).map(({ row }) => `\`${row.id}\``);
-  return rows.length > 5 ? `${names.join(', ')} and ${rows.length - 5} more` : names.join(', ');
+  return namedList(rows, 5, ({ row }) => `\`${row.id}\``);
 }
 
 function describeTypes(rows: SyncRow[], status: string, only?: Set<string>): string {

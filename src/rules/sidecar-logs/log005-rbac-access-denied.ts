@@ -3,7 +3,7 @@ import { asArray, asRecord } from '../../analysis/object-access.js';
 import type { SignatureHits } from '../../artifacts/logs/schema.js';
 import { podOfLog } from '../../analysis/workloads.js';
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';
-import { evidenceAt } from '../evidence.js';
+import { evidenceAt, namedList } from '../evidence.js';
 import type { Evidence } from '../rule.js';
 import { actionOf, callerAdmitted, deniedRequest, namedPolicy, policiesSelecting } from './authorization.js';
 import { defineRule } from '../rule.js';
@@ -81,8 +81,7 @@ export const log005 = defineRule({
 });
 
 function describePolicies(index: ConfigIndex, policies: readonly ResourceRecord[]): string {
-  const names = policies.slice(0, MAX_POLICIES_LISTED).map((p) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${actionOf(p)})`);
-  return policies.length > MAX_POLICIES_LISTED ? `${names.join(', ')} and ${policies.length - MAX_POLICIES_LISTED} more` : names.join(', ');
+  return namedList(policies, MAX_POLICIES_LISTED, (p) => `\`${index.namespaceOf(p)}/${p.object.metadata.name}\` (${actionOf(p)})`);
 }
 
 /** What an ALLOW policy admits, in a phrase: its principals, other sources, or nothing at all (no rules). */
