@@ -912,3 +912,96 @@ write('AMB003', 'fires-waypoint-restarted-ready', waypointBundle([restartedWaypo
     commandsInclude: ['kubectl logs waypoint-7c9d8b5f4-x2k8p -n bookinfo -c istio-proxy --previous --tail=200'],
   },
 ]);
+
+// --- AMB002: DENY policies ------------------------------------------------------------------------
+// (Written last: meta() numbers the uids in order, and the fixtures above keep theirs.)
+
+const DENY_STATUS = (found) =>
+  condition(
+    'ZtunnelAccepted',
+    'True',
+    'UnsupportedValue',
+    `ztunnel does not support HTTP attributes (found: ${found}). In ambient mode you must use a waypoint proxy to enforce HTTP rules. DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.`,
+  );
+
+/** A DENY policy meant to refuse only sleep's DELETE requests to productpage: one rule, with an HTTP method. */
+function productpageDenyDelete() {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: meta('productpage-deny-delete'),
+    spec: { action: 'DENY', rules: [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/sleep'] } }], to: [{ operation: { methods: ['DELETE'] } }] }], selector: { matchLabels: { app: 'productpage' } } },
+    status: { conditions: [DENY_STATUS('methods')] },
+  };
+}
+
+/** A DENY policy for reviews with two rules, each with an HTTP attribute: the admin paths, and POSTs from `default`. */
+function reviewsDenyAdmin() {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: meta('reviews-deny-admin'),
+    spec: {
+      action: 'DENY',
+      rules: [{ to: [{ operation: { paths: ['/admin/*'] } }] }, { from: [{ source: { namespaces: ['default'] } }], to: [{ operation: { methods: ['POST'] } }] }],
+      selector: { matchLabels: { app: 'reviews' } },
+    },
+    status: { conditions: [DENY_STATUS('methods, paths')] },
+  };
+}
+
+/** A DENY policy ztunnel enforces whole: callers from `default` refused on port 9080 of ratings (L4 only). */
+function ratingsDenyDefault() {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: meta('ratings-deny-default'),
+    spec: { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['default'] } }], to: [{ operation: { ports: ['9080'] } }] }], selector: { matchLabels: { app: 'ratings' } } },
+  };
+}
+
+// Ambient, no waypoint, two DENY policies with HTTP conditions: ztunnel enforces each without them (istiod's
+// "DENY policy with HTTP attributes is enforced without the HTTP rules"), so what was meant to refuse some
+// requests refuses whole connections: every connection from sleep to productpage, not only its DELETEs; every
+// connection to reviews matched by the rest of either rule (the path rule has nothing else: all of them).
+write(
+  'AMB002',
+  'fires-l7-deny-policies-no-waypoint',
+  {
+    [PATHS.namespaces]: namespaces(AMBIENT),
+    [PATHS.pods]: podList(AMBIENT_PODS),
+    [PATHS.resources]: services(),
+    [PATHS.policies]: list([productpageDenyDelete(), reviewsDenyAdmin()]),
+  },
+  [
+    {
+      subject: ns,
+      severity: 'high',
+      titleIncludes: ['`bookinfo` is in ambient mode with no waypoint: its L7 policy is not enforced as written (AuthorizationPolicy `productpage-deny-delete`, AuthorizationPolicy `reviews-deny-admin`)'],
+      evidencePointers: ['/spec/rules/0/to/0/operation/methods', '/spec/rules/0/to/0/operation/paths', '/status/conditions/0'],
+      evidenceIncludes: ['ZtunnelAccepted: True (UnsupportedValue) ztunnel does not support HTTP attributes (found: methods). In ambient mode you must use a waypoint proxy to enforce HTTP rules. DENY policy with HTTP attributes is enforced without the HTTP rules.'],
+      explanationIncludes: [
+        'AuthorizationPolicy `bookinfo/productpage-deny-delete` (DENY, selector `app=productpage`, the pods of Service `productpage`) matches HTTP attributes (`to.operation.methods`) and is enforced by the destination\'s ztunnel: ztunnel enforces it without its HTTP conditions (istiod: "DENY policy with HTTP attributes is enforced without the HTTP rules"): it refuses every connection the rest of that rule matches, not only the requests the HTTP conditions name.',
+        'AuthorizationPolicy `bookinfo/reviews-deny-admin` (DENY, selector `app=reviews`, the pods of Service `reviews`) matches HTTP attributes (`to.operation.paths`, `to.operation.methods`) and is enforced by the destination\'s ztunnel: ztunnel enforces it without its HTTP conditions',
+        'it refuses every connection the rest of those rules matches, not only the requests the HTTP conditions name.',
+      ],
+      explanationExcludes: ['istiod drops', 'so it allows nothing', 'Within an ALLOW policy'],
+      occurrences: ['bookinfo/productpage-deny-delete', 'bookinfo/reviews-deny-admin'],
+      yamlIncludes: ['# istioctl waypoint apply -n bookinfo --enroll-namespace --wait', 'targetRefs:\n    - kind: Service\n      group: ""\n      name: productpage\n  action: DENY', 'targetRefs:\n    - kind: Service\n      group: ""\n      name: reviews\n  action: DENY', '- /admin/*'],
+    },
+  ],
+);
+
+// The same namespace with a DENY policy of L4 conditions only (source namespace, port): ztunnel enforces it as
+// written, no waypoint needed.
+write(
+  'AMB002',
+  'quiet-l4-only-deny-policy',
+  {
+    [PATHS.namespaces]: namespaces(AMBIENT),
+    [PATHS.pods]: podList(AMBIENT_PODS),
+    [PATHS.resources]: services(),
+    [PATHS.policies]: list([ratingsDenyDefault()]),
+  },
+  [],
+);

@@ -362,3 +362,177 @@ writeBundle(
   },
   { findings: [] },
 );
+
+// ─── fires: ztunnel's DNS proxy fails to answer (DNS capture on: `cni.ambient.dnsCapture=true`) ──
+// ztunnel's src/dns/handler.rs logs `error!("request error: {}", e)` when it cannot send a DNS answer back (here
+// the io error of a TCP client that had closed its connection already); in the ≥ 1.22 layout its target is
+// `dns::handler`. The `dns` lines at debug are its DNS access log (istio/ztunnel#1512's format).
+const dnsAccess = (time, peer, query, domain, result, endpoints) =>
+  `${time}\tdebug\tdns\tsrc.workload="${peer.pod}" src.namespace="bookinfo" query="${query}" domain="${domain}" result="${result}" endpoints=${endpoints}`;
+const DNS_LOOKUPS = [
+  dnsAccess('2025-03-11T09:36:40.117204Z', productpage, 'A', 'reviews.bookinfo.svc.cluster.local.', 'success', 0),
+  dnsAccess('2025-03-11T09:36:40.117351Z', productpage, 'AAAA', 'reviews.bookinfo.svc.cluster.local.', 'service does not support this record type', 0),
+  // glibc's search-domain expansions of an external name: NXDOMAIN upstream, then the name itself resolves.
+  dnsAccess('2025-03-11T09:36:41.502918Z', reviews1, 'A', 'api.exchangerate.example.com.bookinfo.svc.cluster.local.', 'forwarding failed', 0),
+  dnsAccess('2025-03-11T09:36:41.503377Z', reviews1, 'A', 'api.exchangerate.example.com.svc.cluster.local.', 'forwarding failed', 0),
+  dnsAccess('2025-03-11T09:36:41.531806Z', reviews1, 'A', 'api.exchangerate.example.com.', 'forwarded', 2),
+];
+const DNS_REQUEST_ERRORS = ['2025-03-11T09:37:12.480116Z', '2025-03-11T09:37:12.480533Z', '2025-03-11T09:38:55.019472Z'].map((t) => `${t}\terror\tdns::handler\trequest error: Broken pipe (os error 32)`);
+writeBundle(
+  'fires-dns-proxy-request-errors',
+  { ...podFiles({ pods: bookinfo('enabled') }), [ZT_LOG('k8vx')]: log([...START, ...HEALTHY, ...DNS_LOOKUPS, ...DNS_REQUEST_ERRORS, ...ROUTINE_RECONNECT]) },
+  {
+    findings: [
+      {
+        subject: subjectNode('k8vx'),
+        severity: 'medium',
+        titleIncludes: [`ztunnel \`istio-system/${ZT.k8vx}\` on node \`${NODE.k8vx}\`: DNS proxy failures — request error: Broken pipe (os error 32)`],
+        explanationIncludes: [
+          '`request error: Broken pipe (os error 32)` 3 times from 2025-03-11T09:37:12.480116Z to 2025-03-11T09:38:55.019472Z (DNS proxy failures).',
+          "That means ztunnel's DNS proxy failed to answer: applications on this node see name-resolution errors for the names it serves.",
+        ],
+        explanationExcludes: ['forwarding failed'],
+        remediationIncludes: ['Check the upstream DNS servers the node resolves with'],
+        evidencePaths: [ZT_LOG('k8vx')],
+        evidenceIncludes: ['dns::handler\trequest error: Broken pipe (os error 32)'],
+        commandsInclude: ['kubectl -n istio-system get ds ztunnel'],
+      },
+    ],
+  },
+);
+
+// ─── quiet: the DNS access log at debug, failed search-domain expansions included, is no error ─
+writeBundle('quiet-dns-access-log-only', { ...podFiles({ pods: bookinfo('enabled') }), [ZT_LOG('k8vx')]: log([...START, ...HEALTHY, ...DNS_LOOKUPS, ...ROUTINE_RECONNECT]) }, { findings: [] });
+
+// ─── quiet: the only ambient-namespace pod of a node without ztunnel is on the host network ─────
+// `monitoring` is labelled ambient, and kube-prometheus-stack's node-exporter DaemonSet (hostNetwork, hostPID, every
+// node) runs there. ztunnel's DaemonSet leaves out w7tn (it runs istiod and the ingress gateway, nothing of
+// bookinfo): the node-exporter pod on it shares the node's network namespace, which istio-cni never redirects, so
+// no ambient traffic depends on a ztunnel there.
+const EXPORTER_DS = 'kube-prometheus-stack-prometheus-node-exporter';
+function nodeExporterPod(node, suffix) {
+  const ip = HOST_IP[node];
+  const at = '2025-03-04T16:14:21Z';
+  const condition = (type, time = at) => ({ lastProbeTime: null, lastTransitionTime: time, status: 'True', type });
+  const probe = { failureThreshold: 3, httpGet: { httpHeaders: [], path: '/', port: 9100, scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      annotations: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true' },
+      creationTimestamp: at,
+      generateName: `${EXPORTER_DS}-`,
+      labels: {
+        'app.kubernetes.io/component': 'metrics',
+        'app.kubernetes.io/instance': 'kube-prometheus-stack',
+        'app.kubernetes.io/managed-by': 'Helm',
+        'app.kubernetes.io/name': 'prometheus-node-exporter',
+        'app.kubernetes.io/part-of': 'prometheus-node-exporter',
+        'app.kubernetes.io/version': '1.8.2',
+        'controller-revision-hash': '6b8d7c9f54',
+        'helm.sh/chart': 'prometheus-node-exporter-4.39.0',
+        jobLabel: 'node-exporter',
+        'pod-template-generation': '1',
+        release: 'kube-prometheus-stack',
+      },
+      name: `${EXPORTER_DS}-${suffix}`,
+      namespace: 'monitoring',
+      ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'DaemonSet', name: EXPORTER_DS, uid: '3d5f7a9c-1b2e-4c6d-8e0f-2a4b6c8d0e1f' }],
+      resourceVersion: '3679412',
+      uid: `8e2c4a6f-0b1d-4e3f-9a5c-7d${Buffer.from(suffix).toString('hex').padStart(10, '0')}`,
+    },
+    spec: {
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
+      automountServiceAccountToken: false,
+      containers: [
+        {
+          args: ['--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root', '--path.udev.data=/host/root/run/udev/data', '--web.listen-address=[$(HOST_IP)]:9100'],
+          env: [{ name: 'HOST_IP', value: '0.0.0.0' }],
+          image: 'quay.io/prometheus/node-exporter:v1.8.2',
+          imagePullPolicy: 'IfNotPresent',
+          livenessProbe: probe,
+          name: 'node-exporter',
+          ports: [{ containerPort: 9100, hostPort: 9100, name: 'http-metrics', protocol: 'TCP' }],
+          readinessProbe: probe,
+          resources: {},
+          securityContext: { readOnlyRootFilesystem: true },
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+          volumeMounts: [
+            { mountPath: '/host/proc', name: 'proc', readOnly: true },
+            { mountPath: '/host/sys', name: 'sys', readOnly: true },
+            { mountPath: '/host/root', mountPropagation: 'HostToContainer', name: 'root', readOnly: true },
+          ],
+        },
+      ],
+      dnsPolicy: 'ClusterFirst',
+      enableServiceLinks: true,
+      hostNetwork: true,
+      hostPID: true,
+      nodeName: node,
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      preemptionPolicy: 'PreemptLowerPriority',
+      priority: 0,
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      securityContext: { fsGroup: 65534, runAsGroup: 65534, runAsNonRoot: true, runAsUser: 65534 },
+      serviceAccount: EXPORTER_DS,
+      serviceAccountName: EXPORTER_DS,
+      terminationGracePeriodSeconds: 30,
+      tolerations: [
+        { effect: 'NoSchedule', operator: 'Exists' },
+        { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists' },
+        { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists' },
+        { effect: 'NoSchedule', key: 'node.kubernetes.io/disk-pressure', operator: 'Exists' },
+        { effect: 'NoSchedule', key: 'node.kubernetes.io/memory-pressure', operator: 'Exists' },
+        { effect: 'NoSchedule', key: 'node.kubernetes.io/pid-pressure', operator: 'Exists' },
+        { effect: 'NoSchedule', key: 'node.kubernetes.io/unschedulable', operator: 'Exists' },
+        { effect: 'NoSchedule', key: 'node.kubernetes.io/network-unavailable', operator: 'Exists' },
+      ],
+      volumes: [
+        { hostPath: { path: '/proc', type: '' }, name: 'proc' },
+        { hostPath: { path: '/sys', type: '' }, name: 'sys' },
+        { hostPath: { path: '/', type: '' }, name: 'root' },
+      ],
+    },
+    status: {
+      conditions: [condition('PodReadyToStartContainers', '2025-03-04T16:14:24Z'), condition('Initialized'), condition('Ready', '2025-03-04T16:14:31Z'), condition('ContainersReady', '2025-03-04T16:14:31Z'), condition('PodScheduled')],
+      containerStatuses: [
+        {
+          containerID: `containerd://${Buffer.from(`node-exporter-${suffix}`).toString('hex').padEnd(64, '0').slice(0, 64)}`,
+          image: 'quay.io/prometheus/node-exporter:v1.8.2',
+          imageID: 'quay.io/prometheus/node-exporter@sha256:4032c6d5bf7e8e4c2d1a3b2a9e0f5c6d7b8a9e0f1c2d3b4a5e6f7a8b9c0d1e2f',
+          lastState: {},
+          name: 'node-exporter',
+          ready: true,
+          restartCount: 0,
+          started: true,
+          state: { running: { startedAt: '2025-03-04T16:14:23Z' } },
+        },
+      ],
+      hostIP: ip,
+      hostIPs: [{ ip }],
+      phase: 'Running',
+      podIP: ip,
+      podIPs: [{ ip }],
+      qosClass: 'BestEffort',
+      startTime: at,
+    },
+  };
+}
+writeBundle(
+  'quiet-host-network-pod-on-node-without-ztunnel',
+  {
+    'kubernetes/pods/istio-system.json': list([...controlPlane, ...ztunnels({ w7tn: 'absent' })]),
+    'kubernetes/pods/bookinfo.json': list(bookinfo('enabled')),
+    'kubernetes/pods/monitoring.json': list([nodeExporterPod(NODE.w7tn, 'c4x8v'), nodeExporterPod(NODE.k8vx, 'h2m9q'), nodeExporterPod(NODE.m2qd, 'r7t5z')]),
+    'kubernetes/namespaces.json': list([
+      namespace('bookinfo', { 'istio.io/dataplane-mode': 'ambient' }, '0f6c2b7e-3d41-4a5e-9b8c-1e2f3a4b5c6d'),
+      namespace('default', {}, '5a1d9c3b-7e2f-4c6a-8b9d-0e1f2a3b4c5d'),
+      namespace('istio-system', {}, '9c8b7a6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d'),
+      namespace('monitoring', { 'istio.io/dataplane-mode': 'ambient' }, '2b4d6f8a-0c1e-4a3b-9d5f-7e9a1b3c5d7e'),
+    ]),
+    [ZT_LOG('k8vx')]: log([...START, ...HEALTHY, ...ROUTINE_RECONNECT]),
+  },
+  { findings: [] },
+);

@@ -818,3 +818,44 @@ writeBundle('LOG004', 'fires-gateway-replicas-one-finding', { ...gwBundle([...sc
     }],
   });
 }
+
+// LOG002, UH on both sides of one pod: its inbound cluster (the inbound lines of fires-inbound-per-pod) and outbound TCP
+// connections to an external HTTPS host that `outboundTrafficPolicy: REGISTRY_ONLY` sends to BlackHoleCluster (the
+// line Envoy writes for them, `"- - -" 0 UH … BlackHoleCluster`, as istio.io's egress task and many reports show it).
+// Neither names a shared target: one finding on the pod, which says what the inbound rows mean.
+const blackHole = ['09:37:52.118', '09:37:55.604', '09:37:58.940'].map((t, i) => `[2024-11-05T${t}Z] "- - -" 0 UH - - "-" 0 0 0 - "-" "-" "-" "-" "-" BlackHoleCluster - 52.85.132.19:443 10.244.1.17:${43216 + 2 * i} - -`);
+const withBlackHole = (log) => log.replace(`\n${ACCESS[0]}`, `\n${blackHole.join('\n')}\n${ACCESS[0]}`);
+writeBundle('LOG002', 'fires-inbound-and-blackhole-per-pod', { [LOG]: withBlackHole(inboundNoHealthy) }, {
+  findings: [{
+    subject,
+    severity: 'high',
+    explanationIncludes: ['`inbound|9080||` (5)', '`BlackHoleCluster` (3)', 'Inbound (`inbound|<port>||`) means the sidecar found its own application unfit to take requests'],
+    remediationIncludes: ["Look at this pod's application container"],
+    commandsInclude: [`kubectl describe pod ${POD} -n bookinfo`],
+  }],
+});
+// Only the BlackHoleCluster connections: nothing about the pod's own application.
+writeBundle('LOG002', 'fires-blackhole-only-per-pod', { [LOG]: withBlackHole(sidecarLog([])) }, {
+  findings: [{ subject, severity: 'high', explanationIncludes: ['`BlackHoleCluster` (3)'], explanationExcludes: ['inbound|', 'its own application'], commandsInclude: [`istioctl proxy-config endpoint ${POD} -n bookinfo`] }],
+});
+
+// LOG009 — Envoy's IH: an EnvoyFilter turned on the router's `strict_check_headers` for `x-envoy-upstream-rq-timeout-ms`, and
+// productpage sends `x-envoy-upstream-rq-timeout-ms: 2s` (a duration, where Envoy wants milliseconds): Envoy answers 400 with
+// flag IH and details `request_headers_failed_strict_check{<header>}`, its local reply body `invalid header '<header>' with
+// value 2s` (Envoy's router and its tests). Two of the reviews calls of the healthy log are those.
+const IH_BODY = "invalid header 'x-envoy-upstream-rq-timeout-ms' with value 2s";
+const REVIEWS_200 = /"GET \/reviews\/0 HTTP\/1\.1" 200 - via_upstream - "-" 0 358 (\d+) \d+ ("[^"]*" "[^"]*" "[^"]*" "reviews:9080") "[^"]*" (outbound\|9080\|\|reviews\.bookinfo\.svc\.cluster\.local) \S+ (\S+ \S+) - default/;
+let strictLeft = 2;
+const strictHeader = sidecarLog([])
+  .split('\n')
+  .map((l) => (REVIEWS_200.test(l) && strictLeft-- > 0 ? l.replace(REVIEWS_200, `"GET /reviews/0 HTTP/1.1" 400 IH request_headers_failed_strict_check{x-envoy-upstream-rq-timeout-ms} - "-" 0 ${IH_BODY.length} 0 - $2 "-" $3 - $4 - default`) : l))
+  .join('\n');
+writeBundle('LOG009', 'fires-strict-header-check', { [LOG]: strictHeader }, {
+  findings: [{
+    subject: { kind: 'Mesh', name: 'all proxies' },
+    severity: 'info',
+    titleIncludes: ['response flags in 1 access log: IH'],
+    evidenceIncludes: ['IH=2 of 15 requests'],
+    explanationIncludes: [`\`bookinfo/${POD}\`: 15 requests, 0% 5xx — IH 2`, '`IH` invalid value for a strictly checked header'],
+  }],
+});

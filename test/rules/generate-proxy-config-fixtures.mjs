@@ -179,3 +179,72 @@ writeBundle(join(tp002, 'fires-tcp-port-name'), smallBundle({ visible: all, rout
 });
 // reviews also has a `tcp-metrics` port: a TCP port never gets HTTP routes, and that is no fault.
 writeBundle(join(tp002, 'quiet-applied-tcp-side-port'), smallBundle({ visible: all, routesFor: withCart((port) => vsRoutes({ name: 'reviews' }, port)), extraResources: [cartVs], calls: callsReviews, reviewsMetricsPort: true }), { findings: [] });
+
+// TP001: the reviews VirtualService moved to a canary of the next release (90% `v3`, 10% `v4`) while DestinationRule
+// `catalog/reviews` still defines only `v1` and `v2`: istiod routes to both subsets' clusters (Envoy's weighted_clusters)
+// and builds neither. Two missing clusters, each with its own fix: both fixes, one after the other.
+{
+  const canary = (service, port) =>
+    service.name === 'reviews'
+      ? [{ match: { prefix: '/' }, route: { weighted_clusters: { clusters: [{ name: `outbound|${port.port}|v3|reviews.catalog.svc.cluster.local`, weight: 90 }, { name: `outbound|${port.port}|v4|reviews.catalog.svc.cluster.local`, weight: 10 }] }, timeout: '0s' }, metadata: { filter_metadata: { istio: { config: '/apis/networking.istio.io/v1/namespaces/catalog/virtual-service/reviews' } } } }]
+      : undefined;
+  const canaryVs = { ...reviewsVs, spec: { ...reviewsVs.spec, http: [{ route: [{ destination: { host: 'reviews.catalog.svc.cluster.local', subset: 'v3' }, weight: 90 }, { destination: { host: 'reviews.catalog.svc.cluster.local', subset: 'v4' }, weight: 10 }] }] } };
+  const files = smallBundle({ visible: ['productpage', 'cart', 'istiod', 'reviews'], routesFor: canary });
+  files['kubernetes/resources/all.json'] = list([...small.map(serviceObject), canaryVs, reviewsDr]);
+  writeBundle(join(tp001, 'fires-canary-subsets-both-undefined'), files, {
+    findings: [{
+      subject: productpage,
+      severity: 'high',
+      titleIncludes: [`${PRODUCTPAGE} has no cluster for 2 destinations its routes send traffic to`],
+      explanationIncludes: [
+        'has no `outbound|9080|v3|reviews.catalog.svc.cluster.local`, `outbound|9080|v4|reviews.catalog.svc.cluster.local`, yet its route table sends traffic there',
+        'the route names subset `v3` of `reviews.catalog.svc.cluster.local`, which DestinationRule `catalog/reviews` does not define (it defines `v1`, `v2`): istiod builds no cluster for it (CFG003); the route names subset `v4`',
+      ],
+      explanationExcludes: ['more)'],
+      remediationIncludes: [
+        'Define subset `v3` in DestinationRule `catalog/reviews` (with the labels of the pods meant to serve it), or route to a subset it defines (`v1`, `v2`). Define subset `v4` in DestinationRule `catalog/reviews` (with the labels of the pods meant to serve it), or route to a subset it defines (`v1`, `v2`).',
+      ],
+    }],
+  });
+}
+
+// TP001: shop's Sidecar (`./*`, `istio-system/*`) leaves out `catalog`, while shop keeps a client-side VirtualService
+// (a 3s timeout) for each catalog service it calls: every one of their virtual hosts names a cluster the proxy lacks.
+// Ten are named in the explanation; an eleventh is counted.
+{
+  const CATALOG = ['reviews', 'ratings', 'details', 'inventory', 'pricing', 'search', 'recommendations', 'images', 'availability', 'shipping', 'promotions'];
+  const catalogBundle = (count) => {
+    const catalog = CATALOG.slice(0, count).map((name, i) => ({ name, namespace: 'catalog', ports: [{ port: 9080, protocol: 'http' }], ip: `10.96.20.${i + 1}`, endpoints: [`10.244.2.${i + 7}`] }));
+    const mesh = [...small.filter((s) => s.namespace !== 'catalog'), ...catalog];
+    const fqdnOf = (s) => `${s.name}.${s.namespace}.svc.cluster.local`;
+    const timeouts = (s) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `${s.name}-timeouts`, namespace: 'shop' }, spec: { hosts: [fqdnOf(s)], http: [{ route: [{ destination: { host: fqdnOf(s) } }], timeout: '3s' }] } });
+    const routesFor = (service, port) =>
+      service.namespace === 'catalog'
+        ? [{ match: { prefix: '/' }, route: { cluster: `outbound|${port.port}||${fqdnOf(service)}`, timeout: '3s' }, metadata: { filter_metadata: { istio: { config: `/apis/networking.istio.io/v1/namespaces/shop/virtual-service/${service.name}-timeouts` } } } }]
+        : undefined;
+    return {
+      [`proxies/shop/${PRODUCTPAGE}/config_dump.json`]: `${sidecarConfigDump(proxy(PRODUCTPAGE, 'shop', '10.244.1.7'), mesh, { inboundPorts: [9080], routesFor, omitClusters: catalog.map((s) => `outbound|9080||${fqdnOf(s)}`) })}\n`,
+      'kubernetes/pods/shop.json': podList([pod(PRODUCTPAGE, 'shop', '10.244.1.7')]),
+      'kubernetes/resources/all.json': list([...mesh.map(serviceObject), ...catalog.map(timeouts), shopSidecar(['./*', 'istio-system/*'])]),
+    };
+  };
+  const cluster = (name) => `\`outbound|9080||${name}.catalog.svc.cluster.local\``;
+  writeBundle(join(tp001, 'fires-sidecar-excludes-eleven-services'), catalogBundle(11), {
+    findings: [{
+      subject: productpage,
+      severity: 'high',
+      titleIncludes: [`${PRODUCTPAGE} has no cluster for 11 destinations its routes send traffic to`],
+      explanationIncludes: [`has no ${CATALOG.slice(0, 10).map(cluster).join(', ')} (and 1 more), yet its route table sends traffic there`, '`shipping-timeouts.shop`, `promotions-timeouts.shop`)', '`catalog/promotions.catalog.svc.cluster.local`'],
+      explanationExcludes: [`${cluster('promotions')},`, `, ${cluster('promotions')}`],
+    }],
+  });
+  writeBundle(join(tp001, 'fires-sidecar-excludes-ten-services'), catalogBundle(10), {
+    findings: [{
+      subject: productpage,
+      severity: 'high',
+      titleIncludes: [`${PRODUCTPAGE} has no cluster for 10 destinations its routes send traffic to`],
+      explanationIncludes: [`has no ${CATALOG.slice(0, 10).map(cluster).join(', ')}, yet its route table sends traffic there`],
+      explanationExcludes: ['more)', 'promotions'],
+    }],
+  });
+}
