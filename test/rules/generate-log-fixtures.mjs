@@ -830,13 +830,23 @@ writeBundle('LOG002', 'fires-inbound-and-blackhole-per-pod', { [LOG]: withBlackH
     subject,
     severity: 'high',
     explanationIncludes: ['`inbound|9080||` (5)', '`BlackHoleCluster` (3)', 'Inbound (`inbound|<port>||`) means the sidecar found its own application unfit to take requests'],
-    remediationIncludes: ["Look at this pod's application container"],
-    commandsInclude: [`kubectl describe pod ${POD} -n bookinfo`],
+    remediationIncludes: ["Look at this pod's application container", 'Register the destination the application calls with a ServiceEntry'],
+    commandsInclude: [`kubectl describe pod ${POD} -n bookinfo`, 'kubectl get sidecars,serviceentries -A'],
   }],
 });
 // Only the BlackHoleCluster connections: nothing about the pod's own application.
 writeBundle('LOG002', 'fires-blackhole-only-per-pod', { [LOG]: withBlackHole(sidecarLog([])) }, {
-  findings: [{ subject, severity: 'high', explanationIncludes: ['`BlackHoleCluster` (3)'], explanationExcludes: ['inbound|', 'its own application'], commandsInclude: [`istioctl proxy-config endpoint ${POD} -n bookinfo`] }],
+  // BlackHoleCluster UH is REGISTRY_ONLY refusing an unknown destination (52.85.132.19:443 here), not an ejected endpoint:
+  // the finding says so, and gives the ServiceEntry / ALLOW_ANY fix instead of the outlier-detection advice.
+  findings: [{
+    subject,
+    severity: 'high',
+    explanationIncludes: ['`BlackHoleCluster` (3)', 'while `outboundTrafficPolicy.mode` is `REGISTRY_ONLY`', 'outlier detection and the endpoints of Services have nothing to do with it'],
+    explanationExcludes: ['inbound|', 'its own application'],
+    evidenceIncludes: ['BlackHoleCluster - 52.85.132.19:443'],
+    remediationIncludes: ['Register the destination the application calls with a ServiceEntry', 'set `outboundTrafficPolicy.mode: ALLOW_ANY`'],
+    commandsInclude: [`istioctl proxy-config endpoint ${POD} -n bookinfo`, "kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy"],
+  }],
 });
 
 // LOG009 — Envoy's IH: an EnvoyFilter turned on the router's `strict_check_headers` for `x-envoy-upstream-rq-timeout-ms`, and

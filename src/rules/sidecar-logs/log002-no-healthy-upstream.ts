@@ -94,6 +94,8 @@ export const log002 = defineRule({
     }
     for (const match of perPod) {
       const inbound = match.hits.breakdown.some((row) => row.key.startsWith('inbound|'));
+      const blackHole = match.hits.breakdown.some((row) => row.key === BLACK_HOLE_CLUSTER);
+      const remediation = [...(inbound ? [INBOUND_REMEDIATION] : []), ...(blackHole ? [BLACK_HOLE_REMEDIATION] : [])].join(' ');
       context.report({
         severity: match.severity,
         subject: match.subject,
@@ -103,13 +105,33 @@ export const log002 = defineRule({
         explanation:
           `${where(match)} found no healthy endpoint in ${match.volume}.${breakdownText(match, 'upstream cluster or message')}` +
           (inbound ? ' Inbound (`inbound|<port>||`) means the sidecar found its own application unfit to take requests: the application container is not ready or not up. Outlier detection does not apply to inbound clusters.' : '') +
+          (blackHole ? BLACK_HOLE_WHY : '') +
           severityNote(match),
-        ...(inbound ? { remediation: "Look at this pod's application container: its readiness probe, restarts and logs (commands below), and that it listens on the inbound cluster's port." } : {}),
-        commands: podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}`, ...(inbound ? [`kubectl describe pod ${pod}`, `kubectl logs ${pod} --all-containers --tail=200`] : [])]),
+        ...(remediation ? { remediation } : {}),
+        commands: [
+          ...podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}`, ...(inbound ? [`kubectl describe pod ${pod}`, `kubectl logs ${pod} --all-containers --tail=200`] : [])]),
+          ...(blackHole ? BLACK_HOLE_COMMANDS : []),
+        ],
       });
     }
   },
 });
+
+/**
+ * Where a sidecar sends what it may not pass through: with `outboundTrafficPolicy.mode: REGISTRY_ONLY`,
+ * a connection to a destination that is no Service or ServiceEntry goes to this cluster, which has no
+ * endpoints, and is logged `UH` (Istio, "Accessing External Services"). No endpoint was ejected.
+ */
+const BLACK_HOLE_CLUSTER = 'BlackHoleCluster';
+const INBOUND_REMEDIATION = "Look at this pod's application container: its readiness probe, restarts and logs (commands below), and that it listens on the inbound cluster's port.";
+const BLACK_HOLE_WHY =
+  ' `BlackHoleCluster` is where the sidecar sends a connection to a destination the mesh does not know while `outboundTrafficPolicy.mode` is `REGISTRY_ONLY` (mesh-wide or in a Sidecar resource): the application called a host that is no Service or ServiceEntry. It has no endpoints by design; outlier detection and the endpoints of Services have nothing to do with it. The lines quoted give the address called (the field after the cluster name).';
+const BLACK_HOLE_REMEDIATION =
+  'Register the destination the application calls with a ServiceEntry (`hosts`, `ports`, `resolution: DNS` for a name, `location: MESH_EXTERNAL`), or, if unknown destinations are meant to pass, set `outboundTrafficPolicy.mode: ALLOW_ANY` (meshConfig, or the namespace\'s Sidecar).';
+const BLACK_HOLE_COMMANDS = [
+  "kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy",
+  'kubectl get sidecars,serviceentries -A',
+];
 
 function worstNamespace(target: TargetGroup): string | undefined {
   return target.sides[0]!.log.namespace;
