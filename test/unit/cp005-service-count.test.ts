@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/pipeline.js';
 import { expectedIstiodMemoryBytes, SERVICE_SIZING } from '../../src/rules/control-plane/istiod-sizing.js';
+import { buildConfigIndex } from '../../src/analysis/config-index.js';
 import { labelSelectorMatches } from '../../src/analysis/object-access.js';
+import { serviceCount } from '../../src/rules/control-plane/service-count.js';
 import { tempDir, writeTree } from '../bundle/helpers.js';
 
 /** The istio-system listing (Services, EndpointSlices, istiod Deployment at 500m/2Gi) of a CP005 fixture. */
@@ -30,6 +32,34 @@ describe('CP005 without a cluster-wide Service listing', () => {
     const notChecked = report.notChecked.filter((n) => n.ruleId === 'CP005');
     expect(notChecked.map((n) => n.reason)).toEqual(['Could not be checked: whether istiod needs nodes of its own and several replicas (over 1000 Services): the bundle shows at least 150.']);
     expect(report.rulesChecked).toContain('CP005');
+  });
+});
+
+describe('an empty cluster-wide Service listing is a failed command, not a cluster without Services', () => {
+  // `kubectl get services -A … > kubernetes/service-names.txt` leaves an empty file when kubectl fails (its error goes to stderr).
+  it('the per-namespace listings give the lower bound, and the finding says the cluster-wide one is empty', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, { 'kubernetes/service-names.txt': '', 'kubernetes/resources/istio-system.json': istioSystem, 'kubernetes/resources/shop.json': serviceList('shop', 147) });
+    const { report } = await analyzeBundle(dir);
+    const cp005 = report.findings.filter((f) => f.ruleId === 'CP005');
+    expect(cp005).toHaveLength(1);
+    expect(cp005[0]!.explanation).toContain("At least 150 Services, per the bundle's Service listings (the cluster-wide one, `kubernetes/service-names.txt`, is empty): from 100 on");
+    expect(cp005[0]!.explanation).not.toMatch(/\b0 Services/);
+  });
+
+  it('with no other listing the count is unknown, and the reason names the empty file', () => {
+    const index = buildConfigIndex([], []);
+    expect(serviceCount(index, [{ path: 'kubernetes/service-names.txt', services: [] }])).toEqual({
+      unknown: '`kubernetes/service-names.txt` lists no Service, though every cluster has `default/kubernetes`: the command that wrote it failed or was cut short',
+    });
+    expect(serviceCount(index, [])).toEqual({ unknown: 'the bundle has no Service listing' });
+  });
+
+  it('a listing with Services is the exact count, beside an empty one', () => {
+    const index = buildConfigIndex([], []);
+    const listed = { path: 'cluster/service-names.txt', services: [{ namespace: 'default', name: 'kubernetes', line: 2 }, { namespace: 'istio-system', name: 'istiod', line: 3 }] };
+    const count = serviceCount(index, [{ path: 'kubernetes/service-names.txt', services: [] }, listed]);
+    expect(count).toMatchObject({ count: 2, complete: true, basis: 'the cluster-wide Service listing (`cluster/service-names.txt`)' });
   });
 });
 

@@ -28,8 +28,12 @@ export type ServiceCount =
 export function serviceCount(index: ConfigIndex, listings: readonly ServiceNamesRecord[]): ServiceCount {
   const names = new Map<string, string>(); // `namespace/name` → namespace
   const evidence: Evidence[] = [];
-  if (listings.length > 0) {
-    for (const listing of listings) {
+  // Every cluster has `default/kubernetes`: a listing without any Service is a command that failed
+  // into its file (`kubectl get services -A … > service-names.txt`), not a cluster without Services.
+  const usable = listings.filter((listing) => listing.services.length > 0);
+  const empty = listings.find((listing) => listing.services.length === 0);
+  if (usable.length > 0) {
+    for (const listing of usable) {
       for (const s of listing.services) names.set(`${s.namespace}/${s.name}`, s.namespace);
       evidence.push(evidenceAt({ path: listing.path }, `${plural(listing.services.length, 'Service')} in ${new Set(listing.services.map((s) => s.namespace)).size} namespaces`));
     }
@@ -38,9 +42,15 @@ export function serviceCount(index: ConfigIndex, listings: readonly ServiceNames
     for (const record of services) names.set(`${index.namespaceOf(record)}/${record.object.metadata.name}`, index.namespaceOf(record));
     for (const path of [...new Set(services.map((s) => s.source.path))].slice(0, 3)) evidence.push(evidenceAt({ path }, 'Service listing'));
   }
-  if (names.size === 0 && listings.length === 0) return { unknown: 'the bundle has no Service listing' };
-  const complete = listings.length > 0;
-  const where = complete ? `the cluster-wide Service listing (\`${listings[0]!.path}\`)` : "the bundle's Service listings (no cluster-wide `kubectl get services -A`)";
+  if (names.size === 0) {
+    return { unknown: empty ? `\`${empty.path}\` lists no Service, though every cluster has \`default/kubernetes\`: the command that wrote it failed or was cut short` : 'the bundle has no Service listing' };
+  }
+  const complete = usable.length > 0;
+  const where = complete
+    ? `the cluster-wide Service listing (\`${usable[0]!.path}\`)`
+    : empty
+      ? `the bundle's Service listings (the cluster-wide one, \`${empty.path}\`, is empty)`
+      : "the bundle's Service listings (no cluster-wide `kubectl get services -A`)";
 
   const selectors = index.mesh.discoverySelectors;
   if (selectors.length === 0) return { count: names.size, complete, basis: where, scope: '', evidence };
