@@ -108,7 +108,8 @@ export function uriNearMiss(match: Record<string, unknown>, path: string): UriRe
     // `exact: /api` is near `/api/orders`, not `/apiorders`: sub-paths are whole segments.
     if (relax.subPaths && uri.type === 'exact') {
       const base = uri.value.replace(/\/+$/, '');
-      const fold = (s: string) => (relax.ignoreCase ? s.toLowerCase() : s);
+      // Case folds when the relaxation ignores it or the match already does (`ignoreUriCase: true`).
+      const fold = (s: string) => (relaxed.ignoreUriCase === true ? s.toLowerCase() : s);
       if (!fold(p).startsWith(`${fold(base)}/`)) continue;
     }
     return relax;
