@@ -48,7 +48,7 @@ export const cp009 = defineRule({
     'These are the control plane failing while it runs, not crashing: the pod looks Ready, yet certificates are not issued or pushes do not arrive. They explain ' +
     'STALE proxies, pods that never become ready, and configuration that does not take effect.',
   remediation:
-    'For signing errors check the CA secret (`kubectl get secret cacerts istio-ca-secret -n istio-system`) and istiod\'s CA logs; for push failures and timeouts check istiod\'s ' +
+    'For signing errors check the CA secret (`kubectl get secret cacerts istio-ca-secret -n <istiod\'s namespace>`; the commands name it) and istiod\'s CA logs; for push failures and timeouts check istiod\'s ' +
     'CPU and memory against its load (CP004–CP006) and the proxies named; for throttling and lease losses check API-server latency and how many proxies restarted at once.',
   threshold: { value: 'any line', source: 'rule catalogue (`istio-bundle explain CP009`); Istio source: security/pkg/server/ca/server.go, pilot/pkg/xds/ads.go and xdsgen.go, pilot/pkg/leaderelection' },
   docs: ['https://istio.io/latest/docs/ops/diagnostic-tools/component-logging/', 'https://istio.io/latest/docs/ops/deployment/performance-and-scalability/'],
@@ -60,6 +60,7 @@ export const cp009 = defineRule({
       });
       if (present.length === 0) continue;
       const severity: Severity = present.some((p) => p.severity === 'high') ? 'high' : 'medium';
+      const namespace = log.namespace ?? 'istio-system';
       const parts = present.map(({ id, hits, label, meaning: general }) => {
         const meaning = id === 'caSigningError' && hits.breakdown.some((row) => TTL_REFUSED.test(row.key)) ? TTL_MEANING : general;
         const keys = hits.breakdown.slice(0, 3).map((row) => `\`${row.key}\` (${row.count})`);
@@ -72,7 +73,11 @@ export const cp009 = defineRule({
         title: `istiod ${log.pod ?? log.path}: ${present.map((p) => p.label).join(', ')}`,
         evidence: present.flatMap(({ hits }) => hits.breakdown.slice(0, 3).map((row) => evidenceAt({ path: log.path, line: row.first.line }, row.first.text))),
         explanation: `istiod ${log.pod ? `\`${log.namespace ? `${log.namespace}/` : ''}${log.pod}\`${log.previous ? ' (previous container)' : ''}` : `(log \`${log.path}\`)`} logged: ${parts.join(' ')}`,
-        commands: log.pod ? [shell`kubectl logs ${log.pod} -n ${log.namespace ?? 'istio-system'} -c discovery --since=1h`, shell`kubectl top pod ${log.pod} -n ${log.namespace ?? 'istio-system'}`] : ['kubectl logs -n istio-system -l app=istiod -c discovery --since=1h'],
+        commands: [
+          ...(log.pod ? [shell`kubectl logs ${log.pod} -n ${namespace} -c discovery --since=1h`, shell`kubectl top pod ${log.pod} -n ${namespace}`] : [shell`kubectl logs -n ${namespace} -l app=istiod -c discovery --since=1h`]),
+          // The CA's keys are in istiod's own namespace: `cacerts` (a plugged-in CA) or `istio-ca-secret` (self-signed).
+          ...(present.some((p) => p.id === 'caSigningError') ? [shell`kubectl get secret cacerts istio-ca-secret -n ${namespace}`] : []),
+        ],
       });
     }
   },
