@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { endOfLife, ISTIO_RELEASES, minorOf } from '../../src/rules/control-plane/istio-releases.js';
+import { compareReleases, endOfLife, ISTIO_RELEASES, minorOf } from '../../src/rules/control-plane/istio-releases.js';
 
 describe('Istio release table', () => {
   it('reads a release down to its minor, and knows its end of life', () => {
     expect(minorOf('1.24.3')).toEqual([1, 24]);
     expect(minorOf('1.27.0-beta.1')).toEqual([1, 27]);
     expect(minorOf('latest')).toBeUndefined();
-    expect(endOfLife('1.24.3')).toBe('2025-06-24');
-    expect(endOfLife('1.22.0')).toBe('2025-01-22');
+    expect(endOfLife('1.24.3')).toEqual({ date: '2025-06-24', exact: true });
+    expect(endOfLife('1.22.0')).toEqual({ date: '2025-01-22', exact: true });
+    expect(endOfLife('1.10.6')).toEqual({ date: '2022-01-07', exact: true });
   });
 
-  it('says nothing about releases it does not list', () => {
+  it('dates a minor older than the table no later than the oldest it lists, and never guesses a newer one', () => {
+    expect(endOfLife('1.9.9')).toEqual({ date: '2022-01-07', exact: false });
+    expect(endOfLife('1.1.17')).toEqual({ date: '2022-01-07', exact: false });
+    expect(endOfLife('0.8.0')).toEqual({ date: '2022-01-07', exact: false });
     expect(endOfLife('1.99.0')).toBeUndefined();
-    expect(endOfLife('1.9.9')).toBeUndefined();
+    expect(endOfLife('2.0.0')).toBeUndefined();
+    expect(endOfLife('latest')).toBeUndefined();
+  });
+
+  it('orders releases by their numbers, not as text', () => {
+    expect(['1.10.4', '1.9.8', '1.24.3', '1.24.10', '1.8.6'].sort(compareReleases)).toEqual(['1.8.6', '1.9.8', '1.10.4', '1.24.3', '1.24.10']);
+    expect(['1.24.3-distroless', '1.24.3', '1.24'].sort(compareReleases)).toEqual(['1.24', '1.24.3', '1.24.3-distroless']);
+    expect(compareReleases('v1.22.1', '1.22.1')).toBeGreaterThan(0);
+    expect(compareReleases('1.22.1', '1.22.1')).toBe(0);
   });
 
   it('is ordered newest first, each minor supported for a while after its release', () => {

@@ -5,7 +5,7 @@ import { isIstiod } from '../../model/pods.js';
 import { compareText } from '../../order.js';
 import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext } from '../rule.js';
-import { endOfLife, minorOf, SUPPORTED_RELEASES_URL } from './istio-releases.js';
+import { compareReleases, endOfLife, minorOf, OLDEST_LISTED, SUPPORTED_RELEASES_URL } from './istio-releases.js';
 
 /** How far behind istiod a proxy may be: one minor (istio.io "Supported releases": control plane/data plane skew). */
 const SUPPORTED_SKEW_MINORS = 1;
@@ -74,7 +74,7 @@ export const cp007 = defineRule({
         proxies.set(id, { id, release: p.version, ...(p.count ? { count: p.count } : {}), evidence: evidenceAt({ path: version.path, ...(version.format === 'json' ? { pointer: `/dataPlaneVersion/${i}` } : {}) }, `${id} ${p.version}`) });
       });
     }
-    const controlPlane = [...new Set([...istiods.values()].map((i) => i.release))].sort(compareText);
+    const controlPlane = [...new Set([...istiods.values()].map((i) => i.release))].sort(compareReleases);
     if (controlPlane.length === 0 && proxies.size > 0) {
       context.notChecked('the bundle shows the proxies\' releases but not istiod\'s (no istiod pod with its `discovery` image)', [`kubectl get pods -n ${context.bundle.istioNamespace} -o json`]);
     }
@@ -133,17 +133,19 @@ function reportEndOfLife(context: RuleContext, proxies: Map<string, Proxy>, isti
   };
   for (const i of istiods.values()) note(minorName(i.release), true, i.evidence);
   for (const p of proxies.values()) note(minorName(p.release), false, p.evidence, p.count ?? 1);
-  for (const [minor, seen] of [...releases].sort((a, b) => compareText(a[0], b[0]))) {
+  for (const [minor, seen] of [...releases].sort((a, b) => compareReleases(a[0], b[0]))) {
     const eol = endOfLife(minor);
-    if (!eol || eol >= now) continue;
+    if (!eol || eol.date >= now) continue;
     const who = [seen.controlPlane ? 'istiod' : '', seen.count > 0 ? plural(seen.count, 'proxy', 'proxies') : ''].filter(Boolean).join(' and ');
+    const one = seen.controlPlane ? seen.count === 0 : seen.count === 1;
+    const ended = eol.exact ? `on ${eol.date}` : `before ${eol.date} (when that of Istio ${OLDEST_LISTED.minor}, a later minor, did)`;
     context.report({
       severity: 'medium',
       subject: { kind: 'Cluster', name: context.bundle.cluster ?? 'cluster' },
       key: `end-of-life ${minor}`,
-      title: `Istio ${minor} is past its end of life (${eol})`,
+      title: `Istio ${minor} is past its end of life (${eol.exact ? eol.date : `before ${eol.date}`})`,
       evidence: [seen.evidence],
-      explanation: `${who} run${seen.count === 1 && !seen.controlPlane ? 's' : ''} Istio ${minor}, whose support ended on ${eol}, before this bundle was collected (${now}): it gets no security or bug fixes.`,
+      explanation: `${who} ${one ? 'runs' : 'run'} Istio ${minor}, whose support ended ${ended}, before this bundle was collected (${now}): it gets no security or bug fixes.`,
       remediation: `Upgrade to a supported release, one minor at a time with a canary revision; istio.io lists the supported releases and their end-of-life dates.`,
       commands: ['istioctl version'],
     });

@@ -35,8 +35,40 @@ export function minorOf(version: string): [number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
-/** The end of life of a release's minor, when the table knows it. */
-export function endOfLife(version: string): string | undefined {
+export interface EndOfLife {
+  /** The table's end-of-life date of the minor, or, for a minor older than the table, that of the oldest it lists. */
+  date: string;
+  /** False for a minor older than the table: its support ended before `date`, when that of a later minor did. */
+  exact: boolean;
+}
+
+/** The oldest minor the table lists: every minor before it was out of support by that minor's end of life. */
+export const OLDEST_LISTED = ISTIO_RELEASES[ISTIO_RELEASES.length - 1]!;
+
+/** The end of life of a release's minor; undefined for a minor newer than the table (never guessed). */
+export function endOfLife(version: string): EndOfLife | undefined {
   const minor = minorOf(version);
-  return minor ? ISTIO_RELEASES.find((r) => r.minor === `${minor[0]}.${minor[1]}`)?.endOfLife : undefined;
+  if (!minor) return undefined;
+  const listed = ISTIO_RELEASES.find((r) => r.minor === `${minor[0]}.${minor[1]}`);
+  if (listed) return { date: listed.endOfLife, exact: true };
+  return compareMinors(minor, minorOf(OLDEST_LISTED.minor)!) < 0 ? { date: OLDEST_LISTED.endOfLife, exact: false } : undefined;
+}
+
+/** Release order of two `[major, minor]` pairs. */
+export function compareMinors(a: readonly [number, number], b: readonly [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/**
+ * Release order of two version strings (`1.9.8` before `1.10.4`, which text order reverses): by each
+ * dotted number, then as text (`1.24.3` before `1.24.3-distroless`).
+ */
+export function compareReleases(a: string, b: string): number {
+  const numbers = (v: string) => (/^v?(\d+(?:\.\d+)*)/.exec(v)?.[1] ?? '').split('.').filter(Boolean).map(Number);
+  const [x, y] = [numbers(a), numbers(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? -1) - (y[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
