@@ -6,6 +6,7 @@ import { nearestName } from '../../analysis/near-names.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
 import { fragmentYaml } from './offline-findings.js';
 import { defineMessageRule } from './message-rule.js';
+import { shell } from '../shell.js';
 
 export const cfg004 = defineMessageRule({
   id: 'CFG004',
@@ -33,6 +34,17 @@ export const cfg004 = defineMessageRule({
       if (message.details.reference !== 'parentRef') return undefined;
       if (!confirmed && !bundle.layout.startsWith('collector') && view.index.ofKind('KubernetesGateway').length === 0 && !String(message.text).startsWith('Parent Service')) {
         return { notSupported: 'route parents (the bundle has no Gateway API Gateway listing)', collect: 'kubectl get gateways.gateway.networking.k8s.io -A -o json' };
+      }
+      // A mesh route (GAMMA) names the Service it routes for as its parent, not a Gateway.
+      if (String(message.text).startsWith('Parent Service')) {
+        const [namespace, name] = gateway.includes('/') ? gateway.split('/', 2) : [view.index.namespaceOf(message.resource), gateway];
+        return {
+          severity: 'high',
+          headline: `attached to parent \`${gateway}\`, which does not exist`,
+          impact: 'No mesh service programs this route: the sidecars (or waypoint) of its callers never apply it.',
+          remediation: `Correct the Service \`parentRefs[]\` entry (\`kind: Service\`, \`group: ""\`, its name and namespace) to the Service this route is for, or create the Service \`${gateway}\`.`,
+          commands: [shell`kubectl get services -n ${namespace!}`, shell`kubectl get service ${name!} -n ${namespace!}`],
+        };
       }
       return {
         severity: 'high',
