@@ -5,7 +5,7 @@ import { evidenceAt, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext } from '../rule.js';
 import { proxiesHolding } from '../proxy-configs.js';
 import { shell } from '../shell.js';
-import { whyHostMissing, whySubsetMissing } from './why-host-missing.js';
+import { sidecarGapText, whyHostMissing, whySubsetMissing, type MissingCause } from './why-host-missing.js';
 
 /** Clusters named per finding; the rest are counted. */
 const MAX_NAMED = 10;
@@ -18,6 +18,7 @@ interface Missing {
   /** `<name>.<namespace>` of the VirtualServices the routes came from, when the dump says. */
   virtualServices: string[];
   cause?: string;
+  sidecarGap?: MissingCause['sidecarGap'];
   fix?: string;
   causeEvidence: Evidence[];
 }
@@ -71,7 +72,7 @@ function missingClusters(proxy: ProxyConfig, index: ConfigIndex): Missing[] {
     const known = index.resolveHost(host, serviceOfFqdn(host, index.clusterDomain)?.namespace ?? namespace ?? index.istioNamespace);
     const subset = cluster.split('|')[2];
     const why = namespace ? whyHostMissing(index, host, known, namespace, labels) ?? (known && subset ? whySubsetMissing(index, host, subset, namespace) : undefined) : undefined;
-    missing.set(cluster, { cluster, host, wantedBy, virtualServices, ...(why ? { cause: why.text } : {}), ...(why?.fix ? { fix: why.fix } : {}), causeEvidence: why?.evidence ?? [] });
+    missing.set(cluster, { cluster, host, wantedBy, virtualServices, ...(why ? { cause: why.text } : {}), ...(why?.sidecarGap ? { sidecarGap: why.sidecarGap } : {}), ...(why?.fix ? { fix: why.fix } : {}), causeEvidence: why?.evidence ?? [] });
   };
   // The proxy's own route table names clusters it must have.
   const routes = proxy.sections.routes;
@@ -88,9 +89,28 @@ function missingClusters(proxy: ProxyConfig, index: ConfigIndex): Missing[] {
 
 type Lacking = { proxy: ProxyConfig; missing: Missing[] };
 
+/** Each distinct cause once; the hosts one Sidecar's egress leaves out, in one sentence. */
+function causeSentences(caused: readonly Missing[]): string[] {
+  const sentences: string[] = [];
+  const gaps = new Map<string, { egress: string[]; hosts: string[]; at: number }>();
+  for (const m of caused) {
+    if (m.sidecarGap) {
+      const gap = gaps.get(m.sidecarGap.sidecar);
+      if (gap) {
+        if (!gap.hosts.includes(m.sidecarGap.host)) gap.hosts.push(m.sidecarGap.host);
+        continue;
+      }
+      gaps.set(m.sidecarGap.sidecar, { egress: m.sidecarGap.egress, hosts: [m.sidecarGap.host], at: sentences.length });
+      sentences.push('');
+    } else if (!sentences.includes(m.cause!)) sentences.push(m.cause!);
+  }
+  for (const [sidecar, { egress, hosts, at }] of gaps) sentences[at] = sidecarGapText(sidecar, egress, hosts);
+  return sentences;
+}
+
 function whyText(missing: readonly Missing[], oneProxy: boolean): string {
   const caused = missing.filter((m) => m.cause);
-  if (caused.length > 0) return `Why: ${[...new Set(caused.map((m) => m.cause))].join('; ')}.`;
+  if (caused.length > 0) return `Why: ${causeSentences(caused).join('; ')}.`;
   return `Nothing in the bundle's configuration explains it: istiod may not have pushed it yet (compare \`istioctl proxy-status\` for ${oneProxy ? 'this proxy' : 'these proxies'}), or the configuration changed after the dump was taken.`;
 }
 

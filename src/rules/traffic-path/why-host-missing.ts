@@ -3,7 +3,7 @@ import { destinationRulesFor } from '../../analysis/destination-rules.js';
 import { serviceOfFqdn, visibleIn } from '../../analysis/hosts.js';
 import { asArray, asRecord, asString } from '../../analysis/object-access.js';
 import { egressAllows, egressHosts, sidecarFor } from '../../analysis/sidecar-scope.js';
-import { evidenceAt } from '../evidence.js';
+import { evidenceAt, namedList } from '../evidence.js';
 import type { Evidence } from '../rule.js';
 
 export interface MissingCause {
@@ -11,6 +11,8 @@ export interface MissingCause {
   evidence: Evidence[];
   /** The fix when it is not the rule's general one (making the host visible to the proxy). */
   fix?: string;
+  /** A Sidecar's egress leaving the host out: causes of one Sidecar read as one sentence naming every host. */
+  sidecarGap?: { sidecar: string; egress: string[]; host: string };
 }
 
 /**
@@ -18,6 +20,17 @@ export interface MissingCause {
  * bundle shows: a Sidecar resource whose egress hosts leave it out, or the Service or ServiceEntry
  * not exported to that namespace. Undefined when the bundle's configuration explains nothing.
  */
+/** Hosts a Sidecar's egress leaves out named in its sentence; the rest are counted. */
+const GAP_HOSTS_NAMED = 5;
+
+/** `the Sidecar \`shop/default\` scopes this proxy and its egress hosts (…) do not include \`a\`, \`b\`: add them to …`. */
+export function sidecarGapText(sidecar: string, egress: readonly string[], hosts: readonly string[]): string {
+  return (
+    `the Sidecar \`${sidecar}\` scopes this proxy and its egress hosts (${egress.map((h) => `\`${h}\``).join(', ') || 'none'}) do not include ` +
+    `${namedList(hosts, GAP_HOSTS_NAMED, (h) => `\`${h}\``)}: add ${hosts.length === 1 ? 'it' : 'them'} to \`spec.egress[].hosts\``
+  );
+}
+
 export function whyHostMissing(index: ConfigIndex, host: string, known: KnownHost | undefined, proxyNamespace: string, labels: Record<string, string>): MissingCause | undefined {
   const sidecar = sidecarFor(index, proxyNamespace, labels);
   const hostNamespace = serviceOfFqdn(host, index.clusterDomain)?.namespace ?? (known ? index.namespaceOf(known.record) : undefined);
@@ -26,8 +39,9 @@ export function whyHostMissing(index: ConfigIndex, host: string, known: KnownHos
     if (!egressAllows(hosts, host, hostNamespace, index.namespaceOf(sidecar))) {
       const name = `${index.namespaceOf(sidecar)}/${sidecar.object.metadata?.name ?? ''}`;
       return {
-        text: `the Sidecar \`${name}\` scopes this proxy and its egress hosts (${hosts.map((h) => `\`${h}\``).join(', ') || 'none'}) do not include \`${hostNamespace}/${host}\`: add it to \`spec.egress[].hosts\``,
+        text: sidecarGapText(name, hosts, [`${hostNamespace}/${host}`]),
         evidence: [evidenceAt({ ...sidecar.source, pointer: `${sidecar.source.pointer ?? ''}/spec/egress` }, hosts.join(', '))],
+        sidecarGap: { sidecar: name, egress: hosts, host: `${hostNamespace}/${host}` },
       };
     }
   }
