@@ -90,10 +90,13 @@ export function inboundMtlsIn(index: ConfigIndex, podNamespace: string, labels: 
 }
 
 function levelFor(index: ConfigIndex, policy: ResourceRecord, podNamespace: string, labels: Record<string, string> | undefined): Level | 'ignored' | undefined {
+  const level = peerAuthenticationLevel(index, policy);
   const namespace = index.namespaceOf(policy);
+  if (level === 'mesh') return level;
+  if (namespace !== podNamespace) return undefined;
+  if (level === 'namespace') return level;
   const matchLabels = stringMap(asRecord(asRecord(policy.object.spec)?.selector)?.matchLabels);
-  if (Object.keys(matchLabels).length === 0) return namespace === index.mesh.rootNamespace ? 'mesh' : namespace === podNamespace ? 'namespace' : undefined;
-  if (namespace !== podNamespace || labels === undefined || !selectorMatches(matchLabels, labels)) return undefined;
+  if (labels === undefined || !selectorMatches(matchLabels, labels)) return undefined;
   return namespace === index.mesh.rootNamespace ? 'ignored' : 'workload';
 }
 

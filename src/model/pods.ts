@@ -52,23 +52,23 @@ export interface PhaseCause {
  */
 export function phaseCause(pod: Pod, phase: string): PhaseCause {
   const status = pod.status;
-  const message = status?.message?.trim();
+  const message = quoted(status?.message);
   if (status?.reason || message) {
-    const said = [status?.reason, message && quoted(message)].filter(Boolean).join(': ');
-    return { text: `${phase} (${said})`, ...(message ? { evidence: { pointer: '/status/message', excerpt: `status.message: ${quoted(message)}` } } : {}) };
+    const said = [status?.reason, message].filter(Boolean).join(': ');
+    return { text: `${phase} (${said})`, ...(message ? { evidence: { pointer: '/status/message', excerpt: `status.message: ${message}` } } : {}) };
   }
   const at = status?.conditions?.findIndex((c) => c.type === 'PodScheduled' && c.status === 'False') ?? -1;
   const unscheduled = status?.conditions?.[at];
   if (phase === 'Pending' && unscheduled) {
-    const said = [unscheduled.reason, unscheduled.message?.trim() && quoted(unscheduled.message.trim())].filter(Boolean).join(': ');
+    const said = [unscheduled.reason, quoted(unscheduled.message)].filter(Boolean).join(': ');
     if (said) return { text: `${phase} (${said})`, evidence: { pointer: `/status/conditions/${at}`, excerpt: `condition PodScheduled=False (${said})` } };
   }
   return { text: phase };
 }
 
-/** The message without its closing full stop (it is quoted inside parentheses), cut at MAX_MESSAGE_CHARS. */
-function quoted(message: string): string {
-  const sentence = message.replace(/\.$/, '');
+/** The message trimmed, without its closing full stop (it is quoted inside parentheses), cut at MAX_MESSAGE_CHARS; '' for none. */
+function quoted(message: string | undefined): string {
+  const sentence = (message ?? '').trim().replace(/\.$/, '');
   return sentence.length > MAX_MESSAGE_CHARS ? `${sentence.slice(0, MAX_MESSAGE_CHARS)}…` : sentence;
 }
 

@@ -21,9 +21,9 @@ export const log007 = defineRule({
   check(inputs, context) {
     for (const match of signatureMatches(inputs['logs.proxy'], 'tooManyOpenFiles')) {
       const fds = inputs['proxy.fileDescriptors'].find((f) => f.pod === match.log.pod && (f.namespace === undefined || f.namespace === match.log.namespace));
-      const limit = fds ? (fds.hard ?? fds.soft) : undefined;
-      const counts = fds ? ` When the bundle was collected it had ${fds.open.value} open, with a limit of ${limit!.value} (\`${fds.path}\`).` : '';
-      const countEvidence = fds ? [evidenceAt({ path: fds.path, line: fds.open.line }, `${fds.open.value} open file descriptors`), evidenceAt({ path: fds.path, line: limit!.line }, `limit ${limit!.value}`)] : [];
+      const limit = fds && (fds.hard ?? fds.soft);
+      const counts = fds && limit ? ` When the bundle was collected it had ${fds.open.value} open, with a limit of ${limit.value} (\`${fds.path}\`).` : '';
+      const countEvidence = fds && limit ? [evidenceAt({ path: fds.path, line: fds.open.line }, `${fds.open.value} open file descriptors`), evidenceAt({ path: fds.path, line: limit.line }, `limit ${limit.value}`)] : [];
       context.report({
         severity: 'high',
         subject: match.subject,
