@@ -124,6 +124,10 @@ describe('LogScanner on kubectl-prefixed logs', () => {
       /none of its 2 lines is an Envoy access-log line or an Istio\/Envoy log line.*first line: "Error from server \(NotFound\)/,
     );
     expect(scan('').lines).toBe(1); // an empty log is an answer: nothing was logged
+    // --prefix: the first pod (by name) logged only a blank line, the second the text to name.
+    expect(() => scan('[pod/a-7d4b9c8f6-x2x9z/istio-proxy] \n[pod/b-6c5d8e7f9-y3y8w/istio-proxy] Error from server (NotFound): pods "b" not found\n')).toThrow(
+      /none of its 3 lines .*first line: "Error from server \(NotFound\): pods \\"b\\" not found"\)$/,
+    );
   });
 });
 

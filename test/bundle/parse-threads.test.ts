@@ -113,6 +113,40 @@ describe('parsing threads', () => {
   });
 });
 
+describe('parsing threads: what an entry sends', () => {
+  /** A stand-in thread that answers each entry with the sizes of the bytes messages it was sent. */
+  const countingThread = () =>
+    threadScript(`
+      import { parentPort } from 'node:worker_threads';
+      const sizes = new Map();
+      parentPort.on('message', (m) => {
+        if (m.type === 'open') { sizes.set(m.id, []); return; }
+        if (m.type === 'bytes') { sizes.get(m.id).push(m.bytes.byteLength); parentPort.postMessage({ type: 'read', bytes: m.bytes.byteLength }); return; }
+        parentPort.postMessage({ type: 'done', id: m.id, outcome: JSON.stringify({ refused: JSON.stringify(sizes.get(m.id)) }) });
+      });
+    `);
+
+  it('writes are batched into 256 KiB messages and the rest goes at the end; an empty rest, or an empty entry, sends no empty message', async () => {
+    const threads = new ParseThreads({ threads: 1, script: await countingThread(), minBytes: 0 });
+    try {
+      const log = artifactKind('logs.proxy');
+      const open = (path: string, size: number) => threads.open(log, { entry: { path }, size, encoding: 'utf8', recognisedBy: 'path', limits: DEFAULT_LIMITS })!;
+      const KiB = 1024;
+      const exact = open('logs/a/istio-proxy.log', 512 * KiB);
+      for (let i = 0; i < 4; i++) exact.write(Buffer.alloc(128 * KiB, 0x61));
+      const rest = open('logs/b/istio-proxy.log', 300 * KiB);
+      rest.write(Buffer.alloc(200 * KiB, 0x61));
+      rest.write(Buffer.alloc(100 * KiB, 0x61));
+      const empty = open('logs/c/istio-proxy.log', 0);
+      expect(await exact.end()).toEqual({ refused: JSON.stringify([256 * KiB, 256 * KiB]) });
+      expect(await rest.end()).toEqual({ refused: JSON.stringify([300 * KiB]) });
+      expect(await empty.end()).toEqual({ refused: '[]' });
+    } finally {
+      await threads.close();
+    }
+  });
+});
+
 describe('parsing threads: the reader paused on a full queue', () => {
   const MiB = 1024 * 1024;
   /** ParseThreads' marks: the reader pauses over QUEUE_HIGH_BYTES (8 MiB) queued and resumes at QUEUE_LOW_BYTES (2 MiB) or less. */

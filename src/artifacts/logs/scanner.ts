@@ -124,7 +124,8 @@ export class LogScanner implements LineScanner<LogSummary> {
     const parts = [...this.sources.values()].sort((a, b) => compareText(a.pod, b.pod) || compareText(a.container, b.container));
     const recognised = parts.reduce((sum, part) => sum + part.tally.recognised, this.own.recognised);
     if (recognised === 0 && this.own.nonEmpty + parts.reduce((sum, p) => sum + p.tally.nonEmpty, 0) > 0) {
-      const first = this.own.firstText ?? parts[0]?.tally.firstText ?? '';
+      // Some part has a line of text (nonEmpty > 0); the first part may hold only blank ones.
+      const first = [this.own, ...parts.map((part) => part.tally)].find((tally) => tally.firstText !== undefined)?.firstText ?? '';
       throw new ArtifactParseError(
         `none of its ${this.lines} lines is an Envoy access-log line or an Istio/Envoy log line, so it could not be analysed (first line: ${JSON.stringify(first.slice(0, 80))})`,
       );
