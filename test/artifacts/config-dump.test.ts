@@ -153,6 +153,58 @@ describe('Envoy config dump summary', () => {
     expect(routes.routeTables).toEqual([{ name: '9080', pointer: '/0', virtualHosts: [{ name: 'reviews.bookinfo.svc.cluster.local:9080', domains: 2, routes: 2, clusters: ['outbound|9080|v1|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v2|reviews.bookinfo.svc.cluster.local', 'outbound|9080|v3|reviews.bookinfo.svc.cluster.local'], virtualServices: ['reviews.bookinfo'] }] }]);
   });
 
+  /**
+   * A ClusterStatus of Envoy's admin API (envoy/admin/v3/clusters.proto, Apache-2.0): `proxy-config endpoint -o json`
+   * prints a list of them in camelCase, the admin `/clusters?format=json` wraps them in `cluster_statuses`, snake_case.
+   * A host's HostHealthStatus omits `eds_health_status` when it is UNKNOWN (proto3 JSON leaves out the zero value),
+   * which Envoy load-balances to as healthy; an outlier-ejected host keeps its EDS status and sets `failed_outlier_check`.
+   */
+  const hostStatus = (address: string, health: Record<string, unknown>) => ({ address: { socketAddress: { address, portValue: 8080 } }, stats: [{ name: 'cx_total' }, { type: 'GAUGE', name: 'rq_active' }], healthStatus: health, weight: 1, locality: {} });
+  const frontend = {
+    name: 'outbound|80||frontend.online-boutique.svc.cluster.local',
+    addedViaApi: true,
+    hostStatuses: [hostStatus('172.17.0.4', { edsHealthStatus: 'HEALTHY' }), hostStatus('172.17.0.9', { failedOutlierCheck: true, edsHealthStatus: 'HEALTHY' }), hostStatus('172.17.0.11', {}), hostStatus('172.17.0.12', { edsHealthStatus: 'UNHEALTHY' })],
+    circuitBreakers: { thresholds: [{ maxConnections: 4294967295, maxPendingRequests: 4294967295, maxRequests: 4294967295, maxRetries: 4294967295 }] },
+  };
+  const frontendEndpoints = (pointer: string) => ({
+    cluster: frontend.name,
+    pointer,
+    total: 4,
+    healthy: 3, // the one without an EDS status counts as healthy, as Envoy treats it
+    unhealthy: { UNHEALTHY: 1 },
+    addresses: ['172.17.0.4:8080', '172.17.0.9:8080', '172.17.0.11:8080', '172.17.0.12:8080'],
+    outlierEjected: 1,
+  });
+
+  it('reads proxy-config endpoint -o json (ClusterStatus, camelCase): hosts, their EDS health, outlier ejections', () => {
+    const summary = summarise(JSON.stringify([frontend], null, 4), 9);
+    expect(summary.format).toBe('proxy-config endpoint');
+    expect(summary.sections).toEqual(['endpoints']);
+    expect(summary.endpoints).toStrictEqual([frontendEndpoints('/0')]);
+  });
+
+  it('reads the admin /clusters?format=json (cluster_statuses, snake_case) the same way', () => {
+    const snake = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(snake) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(v)])) : value;
+    const summary = summarise(JSON.stringify({ cluster_statuses: [snake(frontend)] }));
+    expect(summary.sections).toEqual(['endpoints']);
+    expect(summary.endpoints).toStrictEqual([frontendEndpoints('/cluster_statuses/0')]);
+  });
+
+  it('an outlier detection without interval or base ejection time has neither key (not keys holding undefined)', () => {
+    const summary = summarise(JSON.stringify([{ name: 'outbound|9080||reviews.bookinfo.svc.cluster.local', type: 'EDS', outlierDetection: { consecutive5xx: 1 } }]));
+    expect(summary.clusters[0]!.outlierDetection).toStrictEqual({ consecutive5xx: 1 });
+  });
+
+  it('an element over the document cap makes the dump invalid, naming the element and the flag that raises the cap', () => {
+    const big = { name: 'outbound|9080||reviews.bookinfo.svc.cluster.local', type: 'EDS', connectTimeout: '10s', metadata: { filler: 'x'.repeat(3000) } };
+    const dump = JSON.stringify([{ name: 'BlackHoleCluster', type: 'STATIC', connectTimeout: '10s' }, big]);
+    const data = Buffer.from(dump);
+    const sink = configDumpKind.open({ entry: { path: 'proxies/default/p/config_dump.json' }, size: data.length, encoding: 'utf8', recognisedBy: 'path', limits: { ...DEFAULT_LIMITS, maxDocumentBytes: 2048 }, budget: { tryKeep: () => true, release: () => undefined }, strings: new StringPool() }) as ArtifactSink;
+    sink.write(data);
+    expect(() => sink.end()).toThrow('an element over the 2.0 KiB document cap at element 1 (raise with --max-document-size)');
+  });
+
   it('keeps the NACK Envoy records in error_state', () => {
     const dump = { configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump', dynamic_listeners: [{ name: '0.0.0.0_8080', error_state: { failed_configuration: {}, last_update_attempt: '2024-05-14T09:00:00Z', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener' } }] }] };
     expect(summarise(JSON.stringify(dump)).rejected).toEqual([{ type: 'listener', name: '0.0.0.0_8080', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener', pointer: '/configs/0/dynamic_listeners/0/error_state' }]);
@@ -162,6 +214,7 @@ describe('Envoy config dump summary', () => {
     ['{"configs": [', /truncated JSON/],
     ['[]', /an empty list/],
     ['{"kind": "Pod"}', /not an Envoy config dump/],
+    ['[{"kind": "Pod"}]', /^not an Envoy config dump/], // a list, but of nothing Envoy prints: not "an empty list"
     ['{"configs": [{"dynamic_active_clusters": [{"cluster": {"name": "a"}}, ]}]}', /malformed JSON: unexpected "]"/],
   ])('refuses %j with a reason', (text, reason) => {
     expect(() => summarise(text)).toThrow(reason);

@@ -263,6 +263,10 @@ describe('EntryIngest streaming', () => {
       [PODS_PATH, 'used'],
     ]);
     expect(collector.keptBytes).toBe(PODS.length);
+    // Giving back a failed document's bytes leaves what the used one keeps.
+    read('kubernetes/pods/truncated-again.json', PODS.subarray(0, 3000));
+    expect(collector.inventory.at(-1)).toMatchObject({ status: 'invalid' });
+    expect(collector.keptBytes).toBe(PODS.length);
   });
 
   it('LineSplitter numbers LF and CRLF lines and keeps multi-byte characters split across chunks', () => {

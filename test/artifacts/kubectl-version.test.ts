@@ -14,6 +14,11 @@ describe('kubectl version', () => {
     });
   });
 
+  it('leaves out a kustomizeVersion that is empty or not a string, as a missing one', () => {
+    const json = JSON.parse(fixture('kubectl-version.json')) as Record<string, unknown>;
+    for (const kustomizeVersion of ['', 5, null]) expect(parse(JSON.stringify({ ...json, kustomizeVersion })), String(kustomizeVersion)).not.toHaveProperty('kustomize');
+  });
+
   it('reads the server of an EKS cluster, minor with its `+`', () => {
     expect(parse(fixture('kubectl-version-eks.json')).server).toEqual({ gitVersion: 'v1.16.15-eks-ad4801', major: '1', minor: '16+', platform: 'linux/amd64' });
   });

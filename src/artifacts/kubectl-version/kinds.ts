@@ -60,7 +60,8 @@ function fromJson(text: string): KubectlVersion {
   const record = root as Record<string, unknown>;
   const client = release(record.clientVersion);
   const server = release(record.serverVersion);
-  const kustomize = typeof record.kustomizeVersion === 'string' && record.kustomizeVersion !== '' ? record.kustomizeVersion : undefined;
+  const kustomize = typeof record.kustomizeVersion === 'string' ? record.kustomizeVersion : undefined;
+  // An empty kustomizeVersion (a kubectl built without it) is left out like a missing one.
   return { format: 'json', ...(client ? { client } : {}), ...(server ? { server } : {}), ...(kustomize ? { kustomize } : {}) };
 }
 
