@@ -72,6 +72,17 @@ describe('istioctl analyze, default text (-o log)', () => {
     expect(analyzeKind.sniff('✔ No validation issues found when analyzing all namespaces.\n', 'x')).toBe(true);
   });
 
+  it('reads a message without a resource: diag.Message.String() then writes no origin', () => {
+    const [message] = parse('Error [IST0001] Internal error: the analyzer could not read the mesh config\n').messages;
+    expect(message).toEqual({ line: 1, level: 'Error', code: 'IST0001', message: 'Internal error: the analyzer could not read the mesh config', text: 'Error [IST0001] Internal error: the analyzer could not read the mesh config' });
+  });
+
+  it('a message quoted inside another line (a CI log, a pasted note) is neither a message nor sniffed as analyze output', () => {
+    const quoted = `2024-05-14T09:00:00Z step 3: ${TEXT.split('\n')[0]}`;
+    expect(parse(`${TEXT.split('\n')[2]}\n${quoted}\n`).messages.map((m) => m.line)).toEqual([1]);
+    expect(analyzeKind.sniff(`${quoted}\n`, 'x')).toBe(false);
+  });
+
   it('a line that looks like a message but does not parse throws naming the line', () => {
     let error: unknown;
     try {
