@@ -41,7 +41,9 @@ const TESTS = {
   report: ['test/report', 'test/e2e', 'test/cli', 'test/diff', 'test/findings', 'test/golden.test.ts'],
   // The rule fixtures too: a parser's output reaches the customer as findings, and golden.json pins
   // those word for word, so a parser mutant that changes a count, a line or a name shows there.
-  artifacts: ['test/artifacts', 'test/bundle', 'test/e2e', 'test/fuzz', 'test/rules', 'test/golden.test.ts'],
+  // And the tests that pin the kinds' metadata: the published catalogue (artifact-kinds.json, each kind's
+  // schema) and the vocabulary shared with collect.sh (each kind's collect commands, notCollected).
+  artifacts: ['test/artifacts', 'test/bundle', 'test/e2e', 'test/fuzz', 'test/rules', 'test/golden.test.ts', 'test/report/schemas.test.ts', 'test/collector/vocabulary.test.ts'],
   rules: ['test/rules', 'test/analysis', 'test/certificates', 'test/unit', 'test/e2e', 'test/golden.test.ts'],
 };
 const FOLDERS = Object.keys(TESTS);

@@ -205,6 +205,13 @@ describe('Envoy config dump summary', () => {
     expect(() => sink.end()).toThrow('an element over the 2.0 KiB document cap at element 1 (raise with --max-document-size)');
   });
 
+  it('a section is present by its @type even when it lists nothing (a proxy with no SDS secrets yet); an unknown @type is counted as ignored', () => {
+    const secrets = 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump';
+    expect(summarise(JSON.stringify({ configs: [{ '@type': secrets }] }))).toMatchObject({ format: 'config_dump', sections: ['secrets'], secrets: [], ignored: 0 });
+    const withScoped = summarise(JSON.stringify({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ScopedRoutesConfigDump' }, { '@type': secrets }] }));
+    expect(withScoped).toMatchObject({ sections: ['secrets'], ignored: 1 });
+  });
+
   it('keeps the NACK Envoy records in error_state', () => {
     const dump = { configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump', dynamic_listeners: [{ name: '0.0.0.0_8080', error_state: { failed_configuration: {}, last_update_attempt: '2024-05-14T09:00:00Z', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener' } }] }] };
     expect(summarise(JSON.stringify(dump)).rejected).toEqual([{ type: 'listener', name: '0.0.0.0_8080', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener', pointer: '/configs/0/dynamic_listeners/0/error_state' }]);

@@ -251,6 +251,17 @@ describe('ZtunnelLogScanner', () => {
     expect(clean.invalidUtf8Lines).toBeUndefined();
   });
 
+  it('counts only the access target\'s `connection complete` as a connection, and never a debug or trace line as an error', () => {
+    expect(CORPUS[0]).toContain('\tinfo\taccess\tconnection complete\t');
+    const otherTarget = CORPUS[0]!.replace('\taccess\t', '\tproxy::inbound\t');
+    expect(scan([CORPUS[0]!, otherTarget]).connections).toEqual({ completed: 1, failed: 0 });
+    // RUST_LOG=debug: what a debug or trace line says is not counted, even in the words of a failed connection.
+    const quiet = [failing('2026-10-09T11:55:01.000001Z', 1, 'io error: x').replace('\terror\taccess\tconnection complete', '\tdebug\taccess\tconnection failed'), failing('2026-10-09T11:55:02.000001Z', 2, 'io error: x').replace('\terror\taccess\tconnection complete', '\ttrace\taccess\tconnection failed')];
+    const summary = scan(quiet);
+    expect(summary).toMatchObject({ levels: { error: 0, warn: 0 }, connections: { completed: 0, failed: 0 }, errors: [] });
+    expect(scan([quiet[0]!.replace('\tdebug\t', '\tinfo\t')]).connections).toEqual({ completed: 0, failed: 1 }); // the same line at info is a failure
+  });
+
   it('refuses a file with no ztunnel line, and accepts an empty one', () => {
     expect(() => scan(['hello', 'world'])).toThrow(ArtifactParseError);
     expect(() => scan(['2024-07-25T20:12:59.093175Z\twarning\tenvoy config\tStreamAggregatedResources gRPC config stream to xds-grpc closed'])).toThrow(/none of its 1 lines is a ztunnel log line/);

@@ -147,6 +147,29 @@ describe('parsing threads: what an entry sends', () => {
   });
 });
 
+describe('parsing threads: the entry passes its thread\'s backlog to the reader', () => {
+  it('an entry read in a thread answers backlog() with its thread\'s; one read on the main thread has none', () => {
+    const full = Promise.resolve();
+    const pool = {
+      open: (kind: { offThread?: boolean }) =>
+        kind.offThread ? ({ write: () => undefined, backlog: () => full, end: () => Promise.resolve({ refused: 'stand-in' }) } satisfies ThreadSink) : undefined,
+      close: () => Promise.resolve(),
+    } as unknown as ParseThreads;
+    const ingest = new BundleIngest(DEFAULT_LIMITS, pool);
+    const log = Buffer.from(fixture('istio-proxy-access-text.log'));
+    const threaded = ingest.onEntry({ path: 'logs/default/p/istio-proxy.log', size: log.length });
+    expect(threaded.backlog?.()).toBeUndefined(); // still sniffing: no sink yet
+    threaded.write(log);
+    threaded.end();
+    expect(threaded.backlog?.()).toBe(full);
+    const pods = Buffer.from('{"apiVersion": "v1", "kind": "List", "items": []}\n');
+    const onMain = ingest.onEntry({ path: 'kubernetes/pods/default.json', size: pods.length });
+    onMain.write(pods);
+    onMain.end();
+    expect(onMain.backlog?.()).toBeUndefined();
+  });
+});
+
 describe('parsing threads: the reader paused on a full queue', () => {
   const MiB = 1024 * 1024;
   /** ParseThreads' marks: the reader pauses over QUEUE_HIGH_BYTES (8 MiB) queued and resumes at QUEUE_LOW_BYTES (2 MiB) or less. */
