@@ -97,6 +97,12 @@ describe('parseSyncz (istiod debug/syncz)', () => {
     expect(row!.version).toBe('1.19.3');
   });
 
+  it('a proxy_version that is not text, or none at all, gives no version', () => {
+    const [numeric, none] = parseSyncz('[{"proxy":"a.b","proxy_version":1.19},{"proxy":"c.d"}]').proxies;
+    expect(numeric).not.toHaveProperty('version');
+    expect(none).not.toHaveProperty('version');
+  });
+
   it('an empty array is zero proxies', () => {
     expect(parseSyncz('[]').proxies).toEqual([]);
   });

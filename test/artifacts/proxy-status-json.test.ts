@@ -72,6 +72,14 @@ describe('parseProxyStatusJson (istioctl ≥ 1.30 -o json)', () => {
     ]);
   });
 
+  it('a response without controlPlane leaves the proxies\' istiod out, not present and undefined', () => {
+    const anonymous = JSON.parse(single) as Record<string, unknown>;
+    delete anonymous.controlPlane;
+    const [row] = parseProxyStatusJson(JSON.stringify(anonymous)).proxies;
+    expect(row).toMatchObject({ pod: expect.any(String) });
+    expect(row).not.toHaveProperty('istiod');
+  });
+
   it('splits documents written back to back without a newline, braces inside strings ignored', () => {
     const docs = splitConcatenatedJson('{"a":"}{"}{"b":"\\"{"}');
     expect(docs).toEqual([{ a: '}{' }, { b: '"{' }]);

@@ -209,4 +209,9 @@ describe('parseProxyStatusTable: errors name the line', () => {
     expect(error.line).toBe(1);
     expect(error.message).toContain('unrecognised proxy-status header');
   });
+
+  it('a NAME header with VERSION but no ISTIOD or PILOT column (kubectl get nodes) is refused too', () => {
+    const error = parseError('NAME                 STATUS   ROLES           AGE   VERSION\nkind-control-plane   Ready    control-plane   12d   v1.33.1\n');
+    expect(error.message).toBe('unrecognised proxy-status header: NAME                 STATUS   ROLES           AGE   VERSION');
+  });
 });

@@ -145,6 +145,18 @@ describe('error keys', () => {
     expect(normaliseErrorText('x'.repeat(400))).toHaveLength(301);
   });
 
+  it('a failed certificate renewal ztunnel logs at INFO (≥ 1.27, it keeps the valid certificate) is a certificate error; other INFO lines are not', () => {
+    const renewal = '2026-06-08T08:52:53.326278Z\tinfo\tidentity::manager\tcertificate renewal failed (signing gRPC error (Unavailable): connection refused); retaining existing valid certificate until 2026-06-09T08:40:00Z';
+    expect(ztunnelError(parsed(renewal))).toMatchObject({ class: 'certificate', key: expect.stringMatching(/^certificate renewal failed \(signing gRPC error \(Unavailable\): connection refused\); retaining existing valid certificate until /) });
+    expect(ztunnelError(parsed('2026-06-08T08:52:53.326278Z\tinfo\tidentity::manager\tcertificate refreshed'))).toBeUndefined();
+  });
+
+  it('an error line\'s `error=` field joins its message unless the message already says it', () => {
+    const line = (message: string, error: string) => `2026-06-08T08:52:53.326278Z\terror\tinpod::statemanager\t${message}\terror="${error}"`;
+    expect(ztunnelError(parsed(line('failed to start proxy', 'Address already in use (os error 98)')))).toMatchObject({ class: 'inpod', key: 'failed to start proxy: Address already in use (os error 98)' });
+    expect(ztunnelError(parsed(line('failed to start proxy: Address already in use (os error 98)', 'Address already in use (os error 98)')))).toMatchObject({ key: 'failed to start proxy: Address already in use (os error 98)' });
+  });
+
   it('class what the lines are about; routine lines are no errors', () => {
     const classOf = (text: string) => ztunnelError(parsed(text));
     expect(classOf(CORPUS[5]!)).toMatchObject({ class: 'policy', key: 'connection closed due to policy rejection: allow policies exist, but none allowed', src: 'starfleet/shuttle-7b5db664c-v7b6x', dst: 'starfleet/navcom-v1-7467bbc689-bj5jz', service: 'navcom.starfleet.svc.cluster.local' });
