@@ -4,6 +4,7 @@ import type { Manifest } from '../artifacts/manifest/schema.js';
 import { STDIN } from '../bundle/read-bundle.js';
 import type { BundleFacts, BundleLayout, ModelFacets } from './facets.js';
 import { istioVersions } from './istio-versions.js';
+import { isIstiod } from './pods.js';
 import type { ModelInput } from './build.js';
 
 /** What the bundle says about itself: its source, layout, "now", cluster, control-plane namespace, Istio versions. */
@@ -15,7 +16,7 @@ export function bundleFacts(input: ModelInput, facets: ModelFacets): BundleFacts
     source: input.source === STDIN ? 'standard input' : basename(input.source),
     layout: detectLayout(input),
     collectedAtSource: 'unknown',
-    istioNamespace: istioNamespace(input.manifest),
+    istioNamespace: istioNamespace(input.manifest, facets),
     istioVersions: versions,
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
     ...(clusterContext ? { cluster: clusterContext.context } : {}),
@@ -37,9 +38,17 @@ export function bundleFacts(input: ModelInput, facets: ModelFacets): BundleFacts
 
 export const DEFAULT_ISTIO_NAMESPACE = 'istio-system';
 
-function istioNamespace(manifest: Manifest | undefined): string {
+/**
+ * The collector's `--istio-namespace`; without it (istioctl bug-report, a folder of outputs) the one
+ * namespace the bundle's istiod pods run in, so that commands and policies name the namespace the
+ * customer's control plane is in. istiod pods in several namespaces (revisions, several meshes) leave
+ * Istio's default, as does a bundle without them.
+ */
+function istioNamespace(manifest: Manifest | undefined, facets: ModelFacets): string {
   const option = manifest?.options?.istioNamespace;
-  return typeof option === 'string' && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(option) ? option : DEFAULT_ISTIO_NAMESPACE;
+  if (typeof option === 'string' && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(option)) return option;
+  const istiodNamespaces = new Set(facets['kubectl.pods'].filter((record) => isIstiod(record.pod)).map((record) => record.namespace));
+  return istiodNamespaces.size === 1 ? [...istiodNamespaces][0]! : DEFAULT_ISTIO_NAMESPACE;
 }
 
 function detectLayout(input: ModelInput): BundleLayout {

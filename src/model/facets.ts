@@ -208,7 +208,8 @@ export interface BundleFacts {
   cluster?: string;
   /**
    * The control plane's namespace, which is also Istio's default root namespace (mesh-wide
-   * policies live there): the collector's `--istio-namespace`, else `istio-system`.
+   * policies live there): the collector's `--istio-namespace`, else the one namespace the bundle's
+   * istiod pods run in, else `istio-system`.
    */
   istioNamespace: string;
   /** The Istio releases the bundle shows (istiod and proxy images, proxy-status, logs, bug-report versions). */

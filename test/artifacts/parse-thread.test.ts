@@ -62,7 +62,7 @@ describe('isParseThread', () => {
  */
 describe('runParseThread', () => {
   const METRICS = readFileSync(join(import.meta.dirname, '..', '..', 'samples', 'bug-report-503', 'bug-report', 'istio', 'istio-system', 'istiod-6b9c8d7f5-kx2vq', 'metrics'));
-  const context: ThreadSinkContext = { entry: { path: 'istio/istio-system/istiod-6b9c8d7f5-kx2vq/metrics' }, size: METRICS.length, encoding: 'utf-8', recognisedBy: 'path', limits: DEFAULT_LIMITS };
+  const context: ThreadSinkContext = { entry: { path: 'istio/istio-system/istiod-6b9c8d7f5-kx2vq/metrics' }, size: METRICS.length, encoding: 'utf8', recognisedBy: 'path', limits: DEFAULT_LIMITS };
 
   /** Sends the entry in `chunks` and returns every message the thread answered, the outcome parsed. */
   async function serve(chunks: Buffer[]): Promise<{ read: number[]; outcome: unknown }> {

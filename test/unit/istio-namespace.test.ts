@@ -27,3 +27,36 @@ describe('a control plane outside istio-system (collect.sh --istio-namespace)', 
     expect(report.notChecked.find((n) => n.ruleId === 'CP003')?.collect).toEqual(['kubectl get pods -n istio-cp -o json', 'kubectl get pods -n <namespace> -o json']);
   });
 });
+
+describe('a control plane outside istio-system, no manifest (istioctl bug-report, a folder of outputs)', () => {
+  const PODS = readFileSync(join(import.meta.dirname, '..', '..', 'samples', 'control-plane-failure', 'kubernetes', 'pods', 'istio-system.json'), 'utf8');
+  /** The sample's istio-system pods, moved to each namespace named (istiod and gateways alike), as one `kubectl get pods -A -o json`. */
+  const podsIn = (...namespaces: string[]) => {
+    const list = JSON.parse(PODS) as { items: Array<{ metadata: { namespace: string; name: string } }> };
+    const items = namespaces.flatMap((namespace, i) => list.items.map((pod) => ({ ...pod, metadata: { ...pod.metadata, namespace, name: i === 0 ? pod.metadata.name : `${pod.metadata.name.replace(/-[^-]+$/, '')}-r${i}` } })));
+    return JSON.stringify({ ...list, items }, null, 2);
+  };
+  const blackHoleLog = readFileSync(join(import.meta.dirname, '..', 'rules', 'LOG002', 'fires-blackhole-only-per-pod', 'bundle', 'logs', 'bookinfo', 'productpage-v1-6b746f74dc-8xk2r', 'istio-proxy.log'), 'utf8');
+  const MESH_COMMAND = (namespace: string) => `kubectl get configmap istio -n ${namespace} -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy`;
+
+  async function analyzeWith(pods: string) {
+    const dir = await tempDir();
+    await writeTree(dir, { 'pods.json': pods, 'proxy-status.txt': PROXY_STATUS, 'logs/bookinfo/productpage-v1-6b746f74dc-8xk2r/istio-proxy.log': blackHoleLog });
+    return (await analyzeBundle(dir)).report;
+  }
+
+  it('commands name the one namespace the bundle\'s istiod pods run in', async () => {
+    const report = await analyzeWith(podsIn('istio-cp'));
+    const cp001 = report.findings.filter((f) => f.ruleId === 'CP001');
+    expect(cp001.length).toBeGreaterThan(0);
+    for (const f of cp001) expect(f.commands).toContain('kubectl get pods -n istio-cp -l app=istiod -o wide');
+    expect(report.findings.find((f) => f.ruleId === 'LOG002')?.commands).toContain(MESH_COMMAND('istio-cp'));
+  });
+
+  it('istiod pods in two namespaces, or none, leave Istio\'s default', async () => {
+    const two = await analyzeWith(podsIn('istio-cp', 'istio-canary'));
+    expect(two.findings.find((f) => f.ruleId === 'LOG002')?.commands).toContain(MESH_COMMAND('istio-system'));
+    const none = await analyzeWith(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }));
+    expect(none.findings.find((f) => f.ruleId === 'LOG002')?.commands).toContain(MESH_COMMAND('istio-system'));
+  });
+});

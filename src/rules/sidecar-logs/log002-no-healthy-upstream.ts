@@ -110,7 +110,7 @@ export const log002 = defineRule({
         ...(remediation ? { remediation } : {}),
         commands: [
           ...podCommands(match.log, (pod) => [`istioctl proxy-config endpoint ${pod}`, ...(inbound ? [`kubectl describe pod ${pod}`, `kubectl logs ${pod} --all-containers --tail=200`] : [])]),
-          ...(blackHole ? BLACK_HOLE_COMMANDS : []),
+          ...(blackHole ? blackHoleCommands(context.bundle.istioNamespace) : []),
         ],
       });
     }
@@ -128,8 +128,9 @@ const BLACK_HOLE_WHY =
   ' `BlackHoleCluster` is where the sidecar sends a connection to a destination the mesh does not know while `outboundTrafficPolicy.mode` is `REGISTRY_ONLY` (mesh-wide or in a Sidecar resource): the application called a host that is no Service or ServiceEntry. It has no endpoints by design; outlier detection and the endpoints of Services have nothing to do with it. The lines quoted give the address called (the field after the cluster name).';
 const BLACK_HOLE_REMEDIATION =
   'Register the destination the application calls with a ServiceEntry (`hosts`, `ports`, `resolution: DNS` for a name, `location: MESH_EXTERNAL`), or, if unknown destinations are meant to pass, set `outboundTrafficPolicy.mode: ALLOW_ANY` (meshConfig, or the namespace\'s Sidecar).';
-const BLACK_HOLE_COMMANDS = [
-  "kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy",
+/** The mesh config is the `istio` ConfigMap in the control plane's namespace. */
+const blackHoleCommands = (istioNamespace: string) => [
+  `kubectl get configmap istio -n ${istioNamespace} -o jsonpath='{.data.mesh}' | grep -A1 outboundTrafficPolicy`,
   'kubectl get sidecars,serviceentries -A',
 ];
 
