@@ -2,7 +2,7 @@ import { mentionsCertificateFailure } from '../../artifacts/ztunnel/errors.js';
 import type { ZtunnelError, ZtunnelErrorClass, ZtunnelErrorPair } from '../../artifacts/ztunnel/schema.js';
 import type { PodRecord, ResourceRecord, ZtunnelLogRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
-import { evidenceAt, MAX_EXCERPT_CHARS, plural } from '../evidence.js';
+import { evidenceAt, MAX_EXCERPT_CHARS, namedList, plural } from '../evidence.js';
 import { defineRule, severityRank, type Evidence, type RuleContext, type Severity, type Subject } from '../rule.js';
 import { shell } from '../shell.js';
 import { ambientPods, namespaceModes, whyNotServing, ztunnelServes, ztunnelsByNode, type AmbientPod } from './ztunnel-coverage.js';
@@ -332,8 +332,7 @@ function reportNodesWithoutZtunnel(pods: readonly PodRecord[], resources: readon
 }
 
 function reportNode(node: string, onNode: AmbientPod[], here: PodRecord[], istioNamespace: string, context: RuleContext): void {
-  const names = onNode.slice(0, PODS_SHOWN).map((p) => `\`${p.record.namespace}/${p.record.name}\``);
-  const more = onNode.length > PODS_SHOWN ? ` and ${onNode.length - PODS_SHOWN} more` : '';
+  const names = namedList(onNode, PODS_SHOWN, (p) => `\`${p.record.namespace}/${p.record.name}\``);
   const how = enrolmentText(onNode);
   const ztunnelState =
     here.length === 0
@@ -354,7 +353,7 @@ function reportNode(node: string, onNode: AmbientPod[], here: PodRecord[], istio
     title: `Ambient pods on node ${node} have no ztunnel: their traffic is not captured, or blocked`,
     evidence,
     explanation:
-      `${plural(onNode.length, 'ambient pod')} ${onNode.length === 1 ? 'is' : 'are'} scheduled on node \`${node}\` (${names.join(', ')}${more}; ${how}), but ${ztunnelState}. ` +
+      `${plural(onNode.length, 'ambient pod')} ${onNode.length === 1 ? 'is' : 'are'} scheduled on node \`${node}\` (${names}; ${how}), but ${ztunnelState}. ` +
       'In ambient mode every connection of these pods goes through the ztunnel of their node: without one, their redirected traffic has nowhere to go and fails (ambient fails closed), ' +
       'and new ambient pods there wait for a ztunnel to accept them.',
     remediation:

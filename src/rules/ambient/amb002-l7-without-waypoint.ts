@@ -21,7 +21,7 @@ import type { ConfigIndex } from '../../analysis/config-index.js';
 import { asArray, asRecord, asString, stringMap } from '../../analysis/object-access.js';
 import type { ResourceRecord } from '../../model/facets.js';
 import { compareText } from '../../order.js';
-import { evidenceAt, plural } from '../evidence.js';
+import { evidenceAt, namedList, plural } from '../evidence.js';
 import { documentYaml } from '../fix-yaml.js';
 import { defineRule, type Evidence, type RuleContext, type Severity, type Subject } from '../rule.js';
 import { shell } from '../shell.js';
@@ -447,8 +447,7 @@ function bindingEvidence(index: ConfigIndex, group: Group): Evidence[] {
 
 function listed(items: readonly Item[]): string {
   const names = items.map((i) => `${i.resource.object.kind} \`${i.resource.object.metadata.name}\``);
-  const unique = [...new Set(names)];
-  return unique.slice(0, 3).join(', ') + (unique.length > 3 ? ` and ${unique.length - 3} more` : '');
+  return namedList([...new Set(names)], 3, (name) => name);
 }
 
 /** A namespace whose waypoint exists but takes nothing is not one "with no waypoint": the title says which it is. */

@@ -1,7 +1,7 @@
 import { workloadOf } from '../../analysis/workloads.js';
 import type { Certificate, ProxyCertificates } from '../../model/views/certificates.js';
 import { compareText } from '../../order.js';
-import { evidenceAt, plural } from '../evidence.js';
+import { evidenceAt, namedList, plural } from '../evidence.js';
 import { defineRule, type Occurrence, type RuleContext, type Subject } from '../rule.js';
 import { shell } from '../shell.js';
 import { EXPIRY_HORIZONS, ROTATION_OVERDUE_AT, SECRET_GRACE_PERIOD_RATIO, span, validityAt, type Validity } from './validity.js';
@@ -83,10 +83,7 @@ function reportGroup(items: Judged[], issuer: string, now: number, context: Rule
       (first ? ` The first expired at ${rfc3339(first.leaf.notAfter)} (${first.proxy.id}); every mTLS connection to or from an expired pod fails its handshake.` : '') +
       (overdue.length > 0 ? ` Istio replaces a certificate once ${Math.round(SECRET_GRACE_PERIOD_RATIO * 100)}% of its lifetime is left; these were not replaced, so rotation is failing and they will expire in turn.` : '') +
       (outlook.length > 0 ? ` Of the ${unexpired} not yet expired, ${outlook.join(' and ')}.` : '') +
-      ` The proxies, the worst first: ${worst
-        .slice(0, 5)
-        .map((w) => `${w.proxy.id} (${describeValidity(w.validity)})`)
-        .join(', ')}${worst.length > 5 ? ` and ${worst.length - 5} more` : ''}.`,
+      ` The proxies, the worst first: ${namedList(worst, 5, (w) => `${w.proxy.id} (${describeValidity(w.validity)})`)}.`,
     remediation:
       'Rotation is failing: find why the agents get no new certificate before restarting anything. Check the proxy log for SDS errors, istiod\'s log for CA signing errors ' +
       '(CP009), and whether the CA itself has expired (CERT003; then the emergency restore there applies). Once istiod signs again, restart the affected workloads to ' +

@@ -3,7 +3,7 @@ import { shell } from '../shell.js';
 import { imageRelease } from '../../model/istio-versions.js';
 import { isIstiod } from '../../model/pods.js';
 import { compareText } from '../../order.js';
-import { evidenceAt, plural } from '../evidence.js';
+import { evidenceAt, namedList, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext } from '../rule.js';
 import { compareReleases, endOfLife, minorOf, OLDEST_LISTED, SUPPORTED_RELEASES_URL } from './istio-releases.js';
 
@@ -98,7 +98,7 @@ function reportSkew(context: RuleContext, proxies: Map<string, Proxy>, istiods: 
   }
   for (const group of [...groups.values()].sort((a, b) => compareText(`${a.cp}|${a.dp}`, `${b.cp}|${b.dp}`))) {
     const total = group.proxies.reduce((n, p) => n + (p.count ?? 1), 0);
-    const named = group.proxies.slice(0, NAMED_PROXIES).map((p) => `\`${p.id}\``).join(', ') + (group.proxies.length > NAMED_PROXIES ? ` and ${group.proxies.length - NAMED_PROXIES} more` : '');
+    const named = namedList(group.proxies, NAMED_PROXIES, (p) => `\`${p.id}\``);
     const cpEvidence = group.cpEvidence ?? [...istiods.values()].find((i) => i.release === group.cp)?.evidence;
     context.report({
       severity: group.ahead ? 'high' : 'medium',

@@ -1,5 +1,5 @@
 import type { ResourceRecord } from '../../model/facets.js';
-import { evidenceAt, plural } from '../evidence.js';
+import { evidenceAt, namedList, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext, type Subject } from '../rule.js';
 import { shell } from '../shell.js';
 
@@ -154,7 +154,7 @@ function report(group: Group, resources: readonly ResourceRecord[], emit: RuleCo
   const proxies = [...new Set(group.rejections.map((r) => r.proxy))].sort();
   const filters = suspectFilters(group, resources);
   const subject = subjectOf(group);
-  const named = proxies.slice(0, MAX_PROXIES_NAMED).map((p) => `\`${p}\``).join(', ');
+  const named = namedList(proxies, MAX_PROXIES_NAMED, (p) => `\`${p}\``);
   const sources = [...new Set(group.rejections.map((r) => r.evidence.path))];
   const bindFailure = group.reason !== undefined && /cannot bind/.test(group.reason);
   const filterText = bindFailure
@@ -170,7 +170,7 @@ function report(group: Group, resources: readonly ResourceRecord[], emit: RuleCo
     title: `${plural(proxies.length, 'proxy', 'proxies')} ${proxies.length === 1 ? 'rejects' : 'reject'} ${group.type} configuration${subject.kind === 'xDS' ? '' : ` (${subject.kind.toLowerCase()} ${subject.name})`}`,
     evidence: [...group.rejections.slice(0, MAX_PROXIES_NAMED).map((r) => r.evidence), ...filters.map((f) => evidenceAt(f.source, `EnvoyFilter ${f.object.metadata.name}`))],
     explanation:
-      `${named}${proxies.length > MAX_PROXIES_NAMED ? ` and ${proxies.length - MAX_PROXIES_NAMED} more` : ''} rejected ${group.type} updates from istiod` +
+      `${named} rejected ${group.type} updates from istiod` +
       (group.reason ? `: \`${group.reason.replace(/\.$/, '')}\`.` : ' (only the `update_rejected` counters show it; the error text is in the proxy\'s log or its config dump\'s `error_state`).') +
       ` ${proxies.length === 1 ? 'It keeps its' : 'They keep their'} previous ${group.type} configuration, so the change — and every later ${group.type} change — is not applied.${filterText} Seen in ${sources.map((s) => `\`${s}\``).join(', ')}.`,
     commands: [
