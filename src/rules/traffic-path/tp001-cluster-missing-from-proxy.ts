@@ -90,22 +90,25 @@ function missingClusters(proxy: ProxyConfig, index: ConfigIndex): Missing[] {
 type Lacking = { proxy: ProxyConfig; missing: Missing[] };
 
 /** Each distinct cause once; the hosts one Sidecar's egress leaves out, in one sentence. */
+/**
+ * One sentence per cause, in the order the causes are first met. The clusters one Sidecar leaves out
+ * share one sentence that names every host it lacks (a Sidecar of eleven missing Services is one
+ * sentence, not eleven).
+ */
 function causeSentences(caused: readonly Missing[]): string[] {
-  const sentences: string[] = [];
-  const gaps = new Map<string, { egress: string[]; hosts: string[]; at: number }>();
+  const sentences = new Map<string, { text: string } | { sidecar: string; egress: readonly string[]; hosts: Set<string> }>();
   for (const m of caused) {
-    if (m.sidecarGap) {
-      const gap = gaps.get(m.sidecarGap.sidecar);
-      if (gap) {
-        if (!gap.hosts.includes(m.sidecarGap.host)) gap.hosts.push(m.sidecarGap.host);
-        continue;
-      }
-      gaps.set(m.sidecarGap.sidecar, { egress: m.sidecarGap.egress, hosts: [m.sidecarGap.host], at: sentences.length });
-      sentences.push('');
-    } else if (!sentences.includes(m.cause!)) sentences.push(m.cause!);
+    if (!m.sidecarGap) {
+      if (!sentences.has(m.cause!)) sentences.set(m.cause!, { text: m.cause! });
+      continue;
+    }
+    const { sidecar, egress, host } = m.sidecarGap;
+    const key = `\0Sidecar ${sidecar}`; // no cause text starts with NUL
+    const gap = sentences.get(key) ?? { sidecar, egress, hosts: new Set<string>() };
+    if ('hosts' in gap) gap.hosts.add(host);
+    sentences.set(key, gap);
   }
-  for (const [sidecar, { egress, hosts, at }] of gaps) sentences[at] = sidecarGapText(sidecar, egress, hosts);
-  return sentences;
+  return [...sentences.values()].map((s) => ('text' in s ? s.text : sidecarGapText(s.sidecar, s.egress, [...s.hosts])));
 }
 
 function whyText(missing: readonly Missing[], oneProxy: boolean): string {
