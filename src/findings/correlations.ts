@@ -21,11 +21,11 @@ const sameIstiod = (symptom: Finding, cause: Finding) =>
   (symptom.subject.namespace === undefined || cause.subject.namespace === undefined || symptom.subject.namespace === cause.subject.namespace);
 
 /**
- * The cause cites the symptom's own log lines: CFG006 quotes the `no route matched` lines of the
- * pod whose requests missed its rule (the same lines LOG004 quotes of its workload's pods), so the two
- * are about one log, and CFG006 exists only for an authority a VirtualService claims.
+ * Both quote lines of one log file: LOG004 counts every `no route matched` request of the pod, CFG006
+ * quotes those of them that nearly match its rule, so the two are about one pod's requests (and CFG006
+ * exists only for an authority a VirtualService claims).
  */
-const sameLogLines = (symptom: Finding, cause: Finding) => symptom.evidence.some((s) => s.line !== undefined && cause.evidence.some((c) => c.path === s.path && c.line === s.line));
+const sameLog = (symptom: Finding, cause: Finding) => symptom.evidence.some((s) => s.line !== undefined && cause.evidence.some((c) => c.line !== undefined && c.path === s.path));
 
 /**
  * `<pod>.<namespace>` of the pods a finding is about (its subject, or the pods a grouped finding
@@ -152,7 +152,7 @@ export const CORRELATIONS: readonly Correlation[] = [
     symptom: 'LOG004',
     cause: 'CFG006',
     because: 'the pod\'s `no route matched` requests nearly match a rule of the VirtualService for their host (letter case, exact vs prefix, a trailing slash): the rule is what to fix',
-    matches: sameLogLines,
+    matches: sameLog,
   },
   {
     symptom: 'LOG006',

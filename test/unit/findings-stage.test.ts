@@ -93,7 +93,7 @@ describe('the findings stage', () => {
     expect(report.findings.find((f) => f.ruleId === 'CP001')?.causedBy).toBeUndefined();
   });
 
-  it('links a pod\'s no-route requests (LOG004) to the VirtualService rule they nearly match (CFG006), on the same log lines', async () => {
+  it('links a pod\'s no-route requests (LOG004) to the VirtualService rule they nearly match (CFG006), quoting lines of the same pod\'s log', async () => {
     const rules = join(import.meta.dirname, '..', 'rules');
     for (const fixture of ['fires-case-mismatch', 'fires-exact-vs-prefix', 'fires-trailing-slash']) {
       const { report } = await analyzeBundle(join(rules, 'CFG006', fixture, 'bundle'));
@@ -153,7 +153,8 @@ describe('the findings stage', () => {
     const base = { step: 'sidecar-logs' as const, severity: 'high' as const, title: '', explanation: '', remediation: '', commands: [] as string[], docs: [] as string[] };
     const log = (pod: string, line: number): Finding => ({ ...base, ruleId: 'LOG004', fingerprint: `${pod}000000000000`.slice(0, 16), subject: { kind: 'Pod', namespace: 'istio-system', name: pod }, evidence: [{ path: `logs/istio-system/${pod}/istio-proxy.log`, line }] });
     const cause: Finding = { ...base, ruleId: 'CFG006', fingerprint: 'cfg006cfg006cfg0', step: 'configuration', subject: { kind: 'VirtualService', namespace: 'bookinfo', name: 'bookinfo' }, evidence: [{ path: 'logs/istio-system/gw-a/istio-proxy.log', line: 15 }, { path: 'istio/resources/virtualservices.json', pointer: '/items/0/spec/http/1/match/0/uri' }] };
-    const { shown } = findingsStage([log('gw-a', 15), log('gw-b', 15), cause]);
+    // LOG004 quotes the signature's first line (22), CFG006 the near-missed request's (15): one log, so linked.
+    const { shown } = findingsStage([log('gw-a', 22), log('gw-b', 15), cause]);
     expect(shown.find((f) => f.subject.name === 'gw-a')?.causedBy).toEqual(['cfg006cfg006cfg0']);
     expect(shown.find((f) => f.subject.name === 'gw-b')?.causedBy).toBeUndefined();
   });

@@ -6,11 +6,13 @@ import { stringMatchOf } from '../../analysis/http-routing/string-match.js';
 import { asRecord } from '../../analysis/object-access.js';
 import { vsGateways } from '../../analysis/virtual-service.js';
 import { podOfLog } from '../../analysis/workloads.js';
+import type { SignatureHits } from '../../artifacts/logs/schema.js';
 import type { LogRecord, ResourceRecord } from '../../model/facets.js';
 import type { ConfigurationView } from '../../model/views/configuration.js';
+import { compareText } from '../../order.js';
 import { evidenceAt, percent, plural } from '../evidence.js';
 import { defineRule, type Evidence, type RuleContext, type Severity } from '../rule.js';
-import { podCommands, signatureEvidence, signatureMatches, SIGNATURE_SEVERITY, type SignatureMatch } from '../sidecar-logs/signature-findings.js';
+import { podCommands, signatureMatches, SIGNATURE_SEVERITY, type SignatureMatch } from '../sidecar-logs/signature-findings.js';
 import { fragmentYaml, getCommand, plain, resourceName, subjectOf, valueAt } from './offline-findings.js';
 
 /**
@@ -64,7 +66,7 @@ export const cfg006 = defineRule({
         if (!miss) continue;
         const key = `${view.index.namespaceOf(miss.record)}/${miss.record.object.metadata.name} ${miss.matchPointer}`;
         const group = groups.get(key) ?? { miss, requests: [] };
-        group.requests.push({ match, proxy, request, key: row.key, count: row.count, miss, applicable: applicable.find((a) => a.record === miss.record)! });
+        group.requests.push({ match, proxy, request, key: row.key, count: row.count, first: row.first, miss, applicable: applicable.find((a) => a.record === miss.record)! });
         groups.set(key, group);
       }
     }
@@ -79,6 +81,8 @@ interface NearRequest {
   /** The breakdown key, `GET bookinfo.example.com/api/v1/users`. */
   key: string;
   count: number;
+  /** The first log line of this request (its breakdown row). */
+  first: SignatureHits['first'];
   miss: NearMiss;
   applicable: Applicable;
 }
@@ -108,8 +112,7 @@ function report(view: ConfigurationView, group: Group, emit: RuleContext['report
   const why = whySentences(reasons, match);
   const fields = [...new Set(requests.map((r) => r.miss.fieldPointer))];
 
-  const evidence: Evidence[] = [];
-  for (const m of logs) for (const e of signatureEvidence(m)) if (!evidence.some((x) => x.path === e.path && x.line === e.line)) evidence.push(e);
+  const evidence = requestEvidence(requests);
   for (const field of fields) evidence.push(fieldEvidence(vs, `${miss.matchPointer}${field}`));
 
   const explanation = [
@@ -141,6 +144,19 @@ function report(view: ConfigurationView, group: Group, emit: RuleContext['report
 function share(part: number, whole: number): string {
   if (whole > 0 && part / whole < 0.01) return `${((part / whole) * 100).toFixed(1)}%`;
   return percent(part, whole);
+}
+
+/**
+ * The first line of each near-missed request (at most five), not the signature's first and last
+ * line: those may be other requests (a scanner's paths at a gateway).
+ */
+const MAX_REQUEST_LINES = 5;
+
+function requestEvidence(requests: readonly NearRequest[]): Evidence[] {
+  return requests
+    .slice(0, MAX_REQUEST_LINES)
+    .sort((a, b) => compareText(a.match.log.path, b.match.log.path) || a.first.line - b.first.line) // in the order the log has them
+    .map((r) => evidenceAt({ path: r.match.log.path, line: r.first.line }, r.first.text));
 }
 
 function uniqueLogs(requests: readonly NearRequest[]): SignatureMatch[] {
