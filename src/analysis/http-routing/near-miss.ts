@@ -71,7 +71,8 @@ function relaxUri(match: Record<string, unknown>, relax: UriRelaxation): Record<
   const plain = (u: Record<string, string>) => ({ ...rest, uri: u, ...(caseFlag ? { ignoreUriCase: true } : {}) });
   switch (uri.type) {
     case 'exact':
-      if (relax.subPaths) return plain({ prefix: trimmed });
+      // `exact: /` is a root-only route on purpose: every path is below it, so none is a near miss (`prefix: /` would route them all).
+      if (relax.subPaths) return trimmed === '/' ? undefined : plain({ prefix: trimmed });
       if (relax.trailingSlash) {
         // ignoreUriCase does not apply to regex: a case-insensitive exact becomes (?i).
         const source = `${escapeRegex(trimmed)}/?`;
