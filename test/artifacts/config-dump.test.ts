@@ -212,6 +212,17 @@ describe('Envoy config dump summary', () => {
     expect(withScoped).toMatchObject({ sections: ['secrets'], ignored: 1 });
   });
 
+  it('a cluster of `proxy-config cluster -o json` is known by any of its cluster fields, eds_cluster_config alone included', () => {
+    const summary = summarise(JSON.stringify([{ name: 'outbound|9080||reviews.bookinfo.svc.cluster.local', edsClusterConfig: { edsConfig: { ads: {} } } }]));
+    expect(summary.format).toBe('proxy-config cluster');
+    expect(summary.clusters.map((c) => c.name)).toEqual(['outbound|9080||reviews.bookinfo.svc.cluster.local']);
+  });
+
+  it('refuses a list mixing two proxy-config outputs, naming both', () => {
+    const mixed = [{ name: 'BlackHoleCluster', type: 'STATIC', connectTimeout: '10s' }, { name: '9080', virtualHosts: [] }];
+    expect(() => summarise(JSON.stringify(mixed))).toThrow('not one proxy-config output: it mixes proxy-config cluster, proxy-config route');
+  });
+
   it('keeps the NACK Envoy records in error_state', () => {
     const dump = { configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump', dynamic_listeners: [{ name: '0.0.0.0_8080', error_state: { failed_configuration: {}, last_update_attempt: '2024-05-14T09:00:00Z', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener' } }] }] };
     expect(summarise(JSON.stringify(dump)).rejected).toEqual([{ type: 'listener', name: '0.0.0.0_8080', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener', pointer: '/configs/0/dynamic_listeners/0/error_state' }]);

@@ -269,6 +269,21 @@ describe('EntryIngest streaming', () => {
     expect(collector.keptBytes).toBe(PODS.length);
   });
 
+  it('an entry not recognised from its head takes the rest of its bytes without reading them; a skipped entry has its size when known', () => {
+    const collector = new BundleIngest(DEFAULT_LIMITS);
+    const notes = Buffer.from('Collected by hand on Monday.\n'.repeat(2000)); // 58 KiB: decided on its first 16 KiB
+    const sink = collector.onEntry({ path: 'notes.txt', size: notes.length });
+    for (let at = 0; at < notes.length; at += 4096) sink.write(notes.subarray(at, at + 4096));
+    sink.end();
+    collector.onSkipped('link-to-etc', 'a symbolic link: not followed');
+    collector.onSkipped('dev/sda', 'a device: not read', 0);
+    expect(collector.inventory).toStrictEqual([
+      { path: 'notes.txt', size: notes.length, status: 'not-recognised', reason: 'no artifact kind matches its path or content (first line: "Collected by hand on Monday.")' },
+      { path: 'link-to-etc', status: 'skipped', reason: 'a symbolic link: not followed' },
+      { path: 'dev/sda', size: 0, status: 'skipped', reason: 'a device: not read' },
+    ]);
+  });
+
   it('LineSplitter numbers LF and CRLF lines and keeps multi-byte characters split across chunks', () => {
     const lines: Array<[string, number]> = [];
     const splitter = new LineSplitter((line, number) => lines.push([line, number]));

@@ -88,6 +88,14 @@ describe('SecretMaterialScanner: PEM private keys', () => {
     expect(scan(json)).toEqual([{ material: 'private-key', label: 'EC PRIVATE KEY', count: 1, firstLine: 4 }]);
   });
 
+  it('lists keys of two kinds on one line (a JSON object holding both) by their label', () => {
+    const json = `{"legacy.key": ${JSON.stringify(RSA)}, "tls.key": ${JSON.stringify(SEC1)}}\n`; // RSA met first
+    expect(scan(json).map((h) => [h.label, h.firstLine])).toEqual([
+      ['EC PRIVATE KEY', 1],
+      ['RSA PRIVATE KEY', 1],
+    ]);
+  });
+
   it('counts two keys of one kind once, with the first line', () => {
     const text = `first\n${RSA}between\n${RSA}`;
     expect(scan(text)).toEqual([{ material: 'private-key', label: 'RSA PRIVATE KEY', count: 2, firstLine: 2 }]);

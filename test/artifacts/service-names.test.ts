@@ -35,4 +35,16 @@ describe('Service names of every namespace', () => {
     expect(serviceNamesKind.sniff('NAMESPACE   NAME   TYPE   DATA   AGE\n', 'secrets.txt')).toBe(false);
     expect(() => parse('NAME   READY   STATUS\nx   1/1   Running\n')).toThrow(ArtifactParseError);
   });
+
+  it('a row with a namespace but no name is refused, naming its line', () => {
+    let error: unknown;
+    try {
+      parse(`${customColumns}\nistio-system\n`);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ArtifactParseError);
+    expect((error as ArtifactParseError).message).toBe('line 6 has no Service name');
+    expect((error as ArtifactParseError).line).toBe(6);
+  });
 });

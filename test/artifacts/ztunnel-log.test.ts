@@ -3,7 +3,7 @@ import { ArtifactParseError } from '../../src/artifacts/artifact-kind.js';
 import { recognise } from '../../src/artifacts/recognise.js';
 import { validateValue } from '../../src/artifacts/validate.js';
 import { normaliseErrorText, ztunnelError } from '../../src/artifacts/ztunnel/errors.js';
-import { sniffZtunnelLog } from '../../src/artifacts/ztunnel/kinds.js';
+import { sniffZtunnelLog, ztunnelLogKind } from '../../src/artifacts/ztunnel/kinds.js';
 import { fieldsOf, parseFields, parseZtunnelLine, type ZtunnelLine } from '../../src/artifacts/ztunnel/line.js';
 import { MAX_ERROR_KEYS, MAX_KEPT_LINE_CHARS, MAX_PAIRS, ZtunnelLogScanner } from '../../src/artifacts/ztunnel/scanner.js';
 import { ztunnelLogSummarySchema, type ZtunnelLogSummary } from '../../src/artifacts/ztunnel/schema.js';
@@ -238,6 +238,29 @@ describe('ZtunnelLogScanner', () => {
     expect(capped.pairsDropped).toBe(3);
     const long = scan([failing('2026-10-09T11:55:01.000001Z', 1, `io error: ${'x'.repeat(5000)}`)]).errors[0]!;
     expect(long.first.text).toHaveLength(MAX_KEPT_LINE_CHARS);
+  });
+
+  it('says in the entry\'s caveats how many error lines were only counted, past the distinct keys kept', () => {
+    const keys = Array.from({ length: MAX_ERROR_KEYS + 1 }, (_, i) => failing('2026-10-09T11:55:01.000001Z', 40000 + i, `no endpoints for workload: wl-${'abcdefghij'[i % 10]}${i}`));
+    expect(ztunnelLogKind.caveats!(scan(keys))).toEqual(['1 error line was of more distinct error texts than the scan keeps, and only counted']);
+    expect(ztunnelLogKind.caveats!(scan([...keys, failing('2026-10-09T11:55:02.000001Z', 1, 'no endpoints for workload: wl-zz')]))).toEqual(['2 error lines were of more distinct error texts than the scan keeps, and only counted']);
+    expect(ztunnelLogKind.caveats!(scan(keys.slice(0, MAX_ERROR_KEYS)))).toEqual([]);
+  });
+
+  it('orders the pairs of an error by count, then a pair without a source before named sources', () => {
+    const line = failing('2026-10-09T11:55:01.000001Z', 1, 'io error: Connection refused (os error 111)');
+    const anonymous = line.replace(/src\.addr=\S+ src\.workload="[^"]*" src\.namespace="[^"]*" /, '');
+    expect(anonymous).not.toContain('src.');
+    const pairs = scan([line, anonymous]).errors[0]!.pairs;
+    expect(pairs.map((p) => p.src)).toEqual([undefined, 'starfleet/shuttle-7b5db664c-v7b6x']);
+    expect(scan([line, line, anonymous]).errors[0]!.pairs.map((p) => [p.src, p.count])).toEqual([['starfleet/shuttle-7b5db664c-v7b6x', 2], [undefined, 1]]);
+  });
+
+  it('an XDS NACK without its type_url is a rejected configuration', () => {
+    expect(ztunnelError(parsed('2026-06-08T08:52:53.326278Z\terror\txds::client:xds{id=4}\tsending response\tnonce="3e9f" type=Nack error="invalid workload: no addresses"'))).toEqual({
+      class: 'xds',
+      key: 'rejected configuration: invalid workload: no addresses',
+    });
   });
 
   it('strips `kubectl logs --timestamps` and splits `--prefix` files per ztunnel pod', () => {
