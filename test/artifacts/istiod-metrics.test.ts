@@ -56,6 +56,9 @@ describe('istiod.metrics', () => {
     expect(() => scan('')).toThrow(/empty/);
     expect(() => scan('<html>not found</html>\n')).toThrow(/none of its 2 lines is a Prometheus sample .*"<html>not found<\/html>"/);
     expect(() => scan(fixture('envoy-stats-prometheus.txt'))).toThrow(/none of its \d+ samples is an istiod metric/);
+    // A sidecar's merged metrics (port 15020) carry pilot-agent's own `istio_agent_pilot_*`: not istiod's.
+    const agent = '# TYPE istio_agent_pilot_xds gauge\nistio_agent_pilot_xds{version="1.22.3"} 1\n# TYPE istio_agent_pilot_xds_expired_nonce counter\nistio_agent_pilot_xds_expired_nonce{type="eds"} 0\n';
+    expect(() => scan(agent)).toThrow('none of its 2 samples is an istiod metric (`pilot_*`, `citadel_*`): is it the /metrics of another process?');
   });
 
   it('is recognised by the collector and bug-report paths and by content', () => {
