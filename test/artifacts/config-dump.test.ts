@@ -223,6 +223,20 @@ describe('Envoy config dump summary', () => {
     expect(() => summarise(JSON.stringify(mixed))).toThrow('not one proxy-config output: it mixes proxy-config cluster, proxy-config route');
   });
 
+  it('sniffs `proxy-config secret -o json` (jsonpb, indented) and the admin /clusters?format=json by their first key only', () => {
+    const secret = '{\n    "dynamicActiveSecrets": [\n        {\n            "name": "default",';
+    expect(configDumpKind.sniff(secret, 'x')).toBe(true);
+    expect(configDumpKind.sniff(`\n  ${secret}`, 'x')).toBe(true);
+    expect(configDumpKind.sniff('{"dynamicWarmingSecrets": []}', 'x')).toBe(true);
+    expect(configDumpKind.sniff('{\n "cluster_statuses": [', 'x')).toBe(true);
+    expect(configDumpKind.sniff('{"cluster_statuses" : [', 'x')).toBe(true); // blanks JSON allows before the colon
+    // The key elsewhere than first, or a line before the object: not this output.
+    expect(configDumpKind.sniff('{"kind": "Secret", "dynamicActiveSecrets": []}', 'x')).toBe(false);
+    expect(configDumpKind.sniff('Warning: x\n{"dynamicActiveSecrets": []}', 'x')).toBe(false);
+    expect(configDumpKind.sniff('x{"dynamicActiveSecrets": []}', 'x')).toBe(false);
+    expect(configDumpKind.sniff('{ x "dynamicActiveSecrets": []}', 'x')).toBe(false);
+  });
+
   it('keeps the NACK Envoy records in error_state', () => {
     const dump = { configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump', dynamic_listeners: [{ name: '0.0.0.0_8080', error_state: { failed_configuration: {}, last_update_attempt: '2024-05-14T09:00:00Z', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener' } }] }] };
     expect(summarise(JSON.stringify(dump)).rejected).toEqual([{ type: 'listener', name: '0.0.0.0_8080', details: 'Error adding/updating listener(s) 0.0.0.0_8080: duplicate listener', pointer: '/configs/0/dynamic_listeners/0/error_state' }]);

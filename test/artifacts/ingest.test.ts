@@ -275,10 +275,15 @@ describe('EntryIngest streaming', () => {
     const sink = collector.onEntry({ path: 'notes.txt', size: notes.length });
     for (let at = 0; at < notes.length; at += 4096) sink.write(notes.subarray(at, at + 4096));
     sink.end();
+    const blankFirst = Buffer.from('\n   \n\tCollected by hand on Tuesday.\n');
+    const second = collector.onEntry({ path: 'notes-2.txt', size: blankFirst.length });
+    second.write(blankFirst);
+    second.end();
     collector.onSkipped('link-to-etc', 'a symbolic link: not followed');
     collector.onSkipped('dev/sda', 'a device: not read', 0);
     expect(collector.inventory).toStrictEqual([
       { path: 'notes.txt', size: notes.length, status: 'not-recognised', reason: 'no artifact kind matches its path or content (first line: "Collected by hand on Monday.")' },
+      { path: 'notes-2.txt', size: blankFirst.length, status: 'not-recognised', reason: 'no artifact kind matches its path or content (first line: "\\tCollected by hand on Tuesday.")' }, // its first line with text
       { path: 'link-to-etc', status: 'skipped', reason: 'a symbolic link: not followed' },
       { path: 'dev/sda', size: 0, status: 'skipped', reason: 'a device: not read' },
     ]);

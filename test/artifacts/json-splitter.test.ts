@@ -70,9 +70,15 @@ describe('JsonSplitter', () => {
     ['Warning: x', /not JSON: starts with "W"/],
     ['', /empty: no JSON value/],
     ['{"a": "open', /truncated JSON/],
+    ['{"a":\x01 1}', /unexpected control character 1/], // only space, TAB, CR and LF separate tokens
+    ['{"a":\x0c 1}', /unexpected control character 12/],
   ])('refuses %j with a clear error', (text, message) => {
     expect(() => split(text, () => false, 4)).toThrow(message);
     expect(() => split(text, () => false, 4)).toThrow(ArtifactParseError);
+  });
+
+  it('takes blanks of every kind JSON allows between tokens: space, TAB, CR, LF', () => {
+    expect(split('{\r\n\t"a" :\t[ 1 ,\r\n 2 ]\r\n}', (path) => path.length === 1, 3)).toEqual([{ path: 'a', value: [1, 2], line: 2 }]);
   });
 
   it('refuses nesting deeper than its limit, on the line where it happens', () => {

@@ -138,6 +138,12 @@ describe('readKubernetesObjects: YAML', () => {
     expect(typeof error.line).toBe('number');
   });
 
+  it('flow nesting is read up to 100 levels and refused from 101, naming the depth', () => {
+    const configMap = (levels: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  a: ${'['.repeat(levels)}${']'.repeat(levels)}\n`;
+    expect(readKubernetesObjects(configMap(100))).toHaveLength(1);
+    expect(parseError(configMap(101)).message).toBe('YAML nested 101 levels deep in flow style (over 100): refused as unsafe to parse');
+  });
+
   it('a scalar document is not an object', () => {
     expect(parseError('just some text\n').message).toBe('expected a Kubernetes object at (root), found string');
   });

@@ -256,6 +256,14 @@ describe('ZtunnelLogScanner', () => {
     expect(scan([line, line, anonymous]).errors[0]!.pairs.map((p) => [p.src, p.count])).toEqual([['starfleet/shuttle-7b5db664c-v7b6x', 2], [undefined, 1]]);
   });
 
+  it('names a peer by its address when the line names no workload: an IPv6 address without brackets or port', () => {
+    const line = failing('2026-10-09T11:55:01.000001Z', 1, 'io error: Connection refused (os error 111)')
+      .replace(/src\.addr=\S+ src\.workload="[^"]*" src\.namespace="[^"]*"/, 'src.addr=[fd00:10:244::e]:43121')
+      .replace(/dst\.addr=\S+/, 'dst.addr=10.244.0.9:15008')
+      .replace(/dst\.workload="[^"]*" dst\.namespace="[^"]*" /, '');
+    expect(ztunnelError(parsed(line))).toMatchObject({ src: 'fd00:10:244::e', dst: '10.244.0.9' });
+  });
+
   it('an XDS NACK without its type_url is a rejected configuration', () => {
     expect(ztunnelError(parsed('2026-06-08T08:52:53.326278Z\terror\txds::client:xds{id=4}\tsending response\tnonce="3e9f" type=Nack error="invalid workload: no addresses"'))).toEqual({
       class: 'xds',
